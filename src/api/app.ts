@@ -1,0 +1,61 @@
+import cookie from '@fastify/cookie';
+import swagger from '@fastify/swagger';
+import Fastify, { type FastifyInstance } from 'fastify';
+import type { Services } from '../services/index.js';
+import { installEnvelope } from './plugins/envelope.js';
+import { installSessionAuth } from './plugins/session-auth.js';
+import { registerLanguageRoutes } from './routes/language.js';
+import { registerSessionRoutes } from './routes/session.js';
+
+export interface BuildAppOptions {
+  logger?: boolean | { level: string };
+}
+
+/**
+ * The REST surface of spec chapters 2-3 and 9. Builds and wires everything but
+ * does not listen: tests call `app.inject()`, main.ts calls `listen()`.
+ */
+export async function buildApp(services: Services, opts: BuildAppOptions = {}): Promise<FastifyInstance> {
+  const app = Fastify({
+    logger: opts.logger ?? false,
+    trustProxy: services.config.trustProxy,
+    bodyLimit: 2 * 1024 * 1024,
+    ajv: { customOptions: { coerceTypes: false, removeAdditional: false, allErrors: false } },
+    routerOptions: { ignoreTrailingSlash: true },
+  });
+
+  await app.register(cookie);
+  await app.register(swagger, {
+    openapi: {
+      openapi: '3.0.3',
+      info: {
+        title: 'callplane — Q-loud / cospace REST API (telephony)',
+        version: '1.15.1',
+        description:
+          'Every JSON call answers HTTP 200 with a `status` field (`ok` or a status string listed ' +
+          'per call) and, on failure, a `message`. File downloads answer 404 without a body on failure.',
+      },
+      components: {
+        securitySchemes: {
+          bearer: { type: 'http', scheme: 'bearer', description: 'the session id (sid)' },
+          sidCookie: { type: 'apiKey', in: 'cookie', name: 'sid' },
+          sidQuery: { type: 'apiKey', in: 'query', name: 'sid' },
+        },
+      },
+      security: [{ bearer: [] }, { sidCookie: [] }, { sidQuery: [] }],
+    },
+  });
+
+  installEnvelope(app);
+  installSessionAuth(app, services.sessions);
+
+  app.get('/api/openapi.json', { config: { auth: 'none' }, schema: { hide: true } }, async (_req, reply) => {
+    return reply.type('application/json').send(JSON.stringify(app.swagger()));
+  });
+
+  registerLanguageRoutes(app);
+  registerSessionRoutes(app, services);
+
+  await app.ready();
+  return app;
+}

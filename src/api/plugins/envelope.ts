@@ -1,0 +1,100 @@
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { ApiError } from '../errors.js';
+
+/** Payloads that already are an envelope (errors) and must not be wrapped again. */
+const enveloped = new WeakSet<object>();
+
+function envelope(status: string, message: string): Record<string, string> {
+  const body = { status, message };
+  enveloped.add(body);
+  return body;
+}
+
+function isBinaryRoute(request: FastifyRequest): boolean {
+  return request.routeOptions.config?.binary === true;
+}
+
+function validationStatus(error: FastifyError): ApiError {
+  const first = error.validation?.[0];
+  if (first?.keyword === 'required') {
+    const field = (first.params as { missingProperty?: string }).missingProperty ?? '';
+    const where = `${first.instancePath}/${field}`.replace(/^\//, '');
+    return new ApiError(
+      'missing-element',
+      `missing element '${where}' in ${error.validationContext ?? 'request'}`,
+    );
+  }
+  const where = first?.instancePath?.replace(/^\//, '') || error.validationContext || 'request';
+  return new ApiError('wrong-syntax', `'${where}' ${first?.message ?? 'is malformed'}`);
+}
+
+/** Maps any thrown error to the spec's status envelope (spec 2.1). */
+export function toApiError(error: unknown, request: FastifyRequest): ApiError {
+  if (error instanceof ApiError) return error;
+  const fe = error as FastifyError;
+  if (fe.validation) return validationStatus(fe);
+  switch (fe.code) {
+    case 'FST_ERR_CTP_BODY_TOO_LARGE':
+      return new ApiError('too-large', 'the request body is too large');
+    case 'FST_ERR_CTP_INVALID_JSON_BODY':
+    case 'FST_ERR_CTP_EMPTY_JSON_BODY':
+    case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
+    case 'FST_ERR_CTP_INVALID_CONTENT_LENGTH':
+    case 'FST_ERR_CTP_EMPTY_TYPE':
+      return new ApiError('wrong-syntax', fe.message);
+    default:
+      break;
+  }
+  if (typeof fe.statusCode === 'number' && fe.statusCode >= 400 && fe.statusCode < 500) {
+    return new ApiError('wrong-syntax', fe.message);
+  }
+  request.log.error({ err: error }, 'unexpected error');
+  return new ApiError('fail', 'an unexpected error occurred');
+}
+
+export function installEnvelope(app: FastifyInstance): void {
+  // Bodies are JSON whatever the Content-Type says (the spec's own example sends
+  // none); upload routes (config.rawBody) get the raw bytes instead.
+  app.removeAllContentTypeParsers();
+  app.addContentTypeParser('*', { parseAs: 'buffer' }, (request, body, done) => {
+    const buf = body as Buffer;
+    if (request.routeOptions.config?.rawBody) return done(null, buf);
+    if (buf.length === 0 || buf.toString('utf8').trim() === '') return done(null, {});
+    try {
+      done(null, JSON.parse(buf.toString('utf8')) as unknown);
+    } catch {
+      done(new ApiError('wrong-syntax', 'the request body is not valid JSON'), undefined);
+    }
+  });
+
+  app.setSerializerCompiler(() => (data) => JSON.stringify(data));
+
+  app.addHook('preSerialization', async (request: FastifyRequest, reply: FastifyReply, payload: unknown) => {
+    if (
+      isBinaryRoute(request) ||
+      payload === null ||
+      typeof payload !== 'object' ||
+      Buffer.isBuffer(payload)
+    ) {
+      return payload;
+    }
+    if (enveloped.has(payload)) return payload;
+    if (reply.statusCode !== 200) return payload;
+    return { status: 'ok', ...(payload as Record<string, unknown>) };
+  });
+
+  app.setErrorHandler((error, request, reply) => {
+    const apiError = toApiError(error, request);
+    if (isBinaryRoute(request)) {
+      return reply.code(404).type('text/plain').send('');
+    }
+    return reply.code(200).type('application/json').send(envelope(apiError.status, apiError.message));
+  });
+
+  app.setNotFoundHandler((request, reply) => {
+    return reply
+      .code(404)
+      .type('application/json')
+      .send(envelope('fail', `no API call ${request.method} ${request.url.split('?')[0] ?? ''}`));
+  });
+}

@@ -1,0 +1,112 @@
+import { createHash } from 'node:crypto';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { Session, SessionStore } from '../../services/session-store.js';
+import { ApiError } from '../errors.js';
+
+/**
+ * Who may call a route:
+ * - none: no session needed
+ * - session: any valid session
+ * - anonymous: a valid session not yet authenticated (sign-up, password reset)
+ * - user: a session authenticated with a user (directly or by partner proxy)
+ * - partner: a session authenticated with a partner key
+ */
+export type AuthLevel = 'none' | 'session' | 'anonymous' | 'user' | 'partner';
+
+declare module 'fastify' {
+  interface FastifyContextConfig {
+    auth?: AuthLevel;
+    /** File download: failures answer HTTP 404 without a body. */
+    binary?: boolean;
+    /** Upload: the handler receives the raw request body as a Buffer. */
+    rawBody?: boolean;
+    /** Route parameter whose value is hashed into the dkey (spec 2.3); enables did auth. */
+    didParam?: string;
+  }
+  interface FastifyRequest {
+    session: Session | null;
+  }
+}
+
+/** The sid from `Authorization: Bearer`, the `sid` cookie or the `sid` URL parameter (spec 2). */
+export function sidOf(request: FastifyRequest): string | undefined {
+  const auth = request.headers.authorization;
+  if (auth && /^bearer\s+/i.test(auth)) return auth.replace(/^bearer\s+/i, '').trim() || undefined;
+  const cookie = request.cookies?.['sid'];
+  if (cookie) return cookie;
+  const q = (request.query as Record<string, unknown> | undefined)?.['sid'];
+  return typeof q === 'string' && q !== '' ? q : undefined;
+}
+
+/** dkey = base64url(MD5(lowercase(uuid) + sid)) (spec 2.3). */
+export function downloadKey(objectId: string, sid: string): string {
+  return createHash('md5')
+    .update(objectId.toLowerCase() + sid)
+    .digest('base64url');
+}
+
+async function sessionByDid(request: FastifyRequest, store: SessionStore): Promise<Session | null> {
+  const param = request.routeOptions.config?.didParam;
+  const q = request.query as Record<string, unknown>;
+  const did = q['did'];
+  const dkey = q['dkey'];
+  if (!param || typeof did !== 'string' || typeof dkey !== 'string') return null;
+  const objectId = (request.params as Record<string, string>)[param];
+  if (!objectId) return null;
+  const sid = await store.sidForDid(did);
+  if (!sid || downloadKey(objectId, sid) !== dkey) return null;
+  return store.get(sid);
+}
+
+export function requireUser(request: FastifyRequest): Session & { userId: string } {
+  const s = request.session;
+  if (!s?.userId) throw new ApiError('no-auth', 'the session is not authenticated with a user');
+  return s as Session & { userId: string };
+}
+
+export function requirePartner(request: FastifyRequest): Session & { partnerId: string } {
+  const s = request.session;
+  if (!s || s.kind !== 'partner' || !s.partnerId) {
+    throw new ApiError('no-auth', 'the session is not authenticated with a partner');
+  }
+  return s as Session & { partnerId: string };
+}
+
+export function installSessionAuth(app: FastifyInstance, store: SessionStore): void {
+  app.decorateRequest('session', null);
+
+  app.addHook('onRequest', async (request) => {
+    // Unknown URLs (no route) are answered by the not-found handler without a session.
+    if (request.is404) return;
+    const level = request.routeOptions.config?.auth ?? 'user';
+    if (level === 'none') return;
+    const sid = sidOf(request);
+    let session = sid ? await store.get(sid) : null;
+    if (!session) session = await sessionByDid(request, store);
+    if (!session) {
+      throw new ApiError('no-session', sid ? 'the session id is unknown or expired' : 'no session id given');
+    }
+    const origin = request.headers.origin;
+    if (session.origin && origin && origin !== session.origin) {
+      throw new ApiError('wrong-origin', 'the Origin header does not match the session');
+    }
+    request.session = session;
+    switch (level) {
+      case 'user':
+        if (session.kind !== 'user')
+          throw new ApiError('no-auth', 'the session is not authenticated with a user');
+        break;
+      case 'partner':
+        if (session.kind !== 'partner') {
+          throw new ApiError('no-auth', 'the session is not authenticated with a partner');
+        }
+        break;
+      case 'anonymous':
+        if (session.kind !== 'anonymous')
+          throw new ApiError('already-auth', 'the session is already authenticated');
+        break;
+      default:
+        break;
+    }
+  });
+}

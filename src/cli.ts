@@ -1,0 +1,106 @@
+import { Command } from 'commander';
+import { ApiError } from './api/errors.js';
+import { runAdminCommand, type AdminCommand } from './admin/commands.js';
+import { sendAdminCommand } from './admin/socket.js';
+import { ConfigError, loadConfig, type Config } from './config/index.js';
+import { RedisUnavailableError } from './lib/redis.js';
+import { openAdminServices, startEngine, type Role } from './main.js';
+import { DatabaseBusyError } from './store/db.js';
+
+function fail(message: string): never {
+  process.stderr.write(`${message}\n`);
+  process.exit(1);
+}
+
+function config(): Config {
+  try {
+    return loadConfig();
+  } catch (err) {
+    if (err instanceof ConfigError) fail(`callplane: ${err.message}`);
+    throw err;
+  }
+}
+
+async function serve(roles: Role[]): Promise<void> {
+  const cfg = config();
+  try {
+    const engine = await startEngine(cfg, roles);
+    process.stdout.write(
+      `callplane: ${roles.join('+')} listening on ${engine.url} (data in ${cfg.dataDir})\n`,
+    );
+    const shutdown = (): void => {
+      void engine.stop().then(() => process.exit(0));
+    };
+    process.once('SIGINT', shutdown);
+    process.once('SIGTERM', shutdown);
+  } catch (err) {
+    if (err instanceof RedisUnavailableError) fail(err.message);
+    if (err instanceof DatabaseBusyError) {
+      fail(`callplane: ${err.message}; stop it first or use DATABASE_URL for a shared PostgreSQL`);
+    }
+    const e = err as NodeJS.ErrnoException;
+    if (e.code === 'EADDRINUSE') fail(`callplane: port ${cfg.port} is in use; set PORT to another port`);
+    throw err;
+  }
+}
+
+/** Runs an admin command through a running engine's socket, else directly on the database. */
+async function admin(cmd: AdminCommand): Promise<void> {
+  const cfg = config();
+  let out: Record<string, unknown> | null = cfg.databaseUrl ? null : await sendAdminCommand(cfg.dataDir, cmd);
+  if (!out) {
+    try {
+      const handle = await openAdminServices(cfg);
+      try {
+        out = { status: 'ok', ...(await runAdminCommand(handle.services, cmd)) };
+      } catch (err) {
+        if (!(err instanceof ApiError)) throw err;
+        out = { status: err.status, message: err.message };
+      } finally {
+        await handle.close();
+      }
+    } catch (err) {
+      if (err instanceof DatabaseBusyError)
+        fail(`callplane: ${err.message} and its admin socket does not answer`);
+      throw err;
+    }
+  }
+  const { status, ...rest } = out;
+  if (status !== 'ok') fail(JSON.stringify({ status, message: rest['message'] }));
+  process.stdout.write(`${JSON.stringify(rest)}\n`);
+}
+
+const program = new Command('callplane').description(
+  'telephony and media engine for the Q-loud / cospace API',
+);
+
+program
+  .command('start')
+  .description('run every role in one process with embedded defaults')
+  .action(() => serve(['api']));
+program
+  .command('api')
+  .description('run the REST API role')
+  .action(() => serve(['api']));
+
+const adminCmd = program.command('admin').description('administration; prints JSON');
+adminCmd
+  .command('partner')
+  .description('partner accounts')
+  .command('create <name>')
+  .description('create a partner; prints {"partner","key"} (the key is shown only once)')
+  .action((name: string) => admin({ op: 'partner.create', name }));
+adminCmd
+  .command('user')
+  .description('user accounts')
+  .command('create')
+  .description('create a user; prints {"uuid"}')
+  .requiredOption('--username <username>')
+  .requiredOption('--password <password>')
+  .option('--email <email>')
+  .option('--partner <name>')
+  .action((o: { username: string; password: string; email?: string; partner?: string }) =>
+    admin({ op: 'user.create', ...o }),
+  );
+
+await program.parseAsync(process.argv);

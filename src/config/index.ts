@@ -1,0 +1,88 @@
+import path from 'node:path';
+import { z } from 'zod';
+
+/**
+ * Configuration from the environment, parsed and validated once at start-up.
+ * Every consumer receives the typed `Config`; nothing else reads process.env.
+ */
+const boolFromEnv = z
+  .enum(['1', '0', 'true', 'false', 'yes', 'no'])
+  .transform((v) => v === '1' || v === 'true' || v === 'yes');
+
+const envSchema = z.object({
+  PORT: z.coerce.number().int().min(0).max(65535).default(8080),
+  HOST: z.string().default('0.0.0.0'),
+  PUBLIC_URL: z.url().optional(),
+  DATA_DIR: z.string().default('./data'),
+  DATABASE_URL: z
+    .string()
+    .regex(/^postgres(ql)?:\/\//, 'DATABASE_URL must be a postgres:// URL (unset = embedded PGlite)')
+    .optional(),
+  REDIS_URL: z
+    .string()
+    .regex(/^rediss?:\/\//, 'REDIS_URL must be a redis:// URL')
+    .default('redis://127.0.0.1:6379'),
+  REDIS_PREFIX: z.string().default('cp:'),
+  SESSION_IDLE_SECONDS: z.coerce.number().int().min(60).default(86400),
+  SESSION_CREATE_LIMIT: z.coerce.number().int().min(1).default(120),
+  SESSION_CREATE_WINDOW_SECONDS: z.coerce.number().int().min(1).default(60),
+  PICTURE_MAX_BYTES: z.coerce
+    .number()
+    .int()
+    .min(1024)
+    .default(5 * 1024 * 1024),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  TRUST_PROXY: boolFromEnv.default(false),
+});
+
+export type Env = z.input<typeof envSchema>;
+
+export interface Config {
+  port: number;
+  host: string;
+  /** Value of the `server` field; derived from the request when unset. */
+  publicUrl: string | undefined;
+  dataDir: string;
+  /** Object storage root (files under DATA_DIR/objects). */
+  objectDir: string;
+  databaseUrl: string | undefined;
+  redisUrl: string;
+  redisPrefix: string;
+  sessionIdleSeconds: number;
+  sessionCreateLimit: number;
+  sessionCreateWindowSeconds: number;
+  pictureMaxBytes: number;
+  logLevel: string;
+  trustProxy: boolean;
+}
+
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
+  const cleaned = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));
+  const parsed = envSchema.safeParse(cleaned);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`);
+    throw new ConfigError(`invalid configuration: ${lines.join('; ')}`);
+  }
+  const e = parsed.data;
+  const dataDir = path.resolve(e.DATA_DIR);
+  return {
+    port: e.PORT,
+    host: e.HOST,
+    publicUrl: e.PUBLIC_URL?.replace(/\/+$/, ''),
+    dataDir,
+    objectDir: path.join(dataDir, 'objects'),
+    databaseUrl: e.DATABASE_URL,
+    redisUrl: e.REDIS_URL,
+    redisPrefix: e.REDIS_PREFIX,
+    sessionIdleSeconds: e.SESSION_IDLE_SECONDS,
+    sessionCreateLimit: e.SESSION_CREATE_LIMIT,
+    sessionCreateWindowSeconds: e.SESSION_CREATE_WINDOW_SECONDS,
+    pictureMaxBytes: e.PICTURE_MAX_BYTES,
+    logLevel: e.LOG_LEVEL,
+    trustProxy: e.TRUST_PROXY,
+  };
+}

@@ -1,0 +1,72 @@
+import path from 'node:path';
+import { Redis } from 'ioredis';
+import { startAdminSocket } from './admin/socket.js';
+import { buildApp } from './api/app.js';
+import type { Config } from './config/index.js';
+import { connectRedis } from './lib/redis.js';
+import { createServices, type Services } from './services/index.js';
+import { openDatabase, type OpenedDatabase } from './store/db.js';
+
+export type Role = 'api';
+
+export function pgliteDir(config: Config): string {
+  return path.join(config.dataDir, 'pglite');
+}
+
+/** Opens the database the configuration names: PostgreSQL, or embedded PGlite under DATA_DIR. */
+export function openConfiguredDatabase(config: Config): Promise<OpenedDatabase> {
+  return openDatabase({ databaseUrl: config.databaseUrl, pgliteDir: pgliteDir(config) });
+}
+
+export interface RunningEngine {
+  services: Services;
+  url: string;
+  stop(): Promise<void>;
+}
+
+/** Composition root: connects Redis and the database, builds services, starts the roles. */
+export async function startEngine(config: Config, roles: Role[]): Promise<RunningEngine> {
+  const redis = await connectRedis(config.redisUrl);
+  let database: OpenedDatabase;
+  try {
+    database = await openConfiguredDatabase(config);
+  } catch (err) {
+    redis.disconnect();
+    throw err;
+  }
+  const services = createServices({ config, db: database.db, redis });
+  const stops: Array<() => Promise<void>> = [];
+  let url = '';
+  if (roles.includes('api')) {
+    const app = await buildApp(services, { logger: { level: config.logLevel } });
+    url = await app.listen({ port: config.port, host: config.host });
+    stops.push(() => app.close());
+  }
+  stops.push(await startAdminSocket(services));
+  return {
+    services,
+    url,
+    stop: async () => {
+      for (const stop of stops.reverse()) await stop();
+      await database.close();
+      redis.disconnect();
+    },
+  };
+}
+
+/** Services for one admin command run directly against the database (no engine running). */
+export async function openAdminServices(
+  config: Config,
+): Promise<{ services: Services; close(): Promise<void> }> {
+  const database = await openConfiguredDatabase(config);
+  // Admin commands touch only the database; Redis connects only if a command needs it.
+  const redis = new Redis(config.redisUrl, { lazyConnect: true, maxRetriesPerRequest: 1 });
+  redis.on('error', () => undefined);
+  return {
+    services: createServices({ config, db: database.db, redis }),
+    close: async () => {
+      await database.close();
+      redis.disconnect();
+    },
+  };
+}

@@ -1,0 +1,114 @@
+import type { Redis } from 'ioredis';
+import { randomToken } from '../lib/ids.js';
+
+export type SessionKind = 'anonymous' | 'user' | 'partner';
+
+export interface Session {
+  sid: string;
+  did: string;
+  kind: SessionKind;
+  language: 'de' | 'en';
+  /** Origin header of the creating request; later requests must match (spec 2.1 wrong-origin). */
+  origin?: string;
+  /** Authenticated user (user or partner-proxy sessions). */
+  userId?: string;
+  /** Partner of a partner session, or the partner the user belongs to. */
+  partnerId?: string;
+  partnerName?: string;
+  /** True when a partner authenticated this session for one of its users. */
+  proxy?: boolean;
+  createdAt: number;
+}
+
+/**
+ * Sessions live in Redis with an idle expiry so any API node serves any session
+ * and a restart loses none. Keys: session:<sid> (JSON), did:<did> -> sid,
+ * user-sessions:<uuid> (set of sids, to end a disabled user's sessions).
+ */
+export class SessionStore {
+  constructor(
+    private readonly redis: Redis,
+    private readonly prefix: string,
+    private readonly idleSeconds: number,
+  ) {}
+
+  private k(kind: string, id: string): string {
+    return `${this.prefix}${kind}:${id}`;
+  }
+
+  async create(init: { language: 'de' | 'en'; origin?: string | undefined }): Promise<Session> {
+    const session: Session = {
+      sid: randomToken(30),
+      did: randomToken(30),
+      kind: 'anonymous',
+      language: init.language,
+      createdAt: Date.now(),
+      ...(init.origin ? { origin: init.origin } : {}),
+    };
+    await this.redis
+      .multi()
+      .set(this.k('session', session.sid), JSON.stringify(session), 'EX', this.idleSeconds)
+      .set(this.k('did', session.did), session.sid, 'EX', this.idleSeconds)
+      .exec();
+    return session;
+  }
+
+  /** Reads a session and renews its idle expiry in the same round trip. */
+  async get(sid: string): Promise<Session | null> {
+    const res = await this.redis.pipeline().getex(this.k('session', sid), 'EX', this.idleSeconds).exec();
+    const raw = res?.[0]?.[1];
+    if (typeof raw !== 'string') return null;
+    const session = JSON.parse(raw) as Session;
+    void this.redis.expire(this.k('did', session.did), this.idleSeconds).catch(() => undefined);
+    return session;
+  }
+
+  async sidForDid(did: string): Promise<string | null> {
+    return this.redis.get(this.k('did', did));
+  }
+
+  async save(session: Session): Promise<void> {
+    const m = this.redis
+      .multi()
+      .set(this.k('session', session.sid), JSON.stringify(session), 'EX', this.idleSeconds);
+    if (session.userId) m.sadd(this.k('user-sessions', session.userId), session.sid);
+    await m.exec();
+  }
+
+  async delete(session: Session): Promise<void> {
+    const m = this.redis.multi().del(this.k('session', session.sid)).del(this.k('did', session.did));
+    if (session.userId) m.srem(this.k('user-sessions', session.userId), session.sid);
+    await m.exec();
+  }
+
+  /** Sids of a user's live sessions (expired ones are pruned on the way). */
+  async sessionsOfUser(userId: string): Promise<string[]> {
+    const sids = await this.redis.smembers(this.k('user-sessions', userId));
+    if (sids.length === 0) return [];
+    const exists = await Promise.all(sids.map((s) => this.redis.exists(this.k('session', s))));
+    const dead = sids.filter((_, i) => exists[i] === 0);
+    if (dead.length) await this.redis.srem(this.k('user-sessions', userId), ...dead);
+    return sids.filter((_, i) => exists[i] === 1);
+  }
+
+  /** Ends every session of a user (disabled, deleted). */
+  async deleteUserSessions(userId: string): Promise<void> {
+    const sids = await this.redis.smembers(this.k('user-sessions', userId));
+    for (const sid of sids) {
+      const s = await this.get(sid);
+      if (s) await this.delete(s);
+    }
+    await this.redis.del(this.k('user-sessions', userId));
+  }
+
+  /**
+   * Counts session creations per client address in a fixed window; true when
+   * the address is over the limit (spec 3.1 resource-throttle).
+   */
+  async overCreateLimit(ip: string, limit: number, windowSeconds: number): Promise<boolean> {
+    const key = this.k('throttle:session', ip);
+    const res = await this.redis.multi().incr(key).expire(key, windowSeconds, 'NX').exec();
+    const count = Number(res?.[0]?.[1] ?? 0);
+    return count > limit;
+  }
+}
