@@ -26,6 +26,8 @@ const envSchema = z.object({
   SESSION_IDLE_SECONDS: z.coerce.number().int().min(60).default(86400),
   SESSION_CREATE_LIMIT: z.coerce.number().int().min(1).default(120),
   SESSION_CREATE_WINDOW_SECONDS: z.coerce.number().int().min(1).default(60),
+  EVENT_MAX_COUNT: z.coerce.number().int().min(10).default(1000),
+  EVENT_MAX_AGE_SECONDS: z.coerce.number().int().min(60).default(86400),
   PICTURE_MAX_BYTES: z.coerce
     .number()
     .int()
@@ -52,6 +54,9 @@ export interface Config {
   sessionCreateLimit: number;
   sessionCreateWindowSeconds: number;
   pictureMaxBytes: number;
+  /** Events kept per session stream (older ones dropped, visible as an id gap). */
+  eventMaxCount: number;
+  eventMaxAgeSeconds: number;
   logLevel: string;
   trustProxy: boolean;
 }
@@ -82,6 +87,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     sessionCreateLimit: e.SESSION_CREATE_LIMIT,
     sessionCreateWindowSeconds: e.SESSION_CREATE_WINDOW_SECONDS,
     pictureMaxBytes: e.PICTURE_MAX_BYTES,
+    eventMaxCount: e.EVENT_MAX_COUNT,
+    eventMaxAgeSeconds: e.EVENT_MAX_AGE_SECONDS,
     logLevel: e.LOG_LEVEL,
     trustProxy: e.TRUST_PROXY,
   };

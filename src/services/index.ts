@@ -1,6 +1,8 @@
 import type { Redis } from 'ioredis';
 import type { Config } from '../config/index.js';
 import type { Db } from '../store/db.js';
+import { EventLog, SessionEventPublisher } from '../events/event-log.js';
+import type { EventPublisher } from '../events/types.js';
 import { PartnerService } from './partner-service.js';
 import { SessionStore } from './session-store.js';
 import { UserService } from './user-service.js';
@@ -19,19 +21,38 @@ export interface Services {
   sessions: SessionStore;
   users: UserService;
   partners: PartnerService;
+  eventLog: EventLog;
+  /** Producers publish here: `events.publish({ users: [uuid] }, 'user_modify', {})`. */
+  events: EventPublisher;
   /** The id of the next event of a session's event stream (`next_event`, spec 3.1). */
   nextEventId(sid: string): Promise<number>;
 }
 
 export function createServices(deps: ServiceDeps): Services {
   const { config, db, redis } = deps;
+  const sessions = new SessionStore(redis, config.redisPrefix, config.sessionIdleSeconds);
+  const eventLog = new EventLog(redis, {
+    prefix: config.redisPrefix,
+    maxEvents: config.eventMaxCount,
+    maxAgeSeconds: config.eventMaxAgeSeconds,
+    idleSeconds: config.sessionIdleSeconds,
+  });
+  const audiences = {
+    sessionsOf: async (audience: { users: readonly string[] } | { channel: string }): Promise<string[]> => {
+      if (!('users' in audience)) return [];
+      const lists = await Promise.all(audience.users.map((u) => sessions.sessionsOfUser(u)));
+      return [...new Set(lists.flat())];
+    },
+  };
   return {
     config,
     db,
     redis,
-    sessions: new SessionStore(redis, config.redisPrefix, config.sessionIdleSeconds),
+    sessions,
     users: new UserService(db),
     partners: new PartnerService(db),
-    nextEventId: async (sid) => Number((await redis.get(`${config.redisPrefix}ev:next:${sid}`)) ?? 0),
+    eventLog,
+    events: new SessionEventPublisher(eventLog, audiences, async (_sid, event) => event),
+    nextEventId: (sid) => eventLog.nextId(sid),
   };
 }

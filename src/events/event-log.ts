@@ -1,0 +1,132 @@
+import type { Redis } from 'ioredis';
+import type { ApiEvent, Audience, EventPublisher } from './types.js';
+
+/**
+ * Per-session event streams in Redis (spec 3.27, chapter 6).
+ *
+ * Keys (under the configured prefix):
+ * - ev:next:<sid>  the next event id of the session (INCR; 0 for a new session)
+ * - ev:log:<sid>   a Redis stream; event id N is stored under entry id "N-1"
+ *                  so a read "from id N" is XRANGE from "N-1" — ids stay
+ *                  contiguous and any gap a client sees is a dropped event.
+ * - ev:notify      pub/sub channel; the sid of every append wakes long-polls
+ *                  on all API nodes (no polling loop).
+ *
+ * Appending is one Lua script (id allocation + XADD + count/age trimming), so
+ * concurrent publishers on several nodes never reuse or skip an id.
+ */
+const APPEND_LUA = `
+local id = redis.call('INCR', KEYS[1]) - 1
+redis.call('XADD', KEYS[2], 'MAXLEN', ARGV[2], id .. '-1', 't', ARGV[4], 'e', ARGV[1])
+while true do
+  local first = redis.call('XRANGE', KEYS[2], '-', '+', 'COUNT', 1)
+  if #first == 0 then break end
+  if tonumber(first[1][2][2]) >= tonumber(ARGV[3]) then break end
+  redis.call('XDEL', KEYS[2], first[1][1])
+end
+redis.call('EXPIRE', KEYS[1], ARGV[5])
+redis.call('EXPIRE', KEYS[2], ARGV[5])
+return id
+`;
+
+export interface EventLogOptions {
+  prefix: string;
+  /** Events kept per session (older ones are dropped; the client sees the gap). */
+  maxEvents: number;
+  /** Seconds an event is kept. */
+  maxAgeSeconds: number;
+  /** Lifetime of an idle session's stream; renewed with the session. */
+  idleSeconds: number;
+}
+
+export class EventLog {
+  constructor(
+    private readonly redis: Redis,
+    private readonly opts: EventLogOptions,
+  ) {
+    redis.defineCommand('cpAppendEvent', { numberOfKeys: 2, lua: APPEND_LUA });
+  }
+
+  key(kind: 'next' | 'log', sid: string): string {
+    return `${this.opts.prefix}ev:${kind}:${sid}`;
+  }
+
+  get notifyChannel(): string {
+    return `${this.opts.prefix}ev:notify`;
+  }
+
+  /** Appends one event to one session's stream; returns its id. */
+  async append(sid: string, event: string, payload: Record<string, unknown>, time: number): Promise<number> {
+    const body = JSON.stringify({ event, time, ...payload });
+    const now = Math.floor(Date.now() / 1000);
+    const id = (await (this.redis as unknown as AppendCommand).cpAppendEvent(
+      this.key('next', sid),
+      this.key('log', sid),
+      body,
+      this.opts.maxEvents,
+      now - this.opts.maxAgeSeconds,
+      now,
+      this.opts.idleSeconds,
+    )) as number;
+    await this.redis.publish(this.notifyChannel, sid);
+    return id;
+  }
+
+  async nextId(sid: string): Promise<number> {
+    return Number((await this.redis.get(this.key('next', sid))) ?? 0);
+  }
+
+  /** Events with id >= next, oldest first. */
+  async read(sid: string, next: number, limit = 1000): Promise<ApiEvent[]> {
+    const entries = await this.redis.xrange(this.key('log', sid), `${next}-1`, '+', 'COUNT', limit);
+    return entries.map(([entryId, fields]) => {
+      const id = Number(entryId.split('-')[0]);
+      const json = fields[fields.indexOf('e') + 1] ?? '{}';
+      return { id, ...(JSON.parse(json) as Omit<ApiEvent, 'id'>) };
+    });
+  }
+
+  /** Renews the stream's lifetime together with its session (called on session access). */
+  touch(pipeline: ReturnType<Redis['pipeline']>, sid: string): void {
+    pipeline.expire(this.key('next', sid), this.opts.idleSeconds);
+    pipeline.expire(this.key('log', sid), this.opts.idleSeconds);
+  }
+
+  async drop(sid: string): Promise<void> {
+    await this.redis.del(this.key('next', sid), this.key('log', sid));
+  }
+}
+
+interface AppendCommand {
+  cpAppendEvent(...args: Array<string | number>): Promise<unknown>;
+}
+
+/** Resolves an audience to session ids; user audiences go through the session store. */
+export interface AudienceResolver {
+  sessionsOf(audience: Audience): Promise<string[]>;
+}
+
+/**
+ * Publishes an event to every session of its audience. Filters (spec 3.27
+ * POST /api/event/filter) are applied per session when the event is queued.
+ */
+export class SessionEventPublisher implements EventPublisher {
+  constructor(
+    private readonly log: EventLog,
+    private readonly audiences: AudienceResolver,
+    private readonly admit: (sid: string, event: Record<string, unknown>) => Promise<Record<string, unknown> | null>,
+  ) {}
+
+  async publish(audience: Audience, event: string, payload: Record<string, unknown> = {}): Promise<void> {
+    const time = Math.floor(Date.now() / 1000);
+    const sids = await this.audiences.sessionsOf(audience);
+    await Promise.all(
+      sids.map(async (sid) => {
+        const admitted = await this.admit(sid, { event, time, ...payload });
+        if (!admitted) return;
+        const { event: _e, time: _t, ...rest } = admitted;
+        await this.log.append(sid, event, rest, time);
+      }),
+    );
+  }
+}

@@ -1,0 +1,19 @@
+/**
+ * Who receives an event: the sessions of some users (e.g. everyone with read
+ * access to an object), or the sessions subscribed to a channel (a conference,
+ * the call API, partner CDRs).
+ */
+export type Audience = { users: readonly string[] } | { channel: string };
+
+/** An event as the client sees it (spec chapter 6): skeleton plus payload. */
+export interface ApiEvent {
+  id: number;
+  event: string;
+  time: number;
+  [field: string]: unknown;
+}
+
+/** The one thing producers need: publish an event's name and payload (spec chapter 7) to an audience. */
+export interface EventPublisher {
+  publish(audience: Audience, event: string, payload?: Record<string, unknown>): Promise<void>;
+}
