@@ -82,7 +82,7 @@ export class EventLog {
     return entries.map(([entryId, fields]) => {
       const id = Number(entryId.split('-')[0]);
       const json = fields[fields.indexOf('e') + 1] ?? '{}';
-      return { id, ...(JSON.parse(json) as Omit<ApiEvent, 'id'>) };
+      return { id, ...(JSON.parse(json) as { event: string; time: number }) };
     });
   }
 
