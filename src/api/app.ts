@@ -55,6 +55,7 @@ export async function buildApp(services: Services, opts: BuildAppOptions = {}): 
 
   registerLanguageRoutes(app);
   registerSessionRoutes(app, services);
+  // -- route registrations (one line per resource file) --
 
   await app.ready();
   return app;
