@@ -43,6 +43,11 @@ export async function startEngine(config: Config, roles: Role[]): Promise<Runnin
     stops.push(() => app.close());
   }
   stops.push(await startAdminSocket(services));
+  const stopSweeper = services.eventSystem.startSweeper();
+  stops.push(async () => {
+    stopSweeper();
+    await services.eventSystem.close();
+  });
   return {
     services,
     url,

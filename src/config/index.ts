@@ -28,6 +28,7 @@ const envSchema = z.object({
   SESSION_CREATE_WINDOW_SECONDS: z.coerce.number().int().min(1).default(60),
   EVENT_MAX_COUNT: z.coerce.number().int().min(10).default(1000),
   EVENT_MAX_AGE_SECONDS: z.coerce.number().int().min(60).default(86400),
+  CDR_BACKLOG: z.coerce.number().int().min(1).default(10000),
   PICTURE_MAX_BYTES: z.coerce
     .number()
     .int()
@@ -57,6 +58,8 @@ export interface Config {
   /** Events kept per session stream (older ones dropped, visible as an id gap). */
   eventMaxCount: number;
   eventMaxAgeSeconds: number;
+  /** Partner CDRs kept while no partner session collects them. */
+  cdrBacklog: number;
   logLevel: string;
   trustProxy: boolean;
 }
@@ -89,6 +92,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     pictureMaxBytes: e.PICTURE_MAX_BYTES,
     eventMaxCount: e.EVENT_MAX_COUNT,
     eventMaxAgeSeconds: e.EVENT_MAX_AGE_SECONDS,
+    cdrBacklog: e.CDR_BACKLOG,
     logLevel: e.LOG_LEVEL,
     trustProxy: e.TRUST_PROXY,
   };

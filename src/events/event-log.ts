@@ -101,10 +101,16 @@ interface AppendCommand {
   cpAppendEvent(...args: Array<string | number>): Promise<unknown>;
 }
 
-/** Resolves an audience to session ids; user audiences go through the session store. */
+/** Resolves an audience to the ids of the live sessions that should receive an event. */
 export interface AudienceResolver {
   sessionsOf(audience: Audience): Promise<string[]>;
 }
+
+/** Per-session admission of an event (session filters): the event to queue, or null. */
+export type Admission = (
+  sids: readonly string[],
+  event: Record<string, unknown>,
+) => Promise<Array<Record<string, unknown> | null>>;
 
 /**
  * Publishes an event to every session of its audience. Filters (spec 3.27
@@ -114,17 +120,18 @@ export class SessionEventPublisher implements EventPublisher {
   constructor(
     private readonly log: EventLog,
     private readonly audiences: AudienceResolver,
-    private readonly admit: (sid: string, event: Record<string, unknown>) => Promise<Record<string, unknown> | null>,
+    private readonly admit: Admission,
   ) {}
 
   async publish(audience: Audience, event: string, payload: Record<string, unknown> = {}): Promise<void> {
     const time = Math.floor(Date.now() / 1000);
     const sids = await this.audiences.sessionsOf(audience);
+    const admitted = await this.admit(sids, { event, time, ...payload });
     await Promise.all(
-      sids.map(async (sid) => {
-        const admitted = await this.admit(sid, { event, time, ...payload });
-        if (!admitted) return;
-        const { event: _e, time: _t, ...rest } = admitted;
+      sids.map(async (sid, i) => {
+        const ev = admitted[i];
+        if (!ev) return;
+        const { event: _e, time: _t, ...rest } = ev;
         await this.log.append(sid, event, rest, time);
       }),
     );

@@ -26,11 +26,27 @@ export interface Session {
  * user-sessions:<uuid> (set of sids, to end a disabled user's sessions).
  */
 export class SessionStore {
+  /** Extra keys that live and die with a session (event stream, filter), renewed on access. */
+  private readonly touchers: Array<(pipeline: ReturnType<Redis['pipeline']>, sid: string) => void> = [];
+
   constructor(
     private readonly redis: Redis,
     private readonly prefix: string,
     private readonly idleSeconds: number,
   ) {}
+
+  onTouch(toucher: (pipeline: ReturnType<Redis['pipeline']>, sid: string) => void): void {
+    this.touchers.push(toucher);
+  }
+
+  /** For each sid, whether its session still exists. */
+  async exists(sids: readonly string[]): Promise<boolean[]> {
+    if (sids.length === 0) return [];
+    const p = this.redis.pipeline();
+    for (const sid of sids) p.exists(this.k('session', sid));
+    const res = (await p.exec()) ?? [];
+    return sids.map((_, i) => Number(res[i]?.[1] ?? 0) === 1);
+  }
 
   private k(kind: string, id: string): string {
     return `${this.prefix}${kind}:${id}`;
@@ -85,10 +101,10 @@ export class SessionStore {
   async sessionsOfUser(userId: string): Promise<string[]> {
     const sids = await this.redis.smembers(this.k('user-sessions', userId));
     if (sids.length === 0) return [];
-    const exists = await Promise.all(sids.map((s) => this.redis.exists(this.k('session', s))));
-    const dead = sids.filter((_, i) => exists[i] === 0);
+    const alive = await this.exists(sids);
+    const dead = sids.filter((_, i) => !alive[i]);
     if (dead.length) await this.redis.srem(this.k('user-sessions', userId), ...dead);
-    return sids.filter((_, i) => exists[i] === 1);
+    return sids.filter((_, i) => alive[i]);
   }
 
   /** Ends every session of a user (disabled, deleted). */

@@ -205,6 +205,7 @@ export function registerSessionRoutes(app: FastifyInstance, services: Services):
     async (request, reply) => {
       const session = request.session as Session;
       await sessions.delete(session);
+      await services.eventSystem.log.drop(session.sid);
       clearSessionCookies(reply);
       return {};
     },

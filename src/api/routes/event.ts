@@ -1,0 +1,183 @@
+import { Type } from '@sinclair/typebox';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { FilterSyntaxError } from '../../domain/event-filter.js';
+import type { ApiEvent } from '../../events/types.js';
+import type { Services } from '../../services/index.js';
+import type { Session } from '../../services/session-store.js';
+import { ApiError } from '../errors.js';
+import { statusResponse } from '../schemas/common.js';
+
+const Next = Type.String({
+  pattern: '^[0-9]{1,15}$',
+  description: 'id of the next event wanted (default 0)',
+});
+
+/** Aborts when the client goes away before the answer is sent. */
+function abortOnClose(reply: FastifyReply): AbortSignal {
+  const ctl = new AbortController();
+  reply.raw.on('close', () => ctl.abort());
+  return ctl.signal;
+}
+
+/** The cursor of a stream request: `Last-Event-ID` (SSE resume) wins over `next`. */
+function streamCursor(request: FastifyRequest): number {
+  const last = request.headers['last-event-id'];
+  if (typeof last === 'string' && /^[0-9]{1,15}$/.test(last.trim())) return Number(last.trim()) + 1;
+  const next = (request.query as { next?: string }).next;
+  return next === undefined ? 0 : Number(next);
+}
+
+export function registerEventRoutes(app: FastifyInstance, services: Services): void {
+  const { reader, filters } = services.eventSystem;
+
+  app.get(
+    '/api/event',
+    {
+      config: { auth: 'session' },
+      schema: {
+        tags: ['event'],
+        summary: 'Get pending events of the session; blocks until one arrives or the timeout passes',
+        querystring: Type.Object({
+          timeout: Type.Optional(
+            Type.String({ pattern: '^[0-9]{1,3}$', description: 'seconds, 0...300, default 55' }),
+          ),
+          next: Type.Optional(Next),
+          sid: Type.Optional(Type.String()),
+        }),
+        response: statusResponse(
+          { timeout: 'the timeout passed before an event arrived' },
+          Type.Object({
+            event: Type.Array(Type.Object({}, { additionalProperties: true })),
+            next: Type.Integer(),
+          }),
+        ),
+      },
+    },
+    async (request, reply) => {
+      const q = request.query as { timeout?: string; next?: string };
+      const timeout = q.timeout === undefined ? 55 : Number(q.timeout);
+      if (timeout > 300) throw new ApiError('wrong-syntax', 'timeout must be between 0 and 300 seconds');
+      const next = q.next === undefined ? 0 : Number(q.next);
+      const session = request.session as Session;
+      const events = await reader.poll(session.sid, next, timeout * 1000, abortOnClose(reply));
+      if (events.length === 0) {
+        return { status: 'timeout', message: 'no event arrived within the timeout', next };
+      }
+      return { event: events, next: (events[events.length - 1] as ApiEvent).id + 1 };
+    },
+  );
+
+  app.post(
+    '/api/event/filter',
+    {
+      config: { auth: 'session' },
+      schema: {
+        tags: ['event'],
+        summary: "Attach a filter to the session's event stream",
+        body: Type.Object({ op: Type.String() }, { additionalProperties: true }),
+        response: statusResponse(),
+      },
+    },
+    async (request) => {
+      try {
+        await filters.attach((request.session as Session).sid, request.body);
+      } catch (err) {
+        if (err instanceof FilterSyntaxError) throw new ApiError('wrong-syntax', err.message);
+        throw err;
+      }
+      return {};
+    },
+  );
+
+  app.delete(
+    '/api/event/filter',
+    {
+      config: { auth: 'session' },
+      schema: { tags: ['event'], summary: "Remove the session's event filter", response: statusResponse() },
+    },
+    async (request) => {
+      await filters.detach((request.session as Session).sid);
+      return {};
+    },
+  );
+
+  // Beyond the spec: the same session stream as Server-Sent Events, resumable with Last-Event-ID.
+  app.get(
+    '/api/event/stream',
+    {
+      config: { auth: 'session' },
+      schema: {
+        tags: ['event'],
+        summary: 'Session events as Server-Sent Events (extension); resume with Last-Event-ID or next',
+        querystring: Type.Object({ next: Type.Optional(Next), sid: Type.Optional(Type.String()) }),
+      },
+    },
+    async (request, reply) => {
+      const session = request.session as Session;
+      const signal = abortOnClose(reply);
+      reply.hijack();
+      reply.raw.writeHead(200, {
+        'content-type': 'text/event-stream; charset=utf-8',
+        'cache-control': 'no-cache',
+        connection: 'keep-alive',
+        'x-accel-buffering': 'no',
+      });
+      reply.raw.write(': stream of session events\n\n');
+      const write = (chunk: string): Promise<void> =>
+        new Promise((resolve) => {
+          if (reply.raw.write(chunk)) resolve();
+          else reply.raw.once('drain', () => resolve());
+        });
+      await reader
+        .stream(
+          session.sid,
+          streamCursor(request),
+          async (events) => {
+            const text = events
+              .map((e) => `id: ${e.id}\nevent: ${e.event}\ndata: ${JSON.stringify(e)}\n\n`)
+              .join('');
+            await write(text);
+          },
+          signal,
+          () => void write(': keepalive\n\n'),
+        )
+        .catch((err: unknown) => request.log.warn({ err }, 'event stream ended'));
+      reply.raw.end();
+    },
+  );
+
+  // Beyond the spec: the same session stream over a WebSocket, one JSON event per message.
+  app.get(
+    '/api/event/ws',
+    {
+      websocket: true,
+      config: { auth: 'session' },
+      schema: {
+        tags: ['event'],
+        summary: 'Session events over a WebSocket (extension); one JSON event per message',
+        querystring: Type.Object({ next: Type.Optional(Next), sid: Type.Optional(Type.String()) }),
+      },
+    },
+    (socket, request) => {
+      const session = request.session as Session;
+      const ctl = new AbortController();
+      socket.on('close', () => ctl.abort());
+      socket.on('error', () => ctl.abort());
+      void reader
+        .stream(
+          session.sid,
+          streamCursor(request),
+          async (events) => {
+            for (const e of events) {
+              await new Promise<void>((resolve, reject) =>
+                socket.send(JSON.stringify(e), (err) => (err ? reject(err) : resolve())),
+              );
+            }
+          },
+          ctl.signal,
+          () => socket.ping(),
+        )
+        .catch(() => socket.terminate());
+    },
+  );
+}

@@ -1,0 +1,72 @@
+import type { Redis } from 'ioredis';
+import type { Config } from '../config/index.js';
+import type { SessionStore } from '../services/session-store.js';
+import { EventLog, SessionEventPublisher } from './event-log.js';
+import { FilterStore } from './filters.js';
+import { PartnerCdrDelivery } from './partner-cdr.js';
+import { SessionEvents } from './session-events.js';
+import { ChannelSubscriptions } from './subscriptions.js';
+import type { Audience, EventPublisher } from './types.js';
+import { EventWaiter } from './waiter.js';
+
+/** Everything of the event surface (spec 3.27, 6, 7, 9.2.1), wired on one Redis. */
+export interface EventSystem {
+  log: EventLog;
+  filters: FilterStore;
+  waiter: EventWaiter;
+  subscriptions: ChannelSubscriptions;
+  partnerCdr: PartnerCdrDelivery;
+  reader: SessionEvents;
+  publisher: EventPublisher;
+  /** Starts periodic upkeep (expired CDR subscriptions); returns a stop function. */
+  startSweeper(intervalMs?: number): () => void;
+  close(): Promise<void>;
+}
+
+export function createEventSystem(redis: Redis, config: Config, sessions: SessionStore): EventSystem {
+  const prefix = config.redisPrefix;
+  const log = new EventLog(redis, {
+    prefix,
+    maxEvents: config.eventMaxCount,
+    maxAgeSeconds: config.eventMaxAgeSeconds,
+    idleSeconds: config.sessionIdleSeconds,
+  });
+  const filters = new FilterStore(redis, prefix, config.sessionIdleSeconds);
+  sessions.onTouch((p, sid) => {
+    log.touch(p, sid);
+    filters.touch(p, sid);
+  });
+  const exists = (sids: string[]): Promise<boolean[]> => sessions.exists(sids);
+  const admit = filters.admit.bind(filters);
+  const waiter = new EventWaiter(redis, log.notifyChannel);
+  const subscriptions = new ChannelSubscriptions(redis, prefix, exists);
+  const partnerCdr = new PartnerCdrDelivery(redis, log, exists, admit, {
+    prefix,
+    backlog: config.cdrBacklog,
+  });
+  const reader = new SessionEvents(log, waiter, async (sid, confirmed, handedOut) => {
+    await partnerCdr.confirm(sid, confirmed, handedOut);
+  });
+  const audiences = {
+    sessionsOf: async (audience: Audience): Promise<string[]> => {
+      if ('channel' in audience) return subscriptions.sessionsOf(audience.channel);
+      const lists = await Promise.all(audience.users.map((u) => sessions.sessionsOfUser(u)));
+      return [...new Set(lists.flat())];
+    },
+  };
+  return {
+    log,
+    filters,
+    waiter,
+    subscriptions,
+    partnerCdr,
+    reader,
+    publisher: new SessionEventPublisher(log, audiences, admit),
+    startSweeper: (intervalMs = 5000) => {
+      const timer = setInterval(() => void partnerCdr.sweep().catch(() => undefined), intervalMs);
+      timer.unref();
+      return () => clearInterval(timer);
+    },
+    close: () => waiter.close(),
+  };
+}

@@ -1,0 +1,225 @@
+import type { Redis } from 'ioredis';
+import type { Admission, EventLog } from './event-log.js';
+
+/**
+ * Partner CDR events (spec 9.1.4 GET /api/partner/cdr/event, 9.2.1 event `cdr`).
+ *
+ * Each partner has a Redis stream of CDRs with one consumer group; every
+ * subscribed partner session is a consumer. A CDR is read by exactly one
+ * consumer (round robin: the flow is split between sessions) and appended to
+ * that session's event stream. It stays pending until the client confirms it
+ * by polling on past it (`next` beyond its event id), so:
+ * - a subscriber that ends cleanly (DELETE, or its subscription times out)
+ *   keeps what it was already handed; what it never fetched goes to others;
+ * - a session that dies (deleted or expired) loses everything unconfirmed to
+ *   the others: the only case where a CDR can reach the partner twice;
+ * - with no subscriber, CDRs wait in the stream (bounded) for the next one.
+ *
+ * Keys: cdr:stream:<pid>, cdr:subs:<pid> (zset sid -> expiry ms),
+ * cdr:map:<sid> (hash event id -> "<pid> <entry id>"), cdr:seen:<sid> (the
+ * highest `next` handed to the client), cdr:rr:<pid>, cdr:lock:<pid>,
+ * cdr:dirty:<pid>, cdr:partners (set of pids with subscriptions).
+ */
+const GROUP = 'deliver';
+
+export interface PartnerCdrOptions {
+  prefix: string;
+  /** CDRs kept per partner while nobody collects them. */
+  backlog: number;
+}
+
+export class PartnerCdrDelivery {
+  constructor(
+    private readonly redis: Redis,
+    private readonly log: EventLog,
+    private readonly sessionExists: (sids: string[]) => Promise<boolean[]>,
+    private readonly admit: Admission,
+    private readonly opts: PartnerCdrOptions,
+  ) {}
+
+  private k(kind: string, id: string): string {
+    return `${this.opts.prefix}cdr:${kind}:${id}`;
+  }
+
+  private async ensureGroup(pid: string): Promise<void> {
+    try {
+      await this.redis.xgroup('CREATE', this.k('stream', pid), GROUP, '0', 'MKSTREAM');
+    } catch (err) {
+      if (!String((err as Error).message).includes('BUSYGROUP')) throw err;
+    }
+  }
+
+  /** Queues a CDR of one of the partner's users and hands it to a subscriber if there is one. */
+  async publish(partnerId: string, cdr: Record<string, unknown>): Promise<void> {
+    await this.ensureGroup(partnerId);
+    await this.redis.xadd(
+      this.k('stream', partnerId),
+      'MAXLEN',
+      '~',
+      this.opts.backlog,
+      '*',
+      'cdr',
+      JSON.stringify(cdr),
+    );
+    await this.dispatch(partnerId);
+  }
+
+  /** Subscribes or renews (spec: timeout 1..36000 s). */
+  async subscribe(partnerId: string, sid: string, timeoutSeconds: number): Promise<void> {
+    await this.ensureGroup(partnerId);
+    await this.redis
+      .multi()
+      .zadd(this.k('subs', partnerId), String(Date.now() + timeoutSeconds * 1000), sid)
+      .sadd(`${this.opts.prefix}cdr:partners`, partnerId)
+      .exec();
+    await this.dispatch(partnerId);
+  }
+
+  async unsubscribe(partnerId: string, sid: string): Promise<void> {
+    await this.redis.zrem(this.k('subs', partnerId), sid);
+    await this.dispatch(partnerId);
+  }
+
+  /**
+   * Called with the cursor a client polls with: every CDR event below `next`
+   * has been received, so it is acknowledged. `handedOut` is the cursor after
+   * the events returned by this call.
+   */
+  async confirm(sid: string, next: number, handedOut?: number): Promise<void> {
+    if (handedOut !== undefined) {
+      await this.redis.eval(
+        "local c = tonumber(redis.call('GET', KEYS[1]) or '-1'); if tonumber(ARGV[1]) > c then redis.call('SET', KEYS[1], ARGV[1], 'EX', 86400) end",
+        1,
+        this.k('seen', sid),
+        handedOut,
+      );
+    }
+    const map = await this.redis.hgetall(this.k('map', sid));
+    const done = Object.entries(map).filter(([eventId]) => Number(eventId) < next);
+    if (done.length === 0) return;
+    for (const [, ref] of done) {
+      const [pid, entry] = ref.split(' ');
+      if (pid && entry) await this.redis.xack(this.k('stream', pid), GROUP, entry);
+    }
+    await this.redis.hdel(this.k('map', sid), ...done.map(([eventId]) => eventId));
+  }
+
+  /** Hands waiting CDRs to live subscribers and moves those of ended subscribers. */
+  async dispatch(partnerId: string): Promise<void> {
+    const lock = this.k('lock', partnerId);
+    const token = `${process.pid}-${Math.random()}`;
+    if ((await this.redis.set(lock, token, 'PX', 10_000, 'NX')) !== 'OK') {
+      // Someone else is dispatching: ask them to run once more when done.
+      await this.redis.set(this.k('dirty', partnerId), '1', 'PX', 10_000);
+      return;
+    }
+    try {
+      do {
+        await this.dispatchOnce(partnerId);
+      } while ((await this.redis.getdel(this.k('dirty', partnerId))) !== null);
+    } finally {
+      await this.redis.eval(
+        "if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end return 0",
+        1,
+        lock,
+        token,
+      );
+    }
+  }
+
+  /** Periodic maintenance for all partners (expired subscriptions, dead sessions). */
+  async sweep(): Promise<void> {
+    const pids = await this.redis.smembers(`${this.opts.prefix}cdr:partners`);
+    for (const pid of pids) await this.dispatch(pid);
+  }
+
+  private async liveSubscribers(pid: string): Promise<{ live: string[]; ended: string[]; dead: string[] }> {
+    const subs = await this.redis.zrange(this.k('subs', pid), '0', '-1', 'WITHSCORES');
+    const now = Date.now();
+    const sids: string[] = [];
+    const expiry: number[] = [];
+    for (let i = 0; i < subs.length; i += 2) {
+      sids.push(subs[i] as string);
+      expiry.push(Number(subs[i + 1]));
+    }
+    const exists = sids.length ? await this.sessionExists(sids) : [];
+    const live: string[] = [];
+    const ended: string[] = [];
+    const dead: string[] = [];
+    sids.forEach((sid, i) => {
+      if (!exists[i]) dead.push(sid);
+      else if ((expiry[i] ?? 0) <= now) ended.push(sid);
+      else live.push(sid);
+    });
+    if (ended.length + dead.length) await this.redis.zrem(this.k('subs', pid), ...ended, ...dead);
+    return { live, ended, dead };
+  }
+
+  private async dispatchOnce(pid: string): Promise<void> {
+    const stream = this.k('stream', pid);
+    const { live } = await this.liveSubscribers(pid);
+    const consumers = (await this.redis.xinfo('CONSUMERS', stream, GROUP)) as unknown[][];
+    const liveSet = new Set(live);
+    let rr = Number(await this.redis.incr(this.k('rr', pid)));
+    const nextConsumer = (): string => live[rr++ % live.length] as string;
+
+    // Consumers that are no longer subscribed: keep what the client already
+    // fetched (a clean end), move the rest to live subscribers.
+    for (const info of consumers) {
+      const name = String(info[info.indexOf('name') + 1]);
+      if (liveSet.has(name)) continue;
+      const alive = (await this.sessionExists([name]))[0] === true;
+      if (alive) await this.confirm(name, Number((await this.redis.get(this.k('seen', name))) ?? 0));
+      const pending = (await this.redis.xpending(stream, GROUP, '-', '+', 1000, name)) as Array<[string]>;
+      if (pending.length > 0 && live.length === 0) continue; // wait for the next subscriber
+      for (const [entryId] of pending) {
+        const target = nextConsumer();
+        const claimed = (await this.redis.xclaim(stream, GROUP, target, 0, entryId)) as Array<
+          [string, string[]]
+        >;
+        const entry = claimed[0];
+        if (!entry) {
+          await this.redis.xack(stream, GROUP, entryId); // trimmed from the backlog meanwhile
+          continue;
+        }
+        await this.deliver(pid, target, entry);
+      }
+      await this.redis.del(this.k('map', name));
+      await this.redis.xgroup('DELCONSUMER', stream, GROUP, name);
+    }
+
+    if (live.length === 0) return;
+    for (;;) {
+      const target = nextConsumer();
+      const res = (await this.redis.xreadgroup(
+        'GROUP',
+        GROUP,
+        target,
+        'COUNT',
+        1,
+        'STREAMS',
+        stream,
+        '>',
+      )) as Array<[string, Array<[string, string[]]>]> | null;
+      const entry = res?.[0]?.[1]?.[0];
+      if (!entry) break;
+      await this.deliver(pid, target, entry);
+    }
+    await this.redis.set(this.k('rr', pid), rr % 1_000_000);
+  }
+
+  private async deliver(pid: string, sid: string, [entryId, fields]: [string, string[]]): Promise<void> {
+    const json = fields[fields.indexOf('cdr') + 1] ?? '{}';
+    const cdr = JSON.parse(json) as Record<string, unknown>;
+    const time = Math.floor(Date.now() / 1000);
+    const [admitted] = await this.admit([sid], { event: 'cdr', time, cdr });
+    if (!admitted) {
+      // The session's filter drops it: that is its delivery.
+      await this.redis.xack(this.k('stream', pid), GROUP, entryId);
+      return;
+    }
+    const { event: _e, time: _t, ...payload } = admitted;
+    const eventId = await this.log.append(sid, 'cdr', payload, time);
+    await this.redis.hset(this.k('map', sid), String(eventId), `${pid} ${entryId}`);
+  }
+}
