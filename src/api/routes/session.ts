@@ -79,7 +79,7 @@ export function registerSessionRoutes(app: FastifyInstance, services: Services):
       const partner = await partners.authenticate(body.partner, body.key);
       if (body.user !== undefined) {
         const user = await users.byId(body.user);
-        if (!user || user.deleted || user.partner_id !== partner.id) {
+        if (!user || user.deleted || user.disabled || user.partner_id !== partner.id) {
           throw new ApiError('wrong-user', 'the user does not exist or does not belong to the partner');
         }
         Object.assign(session, {
