@@ -42,7 +42,7 @@ function readSse(url: string, headers: Record<string, string>, count: number): P
               .map((l) => [l.slice(0, l.indexOf(':')), l.slice(l.indexOf(':') + 2)]),
           );
           if (fields['data'] === undefined) continue;
-          out.push({ id: Number(fields['id']), event: fields['event'], data: JSON.parse(fields['data']) });
+          out.push({ id: Number(fields['id']), event: fields['event'] ?? '', data: JSON.parse(fields['data']) });
           if (out.length === count) {
             req.destroy();
             resolve(out);
@@ -74,7 +74,7 @@ describe('SSE stream (extension)', () => {
 
   it('refuses a request without a session', async () => {
     const res = await fetch(`${base}/api/event/stream`);
-    expect((await res.json()).status).toBe('no-session');
+    expect(((await res.json()) as { status: string }).status).toBe('no-session');
   });
 });
 
