@@ -1,11 +1,20 @@
 import cookie from '@fastify/cookie';
 import swagger from '@fastify/swagger';
+import websocket from '@fastify/websocket';
 import Fastify, { type FastifyInstance } from 'fastify';
 import type { Services } from '../services/index.js';
 import { installEnvelope } from './plugins/envelope.js';
 import { installSessionAuth } from './plugins/session-auth.js';
 import { registerLanguageRoutes } from './routes/language.js';
+import { registerEventSubscriptionRoutes } from './routes/event-subscription.js';
+import { registerEventRoutes } from './routes/event.js';
 import { registerSessionRoutes } from './routes/session.js';
+import { registerUserRoutes } from './routes/user.js';
+import { registerUserPictureRoutes } from './routes/user-picture.js';
+import { registerPartnerUserRoutes } from './routes/partner-user.js';
+import { registerSignupRoutes } from './routes/signup.js';
+import { registerPasswordRoutes } from './routes/password.js';
+import { registerUserDeleteRoutes } from './routes/user-delete.js';
 
 export interface BuildAppOptions {
   logger?: boolean | { level: string };
@@ -25,6 +34,7 @@ export async function buildApp(services: Services, opts: BuildAppOptions = {}): 
   });
 
   await app.register(cookie);
+  await app.register(websocket);
   await app.register(swagger, {
     openapi: {
       openapi: '3.0.3',
@@ -55,7 +65,15 @@ export async function buildApp(services: Services, opts: BuildAppOptions = {}): 
 
   registerLanguageRoutes(app);
   registerSessionRoutes(app, services);
+  registerEventRoutes(app, services);
+  registerEventSubscriptionRoutes(app, services);
   // -- route registrations (one line per resource file) --
+  registerUserRoutes(app, services);
+  registerUserPictureRoutes(app, services);
+  registerPartnerUserRoutes(app, services);
+  registerSignupRoutes(app, services);
+  registerPasswordRoutes(app, services);
+  registerUserDeleteRoutes(app, services);
 
   await app.ready();
   return app;
