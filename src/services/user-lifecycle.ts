@@ -26,6 +26,8 @@ export class UserLifecycle {
   constructor(
     private readonly db: Db,
     private readonly sessions: SessionStore,
+    /** Owners of a user's stored data (objects with their files, pictures) clean up here first. */
+    private readonly onDelete: ReadonlyArray<(userId: string) => Promise<unknown>> = [],
   ) {}
 
   /** Temporarily disables a user: login fails, live sessions end at once (spec 9.1.1). */
@@ -46,6 +48,9 @@ export class UserLifecycle {
    * and objects go.
    */
   async delete(userId: string): Promise<void> {
+    // Sessions end first so nothing new is created while the data goes.
+    await this.sessions.deleteUserSessions(userId);
+    for (const cleanup of this.onDelete) await cleanup(userId);
     await this.db.transaction().execute(async (trx) => {
       await trx
         .updateTable('users')
@@ -62,10 +67,9 @@ export class UserLifecycle {
         .execute();
       await trx.deleteFrom('password_recoveries').where('user_uuid', '=', userId).execute();
       await trx.deleteFrom('user_metadata').where('user_uuid', '=', userId).execute();
-      // Direct deletes scoped to the user until the tag/object service offers a
-      // bulk delete; object_tags, object_metadata and tag_policies on these rows
-      // go by ON DELETE CASCADE (migration 001). Stored object files are not
-      // touched here: that is the object service's business once it exists.
+      // Objects and their files went through the onDelete hooks (ObjectService
+      // purges them with their type's file cleanup); this catches stragglers.
+      // object_tags, object_metadata and tag_policies go by ON DELETE CASCADE.
       await trx.deleteFrom('objects').where('owner', '=', userId).execute();
       await trx.deleteFrom('tags').where('owner', '=', userId).execute();
       // Access the user was granted on other users' tags.

@@ -137,3 +137,44 @@ describe('POST /api/user/delete (spec 3.5)', () => {
     expect((await h.services.users.byId(u.uuid))?.deleted).toBe(false);
   });
 });
+
+describe('account deletion removes stored data', () => {
+  it('purges objects through their type hooks and removes the profile picture files', async () => {
+    const fs = await import('node:fs');
+    const path = await import('node:path');
+    const sharp = (await import('sharp')).default;
+    const u = await h.user({ email: email() });
+    const purged: string[] = [];
+    h.services.objects.registerType('testfile', { purge: async (o) => void purged.push(o.uuid) });
+    const obj = await h.services.objects.create({ type: 'testfile', owner: u.uuid, description: 'x' });
+    const png = await sharp({ create: { width: 64, height: 64, channels: 3, background: '#f00' } })
+      .png()
+      .toBuffer();
+    expect(
+      (
+        await h.app.inject({
+          method: 'POST',
+          url: '/api/user/picture',
+          headers: { authorization: `Bearer ${u.sid}` },
+          payload: png,
+        })
+      ).json().status,
+    ).toBe('ok');
+    const pictureDir = path.join(h.config.objectDir, 'pictures', u.uuid);
+    expect(fs.existsSync(pictureDir)).toBe(true);
+
+    expect(
+      (
+        await h.call('POST', '/api/user/delete', {
+          sid: u.sid,
+          body: { username: u.username, password: u.password },
+        })
+      ).status,
+    ).toBe('ok');
+    expect(purged).toEqual([obj.uuid]);
+    expect(fs.existsSync(pictureDir)).toBe(false);
+    expect(
+      await h.services.db.selectFrom('objects').select('uuid').where('owner', '=', u.uuid).execute(),
+    ).toEqual([]);
+  });
+});
