@@ -295,3 +295,89 @@ describe('call API event subscription (spec 3.24 GET/DELETE /api/call/event)', (
     expect((await h.call('GET', '/api/call/event')).status).toBe('no-session');
   });
 });
+
+describe('conference event subscription (spec 3.17 GET/DELETE /api/conference/(uuid)/event)', () => {
+  it('subscribes to a conference of the user and routes its channel events', async () => {
+    const u = await h.user();
+    const conf = await h.services.objects.create({
+      type: 'conference',
+      owner: u.uuid,
+      description: 'Daily',
+      data: { active: false, pin: '4711' },
+    });
+    await h.call('GET', '/api/event?timeout=0', { sid: u.sid }); // object_new
+    const next = (await h.call('GET', '/api/session', { sid: u.sid })).next_event;
+    expect(await h.call('GET', `/api/conference/${conf.uuid}/event`, { sid: u.sid })).toEqual({
+      status: 'ok',
+      busy: false,
+    });
+    await h.services.events.publish({ channel: `conference:${conf.uuid}` }, 'conference_join', {
+      conference: conf.uuid,
+    });
+    const got = await poll(u.sid, `next=${next}&timeout=0`);
+    expect(got.event[0]).toMatchObject({ event: 'conference_join', conference: conf.uuid });
+    expect(await h.call('DELETE', `/api/conference/${conf.uuid}/event`, { sid: u.sid })).toEqual({
+      status: 'ok',
+    });
+    await h.services.events.publish({ channel: `conference:${conf.uuid}` }, 'conference_leave', {});
+    expect((await poll(u.sid, `next=${got.next}&timeout=0`)).status).toBe('timeout');
+  });
+
+  it("answers wrong-conference for unknown ones, other users' ones and non-conference objects", async () => {
+    const u = await h.user();
+    const other = await h.user();
+    const theirs = await h.services.objects.create({ type: 'conference', owner: other.uuid });
+    const fax = await h.services.objects.create({ type: 'fax', owner: u.uuid });
+    for (const id of [theirs.uuid, fax.uuid, '1de7257a-4f34-11e0-ab6e-0024e8f90cc0']) {
+      expect((await h.call('GET', `/api/conference/${id}/event`, { sid: u.sid })).status).toBe(
+        'wrong-conference',
+      );
+      expect((await h.call('DELETE', `/api/conference/${id}/event`, { sid: u.sid })).status).toBe(
+        'wrong-conference',
+      );
+    }
+    expect((await h.call('GET', '/api/conference/nope/event', { sid: u.sid })).status).toBe('wrong-syntax');
+  });
+});
+
+describe('events of what already exists (spec chapter 7)', () => {
+  it('user_modify, tag_new/modify/delete, object_tag, user_metadata and trash_purge reach the user', async () => {
+    const u = await h.user();
+    await h.call('POST', '/api/user', { sid: u.sid, body: { firstname: 'Johnny' } });
+    const tag = await h.call('POST', '/api/tag', { sid: u.sid, body: { label: 'Project X' } });
+    await h.call('POST', `/api/tag/${tag.uuid}`, { sid: u.sid, body: { label: 'Project Y' } });
+    const obj = await h.services.objects.create({ type: 'recording', owner: u.uuid, description: 'Call' });
+    await h.call('POST', `/api/object/${obj.uuid}/tag`, { sid: u.sid, body: { add: [tag.uuid] } });
+    await h.call('DELETE', `/api/tag/${tag.uuid}`, { sid: u.sid });
+    await h.call('POST', '/api/user/metadata', { sid: u.sid, body: { update: { 'com.example.aa': 1 } } });
+    await h.call('DELETE', '/api/trash', { sid: u.sid });
+    const res = await poll(u.sid, 'timeout=0');
+    const names = res.event.map((e: { event: string }) => e.event);
+    expect(names).toEqual([
+      'user_modify',
+      'tag_new',
+      'tag_modify',
+      'object_new',
+      'object_tag',
+      'tag_delete',
+      'user_metadata',
+      'trash_purge',
+    ]);
+    const byName = Object.fromEntries(res.event.map((e: { event: string }) => [e.event, e]));
+    expect(byName['tag_new']).toMatchObject({
+      tag: tag.uuid,
+      owner: u.uuid,
+      label: 'Project X',
+      foreign_use: false,
+      policy: { [u.uuid]: 4 },
+    });
+    expect(byName['object_new']).toMatchObject({
+      object: obj.uuid,
+      type: 'recording',
+      owner: u.uuid,
+      description: 'Call',
+    });
+    expect(byName['object_tag']).toMatchObject({ object: obj.uuid, tag_add: [tag.uuid], tag_delete: [] });
+    expect(byName['tag_delete']).toMatchObject({ tag: tag.uuid });
+  });
+});
