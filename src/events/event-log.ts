@@ -12,8 +12,10 @@ import type { ApiEvent, Audience, EventPublisher } from './types.js';
  * - ev:notify      pub/sub channel; the sid of every append wakes long-polls
  *                  on all API nodes (no polling loop).
  *
- * Appending is one Lua script (id allocation + XADD + count/age trimming), so
- * concurrent publishers on several nodes never reuse or skip an id.
+ * Appending is one Lua script (id allocation + XADD + count/age trimming +
+ * the notify PUBLISH), so concurrent publishers on several nodes never reuse
+ * or skip an id, and an append costs one round trip to Redis (it is on the
+ * latency path of every event: test/bench/events.bench.ts).
  */
 const APPEND_LUA = `
 local id = redis.call('INCR', KEYS[1]) - 1
@@ -26,6 +28,7 @@ while true do
 end
 redis.call('EXPIRE', KEYS[1], ARGV[5])
 redis.call('EXPIRE', KEYS[2], ARGV[5])
+redis.call('PUBLISH', ARGV[6], ARGV[7])
 return id
 `;
 
@@ -67,8 +70,9 @@ export class EventLog {
       now - this.opts.maxAgeSeconds,
       now,
       this.opts.idleSeconds,
+      this.notifyChannel,
+      sid,
     )) as number;
-    await this.redis.publish(this.notifyChannel, sid);
     return id;
   }
 

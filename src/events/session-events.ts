@@ -19,7 +19,6 @@ export class SessionEvents {
    * an empty list on timeout or when `signal` aborts (client went away).
    */
   async poll(sid: string, next: number, timeoutMs: number, signal?: AbortSignal): Promise<ApiEvent[]> {
-    await this.onCursor(sid, next);
     let wake: () => void = () => undefined;
     let woken = false;
     const cancel = await this.waiter.watch(sid, () => {
@@ -28,9 +27,13 @@ export class SessionEvents {
     });
     try {
       const deadline = Date.now() + timeoutMs;
-      for (;;) {
+      for (let round = 0; ; round++) {
         woken = false;
-        const events = await this.log.read(sid, next);
+        // Confirming `next` and the first read are independent: one round trip, not two.
+        const events =
+          round === 0
+            ? (await Promise.all([this.log.read(sid, next), this.onCursor(sid, next)]))[0]
+            : await this.log.read(sid, next);
         if (events.length > 0) {
           await this.onCursor(sid, next, (events[events.length - 1] as ApiEvent).id + 1);
           return events;

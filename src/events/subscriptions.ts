@@ -35,9 +35,15 @@ export class ChannelSubscriptions {
   /** Live subscribers of a channel, oldest subscription first. */
   async sessionsOf(channel: string): Promise<string[]> {
     const key = this.key(channel);
-    const now = Date.now();
-    await this.redis.zremrangebyscore(key, '-inf', String(now));
-    const sids = await this.redis.zrange(key, '0', '-1');
+    // Prune and read in one round trip: this is on every channel event's publish path.
+    const res = await this.redis
+      .pipeline()
+      .zremrangebyscore(key, '-inf', String(Date.now()))
+      .zrange(key, '0', '-1')
+      .exec();
+    const failed = res?.find(([err]) => err)?.[0];
+    if (failed) throw failed;
+    const sids = (res?.[1]?.[1] ?? []) as string[];
     if (sids.length === 0) return [];
     const alive = await this.sessionExists(sids);
     const dead = sids.filter((_, i) => !alive[i]);

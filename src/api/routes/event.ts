@@ -15,7 +15,10 @@ const Next = Type.String({
 /** Aborts when the client goes away before the answer is sent. */
 function abortOnClose(reply: FastifyReply): AbortSignal {
   const ctl = new AbortController();
-  reply.raw.on('close', () => ctl.abort());
+  // Only a close before the answer is finished is the client going away.
+  reply.raw.on('close', () => {
+    if (!reply.raw.writableFinished) ctl.abort();
+  });
   return ctl.signal;
 }
 
