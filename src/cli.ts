@@ -25,9 +25,8 @@ async function serve(roles: Role[]): Promise<void> {
   const cfg = config();
   try {
     const engine = await startEngine(cfg, roles);
-    process.stdout.write(
-      `callplane: ${roles.join('+')} listening on ${engine.url} (data in ${cfg.dataDir})\n`,
-    );
+    const where = engine.url ? `listening on ${engine.url}` : `media concurrency ${cfg.mediaConcurrency}`;
+    process.stdout.write(`callplane: ${roles.join('+')} ${where} (data in ${cfg.dataDir})\n`);
     const shutdown = (): void => {
       void engine.stop().then(() => process.exit(0));
     };
@@ -77,11 +76,17 @@ const program = new Command('callplane').description(
 program
   .command('start')
   .description('run every role in one process with embedded defaults')
-  .action(() => serve(['api']));
+  .action(() => serve(['api', 'worker']));
 program
   .command('api')
   .description('run the REST API role')
   .action(() => serve(['api']));
+program
+  .command('worker')
+  .description(
+    'run the media worker role (fax/audio conversion, text to speech; MEDIA_CONCURRENCY jobs at once)',
+  )
+  .action(() => serve(['worker']));
 
 const adminCmd = program.command('admin').description('administration; prints JSON');
 adminCmd

@@ -4,10 +4,12 @@ import { startAdminSocket } from './admin/socket.js';
 import { buildApp } from './api/app.js';
 import type { Config } from './config/index.js';
 import { connectRedis } from './lib/redis.js';
+import { startMediaWorker } from './media/worker.js';
 import { createServices, type Services } from './services/index.js';
 import { openDatabase, type OpenedDatabase } from './store/db.js';
 
-export type Role = 'api';
+/** api: REST + events; worker: BullMQ media jobs (issue 4). */
+export type Role = 'api' | 'worker';
 
 export function pgliteDir(config: Config): string {
   return path.join(config.dataDir, 'pglite');
@@ -36,11 +38,17 @@ export async function startEngine(config: Config, roles: Role[]): Promise<Runnin
   }
   const services = createServices({ config, db: database.db, redis });
   const stops: Array<() => Promise<void>> = [];
+  // Stops run in reverse: the media queue closes last, after the API stopped enqueueing.
+  stops.push(() => services.media.close());
   let url = '';
   if (roles.includes('api')) {
     const app = await buildApp(services, { logger: { level: config.logLevel } });
     url = await app.listen({ port: config.port, host: config.host });
     stops.push(() => app.close());
+  }
+  if (roles.includes('worker')) {
+    const worker = startMediaWorker(services, { concurrency: config.mediaConcurrency });
+    stops.push(() => worker.close());
   }
   stops.push(await startAdminSocket(services));
   const stopSweeper = services.eventSystem.startSweeper();

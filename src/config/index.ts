@@ -34,6 +34,19 @@ const envSchema = z.object({
     .int()
     .min(1024)
     .default(5 * 1024 * 1024),
+  // Announcement uploads (spec 3.15): WAV/OGG bodies above this answer too-large.
+  AUDIO_MAX_BYTES: z.coerce
+    .number()
+    .int()
+    .min(1024)
+    .default(20 * 1024 * 1024),
+  MEDIA_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(2),
+  FAX_MAX_BYTES: z.coerce
+    .number()
+    .int()
+    .min(1024)
+    .default(20 * 1024 * 1024),
+  ADMIN_KEY: z.string().min(8, 'ADMIN_KEY must have at least 8 characters').optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   TRUST_PROXY: boolFromEnv.default(false),
 });
@@ -55,6 +68,8 @@ export interface Config {
   sessionCreateLimit: number;
   sessionCreateWindowSeconds: number;
   pictureMaxBytes: number;
+  /** Largest accepted announcement upload in bytes (spec 3.15 too-large). */
+  audioMaxBytes: number;
   /** Events kept per session stream (older ones dropped, visible as an id gap). */
   eventMaxCount: number;
   eventMaxAgeSeconds: number;
@@ -62,6 +77,12 @@ export interface Config {
   cdrBacklog: number;
   logLevel: string;
   trustProxy: boolean;
+  /** Media jobs one worker process runs at once (spec 3.13-3.15 conversions). */
+  mediaConcurrency: number;
+  /** Largest fax upload (PDF) accepted; larger ones answer too-large. */
+  faxMaxBytes: number;
+  /** Key for the queue dashboard under /admin/queues; unset = dashboard off (404). */
+  adminKey: string | undefined;
 }
 
 export class ConfigError extends Error {
@@ -90,10 +111,14 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     sessionCreateLimit: e.SESSION_CREATE_LIMIT,
     sessionCreateWindowSeconds: e.SESSION_CREATE_WINDOW_SECONDS,
     pictureMaxBytes: e.PICTURE_MAX_BYTES,
+    audioMaxBytes: e.AUDIO_MAX_BYTES,
     eventMaxCount: e.EVENT_MAX_COUNT,
     eventMaxAgeSeconds: e.EVENT_MAX_AGE_SECONDS,
     cdrBacklog: e.CDR_BACKLOG,
     logLevel: e.LOG_LEVEL,
     trustProxy: e.TRUST_PROXY,
+    mediaConcurrency: e.MEDIA_CONCURRENCY,
+    faxMaxBytes: e.FAX_MAX_BYTES,
+    adminKey: e.ADMIN_KEY,
   };
 }

@@ -1,11 +1,24 @@
 import type { Redis } from 'ioredis';
 import type { Config } from '../config/index.js';
 import type { Db } from '../store/db.js';
-import { EventLog, SessionEventPublisher } from '../events/event-log.js';
+import type { EventLog } from '../events/event-log.js';
+import { createEventSystem, type EventSystem } from '../events/index.js';
 import type { EventPublisher } from '../events/types.js';
+import { BullMediaQueue } from '../media/queue.js';
+import { FaxService } from './fax-service.js';
+import { RecordingService } from './recording-service.js';
+import { AnnouncementService } from './announcement-service.js';
 import { PartnerService } from './partner-service.js';
 import { SessionStore } from './session-store.js';
 import { UserService } from './user-service.js';
+import { PictureService } from './picture-service.js';
+import { UserProfileService } from './user-profile-service.js';
+import { PartnerUserService } from './partner-user-service.js';
+import { SignupService } from './signup-service.js';
+import { UserLifecycle } from './user-lifecycle.js';
+import { TagService } from './tag-service.js';
+import { ObjectService } from './object-service.js';
+import { MetadataService } from './metadata-service.js';
 
 export interface ServiceDeps {
   config: Config;
@@ -21,7 +34,28 @@ export interface Services {
   sessions: SessionStore;
   users: UserService;
   partners: PartnerService;
+  /** The session user's own profile (spec 3.5) and profile pictures (spec 3.6). */
+  userProfile: UserProfileService;
+  pictures: PictureService;
+  /** Disable, enable, delete, password recovery, sign-in after sign-up (spec 3.3, 3.5, 9.1.1). */
+  lifecycle: UserLifecycle;
+  partnerUsers: PartnerUserService;
+  signup: SignupService;
+  /** User tags (spec 3.10). */
+  tags: TagService;
+  /** The generic object model every object type builds on (spec 3.10-3.12). */
+  objects: ObjectService;
+  /** User and object metadata (spec 3.5, 3.12). */
+  metadata: MetadataService;
+  /** The media job queue (BullMQ): uploads enqueue fax/audio conversions and TTS here. */
+  media: BullMediaQueue;
+  /** Fax objects, uploads and reports (spec 3.13). */
+  faxes: FaxService;
+  /** Recordings (spec 3.14) and announcements (spec 3.15): audio objects converted by the media worker. */
+  recordings: RecordingService;
+  announcements: AnnouncementService;
   eventLog: EventLog;
+  eventSystem: EventSystem;
   /** Producers publish here: `events.publish({ users: [uuid] }, 'user_modify', {})`. */
   events: EventPublisher;
   /** The id of the next event of a session's event stream (`next_event`, spec 3.1). */
@@ -31,19 +65,11 @@ export interface Services {
 export function createServices(deps: ServiceDeps): Services {
   const { config, db, redis } = deps;
   const sessions = new SessionStore(redis, config.redisPrefix, config.sessionIdleSeconds);
-  const eventLog = new EventLog(redis, {
-    prefix: config.redisPrefix,
-    maxEvents: config.eventMaxCount,
-    maxAgeSeconds: config.eventMaxAgeSeconds,
-    idleSeconds: config.sessionIdleSeconds,
-  });
-  const audiences = {
-    sessionsOf: async (audience: { users: readonly string[] } | { channel: string }): Promise<string[]> => {
-      if (!('users' in audience)) return [];
-      const lists = await Promise.all(audience.users.map((u) => sessions.sessionsOfUser(u)));
-      return [...new Set(lists.flat())];
-    },
-  };
+  const eventSystem = createEventSystem(redis, config, sessions);
+  const tags = new TagService(db, eventSystem.publisher);
+  const objects = new ObjectService(db, eventSystem.publisher, tags);
+  const pictures = new PictureService(db, config.objectDir);
+  const media = new BullMediaQueue(redis, config.redisPrefix);
   return {
     config,
     db,
@@ -51,8 +77,25 @@ export function createServices(deps: ServiceDeps): Services {
     sessions,
     users: new UserService(db),
     partners: new PartnerService(db),
-    eventLog,
-    events: new SessionEventPublisher(eventLog, audiences, async (_sid, event) => event),
-    nextEventId: (sid) => eventLog.nextId(sid),
+    // No SMTP configuration exists yet, so e-mail changes answer email-failure.
+    userProfile: new UserProfileService(db, { mailer: null }),
+    pictures,
+    lifecycle: new UserLifecycle(db, sessions, [
+      (u) => objects.deleteAllOfUser(u),
+      (u) => pictures.remove(u),
+    ]),
+    partnerUsers: new PartnerUserService(db, sessions),
+    signup: new SignupService(db, sessions),
+    tags,
+    objects,
+    metadata: new MetadataService(db, eventSystem.publisher, objects),
+    media,
+    faxes: new FaxService(db, objects, eventSystem.publisher, media, config.objectDir),
+    recordings: new RecordingService(objects, eventSystem.publisher, media, config.objectDir),
+    announcements: new AnnouncementService(objects, eventSystem.publisher, media, config.objectDir),
+    eventLog: eventSystem.log,
+    eventSystem,
+    events: eventSystem.publisher,
+    nextEventId: (sid) => eventSystem.log.nextId(sid),
   };
 }

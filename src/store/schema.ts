@@ -129,4 +129,119 @@ export interface Database {
   object_metadata: ObjectMetadataTable;
   signup_verifications: SignupVerificationsTable;
   password_recoveries: PasswordRecoveriesTable;
+  fax_reports: FaxReportsTable;
+  fax_files: FaxFilesTable;
+  call_filters: CallFiltersTable;
+  emergency_entries: EmergencyEntriesTable;
+  enterprises: EnterprisesTable;
+  usergroups: UsergroupsTable;
+  usergroup_members: UsergroupMembersTable;
+  usergroup_extensions: UsergroupExtensionsTable;
+  usergroup_limits: UsergroupLimitsTable;
+  zone_filters: ZoneFiltersTable;
+  user_cnam: UserCnamTable;
+  usergroup_cnam: UsergroupCnamTable;
+  enterprise_cnam: EnterpriseCnamTable;
+}
+
+/** One send/receive attempt of a fax (spec 3.13 `report`); times in seconds. */
+export interface FaxReportsTable {
+  uuid: string;
+  fax_uuid: string;
+  incoming: boolean;
+  from: string;
+  to: string;
+  time_start: number;
+  time_end: number | null;
+  status: string;
+  sip_status_code: number | null;
+  fax_error_code: number | null;
+  fax_ident: string | null;
+  fax_header: string | null;
+  pages: number | null;
+  created_us: number;
+}
+
+/** Where a fax's current files live (`content` folder) and which upload awaits conversion. */
+export interface FaxFilesTable {
+  fax_uuid: string;
+  content: string | null;
+  upload: string | null;
+}
+
+/** A user's call filter (spec 9.1.3), the `callfilter` value as the partner sent it. */
+export interface CallFiltersTable {
+  user_uuid: string;
+  filter: Json;
+  modified_us: number;
+}
+
+/** Emergency-call data of a user (spec 9.1.5); null fields are unset. */
+export interface EmergencyEntriesTable {
+  user_uuid: string;
+  uui_header: string | null;
+  emergency_police: string | null;
+  emergency_rescue: string | null;
+}
+
+/** spec 9.1.7 */
+export interface EnterprisesTable {
+  uuid: string;
+  partner_id: string;
+  description: Generated<string>;
+  group_prefix_enable: Generated<boolean>;
+  created_us: number;
+}
+
+/** spec 9.1.6; `prefix` 1-9 or null, `enterprise_uuid` the one enterprise it joined. */
+export interface UsergroupsTable {
+  uuid: string;
+  partner_id: string;
+  description: Generated<string>;
+  prefix: number | null;
+  enterprise_uuid: string | null;
+  created_us: number;
+}
+
+/** A user is in at most one usergroup (primary key user_uuid). */
+export interface UsergroupMembersTable {
+  user_uuid: string;
+  usergroup_uuid: string;
+  added_us: number;
+}
+
+/** Internal extension (`^[0-9]{1,5}$`) of a usergroup -> member user (spec 9.1.6). */
+export interface UsergroupExtensionsTable {
+  usergroup_uuid: string;
+  extension: string;
+  user_uuid: string;
+}
+
+/** Concurrent call limit of a usergroup (spec 9.1.6). */
+export interface UsergroupLimitsTable {
+  usergroup_uuid: string;
+  call_limit: number;
+}
+
+/** Zone filter entries of a usergroup (spec 9.1.6). */
+export interface ZoneFiltersTable {
+  usergroup_uuid: string;
+  entries: Json;
+}
+
+/** Calling names (spec 10): phone (E.164) -> name, per user, usergroup and enterprise. */
+export interface UserCnamTable {
+  user_uuid: string;
+  phone: string;
+  name: string;
+}
+export interface UsergroupCnamTable {
+  usergroup_uuid: string;
+  phone: string;
+  name: string;
+}
+export interface EnterpriseCnamTable {
+  enterprise_uuid: string;
+  phone: string;
+  name: string;
 }

@@ -1,0 +1,75 @@
+import { createHash, timingSafeEqual } from 'node:crypto';
+import { createBullBoard } from '@bull-board/api';
+import { BullMQAdapter } from '@bull-board/api/bullMQAdapter';
+import { FastifyAdapter } from '@bull-board/fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { Services } from '../../services/index.js';
+
+export const ADMIN_QUEUES_PATH = '/admin/queues';
+
+type BoardOptions = Parameters<typeof createBullBoard>[0];
+
+function sameKey(given: string, key: string): boolean {
+  const a = createHash('sha256').update(given).digest();
+  const b = createHash('sha256').update(key).digest();
+  return timingSafeEqual(a, b);
+}
+
+/** The admin key from `X-Admin-Key`, or the password of HTTP basic auth (any user name). */
+function presentedKey(request: FastifyRequest): string | undefined {
+  const header = request.headers['x-admin-key'];
+  if (typeof header === 'string' && header !== '') return header;
+  const auth = request.headers.authorization;
+  if (!auth || !/^basic\s+/i.test(auth)) return undefined;
+  const decoded = Buffer.from(auth.replace(/^basic\s+/i, ''), 'base64').toString('utf8');
+  const colon = decoded.indexOf(':');
+  return colon < 0 ? undefined : decoded.slice(colon + 1);
+}
+
+/**
+ * The media queue dashboard (bull-board, issue 4) under /admin/queues. It is
+ * an operator tool outside the spec's API: no session, no status envelope,
+ * guarded by ADMIN_KEY (HTTP basic auth, so a browser asks for it, or an
+ * `X-Admin-Key` header). Without ADMIN_KEY it is off and answers 404.
+ */
+export async function registerAdminQueueRoutes(app: FastifyInstance, services: Services): Promise<void> {
+  const key = services.config.adminKey;
+  await app.register(async (scope) => {
+    // Not spec routes: no session auth, and bodies pass through untouched (no envelope).
+    scope.addHook('onRoute', (route) => {
+      route.config = { ...route.config, auth: 'none', binary: true };
+    });
+
+    if (!key) {
+      const off = async (_req: FastifyRequest, reply: FastifyReply): Promise<FastifyReply> =>
+        reply
+          .code(404)
+          .type('text/plain')
+          .send('the queue dashboard is disabled: set ADMIN_KEY to enable it\n');
+      scope.get(ADMIN_QUEUES_PATH, off);
+      scope.get(`${ADMIN_QUEUES_PATH}/*`, off);
+      return;
+    }
+
+    scope.addHook('onRequest', async (request, reply) => {
+      const given = presentedKey(request);
+      if (given !== undefined && sameKey(given, key)) return;
+      await reply
+        .code(401)
+        .header('www-authenticate', 'Basic realm="callplane queues", charset="UTF-8"')
+        .type('text/plain')
+        .send('admin key required\n');
+    });
+
+    const serverAdapter = new FastifyAdapter();
+    serverAdapter.setBasePath(ADMIN_QUEUES_PATH);
+    createBullBoard({
+      queues: [new BullMQAdapter(services.media.bull())],
+      // @bull-board/fastify pins @bull-board/api 9.10.1 beside our 9.10.2: same shape,
+      // separately declared private fields, so TypeScript needs to be told.
+      serverAdapter: serverAdapter as unknown as BoardOptions['serverAdapter'],
+      options: { uiConfig: { boardTitle: 'callplane media' } },
+    });
+    await scope.register(serverAdapter.registerPlugin(), { prefix: ADMIN_QUEUES_PATH });
+  });
+}
