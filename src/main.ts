@@ -38,8 +38,8 @@ export async function startEngine(config: Config, roles: Role[]): Promise<Runnin
   }
   const services = createServices({ config, db: database.db, redis });
   const stops: Array<() => Promise<void>> = [];
-  // Stops run in reverse: the media queue closes last, after the API stopped enqueueing.
-  stops.push(() => services.media.close());
+  // Stops run in reverse: the services' own connections close last, after the API stopped.
+  stops.push(() => services.close());
   let url = '';
   if (roles.includes('api')) {
     const app = await buildApp(services, { logger: { level: config.logLevel } });
@@ -52,10 +52,7 @@ export async function startEngine(config: Config, roles: Role[]): Promise<Runnin
   }
   stops.push(await startAdminSocket(services));
   const stopSweeper = services.eventSystem.startSweeper();
-  stops.push(async () => {
-    stopSweeper();
-    await services.eventSystem.close();
-  });
+  stops.push(async () => stopSweeper());
   return {
     services,
     url,

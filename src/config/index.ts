@@ -28,6 +28,7 @@ const envSchema = z.object({
   SESSION_CREATE_WINDOW_SECONDS: z.coerce.number().int().min(1).default(60),
   EVENT_MAX_COUNT: z.coerce.number().int().min(10).default(1000),
   EVENT_MAX_AGE_SECONDS: z.coerce.number().int().min(60).default(86400),
+  PROFILE_CACHE_MS: z.coerce.number().int().min(0).default(2000),
   CDR_BACKLOG: z.coerce.number().int().min(1).default(10000),
   PICTURE_MAX_BYTES: z.coerce
     .number()
@@ -73,6 +74,8 @@ export interface Config {
   /** Events kept per session stream (older ones dropped, visible as an id gap). */
   eventMaxCount: number;
   eventMaxAgeSeconds: number;
+  /** How long a rendered GET /api/user profile may be served from memory (0 = off). */
+  profileCacheMs: number;
   /** Partner CDRs kept while no partner session collects them. */
   cdrBacklog: number;
   logLevel: string;
@@ -115,6 +118,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     eventMaxCount: e.EVENT_MAX_COUNT,
     eventMaxAgeSeconds: e.EVENT_MAX_AGE_SECONDS,
     cdrBacklog: e.CDR_BACKLOG,
+    profileCacheMs: e.PROFILE_CACHE_MS,
     logLevel: e.LOG_LEVEL,
     trustProxy: e.TRUST_PROXY,
     mediaConcurrency: e.MEDIA_CONCURRENCY,

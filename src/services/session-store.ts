@@ -1,6 +1,10 @@
 import type { Redis } from 'ioredis';
 import { randomToken } from '../lib/ids.js';
 
+/** Renewing a day-long idle expiry more often than this buys nothing. */
+const RENEW_INTERVAL_MS = 60_000;
+const RENEW_MEMORY = 100_000;
+
 export type SessionKind = 'anonymous' | 'user' | 'partner';
 
 export interface Session {
@@ -26,6 +30,8 @@ export interface Session {
  * user-sessions:<uuid> (set of sids, to end a disabled user's sessions).
  */
 export class SessionStore {
+  /** When this process last renewed each session's expiry. */
+  private readonly renewedAt = new Map<string, number>();
   /** Extra keys that live and die with a session (event stream, filter), renewed on access. */
   private readonly touchers: Array<(pipeline: ReturnType<Redis['pipeline']>, sid: string) => void> = [];
 
@@ -69,13 +75,32 @@ export class SessionStore {
     return session;
   }
 
-  /** Reads a session and renews its idle expiry in the same round trip. */
+  /**
+   * Reads a session. Its idle expiry (and that of the keys living with it:
+   * event stream, filter, did) is renewed in the same round trip, at most
+   * once a minute per session and process, so the hot path is one GET.
+   */
   async get(sid: string): Promise<Session | null> {
-    const res = await this.redis.pipeline().getex(this.k('session', sid), 'EX', this.idleSeconds).exec();
-    const raw = res?.[0]?.[1];
-    if (typeof raw !== 'string') return null;
+    const now = Date.now();
+    const renew = now - (this.renewedAt.get(sid) ?? 0) >= RENEW_INTERVAL_MS;
+    let raw: unknown;
+    if (renew) {
+      const p = this.redis.pipeline().getex(this.k('session', sid), 'EX', this.idleSeconds);
+      for (const touch of this.touchers) touch(p, sid);
+      raw = (await p.exec())?.[0]?.[1];
+    } else {
+      raw = await this.redis.get(this.k('session', sid));
+    }
+    if (typeof raw !== 'string') {
+      this.renewedAt.delete(sid);
+      return null;
+    }
     const session = JSON.parse(raw) as Session;
-    void this.redis.expire(this.k('did', session.did), this.idleSeconds).catch(() => undefined);
+    if (renew) {
+      if (this.renewedAt.size >= RENEW_MEMORY) this.renewedAt.clear();
+      this.renewedAt.set(sid, now);
+      void this.redis.expire(this.k('did', session.did), this.idleSeconds).catch(() => undefined);
+    }
     return session;
   }
 

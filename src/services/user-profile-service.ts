@@ -4,6 +4,7 @@ import { ApiError } from '../api/errors.js';
 import { featureSection, type FeatureSection } from '../domain/feature-packs.js';
 import { randomToken } from '../lib/ids.js';
 import { hashPassword, verifyPassword } from '../lib/passwords.js';
+import type { ProfileCache } from './profile-cache.js';
 import type { Db } from '../store/db.js';
 import type { SystemTags, UsersTable } from '../store/schema.js';
 import type { Updateable } from 'kysely';
@@ -17,6 +18,8 @@ export interface EmailChangeMailer {
 export interface UserProfileOptions {
   /** null while no mail server is configured: e-mail changes then answer `email-failure`. */
   mailer: EmailChangeMailer | null;
+  /** Short-lived cache of rendered profiles, invalidated by `user_modify` (services/profile-cache.ts). */
+  cache?: ProfileCache<UserProfile>;
   /** Fax pages the user sent this month (spec 3.5 `used.fax`); fax sending comes later. */
   faxPagesThisMonth?: (userId: string) => number;
 }
@@ -97,11 +100,17 @@ export class UserProfileService {
     private readonly opts: UserProfileOptions,
   ) {}
 
+  /** `GET /api/user` through the profile cache when there is one. */
+  async profile(userId: string): Promise<UserProfile | undefined> {
+    const cache = this.opts.cache;
+    return cache ? cache.get(userId, () => this.loadProfile(userId)) : this.loadProfile(userId);
+  }
+
   /**
    * `GET /api/user`: the hot path, so one statement — the user row, the
    * partner's name and the storage used by the user's objects.
    */
-  async profile(userId: string): Promise<UserProfile | undefined> {
+  async loadProfile(userId: string): Promise<UserProfile | undefined> {
     const row = await this.db
       .selectFrom('users')
       .leftJoin('partners', 'partners.id', 'users.partner_id')

@@ -105,7 +105,7 @@ describe('GET /api/event (spec 3.27)', () => {
       expect(res.event).toHaveLength(1);
     } finally {
       await app2.close();
-      await node2.eventSystem.close();
+      await node2.close();
       redis2.disconnect();
     }
   });

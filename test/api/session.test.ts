@@ -247,3 +247,18 @@ describe('generic rules (spec 2)', () => {
     expect(res.json().status).toBe('fail');
   });
 });
+
+describe('session lifetime renewal', () => {
+  it('renews the expiry of the session and of its event stream on use', async () => {
+    const u = await h.user();
+    await h.services.events.publish({ users: [u.uuid] }, 'user_modify', {});
+    const p = h.config.redisPrefix;
+    await h.redis.expire(`${p}session:${u.sid}`, 5);
+    await h.redis.expire(`${p}ev:next:${u.sid}`, 5);
+    await h.redis.expire(`${p}ev:log:${u.sid}`, 5);
+    expect((await h.call('GET', '/api/session', { sid: u.sid })).status).toBe('ok');
+    for (const key of [`session:${u.sid}`, `ev:next:${u.sid}`, `ev:log:${u.sid}`]) {
+      expect(await h.redis.ttl(`${p}${key}`)).toBeGreaterThan(60);
+    }
+  });
+});

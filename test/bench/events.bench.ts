@@ -365,7 +365,7 @@ async function main(): Promise<void> {
     await clients.stop();
     await app.close();
     await bare.close();
-    await services.eventSystem.close();
+    await services.close();
     sub.disconnect();
     pub.disconnect();
     let cursor = '0';

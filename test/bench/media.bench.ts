@@ -146,8 +146,7 @@ async function benchFax(): Promise<void> {
     );
   } finally {
     await worker.close();
-    await services.media.close();
-    await services.eventSystem.close();
+    await services.close();
     let cursor = '0';
     do {
       const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 500);

@@ -145,7 +145,7 @@ export async function createHarness(env: Record<string, string> = {}): Promise<H
     partner,
     close: async () => {
       for (const a of apps) await a.close();
-      await services.eventSystem.close();
+      await services.close();
       let cursor = '0';
       do {
         const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 500);
