@@ -23,6 +23,11 @@ import { registerPartnerUserRoutes } from './routes/partner-user.js';
 import { registerSignupRoutes } from './routes/signup.js';
 import { registerPasswordRoutes } from './routes/password.js';
 import { registerUserDeleteRoutes } from './routes/user-delete.js';
+import { registerPartnerCallFilterRoutes } from './routes/partner-callfilter.js';
+import { registerPartnerUsergroupRoutes } from './routes/partner-usergroup.js';
+import { registerPartnerEnterpriseRoutes } from './routes/partner-enterprise.js';
+import { registerPartnerEmergencyRoutes } from './routes/partner-emergency.js';
+import { registerCnamRoutes } from './routes/cnam.js';
 
 export interface BuildAppOptions {
   logger?: boolean | { level: string };
@@ -76,6 +81,11 @@ export async function buildApp(services: Services, opts: BuildAppOptions = {}): 
   registerEventRoutes(app, services);
   registerEventSubscriptionRoutes(app, services);
   // -- route registrations (one line per resource file) --
+  registerPartnerCallFilterRoutes(app, services);
+  registerPartnerUsergroupRoutes(app, services);
+  registerPartnerEnterpriseRoutes(app, services);
+  registerPartnerEmergencyRoutes(app, services);
+  registerCnamRoutes(app, services);
   registerFaxRoutes(app, services);
   await registerAdminQueueRoutes(app, services);
   registerRecordingRoutes(app, services);

@@ -4,6 +4,8 @@ import type { Db } from '../store/db.js';
 import type { EventLog } from '../events/event-log.js';
 import { createEventSystem, type EventSystem } from '../events/index.js';
 import type { EventPublisher } from '../events/types.js';
+import { invalidatingPublisher, ProfileCache } from './profile-cache.js';
+import type { UserProfile } from './user-profile-service.js';
 import { BullMediaQueue } from '../media/queue.js';
 import { FaxService } from './fax-service.js';
 import { RecordingService } from './recording-service.js';
@@ -19,6 +21,7 @@ import { UserLifecycle } from './user-lifecycle.js';
 import { TagService } from './tag-service.js';
 import { ObjectService } from './object-service.js';
 import { MetadataService } from './metadata-service.js';
+import { createPolicyServices, type PolicyServices } from './policy/index.js';
 
 export interface ServiceDeps {
   config: Config;
@@ -54,12 +57,16 @@ export interface Services {
   /** Recordings (spec 3.14) and announcements (spec 3.15): audio objects converted by the media worker. */
   recordings: RecordingService;
   announcements: AnnouncementService;
+  /** Partner policy: call filters, usergroups, enterprises, credit, emergency, calling names (spec 9.1.3-9.1.7, 10). */
+  policy: PolicyServices;
   eventLog: EventLog;
   eventSystem: EventSystem;
   /** Producers publish here: `events.publish({ users: [uuid] }, 'user_modify', {})`. */
   events: EventPublisher;
   /** The id of the next event of a session's event stream (`next_event`, spec 3.1). */
   nextEventId(sid: string): Promise<number>;
+  /** Closes the connections the services opened besides `redis` (subscribers, queues). */
+  close(): Promise<void>;
 }
 
 export function createServices(deps: ServiceDeps): Services {
@@ -70,6 +77,11 @@ export function createServices(deps: ServiceDeps): Services {
   const objects = new ObjectService(db, eventSystem.publisher, tags);
   const pictures = new PictureService(db, config.objectDir);
   const media = new BullMediaQueue(redis, config.redisPrefix);
+  const profiles = new ProfileCache<UserProfile>(
+    redis,
+    `${config.redisPrefix}profile:invalidate`,
+    config.profileCacheMs,
+  );
   return {
     config,
     db,
@@ -78,7 +90,7 @@ export function createServices(deps: ServiceDeps): Services {
     users: new UserService(db),
     partners: new PartnerService(db),
     // No SMTP configuration exists yet, so e-mail changes answer email-failure.
-    userProfile: new UserProfileService(db, { mailer: null }),
+    userProfile: new UserProfileService(db, { mailer: null, cache: profiles }),
     pictures,
     lifecycle: new UserLifecycle(db, sessions, [
       (u) => objects.deleteAllOfUser(u),
@@ -93,9 +105,15 @@ export function createServices(deps: ServiceDeps): Services {
     faxes: new FaxService(db, objects, eventSystem.publisher, media, config.objectDir),
     recordings: new RecordingService(objects, eventSystem.publisher, media, config.objectDir),
     announcements: new AnnouncementService(objects, eventSystem.publisher, media, config.objectDir),
+    policy: createPolicyServices(db, redis, config.redisPrefix),
     eventLog: eventSystem.log,
     eventSystem,
-    events: eventSystem.publisher,
+    events: invalidatingPublisher(eventSystem.publisher, profiles),
     nextEventId: (sid) => eventSystem.log.nextId(sid),
+    close: async () => {
+      await profiles.close();
+      await eventSystem.close();
+      await media.close();
+    },
   };
 }
