@@ -10,7 +10,8 @@ import { evaluateFilter, parseFilter, type Filter, type RegexCompiler } from '..
  */
 export const re2Compiler: RegexCompiler = (pattern) => {
   const re = RE2JS.compile(pattern);
-  return (text) => re.matcher(text).find();
+  // test() is a partial match like matcher().find(), without building a Matcher.
+  return (text) => re.test(text);
 };
 
 /**
