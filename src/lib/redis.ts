@@ -19,21 +19,29 @@ export class RedisUnavailableError extends Error {
  * reconnects on its own.
  */
 export async function connectRedis(url: string, timeoutMs = 3000): Promise<Redis> {
+  let connected = false;
+  let firstError: NodeJS.ErrnoException | undefined;
   const client = new Redis(url, {
     lazyConnect: true,
     connectTimeout: timeoutMs,
     maxRetriesPerRequest: 3,
-    retryStrategy: (times) => Math.min(times * 200, 2000),
+    // No retries before the first connection, so a refused connection fails at once.
+    retryStrategy: (times) => (connected ? Math.min(times * 200, 2000) : null),
   });
-  client.on('error', () => undefined); // surfaced through command failures, not as crashes
+  client.on('error', (err: NodeJS.ErrnoException) => {
+    firstError ??= err; // surfaced through command failures, not as crashes
+  });
   try {
     await Promise.race([
-      client.connect().then(() => client.ping()),
+      client.connect().then(async () => {
+        await client.ping();
+        connected = true;
+      }),
       new Promise((_, reject) => setTimeout(() => reject(new Error('timed out')), timeoutMs)),
     ]);
   } catch (err) {
     client.disconnect();
-    const e = err as NodeJS.ErrnoException;
+    const e = firstError ?? (err as NodeJS.ErrnoException);
     throw new RedisUnavailableError(url, e.code ?? e.message);
   }
   return client;
