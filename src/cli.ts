@@ -96,8 +96,17 @@ adminCmd
   .description('create a partner; prints {"partner","key"} (the key is shown only once)')
   .action((name: string) => admin({ op: 'partner.create', name }));
 adminCmd
-  .command('user')
-  .description('user accounts')
+  .command('numbers')
+  .description('phone number pools (spec 3.9)')
+  .command('add <area> <numbers...>')
+  .description('add free numbers to the pool of an area code; prints {"added"}')
+  .action((area: string, numbers: string[]) => admin({ op: 'numbers.add', area, numbers }));
+const userCmd = adminCmd.command('user').description('user accounts');
+userCmd
+  .command('set-area <user> <area>')
+  .description('set the area code whose number pool serves the user (username, e-mail or UUID)')
+  .action((user: string, area: string) => admin({ op: 'user.set-area', user, area }));
+userCmd
   .command('create')
   .description('create a user; prints {"uuid"}')
   .requiredOption('--username <username>')

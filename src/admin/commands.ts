@@ -7,7 +7,9 @@ import type { Services } from '../services/index.js';
  */
 export type AdminCommand =
   | { op: 'partner.create'; name: string }
-  | { op: 'user.create'; username: string; password: string; email?: string; partner?: string };
+  | { op: 'user.create'; username: string; password: string; email?: string; partner?: string }
+  | { op: 'numbers.add'; area: string; numbers: string[] }
+  | { op: 'user.set-area'; user: string; area: string };
 
 export async function runAdminCommand(
   services: Services,
@@ -39,7 +41,31 @@ export async function runAdminCommand(
       });
       return { uuid: user.uuid };
     }
+    case 'numbers.add': {
+      // spec 3.9: pools are per area code; numbers are E.164 like every phone number.
+      if (!/^[0-9]{1,10}$/.test(cmd.area)) throw new ApiError('wrong-syntax', 'area codes are 1-10 digits');
+      const bad = cmd.numbers.find((n) => !/^\+[0-9]{3,20}$/.test(n));
+      if (bad !== undefined)
+        throw new ApiError('wrong-syntax', `'${bad}' is not a phone number (+ and 3-20 digits)`);
+      return services.phones.addToPool(cmd.area, cmd.numbers);
+    }
+    case 'user.set-area': {
+      if (!/^[0-9]{1,10}$/.test(cmd.area)) throw new ApiError('wrong-syntax', 'area codes are 1-10 digits');
+      const user =
+        (await services.users.byLogin(
+          cmd.user.includes('@') ? { email: cmd.user } : { username: cmd.user },
+        )) ?? (await byUuid(services, cmd.user));
+      if (!user) throw new ApiError('wrong-user', `user '${cmd.user}' does not exist`);
+      await services.phones.setArea(user.uuid, cmd.area);
+      return { uuid: user.uuid, area_code: cmd.area };
+    }
     default:
       throw new ApiError('wrong-syntax', 'unknown admin command');
   }
+}
+
+/** A user given by UUID instead of username or e-mail. */
+async function byUuid(services: Services, id: string): Promise<{ uuid: string } | undefined> {
+  if (!/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(id)) return undefined;
+  return services.users.byId(id.toLowerCase());
 }

@@ -23,11 +23,17 @@ import { registerPartnerUserRoutes } from './routes/partner-user.js';
 import { registerSignupRoutes } from './routes/signup.js';
 import { registerPasswordRoutes } from './routes/password.js';
 import { registerUserDeleteRoutes } from './routes/user-delete.js';
+import { registerPhoneRoutes } from './routes/phone.js';
+import { registerPartnerPhoneRoutes } from './routes/partner-phone.js';
+import { registerDialplanV1Routes } from './routes/dialplan-v1.js';
 import { registerPartnerCallFilterRoutes } from './routes/partner-callfilter.js';
 import { registerPartnerUsergroupRoutes } from './routes/partner-usergroup.js';
 import { registerPartnerEnterpriseRoutes } from './routes/partner-enterprise.js';
 import { registerPartnerEmergencyRoutes } from './routes/partner-emergency.js';
 import { registerCnamRoutes } from './routes/cnam.js';
+import { registerSipRoutes } from './routes/sip.js';
+import { registerDialplanV2Routes } from './routes/dialplan-v2.js';
+import { registerIvrRoutes } from './routes/ivr.js';
 
 export interface BuildAppOptions {
   logger?: boolean | { level: string };
@@ -81,6 +87,12 @@ export async function buildApp(services: Services, opts: BuildAppOptions = {}): 
   registerEventRoutes(app, services);
   registerEventSubscriptionRoutes(app, services);
   // -- route registrations (one line per resource file) --
+  registerSipRoutes(app, services);
+  registerDialplanV2Routes(app, services);
+  registerIvrRoutes(app, services);
+  registerPhoneRoutes(app, services);
+  registerPartnerPhoneRoutes(app, services);
+  registerDialplanV1Routes(app, services);
   registerPartnerCallFilterRoutes(app, services);
   registerPartnerUsergroupRoutes(app, services);
   registerPartnerEnterpriseRoutes(app, services);

@@ -50,6 +50,12 @@ const envSchema = z.object({
   ADMIN_KEY: z.string().min(8, 'ADMIN_KEY must have at least 8 characters').optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   TRUST_PROXY: boolFromEnv.default(false),
+  // spec 3.21: the SIP domains a user may choose (comma list, the first is the default).
+  SIP_DOMAIN: z
+    .string()
+    .regex(/^[a-z0-9.-]+(,[a-z0-9.-]+)*$/, 'SIP_DOMAIN must be a comma list of domain names')
+    .default('sip.callplane.local'),
+  SIP_ACCOUNT_LIMIT: z.coerce.number().int().min(1).max(99).default(10),
 });
 
 export type Env = z.input<typeof envSchema>;
@@ -86,6 +92,10 @@ export interface Config {
   faxMaxBytes: number;
   /** Key for the queue dashboard under /admin/queues; unset = dashboard off (404). */
   adminKey: string | undefined;
+  /** SIP domains users may choose (spec 3.21); the first is the default. */
+  sipDomains: string[];
+  /** SIP accounts per user before quota-exceeded (names end in _01.._99). */
+  sipAccountLimit: number;
 }
 
 export class ConfigError extends Error {
@@ -124,5 +134,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     mediaConcurrency: e.MEDIA_CONCURRENCY,
     faxMaxBytes: e.FAX_MAX_BYTES,
     adminKey: e.ADMIN_KEY,
+    sipDomains: e.SIP_DOMAIN.split(','),
+    sipAccountLimit: e.SIP_ACCOUNT_LIMIT,
   };
 }

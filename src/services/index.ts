@@ -21,7 +21,13 @@ import { UserLifecycle } from './user-lifecycle.js';
 import { TagService } from './tag-service.js';
 import { ObjectService } from './object-service.js';
 import { MetadataService } from './metadata-service.js';
+import { PhoneService } from './phone-service.js';
+import { PartnerPhoneService } from './partner-phone-service.js';
+import { DialplanV1Service } from './dialplan-v1-service.js';
 import { createPolicyServices, type PolicyServices } from './policy/index.js';
+import { SipAccountService } from './sip-account-service.js';
+import { DialplanV2Service } from './dialplan-v2-service.js';
+import { IvrService } from './ivr-service.js';
 
 export interface ServiceDeps {
   config: Config;
@@ -59,6 +65,15 @@ export interface Services {
   announcements: AnnouncementService;
   /** Partner policy: call filters, usergroups, enterprises, credit, emergency, calling names (spec 9.1.3-9.1.7, 10). */
   policy: PolicyServices;
+  /** Phone numbers of users (spec 3.9) and their partner control (spec 9.1.2). */
+  phones: PhoneService;
+  partnerPhones: PartnerPhoneService;
+  /** The per-user dialplan v1 with call-through, callback and call-reverse (spec 4.2). */
+  dialplanV1: DialplanV1Service;
+  /** SIP accounts (spec 3.21), dialplans v2 (spec 4.1) and IVRs (spec 5.1). */
+  sipAccounts: SipAccountService;
+  dialplansV2: DialplanV2Service;
+  ivrs: IvrService;
   eventLog: EventLog;
   eventSystem: EventSystem;
   /** Producers publish here: `events.publish({ users: [uuid] }, 'user_modify', {})`. */
@@ -77,6 +92,7 @@ export function createServices(deps: ServiceDeps): Services {
   const objects = new ObjectService(db, eventSystem.publisher, tags);
   const pictures = new PictureService(db, config.objectDir);
   const media = new BullMediaQueue(redis, config.redisPrefix);
+  const sipAccounts = new SipAccountService(db, eventSystem.publisher, config);
   const profiles = new ProfileCache<UserProfile>(
     redis,
     `${config.redisPrefix}profile:invalidate`,
@@ -106,6 +122,12 @@ export function createServices(deps: ServiceDeps): Services {
     recordings: new RecordingService(objects, eventSystem.publisher, media, config.objectDir),
     announcements: new AnnouncementService(objects, eventSystem.publisher, media, config.objectDir),
     policy: createPolicyServices(db, redis, config.redisPrefix),
+    phones: new PhoneService(db, redis, config.redisPrefix, objects, eventSystem.publisher),
+    partnerPhones: new PartnerPhoneService(db, eventSystem.publisher),
+    dialplanV1: new DialplanV1Service(db, redis, config.redisPrefix, objects, eventSystem.publisher),
+    sipAccounts,
+    dialplansV2: new DialplanV2Service(db, eventSystem.publisher, objects, sipAccounts),
+    ivrs: new IvrService(db, objects),
     eventLog: eventSystem.log,
     eventSystem,
     events: invalidatingPublisher(eventSystem.publisher, profiles),

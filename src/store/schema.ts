@@ -142,6 +142,12 @@ export interface Database {
   user_cnam: UserCnamTable;
   usergroup_cnam: UsergroupCnamTable;
   enterprise_cnam: EnterpriseCnamTable;
+  phones: PhonesTable;
+  number_pool: NumberPoolTable;
+  dialplans_v1: DialplansV1Table;
+  sip_accounts: SipAccountsTable;
+  dialplans_v2: DialplansV2Table;
+  ivrs: IvrsTable;
 }
 
 /** One send/receive attempt of a fax (spec 3.13 `report`); times in seconds. */
@@ -244,4 +250,67 @@ export interface EnterpriseCnamTable {
   enterprise_uuid: string;
   phone: string;
   name: string;
+}
+
+/** A user's phone number and its routing flags (spec 3.9, 9.1.2). */
+export interface PhonesTable {
+  number: string;
+  user_uuid: string;
+  partner_id: string | null;
+  dialplan_enable: Generated<boolean>;
+  call_enable: Generated<boolean>;
+  fax_enable: Generated<boolean>;
+  recording_enable: Generated<boolean>;
+  conference_enable: Generated<boolean>;
+  play_announcement_only: Generated<boolean>;
+  notification_email: Generated<boolean>;
+  notification_attachment: Generated<boolean>;
+  announcement: string | null;
+  ivr: string | null;
+  dialplan: string | null;
+  on_hold_music: string | null;
+  p_asserted_identity: string | null;
+  unlock_code: string | null;
+  created_us: number;
+}
+
+/** Free numbers per area code (spec 3.9 `create`). */
+export interface NumberPoolTable {
+  number: string;
+  area_code: string;
+}
+
+/** A user's dialplan v1 document (spec 4.2). */
+export interface DialplansV1Table {
+  user_uuid: string;
+  data: Json;
+  modified_us: number;
+}
+
+/** A SIP account (spec 3.21): no plain password, only a hash and the digest HA1 per realm. */
+export interface SipAccountsTable {
+  name: string;
+  owner: string;
+  domain: string;
+  description: string | null;
+  password_hash: string;
+  /** `{ "<realm>": { "md5": hex, "sha256": hex } }` for every configured domain. */
+  ha1: Json;
+  created_us: number;
+}
+
+/** A dialplan v2 (spec 4.1), its JSON text exactly as sent. */
+export interface DialplansV2Table {
+  uuid: string;
+  owner: string;
+  json: string;
+  created_us: number;
+}
+
+/** An IVR (spec 5.1), its JSON text exactly as sent. */
+export interface IvrsTable {
+  uuid: string;
+  owner: string;
+  json: string;
+  created_us: number;
 }

@@ -42,7 +42,11 @@ function readSse(url: string, headers: Record<string, string>, count: number): P
               .map((l) => [l.slice(0, l.indexOf(':')), l.slice(l.indexOf(':') + 2)]),
           );
           if (fields['data'] === undefined) continue;
-          out.push({ id: Number(fields['id']), event: fields['event'] ?? '', data: JSON.parse(fields['data']) });
+          out.push({
+            id: Number(fields['id']),
+            event: fields['event'] ?? '',
+            data: JSON.parse(fields['data']),
+          });
           if (out.length === count) {
             req.destroy();
             resolve(out);

@@ -121,6 +121,8 @@ describe('GET /api/partner/user/(user-uuid) (spec 9.1.1)', () => {
         email: expect.stringMatching(/^john\d+@doe\.com$/),
         language: 'de',
       },
+      // The partner controls phone numbers (phone_control), so the section is there (spec 9.1.1).
+      phone: {},
       feature: { pack: ['20GB+', 'COSPACE-BOX'] },
     });
   });

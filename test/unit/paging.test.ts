@@ -16,7 +16,13 @@ describe('parsePage', () => {
     });
   });
   it('refuses bad values', () => {
-    for (const raw of [{ count: '0' }, { count: '501' }, { count: 'x' }, { order: 'up' }, { from: '5', to: '4' }]) {
+    for (const raw of [
+      { count: '0' },
+      { count: '501' },
+      { count: 'x' },
+      { order: 'up' },
+      { from: '5', to: '4' },
+    ]) {
       expect(() => parsePage(raw, 10)).toThrow();
     }
     expect(() => parsePage({ start: '6ba7b810-9dad-41d1-80b4-00c04fd430c8' }, 10)).toThrow(/time-based/);
@@ -38,6 +44,8 @@ describe('uuidV1Micros', () => {
     const us = uuidV1Micros(newId())!;
     expect(Math.abs(us / 1000 - before)).toBeLessThan(1000);
     // RFC 4122 example-style fixed value: 1de7257a-4f34-11e0-ab6e-0024e8f90cc0 is from March 2011
-    expect(new Date(uuidV1Micros('1de7257a-4f34-11e0-ab6e-0024e8f90cc0')! / 1000).getUTCFullYear()).toBe(2011);
+    expect(new Date(uuidV1Micros('1de7257a-4f34-11e0-ab6e-0024e8f90cc0')! / 1000).getUTCFullYear()).toBe(
+      2011,
+    );
   });
 });

@@ -39,6 +39,9 @@ const UserView = Type.Object({
     email: Type.Optional(Type.String()),
     language: Type.String(),
   }),
+  phone: Type.Optional(
+    Type.Record(Type.String(), Type.Record(Type.String(), Type.Union([Type.Boolean(), Type.String()]))),
+  ),
   feature: Type.Object({ pack: Type.Array(Type.String()) }),
 });
 
@@ -78,7 +81,10 @@ export function registerPartnerUserRoutes(app: FastifyInstance, services: Servic
     async (request) => {
       const { partnerId } = requirePartner(request);
       const { uuid } = request.params as { uuid: string };
-      return partnerUsers.get(partnerId, uuid.toLowerCase());
+      const view = await partnerUsers.get(partnerId, uuid.toLowerCase());
+      // spec 9.1.1: the `phone` section only for partners that control phone number assignments.
+      const phone = await services.partnerPhones.userSection(partnerId, uuid.toLowerCase());
+      return phone === undefined ? view : { user: view.user, phone, feature: view.feature };
     },
   );
 

@@ -2,12 +2,16 @@ import type { Migration, MigrationProvider } from 'kysely/migration';
 import * as m001 from './001-foundation.js';
 import * as m005 from './005-fax.js';
 import * as m006 from './006-policy.js';
+import * as m008 from './008-routing.js';
+import * as m007 from './007-phones.js';
 
 /** Migrations are listed in code so they ship with the package and run identically on PGlite and PostgreSQL. */
 const migrations: Record<string, Migration> = {
   '001-foundation': m001,
   '005-fax': m005,
   '006-policy': m006,
+  '008-routing': m008,
+  '007-phones': m007,
 };
 
 export const migrationProvider: MigrationProvider = {

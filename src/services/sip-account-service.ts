@@ -1,0 +1,212 @@
+import { createHash } from 'node:crypto';
+import { ApiError } from '../api/errors.js';
+import type { Config } from '../config/index.js';
+import type { EventPublisher } from '../events/types.js';
+import { hashPassword } from '../lib/passwords.js';
+import type { Db } from '../store/db.js';
+
+/** The account name format of spec 3.21 / 4.1 targets. */
+export const SIP_NAME = /^[a-z0-9]{2,20}_[0-9]{2}$/;
+
+export interface SipAccountInput {
+  password?: string | undefined;
+  description?: string | undefined;
+  domain?: string | undefined;
+}
+
+export interface SipAccountView {
+  domain: string;
+  description?: string;
+}
+
+type Ha1 = Record<string, { md5: string; sha256: string }>;
+
+const hex = (algo: 'md5' | 'sha256', text: string): string => createHash(algo).update(text).digest('hex');
+
+/**
+ * Digest HA1 = H(user:realm:password) (RFC 2617 / RFC 8760) for every
+ * configured domain, so a later domain change keeps a usable credential
+ * without the plain password ever being stored.
+ */
+function ha1For(name: string, password: string, realms: readonly string[]): Ha1 {
+  const out: Ha1 = {};
+  for (const realm of realms) {
+    const a1 = `${name}:${realm}:${password}`;
+    out[realm] = { md5: hex('md5', a1), sha256: hex('sha256', a1) };
+  }
+  return out;
+}
+
+const isUniqueViolation = (err: unknown): boolean =>
+  typeof err === 'object' && err !== null && (err as { code?: unknown }).code === '23505';
+
+/** SIP accounts of a user (spec 3.21, configuration part; registration comes with the SIP stack). */
+export class SipAccountService {
+  constructor(
+    private readonly db: Db,
+    private readonly events: EventPublisher,
+    private readonly config: Pick<Config, 'sipDomains' | 'sipAccountLimit'>,
+  ) {}
+
+  private domainOf(domain: string | undefined): string {
+    if (domain === undefined) return this.config.sipDomains[0] ?? 'sip.callplane.local';
+    if (!this.config.sipDomains.includes(domain))
+      throw new ApiError('wrong-domain', 'not a valid SIP domain');
+    return domain;
+  }
+
+  /**
+   * Names are `<username in lower case>_NN` with the lowest number free across
+   * all users (usernames may differ only in case); the per-user quota counts
+   * the user's own accounts. The user row is locked so that parallel creates
+   * cannot pass the quota together.
+   */
+  async create(
+    userId: string,
+    input: SipAccountInput & { password: string },
+  ): Promise<{ user: string; domain: string }> {
+    const domain = this.domainOf(input.domain);
+    const passwordHash = await hashPassword(input.password);
+    for (let attempt = 0; ; attempt++) {
+      try {
+        const name = await this.db.transaction().execute(async (trx) => {
+          const user = await trx
+            .selectFrom('users')
+            .select('username')
+            .where('uuid', '=', userId)
+            .forUpdate()
+            .executeTakeFirstOrThrow();
+          const own = await trx
+            .selectFrom('sip_accounts')
+            .select((eb) => eb.fn.countAll<string>().as('n'))
+            .where('owner', '=', userId)
+            .executeTakeFirstOrThrow();
+          if (Number(own.n) >= this.config.sipAccountLimit) {
+            throw new ApiError('quota-exceeded', 'the maximum number of SIP accounts is reached');
+          }
+          const prefix = user.username
+            .toLowerCase()
+            .replace(/[^a-z0-9]/g, '')
+            .slice(0, 20);
+          const taken = await trx
+            .selectFrom('sip_accounts')
+            .select('name')
+            .where('name', 'like', `${prefix}\\_%`)
+            .execute();
+          const used = new Set(taken.map((r) => r.name));
+          let nn = 1;
+          while (nn <= 99 && used.has(`${prefix}_${String(nn).padStart(2, '0')}`)) nn++;
+          if (nn > 99) throw new ApiError('quota-exceeded', 'no SIP account name is left for this user');
+          const n = `${prefix}_${String(nn).padStart(2, '0')}`;
+          await trx
+            .insertInto('sip_accounts')
+            .values({
+              name: n,
+              owner: userId,
+              domain,
+              description: input.description ?? null,
+              password_hash: passwordHash,
+              ha1: JSON.stringify(ha1For(n, input.password, this.allRealms(domain))),
+              created_us: Date.now() * 1000,
+            })
+            .execute();
+          return n;
+        });
+        // spec 7.15.1: description only when one was set.
+        await this.events.publish({ users: [userId] }, 'sip_new', {
+          user: name,
+          domain,
+          ...(input.description !== undefined ? { description: input.description } : {}),
+        });
+        return { user: name, domain };
+      } catch (err) {
+        // Another user with the same lower-case prefix took the number meanwhile.
+        if (isUniqueViolation(err) && attempt < 5) continue;
+        throw err;
+      }
+    }
+  }
+
+  private allRealms(domain: string): string[] {
+    return [...new Set([domain, ...this.config.sipDomains])];
+  }
+
+  /** GET /api/sip: the plain password is not kept, so it is not returned (see migration 008). */
+  async list(userId: string): Promise<Record<string, SipAccountView>> {
+    const rows = await this.db
+      .selectFrom('sip_accounts')
+      .select(['name', 'domain', 'description'])
+      .where('owner', '=', userId)
+      .orderBy('name')
+      .execute();
+    const out: Record<string, SipAccountView> = {};
+    for (const r of rows) {
+      out[r.name] = { domain: r.domain, ...(r.description !== null ? { description: r.description } : {}) };
+    }
+    return out;
+  }
+
+  /** The user's own account names among `names` (used to check dialplan targets, spec 4.1). */
+  async ownedNames(userId: string, names: readonly string[]): Promise<Set<string>> {
+    if (names.length === 0) return new Set();
+    const rows = await this.db
+      .selectFrom('sip_accounts')
+      .select('name')
+      .where('owner', '=', userId)
+      .where('name', 'in', [...names])
+      .execute();
+    return new Set(rows.map((r) => r.name));
+  }
+
+  private async own(
+    userId: string,
+    name: string,
+  ): Promise<{ domain: string; description: string | null; ha1: Ha1 }> {
+    const row = SIP_NAME.test(name)
+      ? await this.db
+          .selectFrom('sip_accounts')
+          .select(['domain', 'description', 'ha1'])
+          .where('owner', '=', userId)
+          .where('name', '=', name)
+          .executeTakeFirst()
+      : undefined;
+    // Another user's account answers exactly like an unknown one.
+    if (!row) throw new ApiError('wrong-sip', 'the SIP user does not match any of your SIP accounts');
+    return { domain: row.domain, description: row.description, ha1: row.ha1 as Ha1 };
+  }
+
+  async modify(userId: string, name: string, input: SipAccountInput): Promise<void> {
+    const current = await this.own(userId, name);
+    const domain = input.domain === undefined ? current.domain : this.domainOf(input.domain);
+    const changes: { domain: string; description?: string; password_hash?: string; ha1?: string } = {
+      domain,
+    };
+    if (input.password !== undefined) {
+      changes.password_hash = await hashPassword(input.password);
+      changes.ha1 = JSON.stringify(ha1For(name, input.password, this.allRealms(domain)));
+    } else if (!current.ha1[domain]) {
+      // The HA1 depends on the realm; without the password it cannot be derived for a new domain.
+      throw new ApiError('missing-element', 'a password is needed to move this account to that domain');
+    }
+    if (input.description !== undefined) changes.description = input.description;
+    await this.db
+      .updateTable('sip_accounts')
+      .set(changes)
+      .where('owner', '=', userId)
+      .where('name', '=', name)
+      .execute();
+    // spec 7.15.2: description only when it actually changed.
+    const described = input.description !== undefined && input.description !== (current.description ?? '');
+    await this.events.publish({ users: [userId] }, 'sip_modify', {
+      user: name,
+      domain,
+      ...(described ? { description: input.description } : {}),
+    });
+  }
+
+  async remove(userId: string, name: string): Promise<void> {
+    const current = await this.own(userId, name);
+    await this.db.deleteFrom('sip_accounts').where('owner', '=', userId).where('name', '=', name).execute();
+    await this.events.publish({ users: [userId] }, 'sip_delete', { user: name, domain: current.domain });
+  }
+}
