@@ -102,12 +102,27 @@ export class IvrService {
     return rows.map((r) => ({ description: (JSON.parse(r.json) as Ivr).description, uuid: r.uuid }));
   }
 
-  async remove(userId: string, uuid: string): Promise<void> {
-    const del = await this.db
-      .deleteFrom('ivrs')
-      .where('owner', '=', userId)
-      .where('uuid', '=', uuid.toLowerCase())
-      .executeTakeFirst();
-    if (del.numDeletedRows === 0n) throw new ApiError('wrong-ivr', WRONG_IVR);
+  /**
+   * Deletes an IVR. Like a deleted dialplan (spec 4.1), it stops answering the
+   * numbers it was set on: their `ivr` is cleared in the same transaction.
+   * Returns whether a phone changed, so the caller can publish phone_modify.
+   */
+  async remove(userId: string, uuid: string): Promise<boolean> {
+    const id = uuid.toLowerCase();
+    return this.db.transaction().execute(async (trx) => {
+      const del = await trx
+        .deleteFrom('ivrs')
+        .where('owner', '=', userId)
+        .where('uuid', '=', id)
+        .executeTakeFirst();
+      if (del.numDeletedRows === 0n) throw new ApiError('wrong-ivr', WRONG_IVR);
+      const upd = await trx
+        .updateTable('phones')
+        .set({ ivr: null })
+        .where('user_uuid', '=', userId)
+        .where('ivr', '=', id)
+        .executeTakeFirst();
+      return upd.numUpdatedRows > 0n;
+    });
   }
 }

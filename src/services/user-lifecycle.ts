@@ -74,6 +74,13 @@ export class UserLifecycle {
       await trx.deleteFrom('tags').where('owner', '=', userId).execute();
       // Access the user was granted on other users' tags.
       await trx.deleteFrom('tag_policies').where('user_uuid', '=', userId).execute();
+      // The account keeps its row (GET /api/user/(uuid) shows `deleted`), so its
+      // telephony configuration goes explicitly: numbers, SIP accounts, dialplans, IVRs.
+      await trx.deleteFrom('phones').where('user_uuid', '=', userId).execute();
+      await trx.deleteFrom('sip_accounts').where('owner', '=', userId).execute();
+      await trx.deleteFrom('dialplans_v1').where('user_uuid', '=', userId).execute();
+      await trx.deleteFrom('dialplans_v2').where('owner', '=', userId).execute();
+      await trx.deleteFrom('ivrs').where('owner', '=', userId).execute();
     });
     await this.sessions.deleteUserSessions(userId);
   }

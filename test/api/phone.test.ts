@@ -330,3 +330,27 @@ describe('admin numbers add / user set-area', () => {
     ).rejects.toThrow(/does not exist/);
   });
 });
+
+describe('deleting what a number uses', () => {
+  it('deleting an IVR clears it from the numbers that used it and publishes phone_modify', async () => {
+    const u = await userInArea(1);
+    expect((await create(u.sid)).status).toBe('ok');
+    const number = Object.keys(await list(u.sid))[0]!;
+    const ann = (await h.services.announcements.create(u.uuid, 'menu')).uuid;
+    const ivr = await h.call('POST', '/api/ivr', {
+      sid: u.sid,
+      body: { description: 'Menu', announcement: ann, '1': '+4922112345' },
+    });
+    expect(ivr.status).toBe('ok');
+    expect(
+      (await h.call('POST', '/api/phone', { sid: u.sid, body: { update: { [number]: { ivr: ivr.uuid } } } }))
+        .status,
+    ).toBe('ok');
+    expect((await list(u.sid))[number]?.['ivr']).toBe(ivr.uuid);
+    const next = (await h.call('GET', '/api/session', { sid: u.sid })).next_event;
+    expect((await h.call('DELETE', `/api/ivr/${ivr.uuid}`, { sid: u.sid })).status).toBe('ok');
+    expect((await list(u.sid))[number]?.['ivr']).toBeUndefined();
+    const events = await h.call('GET', `/api/event?next=${next}&timeout=0`, { sid: u.sid });
+    expect(events.event.map((e: { event: string }) => e.event)).toContain('phone_modify');
+  });
+});

@@ -178,3 +178,33 @@ describe('account deletion removes stored data', () => {
     ).toEqual([]);
   });
 });
+
+describe('account deletion frees telephony configuration', () => {
+  it('removes the numbers and SIP accounts of a deleted account', async () => {
+    const { runAdminCommand } = await import('../../src/admin/commands.js');
+    const u = await h.user({ email: email() });
+    const area = String(700 + Math.floor(Math.random() * 200));
+    const number = `+49${area}4242${Math.floor(Math.random() * 1000)}`;
+    await runAdminCommand(h.services, { op: 'numbers.add', area, numbers: [number] });
+    await runAdminCommand(h.services, { op: 'user.set-area', user: u.username, area });
+    expect((await h.call('POST', '/api/phone', { sid: u.sid, body: { create: true } })).status).toBe('ok');
+    expect((await h.call('POST', '/api/sip', { sid: u.sid, body: { password: 'secret12345' } })).status).toBe(
+      'ok',
+    );
+    expect(
+      (
+        await h.call('POST', '/api/user/delete', {
+          sid: u.sid,
+          body: { username: u.username, password: u.password },
+        })
+      ).status,
+    ).toBe('ok');
+    const db = h.services.db;
+    expect(await db.selectFrom('phones').select('number').where('user_uuid', '=', u.uuid).execute()).toEqual(
+      [],
+    );
+    expect(await db.selectFrom('sip_accounts').select('name').where('owner', '=', u.uuid).execute()).toEqual(
+      [],
+    );
+  });
+});

@@ -120,7 +120,10 @@ export function registerIvrRoutes(app: FastifyInstance, services: Services): voi
     },
     async (request) => {
       const { uuid } = request.params as { uuid: string };
-      await ivrs.remove(requireUser(request).userId, uuid);
+      const { userId } = requireUser(request);
+      // spec 7.3.1: the phone configuration changed when the IVR was in use.
+      if (await ivrs.remove(userId, uuid))
+        await services.events.publish({ users: [userId] }, 'phone_modify', {});
       return {};
     },
   );
