@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { z } from 'zod';
+import { loadOrCreateKeyFile, parseSecretKey } from '../lib/secret-box.js';
 
 /**
  * Configuration from the environment, parsed and validated once at start-up.
@@ -56,6 +57,15 @@ const envSchema = z.object({
     .regex(/^[a-z0-9.-]+(,[a-z0-9.-]+)*$/, 'SIP_DOMAIN must be a comma list of domain names')
     .default('sip.callplane.local'),
   SIP_ACCOUNT_LIMIT: z.coerce.number().int().min(1).max(99).default(10),
+  // Key of the stored reversible secrets (SIP passwords, spec 3.21). Nodes
+  // sharing one database must share it; unset = DATA_DIR/secret.key.
+  SECRET_KEY: z
+    .string()
+    .refine(
+      (v) => parseSecretKey(v) !== undefined,
+      'SECRET_KEY must be 32 bytes as 64 hex characters or base64',
+    )
+    .optional(),
 });
 
 export type Env = z.input<typeof envSchema>;
@@ -96,6 +106,12 @@ export interface Config {
   sipDomains: string[];
   /** SIP accounts per user before quota-exceeded (names end in _01.._99). */
   sipAccountLimit: number;
+  /**
+   * AES-256 key of the stored reversible secrets (SIP passwords, spec 3.21):
+   * SECRET_KEY, else DATA_DIR/secret.key (created once, mode 0600). Every
+   * node sharing a database must use the same key.
+   */
+  secretKey: Buffer;
 }
 
 export class ConfigError extends Error {
@@ -111,6 +127,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   }
   const e = parsed.data;
   const dataDir = path.resolve(e.DATA_DIR);
+  const secretKey = e.SECRET_KEY !== undefined ? parseSecretKey(e.SECRET_KEY) : keyFromFile(dataDir);
+  if (!secretKey) throw new ConfigError('invalid configuration: SECRET_KEY: not a 32-byte key');
   return {
     port: e.PORT,
     host: e.HOST,
@@ -136,5 +154,16 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     adminKey: e.ADMIN_KEY,
     sipDomains: e.SIP_DOMAIN.split(','),
     sipAccountLimit: e.SIP_ACCOUNT_LIMIT,
+    secretKey,
   };
+}
+
+/** The embedded single-machine default: a key file next to the data it protects. */
+function keyFromFile(dataDir: string): Buffer {
+  const file = path.join(dataDir, 'secret.key');
+  try {
+    return loadOrCreateKeyFile(file);
+  } catch (err) {
+    throw new ConfigError(`invalid configuration: SECRET_KEY unset and ${file}: ${(err as Error).message}`);
+  }
 }

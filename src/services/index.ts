@@ -92,7 +92,7 @@ export function createServices(deps: ServiceDeps): Services {
   const objects = new ObjectService(db, eventSystem.publisher, tags);
   const pictures = new PictureService(db, config.objectDir);
   const media = new BullMediaQueue(redis, config.redisPrefix);
-  const sipAccounts = new SipAccountService(db, eventSystem.publisher, config);
+  const sipAccounts = new SipAccountService(db, eventSystem.publisher, config, config.secretKey);
   const profiles = new ProfileCache<UserProfile>(
     redis,
     `${config.redisPrefix}profile:invalidate`,

@@ -3,6 +3,7 @@ import { ApiError } from '../api/errors.js';
 import type { Config } from '../config/index.js';
 import type { EventPublisher } from '../events/types.js';
 import { hashPassword } from '../lib/passwords.js';
+import { SecretBox } from '../lib/secret-box.js';
 import type { Db } from '../store/db.js';
 
 /** The account name format of spec 3.21 / 4.1 targets. */
@@ -16,6 +17,7 @@ export interface SipAccountInput {
 
 export interface SipAccountView {
   domain: string;
+  password: string;
   description?: string;
 }
 
@@ -42,11 +44,17 @@ const isUniqueViolation = (err: unknown): boolean =>
 
 /** SIP accounts of a user (spec 3.21, configuration part; registration comes with the SIP stack). */
 export class SipAccountService {
+  /** Seals the password that GET returns (spec 3.21) so the row never holds it in plain text. */
+  private readonly box: SecretBox;
+
   constructor(
     private readonly db: Db,
     private readonly events: EventPublisher,
     private readonly config: Pick<Config, 'sipDomains' | 'sipAccountLimit'>,
-  ) {}
+    secretKey: Buffer,
+  ) {
+    this.box = new SecretBox(secretKey);
+  }
 
   private domainOf(domain: string | undefined): string {
     if (domain === undefined) return this.config.sipDomains[0] ?? 'sip.callplane.local';
@@ -106,6 +114,7 @@ export class SipAccountService {
               domain,
               description: input.description ?? null,
               password_hash: passwordHash,
+              password_enc: this.box.encrypt(input.password),
               ha1: JSON.stringify(ha1For(n, input.password, this.allRealms(domain))),
               created_us: Date.now() * 1000,
             })
@@ -131,17 +140,25 @@ export class SipAccountService {
     return [...new Set([domain, ...this.config.sipDomains])];
   }
 
-  /** GET /api/sip: the plain password is not kept, so it is not returned (see migration 008). */
+  /**
+   * GET /api/sip: the password as last set (spec 3.21, softphone provisioning),
+   * decrypted here. A row sealed with another key (SECRET_KEY not shared or
+   * replaced) throws rather than answering with a wrong password.
+   */
   async list(userId: string): Promise<Record<string, SipAccountView>> {
     const rows = await this.db
       .selectFrom('sip_accounts')
-      .select(['name', 'domain', 'description'])
+      .select(['name', 'domain', 'description', 'password_enc'])
       .where('owner', '=', userId)
       .orderBy('name')
       .execute();
     const out: Record<string, SipAccountView> = {};
     for (const r of rows) {
-      out[r.name] = { domain: r.domain, ...(r.description !== null ? { description: r.description } : {}) };
+      out[r.name] = {
+        domain: r.domain,
+        password: this.box.decrypt(r.password_enc),
+        ...(r.description !== null ? { description: r.description } : {}),
+      };
     }
     return out;
   }
@@ -178,11 +195,16 @@ export class SipAccountService {
   async modify(userId: string, name: string, input: SipAccountInput): Promise<void> {
     const current = await this.own(userId, name);
     const domain = input.domain === undefined ? current.domain : this.domainOf(input.domain);
-    const changes: { domain: string; description?: string; password_hash?: string; ha1?: string } = {
-      domain,
-    };
+    const changes: {
+      domain: string;
+      description?: string;
+      password_hash?: string;
+      password_enc?: string;
+      ha1?: string;
+    } = { domain };
     if (input.password !== undefined) {
       changes.password_hash = await hashPassword(input.password);
+      changes.password_enc = this.box.encrypt(input.password);
       changes.ha1 = JSON.stringify(ha1For(name, input.password, this.allRealms(domain)));
     } else if (!current.ha1[domain]) {
       // The HA1 depends on the realm; without the password it cannot be derived for a new domain.

@@ -287,13 +287,15 @@ export interface DialplansV1Table {
   modified_us: number;
 }
 
-/** A SIP account (spec 3.21): no plain password, only a hash and the digest HA1 per realm. */
+/** A SIP account (spec 3.21): no plain password; it is kept encrypted, hashed and as digest HA1 per realm. */
 export interface SipAccountsTable {
   name: string;
   owner: string;
   domain: string;
   description: string | null;
   password_hash: string;
+  /** The password AES-256-GCM encrypted with the configured key (`v1:iv:tag:data`, src/lib/secret-box.ts). */
+  password_enc: string;
   /** `{ "<realm>": { "md5": hex, "sha256": hex } }` for every configured domain. */
   ha1: Json;
   created_us: number;

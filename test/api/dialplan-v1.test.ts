@@ -21,6 +21,7 @@ async function sipAccounts(owner: string, names: string[]): Promise<void> {
         domain: 'sip.example.com',
         description: null,
         password_hash: 'x',
+        password_enc: 'x',
         ha1: '{}',
         created_us: Date.now() * 1000,
       })),

@@ -52,6 +52,7 @@ describe('POST /api/sip (spec 3.21)', () => {
       .where('name', '=', 'joe_01')
       .executeTakeFirstOrThrow();
     expect(JSON.stringify(row)).not.toContain('sEcReT53a');
+    expect(row.password_enc).toMatch(/^v1:[A-Za-z0-9+/=]+:[A-Za-z0-9+/=]+:[A-Za-z0-9+/=]+$/);
     const ha1 = row.ha1 as Record<string, { md5: string; sha256: string }>;
     expect(ha1['sip.cospace.de']).toEqual({
       md5: md5('joe_01:sip.cospace.de:sEcReT53a'),
@@ -115,12 +116,54 @@ describe('GET /api/sip, POST/DELETE /api/sip/(sip-user) (spec 3.21)', () => {
     ).user;
   });
 
-  it('lists the accounts with domain and description (no password, no registration yet)', async () => {
+  /** The row as stored, for checking that no plain password is in it. */
+  const rowText = async (n: string) =>
+    JSON.stringify(
+      await h.services.db
+        .selectFrom('sip_accounts')
+        .selectAll()
+        .where('name', '=', n)
+        .executeTakeFirstOrThrow(),
+    );
+
+  it('lists the accounts with domain, password and description (no registration yet)', async () => {
     const res = await h.call('GET', '/api/sip', { sid: u.sid });
     expect(res).toEqual({
       status: 'ok',
-      sip: { [name]: { domain: 'sip.solucon.com', description: 'office phone' } },
+      sip: { [name]: { domain: 'sip.solucon.com', password: 'sEcReT53a', description: 'office phone' } },
     });
+  });
+
+  it('answers the spec example: each password exactly as created, none in the DB row', async () => {
+    const joe = await h.user();
+    const first = await h.call('POST', '/api/sip', {
+      sid: joe.sid,
+      body: { password: 'sEcReT53a', description: 'office phone', domain: 'sip.solucon.com' },
+    });
+    const second = await h.call('POST', '/api/sip', {
+      sid: joe.sid,
+      body: { password: 'sEcReT55a', domain: 'sip.cospace.de' },
+    });
+    // Spec 3.21 example minus contact/expire, which need an active registration.
+    expect(await h.call('GET', '/api/sip', { sid: joe.sid })).toEqual({
+      status: 'ok',
+      sip: {
+        [first.user]: { domain: 'sip.solucon.com', password: 'sEcReT53a', description: 'office phone' },
+        [second.user]: { domain: 'sip.cospace.de', password: 'sEcReT55a' },
+      },
+    });
+    expect(await rowText(first.user)).not.toContain('sEcReT53a');
+    expect(await rowText(second.user)).not.toContain('sEcReT55a');
+  });
+
+  it('returns passwords of any allowed characters unchanged', async () => {
+    const v = await h.user();
+    const password = ' pä:ss"w\\o:rd€ ';
+    const created = await h.call('POST', '/api/sip', { sid: v.sid, body: { password } });
+    expect((await h.call('GET', '/api/sip', { sid: v.sid })).sip).toEqual({
+      [created.user]: { domain: 'sip.solucon.com', password },
+    });
+    expect(await rowText(created.user)).not.toContain('pä:ss');
   });
 
   it('modifies the spec example and sends sip_modify with the changed description', async () => {
@@ -130,8 +173,11 @@ describe('GET /api/sip, POST/DELETE /api/sip/(sip-user) (spec 3.21)', () => {
     });
     expect(res).toEqual({ status: 'ok' });
     expect((await h.call('GET', '/api/sip', { sid: u.sid })).sip).toEqual({
-      [name]: { domain: 'sip.cospace.de', description: 'PC softphone' },
+      [name]: { domain: 'sip.cospace.de', password: 'sEcReT54a', description: 'PC softphone' },
     });
+    const text = await rowText(name);
+    expect(text).not.toContain('sEcReT54a');
+    expect(text).not.toContain('sEcReT53a');
     expect((await eventsOf(u.sid, 'sip_modify')).at(-1)).toEqual({
       user: name,
       domain: 'sip.cospace.de',
@@ -153,6 +199,10 @@ describe('GET /api/sip, POST/DELETE /api/sip/(sip-user) (spec 3.21)', () => {
       body: { description: 'PC softphone', domain: 'sip.solucon.com' },
     });
     expect((await eventsOf(u.sid, 'sip_modify')).at(-1)).toEqual({ user: name, domain: 'sip.solucon.com' });
+    // No new password: the changed one stays.
+    expect((await h.call('GET', '/api/sip', { sid: u.sid })).sip).toEqual({
+      [name]: { domain: 'sip.solucon.com', password: 'sEcReT54a', description: 'PC softphone' },
+    });
   });
 
   it('refuses bad modifications', async () => {
@@ -178,6 +228,7 @@ describe('GET /api/sip, POST/DELETE /api/sip/(sip-user) (spec 3.21)', () => {
     ).toBe('wrong-sip');
     expect((await h.call('DELETE', `/api/sip/${name}`, { sid: eve.sid })).status).toBe('wrong-sip');
     expect((await h.call('GET', '/api/sip', { sid: eve.sid })).sip).toEqual({});
+    expect((await h.call('GET', '/api/sip', { sid: u.sid })).sip[name].password).toBe('sEcReT54a');
   });
 
   it('deletes an account with sip_delete, then answers wrong-sip', async () => {

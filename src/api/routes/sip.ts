@@ -57,7 +57,11 @@ export function registerSipRoutes(app: FastifyInstance, services: Services): voi
           Type.Object({
             sip: Type.Record(
               Type.String(),
-              Type.Object({ domain: Type.String(), description: Type.Optional(Type.String()) }),
+              Type.Object({
+                domain: Type.String(),
+                password: Type.String(),
+                description: Type.Optional(Type.String()),
+              }),
             ),
           }),
         ),

@@ -6,8 +6,10 @@ import type { Kysely } from 'kysely';
  * not `jsonb`, which would reorder keys) so GET returns it unchanged.
  */
 export async function up(db: Kysely<unknown>): Promise<void> {
-  // The plain SIP password is never stored: a scrypt hash for API checks and
-  // the digest HA1 values (MD5 and SHA-256, RFC 8760) per realm = domain.
+  // The plain SIP password is never stored. GET /api/sip returns it (spec
+  // 3.21), so it is kept AES-256-GCM encrypted (password_enc, src/lib/secret-box.ts);
+  // besides a scrypt hash for API checks and the digest HA1 values (MD5 and
+  // SHA-256, RFC 8760) per realm = domain for the SIP registrar.
   await db.schema
     .createTable('sip_accounts')
     .addColumn('name', 'text', (c) => c.primaryKey())
@@ -15,6 +17,7 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .addColumn('domain', 'text', (c) => c.notNull())
     .addColumn('description', 'text')
     .addColumn('password_hash', 'text', (c) => c.notNull())
+    .addColumn('password_enc', 'text', (c) => c.notNull())
     .addColumn('ha1', 'jsonb', (c) => c.notNull())
     .addColumn('created_us', 'bigint', (c) => c.notNull())
     .execute();
