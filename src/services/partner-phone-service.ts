@@ -8,7 +8,7 @@ import {
   flagsOf,
   nullRefs,
   PHONE_FLAG_DEFAULTS,
-  wrongPhone,
+  lockOwnedNumbers,
   type PhoneFlag,
   type PhoneFlags,
 } from './phone-service.js';
@@ -100,17 +100,7 @@ export class PartnerPhoneService {
       throw new ApiError('wrong-user', 'the user does not exist or does not belong to the current partner');
 
     await this.db.transaction().execute(async (trx) => {
-      const owned = new Set(
-        (
-          await trx
-            .selectFrom('phones')
-            .select('number')
-            .where('user_uuid', '=', userId)
-            .forUpdate()
-            .execute()
-        ).map((r) => r.number),
-      );
-      for (const n of [...updates.map(([k]) => k), ...deletes]) if (!owned.has(n)) throw wrongPhone(n);
+      await lockOwnedNumbers(trx, userId, [...updates.map(([k]) => k), ...deletes]);
       if (creates.length > 0) {
         const taken = await trx
           .selectFrom('phones')

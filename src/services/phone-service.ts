@@ -66,6 +66,26 @@ export interface PhoneServiceOptions {
 // Releases the lock only if this request still owns it (it may have expired).
 const RELEASE = `if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('del', KEYS[1]) else return 0 end`;
 
+/**
+ * Locks a user's numbers for the rest of the transaction and checks that the
+ * numbers an update or delete names are among them (`wrong-phone` otherwise).
+ */
+export async function lockOwnedNumbers(
+  trx: Db,
+  userId: string,
+  mustOwn: readonly string[],
+): Promise<Set<string>> {
+  const rows = await trx
+    .selectFrom('phones')
+    .select('number')
+    .where('user_uuid', '=', userId)
+    .forUpdate()
+    .execute();
+  const owned = new Set(rows.map((r) => r.number));
+  for (const n of mustOwn) if (!owned.has(n)) throw wrongPhone(n);
+  return owned;
+}
+
 export const wrongPhone = (n: string): ApiError =>
   new ApiError('wrong-phone', `the phone number ${n} does not belong to the user`);
 
@@ -137,17 +157,7 @@ export class PhoneService {
     }
     try {
       const created = await this.db.transaction().execute(async (trx) => {
-        const owned = new Set(
-          (
-            await trx
-              .selectFrom('phones')
-              .select('number')
-              .where('user_uuid', '=', userId)
-              .forUpdate()
-              .execute()
-          ).map((r) => r.number),
-        );
-        for (const n of [...updates.map(([k]) => k), ...deletes]) if (!owned.has(n)) throw wrongPhone(n);
+        const owned = await lockOwnedNumbers(trx, userId, [...updates.map(([k]) => k), ...deletes]);
         const result: Record<string, { unlock_code: string }> = {};
         if (req.create === true) {
           const number = await this.takeFromPool(trx, userId, owned.size);
