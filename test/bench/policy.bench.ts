@@ -31,29 +31,10 @@ import { connectRedis } from '../../src/lib/redis.js';
 import { CallLimiter } from '../../src/telephony/policy/call-limit.js';
 import { CreditStore } from '../../src/telephony/policy/credit.js';
 import { re2CallFilterCompiler } from '../../src/telephony/policy/regex.js';
+import { cpuRate, fmt, median, ROUNDS, SECONDS } from './lib.js';
 
-const SECONDS = Number(process.env['BENCH_SECONDS'] ?? 2);
-const ROUNDS = Number(process.env['BENCH_ROUNDS'] ?? 3);
 const INFLIGHT = Number(process.env['BENCH_INFLIGHT'] ?? 256);
 const NODES = Number(process.env['BENCH_NODES'] ?? 4);
-
-const median = (xs: number[]): number => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.floor(s.length / 2)] ?? 0;
-};
-const fmt = (n: number): string => Math.round(n).toLocaleString('en-US');
-
-/** Runs `batch` (which does `size` operations) until SECONDS have passed; returns ops/s. */
-function cpuRate(batch: () => void, size: number): number {
-  const end = performance.now() + SECONDS * 1000;
-  let ops = 0;
-  const t0 = performance.now();
-  while (performance.now() < end) {
-    batch();
-    ops += size;
-  }
-  return ops / ((performance.now() - t0) / 1000);
-}
 
 async function ioRate(op: (i: number) => Promise<unknown>): Promise<number> {
   const end = performance.now() + SECONDS * 1000;

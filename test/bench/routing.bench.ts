@@ -22,27 +22,7 @@ import { compileDialplanV2 } from '../../src/domain/routing/dialplan-v2.js';
 import { routingPlan, type RoutingInput } from '../../src/domain/routing/routing-plan.js';
 import type { DialplanProfile, DialplanV2, IncomingCall } from '../../src/domain/routing/types.js';
 import { re2Compiler } from '../../src/events/filters.js';
-
-const SECONDS = Number(process.env['BENCH_SECONDS'] ?? 2);
-const ROUNDS = Number(process.env['BENCH_ROUNDS'] ?? 3);
-
-const median = (xs: number[]): number => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.floor(s.length / 2)] ?? 0;
-};
-const fmt = (n: number): string => Math.round(n).toLocaleString('en-US');
-
-/** Runs `batch` (which does `size` operations) until SECONDS have passed; returns ops/s. */
-function cpuRate(batch: () => void, size: number): number {
-  const end = performance.now() + SECONDS * 1000;
-  let ops = 0;
-  const t0 = performance.now();
-  while (performance.now() < end) {
-    batch();
-    ops += size;
-  }
-  return ops / ((performance.now() - t0) / 1000);
-}
+import { cpuRate, fmt, median, ROUNDS, SECONDS } from './lib.js';
 
 const filtered = (i: number): DialplanProfile => ({
   filter: {
