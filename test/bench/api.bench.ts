@@ -26,6 +26,7 @@ import { randomToken } from '../../src/lib/ids.js';
 import { connectRedis } from '../../src/lib/redis.js';
 import { createServices } from '../../src/services/index.js';
 import { openDatabase } from '../../src/store/db.js';
+import { deleteKeys } from '../helpers/redis-keys.js';
 
 const SECONDS = Number(process.env['BENCH_SECONDS'] ?? 5);
 const ROUNDS = Number(process.env['BENCH_ROUNDS'] ?? 3);
@@ -185,12 +186,7 @@ async function main(): Promise<void> {
   } finally {
     await app.close();
     await bare.close();
-    let cursor = '0';
-    do {
-      const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 500);
-      cursor = next;
-      if (keys.length) await redis.del(...keys);
-    } while (cursor !== '0');
+    await deleteKeys(redis, prefix);
     redis.disconnect();
     await database.close();
     await pgDatabase?.drop();

@@ -41,6 +41,7 @@ import { connectRedis } from '../../src/lib/redis.js';
 import { createServices, type Services } from '../../src/services/index.js';
 import { openDatabase } from '../../src/store/db.js';
 import { DeliveryTracer } from './events-trace.js';
+import { deleteKeys } from '../helpers/redis-keys.js';
 
 const SESSIONS = Number(process.env['BENCH_SESSIONS'] ?? 1000);
 const EVENTS = Number(process.env['BENCH_EVENTS'] ?? 3000);
@@ -368,12 +369,7 @@ async function main(): Promise<void> {
     await services.close();
     sub.disconnect();
     pub.disconnect();
-    let cursor = '0';
-    do {
-      const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 1000);
-      cursor = next;
-      if (keys.length) await redis.del(...keys);
-    } while (cursor !== '0');
+    await deleteKeys(redis, prefix);
     redis.disconnect();
     await database.close();
     fs.rmSync(dataDir, { recursive: true, force: true });

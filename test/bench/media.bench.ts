@@ -33,6 +33,7 @@ import { createServices } from '../../src/services/index.js';
 import { openDatabase } from '../../src/store/db.js';
 import { textPdf } from '../media/fax-fixtures.js';
 import { measureAudioRealtimeFactor, measureTtsRealtimeFactor } from './audio-rtf.js';
+import { deleteKeys } from '../helpers/redis-keys.js';
 
 const PAGES = Number(process.env['BENCH_FAX_PAGES'] ?? 20);
 const ROUNDS = Number(process.env['BENCH_ROUNDS'] ?? 5);
@@ -147,12 +148,7 @@ async function benchFax(): Promise<void> {
   } finally {
     await worker.close();
     await services.close();
-    let cursor = '0';
-    do {
-      const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 500);
-      cursor = next;
-      if (keys.length) await redis.del(...keys);
-    } while (cursor !== '0');
+    await deleteKeys(redis, prefix);
     redis.disconnect();
     await opened.close();
     if (USE_POSTGRES) await adminQuery(`DROP DATABASE IF EXISTS ${dbName} WITH (FORCE)`);

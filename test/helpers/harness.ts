@@ -10,6 +10,7 @@ import { randomToken } from '../../src/lib/ids.js';
 import { connectRedis } from '../../src/lib/redis.js';
 import { createServices, type Services } from '../../src/services/index.js';
 import { openDatabase, type OpenedDatabase } from '../../src/store/db.js';
+import { deleteKeys } from './redis-keys.js';
 
 /**
  * Real Redis (random key prefix per harness) and a fresh database per harness:
@@ -146,12 +147,7 @@ export async function createHarness(env: Record<string, string> = {}): Promise<H
     close: async () => {
       for (const a of apps) await a.close();
       await services.close();
-      let cursor = '0';
-      do {
-        const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 500);
-        cursor = next;
-        if (keys.length) await redis.del(...keys);
-      } while (cursor !== '0');
+      await deleteKeys(redis, prefix);
       redis.disconnect();
       await opened.close();
       await drop();
