@@ -58,6 +58,14 @@ async function sessionByDid(request: FastifyRequest, store: SessionStore): Promi
   return store.get(sid);
 }
 
+/** Requests must come from the Origin that created the session (spec 2.1 `wrong-origin`). */
+export function checkOrigin(session: Session, request: FastifyRequest): void {
+  const origin = request.headers.origin;
+  if (session.origin && origin && origin !== session.origin) {
+    throw new ApiError('wrong-origin', 'the Origin header does not match the session');
+  }
+}
+
 export function requireUser(request: FastifyRequest): Session & { userId: string } {
   const s = request.session;
   if (!s?.userId) throw new ApiError('no-auth', 'the session is not authenticated with a user');
@@ -86,10 +94,7 @@ export function installSessionAuth(app: FastifyInstance, store: SessionStore): v
     if (!session) {
       throw new ApiError('no-session', sid ? 'the session id is unknown or expired' : 'no session id given');
     }
-    const origin = request.headers.origin;
-    if (session.origin && origin && origin !== session.origin) {
-      throw new ApiError('wrong-origin', 'the Origin header does not match the session');
-    }
+    checkOrigin(session, request);
     request.session = session;
     switch (level) {
       case 'user':

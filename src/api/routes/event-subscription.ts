@@ -1,5 +1,5 @@
 import { Type } from '@sinclair/typebox';
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { Services } from '../../services/index.js';
 import { requirePartner, requireUser } from '../plugins/session-auth.js';
 import { ApiError } from '../errors.js';
@@ -18,6 +18,17 @@ const conferenceStatuses = {
 /** Subscriptions that route channel events into the session's stream. */
 export function registerEventSubscriptionRoutes(app: FastifyInstance, services: Services): void {
   const { subscriptions, partnerCdr } = services.eventSystem;
+
+  /** The session's user and the conference named in the URL (wrong-conference otherwise). */
+  const conferenceOf = async (request: FastifyRequest) => {
+    const s = requireUser(request);
+    const { uuid } = request.params as { uuid: string };
+    const conference = await services.objects.get(s.userId, uuid, {
+      type: 'conference',
+      notFound: 'wrong-conference',
+    });
+    return { s, conference };
+  };
 
   app.get(
     '/api/call/event',
@@ -65,12 +76,7 @@ export function registerEventSubscriptionRoutes(app: FastifyInstance, services: 
       },
     },
     async (request) => {
-      const s = requireUser(request);
-      const { uuid } = request.params as { uuid: string };
-      const conference = await services.objects.get(s.userId, uuid, {
-        type: 'conference',
-        notFound: 'wrong-conference',
-      });
+      const { s, conference } = await conferenceOf(request);
       await subscriptions.subscribe(conferenceChannel(conference.uuid), s.sid);
       // `busy` tells whether members are in the conference right now; the
       // conference engine keeps it in the object's data while it runs.
@@ -90,12 +96,7 @@ export function registerEventSubscriptionRoutes(app: FastifyInstance, services: 
       },
     },
     async (request) => {
-      const s = requireUser(request);
-      const { uuid } = request.params as { uuid: string };
-      const conference = await services.objects.get(s.userId, uuid, {
-        type: 'conference',
-        notFound: 'wrong-conference',
-      });
+      const { s, conference } = await conferenceOf(request);
       await subscriptions.unsubscribe(conferenceChannel(conference.uuid), s.sid);
       return {};
     },

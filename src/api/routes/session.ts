@@ -4,7 +4,7 @@ import type { Services } from '../../services/index.js';
 import type { Session } from '../../services/session-store.js';
 import { verifyPassword } from '../../lib/passwords.js';
 import { ApiError } from '../errors.js';
-import { sidOf } from '../plugins/session-auth.js';
+import { checkOrigin, sidOf } from '../plugins/session-auth.js';
 import { Language, P, statusResponse, Str, Uuid } from '../schemas/common.js';
 
 const SessionInfo = Type.Object({
@@ -167,10 +167,7 @@ export function registerSessionRoutes(app: FastifyInstance, services: Services):
       if (sid) {
         const session = await sessions.get(sid);
         if (!session) throw new ApiError('no-session', 'the session id is unknown or expired');
-        const origin = request.headers.origin;
-        if (session.origin && origin && origin !== session.origin) {
-          throw new ApiError('wrong-origin', 'the Origin header does not match the session');
-        }
+        checkOrigin(session, request);
         if (session.kind !== 'anonymous')
           throw new ApiError('already-auth', 'the session is already authenticated');
         return authenticate(session, body);
