@@ -119,11 +119,13 @@ else
     # A registry that lacks other platforms' builds of an optional dependency
     # (seen: msgpackr-extract's darwin/win32 packages) leaves them out of the
     # lock file, and npm ci then calls the lock "out of sync", listing them as
-    # "Missing: NAME@ from lock file" (no version). npm install skips missing
-    # optional packages; --no-save leaves package.json and the lock untouched.
-    # Any other mismatch (a dependency added without its lock entry) still fails.
-    if grep -q 'in sync' "$npm_log" && grep -q 'Missing: .*@ from lock file' "$npm_log" &&
-      ! grep 'Missing: \|Invalid: ' "$npm_log" | grep -vq '@ from lock file'; then
+    # "Missing: NAME@ from lock file" (no version); a registry that serves
+    # them where the lock lacks them names them with a version. npm install
+    # skips missing optional packages; --no-save leaves package.json and the
+    # lock untouched. Any other mismatch (a dependency added without its lock
+    # entry) still fails.
+    if grep -q 'in sync' "$npm_log" && grep -q 'Missing: .* from lock file' "$npm_log" &&
+      ! grep 'Missing: \|Invalid: ' "$npm_log" | grep -v '@ from lock file' | grep -vq 'Missing: @msgpackr-extract/msgpackr-extract-'; then
       say "npm ci: the lock file lacks optional packages this registry does not serve; npm install --no-save instead"
       npm install --no-save --no-audit --no-fund --loglevel=error
     else
