@@ -1,0 +1,66 @@
+/**
+ * A SIP dialog (RFC 3261 §12): the state both ends keep to send requests
+ * within a call. The B2BUA never sits behind proxies it must route through
+ * by DNS, so in-dialog requests go back over the flow the dialog was made
+ * on (the peer the INVITE came from or went to), with the route set kept
+ * for peers that Record-Route.
+ */
+import { SipRequest, tagOf } from './message.js';
+import type { Peer } from './transport.js';
+import { parseNameAddr } from './uri.js';
+
+export class Dialog {
+  localSeq: number;
+  remoteSeq: number | null = null;
+
+  constructor(
+    readonly callId: string,
+    readonly localTag: string,
+    public remoteTag: string,
+    /** Our From value in requests we send (name-addr without tag). */
+    readonly local: string,
+    /** Their address (name-addr without tag). */
+    readonly remote: string,
+    public remoteTarget: string,
+    public routeSet: string[],
+    public peer: Peer,
+    initialSeq: number,
+  ) {
+    this.localSeq = initialSeq;
+  }
+
+  get key(): string {
+    return dialogKey(this.callId, this.localTag);
+  }
+
+  /** A request within the dialog (§12.2.1.1). */
+  request(method: string, seq?: number): SipRequest {
+    const req = new SipRequest(method, this.remoteTarget);
+    req.set('from', `${this.local};tag=${this.localTag}`);
+    req.set('to', this.remoteTag ? `${this.remote};tag=${this.remoteTag}` : this.remote);
+    req.set('call-id', this.callId);
+    if (seq === undefined) {
+      this.localSeq++;
+      seq = this.localSeq;
+    }
+    req.set('cseq', `${seq} ${method}`);
+    for (const r of this.routeSet) req.add('route', r);
+    return req;
+  }
+}
+
+export const dialogKey = (callId: string, localTag: string): string => `${callId}|${localTag}`;
+
+/** Strips the tag from a From/To value. */
+export function withoutTag(value: string): string {
+  return value.replace(/;\s*tag=[^;>\s]*/i, '');
+}
+
+/** The URI in a Contact header value, or null. */
+export function contactUri(value: string | undefined): string | null {
+  if (!value) return null;
+  const n = parseNameAddr(value);
+  return n && n.uri !== '*' ? n.uri : null;
+}
+
+export { tagOf };
