@@ -28,6 +28,10 @@ import { createPolicyServices, type PolicyServices } from './policy/index.js';
 import { SipAccountService } from './sip-account-service.js';
 import { DialplanV2Service } from './dialplan-v2-service.js';
 import { IvrService } from './ivr-service.js';
+import { SipBlfService } from './sip-blf-service.js';
+import { SipNotifyService } from './sip-notify-service.js';
+import { RegistrationStore } from '../telephony/registrations.js';
+import { RedisSipNotifyRelay, type SipNotifier } from '../telephony/sip-notifier.js';
 
 export interface ServiceDeps {
   config: Config;
@@ -74,6 +78,17 @@ export interface Services {
   sipAccounts: SipAccountService;
   dialplansV2: DialplanV2Service;
   ivrs: IvrService;
+  /** The location service shared by all telephony nodes (Redis): SIP registrations (RFC 3261 §10.3). */
+  registrations: RegistrationStore;
+  /**
+   * The SIP stack's NOTIFY sender, set by the telephony role at start-up; null
+   * in a process without one, where notify requests go to the telephony nodes
+   * over Redis pub/sub (`<prefix>sip:notify`, telephony/sip-notifier.ts).
+   */
+  sipNotifier: SipNotifier | null;
+  /** Custom NOTIFYs (spec 3.21 .../notify) and busy lamp field subscriptions (spec 3.21 .../blf). */
+  sipNotify: SipNotifyService;
+  sipBlf: SipBlfService;
   eventLog: EventLog;
   eventSystem: EventSystem;
   /** Producers publish here: `events.publish({ users: [uuid] }, 'user_modify', {})`. */
@@ -92,13 +107,21 @@ export function createServices(deps: ServiceDeps): Services {
   const objects = new ObjectService(db, eventSystem.publisher, tags);
   const pictures = new PictureService(db, config.objectDir);
   const media = new BullMediaQueue(redis, config.redisPrefix);
-  const sipAccounts = new SipAccountService(db, eventSystem.publisher, config, config.secretKey);
+  const registrations = new RegistrationStore(redis, config.redisPrefix, eventSystem.publisher);
+  const sipAccounts = new SipAccountService(
+    db,
+    eventSystem.publisher,
+    config,
+    config.secretKey,
+    registrations,
+  );
+  const policy = createPolicyServices(db, redis, config.redisPrefix);
   const profiles = new ProfileCache<UserProfile>(
     redis,
     `${config.redisPrefix}profile:invalidate`,
     config.profileCacheMs,
   );
-  return {
+  const services: Services = {
     config,
     db,
     redis,
@@ -111,6 +134,7 @@ export function createServices(deps: ServiceDeps): Services {
     lifecycle: new UserLifecycle(db, sessions, [
       (u) => objects.deleteAllOfUser(u),
       (u) => pictures.remove(u),
+      (u) => sipAccounts.dropRegistrationsOfUser(u),
     ]),
     partnerUsers: new PartnerUserService(db, sessions),
     signup: new SignupService(db, sessions),
@@ -121,13 +145,22 @@ export function createServices(deps: ServiceDeps): Services {
     faxes: new FaxService(db, objects, eventSystem.publisher, media, config.objectDir),
     recordings: new RecordingService(objects, eventSystem.publisher, media, config.objectDir),
     announcements: new AnnouncementService(objects, eventSystem.publisher, media, config.objectDir),
-    policy: createPolicyServices(db, redis, config.redisPrefix),
+    policy,
     phones: new PhoneService(db, redis, config.redisPrefix, objects, eventSystem.publisher),
     partnerPhones: new PartnerPhoneService(db, eventSystem.publisher),
     dialplanV1: new DialplanV1Service(db, redis, config.redisPrefix, objects, eventSystem.publisher),
     sipAccounts,
     dialplansV2: new DialplanV2Service(db, eventSystem.publisher, objects, sipAccounts),
     ivrs: new IvrService(db, objects),
+    registrations,
+    sipNotifier: null,
+    sipNotify: new SipNotifyService(
+      sipAccounts,
+      registrations,
+      new RedisSipNotifyRelay(redis, config.redisPrefix),
+      () => services.sipNotifier,
+    ),
+    sipBlf: new SipBlfService(db, sipAccounts, policy.usergroups),
     eventLog: eventSystem.log,
     eventSystem,
     events: invalidatingPublisher(eventSystem.publisher, profiles),
@@ -138,4 +171,5 @@ export function createServices(deps: ServiceDeps): Services {
       await media.close();
     },
   };
+  return services;
 }

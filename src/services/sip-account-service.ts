@@ -5,6 +5,7 @@ import type { EventPublisher } from '../events/types.js';
 import { hashPassword } from '../lib/passwords.js';
 import { SecretBox } from '../lib/secret-box.js';
 import type { Db } from '../store/db.js';
+import type { Binding, RegistrationStore } from '../telephony/registrations.js';
 
 /** The account name format of spec 3.21 / 4.1 targets. */
 export const SIP_NAME = /^[a-z0-9]{2,20}_[0-9]{2}$/;
@@ -19,6 +20,10 @@ export interface SipAccountView {
   domain: string;
   password: string;
   description?: string;
+  /** `ip:port` of the newest active registration (spec 3.21). */
+  contact?: string;
+  /** Its expiry, seconds since epoch. */
+  expire?: number;
 }
 
 type Ha1 = Record<string, { md5: string; sha256: string }>;
@@ -42,7 +47,7 @@ function ha1For(name: string, password: string, realms: readonly string[]): Ha1 
 const isUniqueViolation = (err: unknown): boolean =>
   typeof err === 'object' && err !== null && (err as { code?: unknown }).code === '23505';
 
-/** SIP accounts of a user (spec 3.21, configuration part; registration comes with the SIP stack). */
+/** SIP accounts of a user (spec 3.21); their registrations live in the RegistrationStore. */
 export class SipAccountService {
   /** Seals the password that GET returns (spec 3.21) so the row never holds it in plain text. */
   private readonly box: SecretBox;
@@ -52,6 +57,8 @@ export class SipAccountService {
     private readonly events: EventPublisher,
     private readonly config: Pick<Config, 'sipDomains' | 'sipAccountLimit'>,
     secretKey: Buffer,
+    /** The location service: GET shows registrations, deleting an account drops them. */
+    private readonly registrations: RegistrationStore | null = null,
   ) {
     this.box = new SecretBox(secretKey);
   }
@@ -152,12 +159,16 @@ export class SipAccountService {
       .where('owner', '=', userId)
       .orderBy('name')
       .execute();
+    const registered =
+      (await this.registrations?.newest(rows.map((r) => r.name))) ?? new Map<string, Binding>();
     const out: Record<string, SipAccountView> = {};
     for (const r of rows) {
+      const b = registered.get(r.name);
       out[r.name] = {
         domain: r.domain,
         password: this.box.decrypt(r.password_enc),
         ...(r.description !== null ? { description: r.description } : {}),
+        ...(b ? { contact: b.source, expire: Math.floor(b.expiresAt / 1000) } : {}),
       };
     }
     return out;
@@ -173,6 +184,48 @@ export class SipAccountService {
       .where('name', 'in', [...names])
       .execute();
     return new Set(rows.map((r) => r.name));
+  }
+
+  /**
+   * What the SIP registrar needs to challenge and verify an account (RFC 2617,
+   * RFC 8760): the HA1 pair for the account's own domain, which is the realm.
+   * Null for an unknown name, an account without an HA1 for its domain, or a
+   * disabled or deleted owner (login refused, spec 9.1.1), so the stack
+   * answers such a device exactly like a wrong password.
+   */
+  async credentials(
+    name: string,
+  ): Promise<{ name: string; owner: string; domain: string; ha1: { md5: string; sha256: string } } | null> {
+    if (!SIP_NAME.test(name)) return null;
+    const row = await this.db
+      .selectFrom('sip_accounts')
+      .innerJoin('users', 'users.uuid', 'sip_accounts.owner')
+      .select(['sip_accounts.owner', 'sip_accounts.domain', 'sip_accounts.ha1'])
+      .where('sip_accounts.name', '=', name)
+      .where('users.disabled', '=', false)
+      .where('users.deleted', '=', false)
+      .executeTakeFirst();
+    const ha1 = row ? (row.ha1 as Ha1)[row.domain] : undefined;
+    if (!row || !ha1) return null;
+    return { name, owner: row.owner, domain: row.domain, ha1: { md5: ha1.md5, sha256: ha1.sha256 } };
+  }
+
+  /** The user's own account (`wrong-sip` otherwise), for the notify and BLF calls. */
+  async account(userId: string, name: string): Promise<{ name: string; owner: string; domain: string }> {
+    const { domain } = await this.own(userId, name);
+    return { name, owner: userId, domain };
+  }
+
+  /** Account deletion (spec 3.5): the devices of every SIP account of the user are unregistered. */
+  async dropRegistrationsOfUser(userId: string): Promise<void> {
+    if (!this.registrations) return;
+    const rows = await this.db
+      .selectFrom('sip_accounts')
+      .select(['name', 'domain'])
+      .where('owner', '=', userId)
+      .execute();
+    for (const r of rows)
+      await this.registrations.unbindAll({ name: r.name, owner: userId, domain: r.domain });
   }
 
   private async own(
@@ -229,6 +282,8 @@ export class SipAccountService {
   async remove(userId: string, name: string): Promise<void> {
     const current = await this.own(userId, name);
     await this.db.deleteFrom('sip_accounts').where('owner', '=', userId).where('name', '=', name).execute();
+    // Its devices are unregistered (sip_unregister each) before sip_delete goes out.
+    await this.registrations?.unbindAll({ name, owner: userId, domain: current.domain });
     await this.events.publish({ users: [userId] }, 'sip_delete', { user: name, domain: current.domain });
   }
 }

@@ -146,6 +146,7 @@ export interface Database {
   number_pool: NumberPoolTable;
   dialplans_v1: DialplansV1Table;
   sip_accounts: SipAccountsTable;
+  sip_blf: SipBlfTable;
   dialplans_v2: DialplansV2Table;
   ivrs: IvrsTable;
 }
@@ -298,6 +299,13 @@ export interface SipAccountsTable {
   password_enc: string;
   /** `{ "<realm>": { "md5": hex, "sha256": hex } }` for every configured domain. */
   ha1: Json;
+  created_us: number;
+}
+
+/** A busy lamp field subscription (spec 3.21 blf): SIP account -> watched number (E.164 with +). */
+export interface SipBlfTable {
+  sip_name: string;
+  number: string;
   created_us: number;
 }
 

@@ -4,6 +4,7 @@ import type { Services } from '../../services/index.js';
 import type { SipAccountInput } from '../../services/sip-account-service.js';
 import { requireUser } from '../plugins/session-auth.js';
 import { statusResponse, Str } from '../schemas/common.js';
+import { PHONE_PATTERN } from './phone.js';
 
 const WRONG_SIP = { 'wrong-sip': 'the SIP user does not match any of the user’s SIP accounts' };
 const WRONG_DOMAIN = { 'wrong-domain': 'the specified domain is not a valid choice' };
@@ -16,13 +17,17 @@ const Fields = {
   ),
 };
 
+const Numbers = Type.Optional(
+  Type.Array(Str(PHONE_PATTERN, 'phone number in E.164 format'), { maxItems: 1000 }),
+);
+
 const Params = Type.Object({
   sip: Type.String({ description: 'the SIP user, `^[a-z0-9]{2,20}_[0-9]{2}$`' }),
 });
 
-/** SIP accounts, configuration part (spec 3.21); contact/expire come with registration. */
+/** SIP accounts (spec 3.21): configuration, registrations, custom NOTIFYs and busy lamp field. */
 export function registerSipRoutes(app: FastifyInstance, services: Services): void {
-  const { sipAccounts } = services;
+  const { sipAccounts, sipNotify, sipBlf } = services;
 
   app.post(
     '/api/sip',
@@ -61,6 +66,12 @@ export function registerSipRoutes(app: FastifyInstance, services: Services): voi
                 domain: Type.String(),
                 password: Type.String(),
                 description: Type.Optional(Type.String()),
+                contact: Type.Optional(
+                  Type.String({ description: '`ip:port` of the active registration, when there is one' }),
+                ),
+                expire: Type.Optional(
+                  Type.Integer({ description: 'expiry of that registration, seconds since epoch' }),
+                ),
               }),
             ),
           }),
@@ -106,6 +117,85 @@ export function registerSipRoutes(app: FastifyInstance, services: Services): voi
       const { userId } = requireUser(request);
       const { sip } = request.params as { sip: string };
       await sipAccounts.remove(userId, sip);
+      return {};
+    },
+  );
+
+  app.post(
+    '/api/sip/:sip/notify',
+    {
+      schema: {
+        tags: ['sip'],
+        summary: 'Send a custom NOTIFY to the devices registered with a SIP account',
+        params: Params,
+        body: Type.Object({
+          'event-string': Str('^.{0,200}$', 'the event-string used in the generated notify'),
+          'content-type': Str('^.{0,200}$', 'the content-type for the generated notify'),
+          content: Type.Optional(Str('^.{0,2500}$', 'the content set in the generated notify')),
+        }),
+        response: statusResponse({
+          'wrong-sip': 'the SIP user / account does not exist',
+          'not-registered': 'the SIP user / account is not registered',
+        }),
+      },
+    },
+    async (request) => {
+      const { userId } = requireUser(request);
+      const { sip } = request.params as { sip: string };
+      const body = request.body as { 'event-string': string; 'content-type': string; content?: string };
+      await sipNotify.notify(userId, sip, {
+        event: body['event-string'],
+        contentType: body['content-type'],
+        content: body.content ?? '',
+      });
+      return {};
+    },
+  );
+
+  app.get(
+    '/api/sip/:sip/blf',
+    {
+      schema: {
+        tags: ['sip'],
+        summary: 'Get the busy lamp field subscriptions of a SIP account',
+        params: Params,
+        response: statusResponse(
+          { 'wrong-sip': 'the SIP user / account does not exist' },
+          Type.Object({
+            subscriptions: Type.Array(Type.String(), {
+              description: 'watched numbers, without the leading +',
+            }),
+          }),
+        ),
+      },
+    },
+    async (request) => {
+      const { userId } = requireUser(request);
+      const { sip } = request.params as { sip: string };
+      return { subscriptions: await sipBlf.list(userId, sip) };
+    },
+  );
+
+  app.post(
+    '/api/sip/:sip/blf',
+    {
+      schema: {
+        tags: ['sip'],
+        summary: 'Change the busy lamp field subscriptions of a SIP account',
+        params: Params,
+        body: Type.Object({ subscribe: Numbers, unsubscribe: Numbers }),
+        response: statusResponse({
+          'wrong-sip': 'the SIP user / account does not exist',
+          'wrong-phone': 'at least one phone number does not exist',
+          'access-denied':
+            'the user is not member of a usergroup, or an owner of a given number is not in the same usergroup',
+        }),
+      },
+    },
+    async (request) => {
+      const { userId } = requireUser(request);
+      const { sip } = request.params as { sip: string };
+      await sipBlf.change(userId, sip, request.body as { subscribe?: string[]; unsubscribe?: string[] });
       return {};
     },
   );

@@ -4,6 +4,7 @@ import * as m005 from './005-fax.js';
 import * as m006 from './006-policy.js';
 import * as m008 from './008-routing.js';
 import * as m007 from './007-phones.js';
+import * as m010 from './010-blf.js';
 
 /** Migrations are listed in code so they ship with the package and run identically on PGlite and PostgreSQL. */
 const migrations: Record<string, Migration> = {
@@ -12,6 +13,7 @@ const migrations: Record<string, Migration> = {
   '006-policy': m006,
   '008-routing': m008,
   '007-phones': m007,
+  '010-blf': m010,
 };
 
 export const migrationProvider: MigrationProvider = {
