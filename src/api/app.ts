@@ -25,6 +25,7 @@ import { registerPasswordRoutes } from './routes/password.js';
 import { registerUserDeleteRoutes } from './routes/user-delete.js';
 import { registerPhoneRoutes } from './routes/phone.js';
 import { registerPartnerPhoneRoutes } from './routes/partner-phone.js';
+import { registerPartnerCdrRoutes } from './routes/partner-cdr.js';
 import { registerDialplanV1Routes } from './routes/dialplan-v1.js';
 import { registerPartnerCallFilterRoutes } from './routes/partner-callfilter.js';
 import { registerPartnerUsergroupRoutes } from './routes/partner-usergroup.js';
@@ -92,6 +93,7 @@ export async function buildApp(services: Services, opts: BuildAppOptions = {}): 
   registerIvrRoutes(app, services);
   registerPhoneRoutes(app, services);
   registerPartnerPhoneRoutes(app, services);
+  registerPartnerCdrRoutes(app, services);
   registerDialplanV1Routes(app, services);
   registerPartnerCallFilterRoutes(app, services);
   registerPartnerUsergroupRoutes(app, services);

@@ -32,6 +32,7 @@ import { SipBlfService } from './sip-blf-service.js';
 import { SipNotifyService } from './sip-notify-service.js';
 import { RegistrationStore } from '../telephony/registrations.js';
 import { RedisSipNotifyRelay, type SipNotifier } from '../telephony/sip-notifier.js';
+import { CdrService } from './cdr-service.js';
 
 export interface ServiceDeps {
   config: Config;
@@ -89,6 +90,8 @@ export interface Services {
   /** Custom NOTIFYs (spec 3.21 .../notify) and busy lamp field subscriptions (spec 3.21 .../blf). */
   sipNotify: SipNotifyService;
   sipBlf: SipBlfService;
+  /** Call detail records: stored per leg, listed per phone, pushed to partners (spec 9.1.4, 9.2.1). */
+  cdrs: CdrService;
   eventLog: EventLog;
   eventSystem: EventSystem;
   /** Producers publish here: `events.publish({ users: [uuid] }, 'user_modify', {})`. */
@@ -161,6 +164,7 @@ export function createServices(deps: ServiceDeps): Services {
       () => services.sipNotifier,
     ),
     sipBlf: new SipBlfService(db, sipAccounts, policy.usergroups),
+    cdrs: new CdrService(db, eventSystem.partnerCdr),
     eventLog: eventSystem.log,
     eventSystem,
     events: invalidatingPublisher(eventSystem.publisher, profiles),

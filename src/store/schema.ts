@@ -149,6 +149,7 @@ export interface Database {
   sip_blf: SipBlfTable;
   dialplans_v2: DialplansV2Table;
   ivrs: IvrsTable;
+  cdrs: CdrsTable;
 }
 
 /** One send/receive attempt of a fax (spec 3.13 `report`); times in seconds. */
@@ -322,5 +323,31 @@ export interface IvrsTable {
   uuid: string;
   owner: string;
   json: string;
+  created_us: number;
+}
+
+/** A call detail record (spec 9.1.4); null columns are absent fields on the wire. */
+export interface CdrsTable {
+  id: string;
+  /** The partner of the user when the call was made (no foreign key: billing history). */
+  partner_id: string | null;
+  user_id: string | null;
+  /** The number or SIP account the CDR is filed under. */
+  phone: string;
+  date_ms: number;
+  service: string;
+  a_number: string | null;
+  b_number: string | null;
+  parent: string | null;
+  root: string | null;
+  t_pre: number;
+  t_post: number;
+  fax_id: string | null;
+  recording_id: string | null;
+  conference_id: string | null;
+  page_count: number | null;
+  /** Q.850 end cause (internal). */
+  q850: number;
+  published: Generated<boolean>;
   created_us: number;
 }

@@ -5,6 +5,7 @@ import * as m006 from './006-policy.js';
 import * as m008 from './008-routing.js';
 import * as m007 from './007-phones.js';
 import * as m010 from './010-blf.js';
+import * as m009 from './009-cdr.js';
 
 /** Migrations are listed in code so they ship with the package and run identically on PGlite and PostgreSQL. */
 const migrations: Record<string, Migration> = {
@@ -14,6 +15,7 @@ const migrations: Record<string, Migration> = {
   '008-routing': m008,
   '007-phones': m007,
   '010-blf': m010,
+  '009-cdr': m009,
 };
 
 export const migrationProvider: MigrationProvider = {
