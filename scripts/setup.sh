@@ -14,6 +14,9 @@ set -euo pipefail
 # PostgreSQL are handled below: they are installed only when no server
 # answers, because one may already run elsewhere.
 DEBIAN_PACKAGES="ffmpeg ghostscript espeak-ng libtiff-tools sox"
+# The test suite drives the embedded SIP engine with real peers: sipp
+# (sip-tester) and the baresip softphone.
+TEST_DEBIAN_PACKAGES="sip-tester baresip"
 REDIS_PACKAGE="redis-server"
 POSTGRES_PACKAGE="postgresql"
 
@@ -141,7 +144,9 @@ fi
 # --- Debian packages -------------------------------------------------------
 
 missing=""
-for pkg in $DEBIAN_PACKAGES; do
+wanted="$DEBIAN_PACKAGES"
+[ "$WITH_TEST" -eq 1 ] && wanted="$wanted $TEST_DEBIAN_PACKAGES"
+for pkg in $wanted; do
   deb_installed "$pkg" || missing="$missing $pkg"
 done
 if [ -n "$missing" ]; then

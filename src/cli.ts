@@ -76,7 +76,12 @@ const program = new Command('callplane').description(
 program
   .command('start')
   .description('run every role in one process with embedded defaults')
-  .action(() => serve(['api', 'worker']));
+  .action(() => serve(['api', 'worker', 'telephony']));
+program
+  .command('telephony')
+  .description('run the embedded SIP/RTP telephony role (SIP_PORT, RTP_PORTS, SIP_TRUNK)')
+  .action(() => serve(['telephony']));
+
 program
   .command('api')
   .description('run the REST API role')

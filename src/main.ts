@@ -5,11 +5,12 @@ import { buildApp } from './api/app.js';
 import type { Config } from './config/index.js';
 import { connectRedis } from './lib/redis.js';
 import { startMediaWorker } from './media/worker.js';
+import { startEmbeddedTelephony, type EmbeddedTelephony } from './telephony/embedded/index.js';
 import { createServices, type Services } from './services/index.js';
 import { openDatabase, type OpenedDatabase } from './store/db.js';
 
-/** api: REST + events; worker: BullMQ media jobs (issue 4). */
-export type Role = 'api' | 'worker';
+/** api: REST + events; worker: BullMQ media jobs; telephony: the embedded SIP/RTP engine. */
+export type Role = 'api' | 'worker' | 'telephony';
 
 export function pgliteDir(config: Config): string {
   return path.join(config.dataDir, 'pglite');
@@ -23,6 +24,7 @@ export function openConfiguredDatabase(config: Config): Promise<OpenedDatabase> 
 export interface RunningEngine {
   services: Services;
   url: string;
+  telephony: EmbeddedTelephony | null;
   stop(): Promise<void>;
 }
 
@@ -50,12 +52,21 @@ export async function startEngine(config: Config, roles: Role[]): Promise<Runnin
     const worker = startMediaWorker(services, { concurrency: config.mediaConcurrency });
     stops.push(() => worker.close());
   }
+  let telephony: EmbeddedTelephony | null = null;
+  if (roles.includes('telephony')) {
+    const { default: pino } = await import('pino');
+    telephony = await startEmbeddedTelephony(services, config, {
+      log: pino({ level: config.logLevel, base: { role: 'telephony' } }),
+    });
+    stops.push(() => telephony!.stop());
+  }
   stops.push(await startAdminSocket(services));
   const stopSweeper = services.eventSystem.startSweeper();
   stops.push(async () => stopSweeper());
   return {
     services,
     url,
+    telephony,
     stop: async () => {
       for (const stop of stops.reverse()) await stop();
       await database.close();

@@ -57,6 +57,36 @@ const envSchema = z.object({
     .regex(/^[a-z0-9.-]+(,[a-z0-9.-]+)*$/, 'SIP_DOMAIN must be a comma list of domain names')
     .default('sip.callplane.local'),
   SIP_ACCOUNT_LIMIT: z.coerce.number().int().min(1).max(99).default(10),
+  // Embedded SIP/RTP engine (the telephony role).
+  SIP_PORT: z.coerce.number().int().min(0).max(65535).default(5060),
+  SIP_HOST: z.string().default('0.0.0.0'),
+  SIP_ADVERTISED_ADDRESS: z.string().optional(),
+  RTP_PORTS: z
+    .string()
+    .regex(/^[0-9]{1,5}-[0-9]{1,5}$/, 'RTP_PORTS must be a range like 20000-29999')
+    .refine((v) => {
+      const [a, b] = v.split('-').map(Number) as [number, number];
+      return a >= 1024 && b <= 65535 && b - a >= 3;
+    }, 'RTP_PORTS must lie within 1024-65535 and hold at least two port pairs')
+    .default('20000-29999'),
+  SIP_TRUNK: z
+    .string()
+    .regex(
+      /^[A-Za-z0-9.\-]+(:[0-9]{1,5})?(,[A-Za-z0-9.\-]+(:[0-9]{1,5})?)*$/,
+      'SIP_TRUNK must be a comma list of host[:port]',
+    )
+    .optional(),
+  RTP_TIMEOUT_SECONDS: z.coerce.number().int().min(0).default(60),
+  SIP_MIN_EXPIRES: z.coerce.number().int().min(1).default(60),
+  // Digest challenges offered, in order (RFC 8760). MD5 alone by default: libre-based
+  // phones (baresip) and others fail on a challenge whose algorithm they lack.
+  SIP_DIGEST_ALGORITHMS: z
+    .string()
+    .regex(
+      /^(MD5|SHA-256)(,(MD5|SHA-256))?$/,
+      'SIP_DIGEST_ALGORITHMS must be MD5, SHA-256 or both, comma-separated',
+    )
+    .default('MD5'),
   // Key of the stored reversible secrets (SIP passwords, spec 3.21). Nodes
   // sharing one database must share it; unset = DATA_DIR/secret.key.
   SECRET_KEY: z
@@ -106,6 +136,20 @@ export interface Config {
   sipDomains: string[];
   /** SIP accounts per user before quota-exceeded (names end in _01.._99). */
   sipAccountLimit: number;
+  /** The embedded SIP engine: UDP and TCP port, bind address, address put into Via/Contact/SDP. */
+  sipPort: number;
+  sipHost: string;
+  sipAdvertisedAddress: string;
+  /** Even RTP ports are taken from this range (each leg one port, the next odd one left for RTCP). */
+  rtpPorts: { min: number; max: number };
+  /** Carrier trunks (`host[:port]`): their INVITEs are inbound calls; the first takes outbound calls. */
+  sipTrunks: Array<{ host: string; port: number | null }>;
+  /** A call without RTP for this long is ended (0 = never). */
+  rtpTimeoutSeconds: number;
+  /** Shortest REGISTER interval accepted (423 below). */
+  sipMinExpires: number;
+  /** Digest algorithms challenged with, in order; responses with either are verified. */
+  sipDigestAlgorithms: Array<'MD5' | 'SHA-256'>;
   /**
    * AES-256 key of the stored reversible secrets (SIP passwords, spec 3.21):
    * SECRET_KEY, else DATA_DIR/secret.key (created once, mode 0600). Every
@@ -154,8 +198,27 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     adminKey: e.ADMIN_KEY,
     sipDomains: e.SIP_DOMAIN.split(','),
     sipAccountLimit: e.SIP_ACCOUNT_LIMIT,
+    sipPort: e.SIP_PORT,
+    sipHost: e.SIP_HOST,
+    sipAdvertisedAddress: e.SIP_ADVERTISED_ADDRESS ?? (e.SIP_HOST === '0.0.0.0' ? '127.0.0.1' : e.SIP_HOST),
+    rtpPorts: rangeOf(e.RTP_PORTS),
+    sipTrunks: (e.SIP_TRUNK ?? '')
+      .split(',')
+      .filter((t) => t !== '')
+      .map((t) => {
+        const [host, port] = t.split(':') as [string, string | undefined];
+        return { host, port: port === undefined ? null : Number(port) };
+      }),
+    rtpTimeoutSeconds: e.RTP_TIMEOUT_SECONDS,
+    sipMinExpires: e.SIP_MIN_EXPIRES,
+    sipDigestAlgorithms: [...new Set(e.SIP_DIGEST_ALGORITHMS.split(','))] as Array<'MD5' | 'SHA-256'>,
     secretKey,
   };
+}
+
+function rangeOf(v: string): { min: number; max: number } {
+  const [min, max] = v.split('-').map(Number) as [number, number];
+  return { min, max };
 }
 
 /** The embedded single-machine default: a key file next to the data it protects. */

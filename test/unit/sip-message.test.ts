@@ -92,11 +92,15 @@ describe('SIP message parser (RFC 3261 §7)', () => {
       { numRuns: 2000 },
     );
     fc.assert(
-      fc.property(fc.integer({ min: 0, max: INVITE.length - 1 }), fc.string({ maxLength: 20 }), (at, junk) => {
-        const mutated = INVITE.slice(0, at) + junk + INVITE.slice(at + 1);
-        const r = parseMessage(Buffer.from(mutated));
-        if (!isParseFailure(r)) r.toBuffer();
-      }),
+      fc.property(
+        fc.integer({ min: 0, max: INVITE.length - 1 }),
+        fc.string({ maxLength: 20 }),
+        (at, junk) => {
+          const mutated = INVITE.slice(0, at) + junk + INVITE.slice(at + 1);
+          const r = parseMessage(Buffer.from(mutated));
+          if (!isParseFailure(r)) r.toBuffer();
+        },
+      ),
       { numRuns: 3000 },
     );
   });
@@ -179,7 +183,14 @@ describe('SDP (RFC 4566, RFC 3264)', () => {
     expect(sdp?.otherMedia).toEqual(['video']);
     const answer = answerCodecs(sdp!.audio!.codecs);
     expect(answer?.map((c) => c.payloadType)).toEqual([8, 101]);
-    const text = buildSdp({ address: '127.0.0.1', port: 20000, codecs: answer!, sessionId: '1', version: 1, rejected: ['video'] });
+    const text = buildSdp({
+      address: '127.0.0.1',
+      port: 20000,
+      codecs: answer!,
+      sessionId: '1',
+      version: 1,
+      rejected: ['video'],
+    });
     const back = parseSdp(text);
     expect(back?.audio?.port).toBe(20000);
     expect(text).toContain('m=video 0 RTP/AVP 0');
@@ -189,9 +200,25 @@ describe('SDP (RFC 4566, RFC 3264)', () => {
     expect(parseSdp('hello')).toBeNull();
     expect(parseSdp('v=0\r\nm=audio 1 RTP/AVP 0\r\n')).toBeNull();
     fc.assert(
-      fc.property(fc.array(fc.constantFrom('v=0', 'o=- 1 1 IN IP4 1.2.3.4', 'c=IN IP4 1.2.3.4', 'm=audio 5 RTP/AVP 0 8', 'a=rtpmap:0 PCMU/8000', 'a=sendonly', 'x', 'm=audio 99999999 RTP/AVP x'), { maxLength: 12 }), fc.string({ maxLength: 50 }), (lines, junk) => {
-        parseSdp(lines.join('\r\n') + junk);
-      }),
+      fc.property(
+        fc.array(
+          fc.constantFrom(
+            'v=0',
+            'o=- 1 1 IN IP4 1.2.3.4',
+            'c=IN IP4 1.2.3.4',
+            'm=audio 5 RTP/AVP 0 8',
+            'a=rtpmap:0 PCMU/8000',
+            'a=sendonly',
+            'x',
+            'm=audio 99999999 RTP/AVP x',
+          ),
+          { maxLength: 12 },
+        ),
+        fc.string({ maxLength: 50 }),
+        (lines, junk) => {
+          parseSdp(lines.join('\r\n') + junk);
+        },
+      ),
       { numRuns: 2000 },
     );
   });

@@ -30,7 +30,18 @@ const COMPACT: Record<string, string> = {
 };
 
 /** Headers whose comma-joined values are separate entries (RFC 3261 §7.3.1). */
-const MULTI = new Set(['via', 'route', 'record-route', 'contact', 'allow', 'supported', 'require', 'proxy-require', 'unsupported', 'allow-events']);
+const MULTI = new Set([
+  'via',
+  'route',
+  'record-route',
+  'contact',
+  'allow',
+  'supported',
+  'require',
+  'proxy-require',
+  'unsupported',
+  'allow-events',
+]);
 
 const PRETTY: Record<string, string> = {
   'call-id': 'Call-ID',
@@ -40,8 +51,8 @@ const PRETTY: Record<string, string> = {
   'p-asserted-identity': 'P-Asserted-Identity',
   'p-preferred-identity': 'P-Preferred-Identity',
   'user-to-user': 'User-to-User',
-  'rseq': 'RSeq',
-  'rack': 'RAck',
+  rseq: 'RSeq',
+  rack: 'RAck',
   'mime-version': 'MIME-Version',
 };
 
@@ -51,7 +62,22 @@ export function prettyName(lower: string): string {
   return lower.replace(/(^|-)([a-z])/g, (_m, dash: string, c: string) => dash + c.toUpperCase());
 }
 
-export const METHODS = ['INVITE', 'ACK', 'BYE', 'CANCEL', 'OPTIONS', 'REGISTER', 'INFO', 'NOTIFY', 'SUBSCRIBE', 'PRACK', 'UPDATE', 'REFER', 'MESSAGE', 'PUBLISH'] as const;
+export const METHODS = [
+  'INVITE',
+  'ACK',
+  'BYE',
+  'CANCEL',
+  'OPTIONS',
+  'REGISTER',
+  'INFO',
+  'NOTIFY',
+  'SUBSCRIBE',
+  'PRACK',
+  'UPDATE',
+  'REFER',
+  'MESSAGE',
+  'PUBLISH',
+] as const;
 const TOKEN = /^[A-Za-z0-9\-.!%*_+`'~]+$/;
 
 export abstract class SipMessage {
@@ -232,12 +258,13 @@ export function parseMessage(buf: Buffer): ParseResult {
 }
 
 function utf8(latin1: string): string {
-  // eslint-disable-next-line no-control-regex
   return /[^\x00-\x7f]/.test(latin1) ? Buffer.from(latin1, 'latin1').toString('utf8') : latin1;
 }
 
 function fail(msg: SipRequest | SipResponse, error: string): ParseFailure {
-  return msg instanceof SipRequest && msg.get('via') && msg.get('call-id') ? { error, partial: msg } : { error };
+  return msg instanceof SipRequest && msg.get('via') && msg.get('call-id')
+    ? { error, partial: msg }
+    : { error };
 }
 
 /** RFC 3261 §7.3.1 line folding: a line starting with white space continues the previous one. */
@@ -328,7 +355,8 @@ export class StreamFramer {
       const head = this.buf.toString('latin1', 0, end);
       const m = /\r\n(?:content-length|l)[ \t]*:[ \t]*([0-9]+)/i.exec(head);
       const len = m ? Number(m[1]) : 0;
-      if (!/^(SIP\/2\.0 [0-9]{3}|[A-Za-z]+ \S+ SIP\/2\.0(\r\n|$))/.test(head)) return { messages, broken: true };
+      if (!/^(SIP\/2\.0 [0-9]{3}|[A-Za-z]+ \S+ SIP\/2\.0(\r\n|$))/.test(head))
+        return { messages, broken: true };
       if (len > MAX_MESSAGE_BYTES) return { messages, broken: true };
       const total = end + 4 + len;
       if (this.buf.length < total) return { messages, broken: false };

@@ -1,0 +1,194 @@
+/**
+ * The UAS side of a call (RFC 3261 §13.3): an INVITE we received, answered
+ * with our own RTP endpoint (media is always anchored) once the engine says.
+ */
+import { formatQ850Reason } from '../../domain/cdr/q850.js';
+import { CAUSE, type EndCause, type InboundInfo, type InboundLeg, type OutboundLeg } from '../ports.js';
+import { LegBase, reasonPhrase } from './leg-base.js';
+import type { DialogLeg, LegContext } from './leg-context.js';
+import { contactUri, Dialog, tagOf, withoutTag } from './sip/dialog.js';
+import type { SipRequest } from './sip/message.js';
+import { answerCodecs, buildSdp, DEFAULT_OFFER, parseSdp, usableCodecs, type Sdp } from './sip/sdp.js';
+import { randomToken } from './sip/stack.js';
+import type { ServerTransaction } from './sip/transaction.js';
+
+export class EmbeddedInboundLeg extends LegBase implements InboundLeg, DialogLeg {
+  private readonly localTag = randomToken(6);
+  private dialog: Dialog | null = null;
+  private readonly sessionId = String(Date.now());
+  private sdpVersion = 1;
+  private answering: Promise<void> | null = null;
+
+  constructor(
+    private readonly ctx: LegContext,
+    private readonly tx: ServerTransaction,
+    readonly info: InboundInfo,
+    /** The caller's SDP offer; null for a delayed offer (answer comes in the ACK). */
+    readonly offer: Sdp | null,
+  ) {
+    super();
+  }
+
+  /** Codecs the caller can take (their offer, or ours for a delayed offer). */
+  get offeredCodecs() {
+    return this.offer?.audio ? usableCodecs(this.offer.audio.codecs) : DEFAULT_OFFER;
+  }
+
+  ring(): void {
+    if (this.state !== 'new') return;
+    this.tx.respond(180, 'Ringing', { toTag: this.localTag, headers: { contact: this.contact() } });
+    this.markRinging(180);
+  }
+
+  private contact(): string {
+    return this.ctx.stack.contact(this.info.called || null, this.tx.peer);
+  }
+
+  answer(opts: { like?: OutboundLeg } = {}): Promise<void> {
+    this.answering ??= this.doAnswer(opts.like);
+    return this.answering;
+  }
+
+  private async doAnswer(like: OutboundLeg | undefined): Promise<void> {
+    if (this.state === 'ended' || this.state === 'answered') return;
+    // Answer in the codec the other leg chose, so the bridge relays without transcoding.
+    const preferred = like instanceof LegBase ? (like.codecs ?? undefined) : undefined;
+    let codecs = DEFAULT_OFFER;
+    if (this.offer) {
+      const chosen = this.offer.audio ? answerCodecs(this.offer.audio.codecs, preferred) : null;
+      if (!chosen) {
+        this.reject({ q850: 65, sip: 488, reason: 'no common codec' });
+        return;
+      }
+      codecs = chosen;
+    }
+    const rtp = await this.ctx.openRtp();
+    if ((this.state as string) === 'ended') {
+      await rtp.close();
+      return;
+    }
+    this.rtp = rtp;
+    if (this.offer?.audio) {
+      this.mediaTo(this.offer.audio);
+      this.codecs = codecs;
+    }
+    const req = this.tx.request;
+    const body = buildSdp({
+      address: this.ctx.mediaAddress,
+      port: rtp.localPort,
+      codecs,
+      sessionId: this.sessionId,
+      version: this.sdpVersion,
+      rejected: this.offer?.otherMedia ?? [],
+    });
+    const res = this.tx.respond(200, 'OK', {
+      toTag: this.localTag,
+      headers: { contact: this.contact(), allow: 'INVITE, ACK, CANCEL, BYE, OPTIONS, INFO' },
+      body,
+    });
+    if (!res) return; // cancelled meanwhile
+    const fromTag = tagOf(req.get('from')) ?? '';
+    this.dialog = new Dialog(
+      req.callId,
+      this.localTag,
+      fromTag,
+      withoutTag(req.get('to') ?? ''),
+      withoutTag(req.get('from') ?? ''),
+      contactUri(req.get('contact')) ?? req.uri,
+      req.getAll('record-route'),
+      this.tx.peer,
+      1,
+    );
+    this.dialog.remoteSeq = req.cseq.seq;
+    this.ctx.addDialog(this.dialog, this);
+    this.tx.onNoAck = () => this.hangup(CAUSE.mediaTimeout);
+    if (this.ctx.rtpTimeoutMs > 0) rtp.watch(this.ctx.rtpTimeoutMs, () => this.hangup(CAUSE.mediaTimeout));
+    this.markAnswered();
+  }
+
+  acked(ack: SipRequest): void {
+    if (!this.offer && ack.body.length > 0 && this.rtp) {
+      const sdp = parseSdp(ack.body.toString());
+      if (sdp?.audio) {
+        this.mediaTo(sdp.audio);
+        this.codecs = answerCodecs(sdp.audio.codecs);
+      }
+    }
+  }
+
+  reject(cause: EndCause): void {
+    if (this.state === 'answered' || this.state === 'ended') return;
+    const status = cause.sip ?? 480;
+    this.tx.respond(status, reasonPhrase(status), {
+      toTag: this.localTag,
+      headers: { reason: formatQ850Reason(cause.q850) },
+    });
+    this.markEnded(cause, 'local');
+  }
+
+  /** The caller sent CANCEL (the stack already answered it 200). */
+  cancelled(): void {
+    if (this.state === 'answered' || this.state === 'ended') return;
+    this.tx.respond(487, 'Request Terminated', { toTag: this.localTag });
+    this.markEnded(CAUSE.cancelled, 'remote');
+  }
+
+  hangup(cause: EndCause = CAUSE.normal): void {
+    if (this.state === 'ended') return;
+    if (this.state !== 'answered' || !this.dialog) {
+      this.reject(cause.sip ? cause : { ...cause, sip: 480 });
+      return;
+    }
+    const bye = this.dialog.request('BYE');
+    bye.set('reason', formatQ850Reason(cause.q850));
+    this.ctx.stack.request(bye, this.dialog.peer, {
+      onResponse: () => undefined,
+      onTimeout: () => undefined,
+    });
+    this.markEnded(cause, 'local');
+  }
+
+  inDialog(tx: ServerTransaction): void {
+    const req = tx.request;
+    switch (req.method) {
+      case 'BYE':
+        tx.respond(200, 'OK');
+        this.markEnded(CAUSE.normal, 'remote');
+        return;
+      case 'INVITE':
+        // A session refresh or hold re-INVITE: keep relaying and answer with our unchanged session.
+        this.reinvite(tx);
+        return;
+      default:
+        tx.respond(200, 'OK');
+    }
+  }
+
+  private reinvite(tx: ServerTransaction): void {
+    const sdp = tx.request.body.length > 0 ? parseSdp(tx.request.body.toString()) : null;
+    if (sdp?.audio && this.rtp) {
+      this.mediaTo(sdp.audio);
+      this.rtp.relatch();
+    }
+    if (!this.rtp || !this.codecs) {
+      tx.respond(488, 'Not Acceptable Here');
+      return;
+    }
+    this.sdpVersion++;
+    tx.respond(200, 'OK', {
+      toTag: this.localTag,
+      headers: { contact: this.contact() },
+      body: buildSdp({
+        address: this.ctx.mediaAddress,
+        port: this.rtp.localPort,
+        codecs: this.codecs,
+        sessionId: this.sessionId,
+        version: this.sdpVersion,
+      }),
+    });
+  }
+
+  protected release(): void {
+    if (this.dialog) this.ctx.removeDialog(this.dialog);
+  }
+}

@@ -1,0 +1,130 @@
+/**
+ * Composition of the embedded telephony stack for the `telephony` role: SIP
+ * stack, registrar, RTP port pool, the signalling/media adapter and the call
+ * engine on top, wired to the services.
+ */
+import { createHash } from 'node:crypto';
+import dns from 'node:dns/promises';
+import net from 'node:net';
+import type { Config } from '../../config/index.js';
+import { DbCallDirectory } from '../../services/call-directory.js';
+import { newCdrId } from '../../services/cdr-service.js';
+import type { Services } from '../../services/index.js';
+import { AuthFailureGuard } from '../auth-guard.js';
+import { CallEngine } from '../engine/call-engine.js';
+import type { Logger } from '../engine/logger.js';
+import { CallLimiter } from '../policy/call-limit.js';
+import { CreditStore } from '../policy/credit.js';
+import { CyclicCounter } from '../routing/cyclic-counter.js';
+import { Authenticator } from './authenticator.js';
+import { Registrar } from './registrar.js';
+import { RtpPortPool } from './rtp/port-pool.js';
+import { EmbeddedSignaling, type TrunkEntry } from './signaling.js';
+import { SipStack } from './sip/stack.js';
+import { listenSipNotify } from '../sip-notifier.js';
+import type { SipTimers } from './sip/transaction.js';
+
+export interface EmbeddedTelephony {
+  stack: SipStack;
+  signaling: EmbeddedSignaling;
+  engine: CallEngine;
+  pool: RtpPortPool;
+  stop(): Promise<void>;
+}
+
+export interface EmbeddedTelephonyOptions {
+  log: Logger;
+  timers?: Partial<SipTimers>;
+  /** How often expired registrations are swept (ms). */
+  sweepMs?: number;
+}
+
+async function resolveTrunks(trunks: Config['sipTrunks']): Promise<TrunkEntry[]> {
+  const out: TrunkEntry[] = [];
+  for (const t of trunks) {
+    const host = net.isIP(t.host) ? t.host : (await dns.lookup(t.host, { family: 4 })).address;
+    out.push({ host, port: t.port });
+  }
+  return out;
+}
+
+export async function startEmbeddedTelephony(
+  services: Services,
+  config: Config,
+  opts: EmbeddedTelephonyOptions,
+): Promise<EmbeddedTelephony> {
+  const { log } = opts;
+  const stack = new SipStack({
+    host: config.sipHost,
+    port: config.sipPort,
+    advertisedHost: config.sipAdvertisedAddress,
+    ...(opts.timers ? { timers: opts.timers } : {}),
+  });
+  const pool = new RtpPortPool({ host: config.sipHost, min: config.rtpPorts.min, max: config.rtpPorts.max });
+  const guard = new AuthFailureGuard(services.redis, config.redisPrefix);
+  // Nonces are verified by any node sharing SECRET_KEY (stateless, digest.ts).
+  const nonceSecret = createHash('sha256').update(config.secretKey).update('sip-nonce').digest();
+  const auth = new Authenticator(services.sipAccounts, guard, {
+    domains: config.sipDomains,
+    nonceSecret,
+    nonceTtlMs: 300_000,
+    algorithms: config.sipDigestAlgorithms,
+  });
+  const registrar = new Registrar(auth, services.registrations, {
+    minExpires: config.sipMinExpires,
+    maxExpires: 3600,
+    defaultExpires: 3600,
+  });
+  const signaling = new EmbeddedSignaling({
+    stack,
+    pool,
+    registrar,
+    auth,
+    trunks: await resolveTrunks(config.sipTrunks),
+    domain: config.sipDomains[0] ?? 'callplane',
+    mediaAddress: config.sipAdvertisedAddress,
+    rtpTimeoutMs: config.rtpTimeoutSeconds * 1000,
+    log,
+  });
+  const directory = new DbCallDirectory(
+    services.db,
+    services.registrations,
+    services.dialplanV1,
+    services.policy,
+    new CyclicCounter(services.redis, config.redisPrefix),
+  );
+  const engine = new CallEngine({
+    signaling,
+    media: signaling,
+    directory,
+    cdrSink: { newId: newCdrId, record: (input) => services.cdrs.record(input) },
+    credit: new CreditStore(services.redis, config.redisPrefix),
+    limiter: new CallLimiter(services.redis, config.redisPrefix),
+    domain: config.sipDomains[0] ?? 'callplane',
+    log,
+  });
+  engine.start();
+  await stack.start();
+  // NOTIFY requests of this process's API go straight out; API-only nodes relay them over Redis.
+  services.sipNotifier = signaling;
+  const stopRelay = await listenSipNotify(services.redis, config.redisPrefix, signaling, {
+    onError: (err) => log.warn({ err }, 'relayed NOTIFY failed'),
+  });
+  const sweeper = setInterval(() => {
+    services.registrations.sweep().catch((err: unknown) => log.warn({ err }, 'registration sweep failed'));
+  }, opts.sweepMs ?? 5000);
+  sweeper.unref();
+  return {
+    stack,
+    signaling,
+    engine,
+    pool,
+    stop: async () => {
+      clearInterval(sweeper);
+      services.sipNotifier = null;
+      await stopRelay();
+      engine.hangupAll();
+      await stack.stop();
+    },
+  };
+}

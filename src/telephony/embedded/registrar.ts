@@ -1,0 +1,96 @@
+/**
+ * The registrar (RFC 3261 §10.3): authenticated REGISTER requests add,
+ * refresh and remove bindings of a SIP account in the Redis location store,
+ * several contacts per account. The answer lists the current bindings.
+ */
+import { RegistrationOrderError, type RegistrationStore } from '../registrations.js';
+import type { Authenticator } from './authenticator.js';
+import type { ServerTransaction } from './sip/transaction.js';
+import { parseNameAddr, parseUri } from './sip/uri.js';
+
+export interface RegistrarOptions {
+  /** Shortest registration accepted (423 below, RFC 3261 §10.3 step 7). */
+  minExpires: number;
+  maxExpires: number;
+  defaultExpires: number;
+}
+
+export class Registrar {
+  constructor(
+    private readonly auth: Authenticator,
+    private readonly store: RegistrationStore,
+    private readonly opts: RegistrarOptions,
+  ) {}
+
+  async handle(tx: ServerTransaction): Promise<void> {
+    const req = tx.request;
+    const account = await this.auth.authenticate(tx, false);
+    if (!account) return;
+    // §10.3 step 5: the address-of-record must be the authenticated account.
+    const toUser = parseUri(parseNameAddr(req.get('to') ?? '')?.uri ?? '')?.user;
+    if (toUser !== account.name) {
+      tx.respond(403, 'Forbidden (To is not your account)');
+      return;
+    }
+    const headerExpires = req.get('expires');
+    const contacts = req.getAll('contact');
+    const order = { callId: req.callId, cseq: req.cseq.seq };
+    const source = `${tx.peer.address}:${tx.peer.port}`;
+    try {
+      if (contacts.length === 1 && contacts[0]?.trim() === '*') {
+        if (headerExpires?.trim() !== '0') {
+          tx.respond(400, 'Bad Request (Contact: * needs Expires: 0)');
+          return;
+        }
+        await this.store.unbindAll(account, order);
+      } else {
+        for (const c of contacts) {
+          const na = parseNameAddr(c);
+          if (!na || na.uri === '*') {
+            tx.respond(400, 'Bad Request (bad Contact)');
+            return;
+          }
+          const raw = na.params.get('expires') ?? headerExpires;
+          let expires =
+            raw !== undefined && /^[0-9]{1,10}$/.test(raw.trim()) ? Number(raw) : this.opts.defaultExpires;
+          if (expires > 0 && expires < this.opts.minExpires) {
+            tx.respond(423, 'Interval Too Brief', {
+              headers: { 'min-expires': String(this.opts.minExpires) },
+            });
+            return;
+          }
+          expires = Math.min(expires, this.opts.maxExpires);
+          const ua = req.get('user-agent');
+          if (expires === 0) await this.store.unbind(account, na.uri, order);
+          else
+            await this.store.bind(account, {
+              contact: na.uri,
+              source,
+              transport: tx.peer.transport,
+              expires,
+              callId: req.callId,
+              cseq: req.cseq.seq,
+              ...(ua !== undefined ? { userAgent: ua } : {}),
+            });
+        }
+      }
+    } catch (err) {
+      if (err instanceof RegistrationOrderError) {
+        tx.respond(500, 'Server Internal Error (out-of-order REGISTER)');
+        return;
+      }
+      throw err;
+    }
+    const now = Date.now();
+    const current = await this.store.bindings(account.name);
+    tx.respond(200, 'OK', {
+      toTag: 'reg',
+      headers: {
+        contact: current.map(
+          (b) => `<${b.contact}>;expires=${Math.max(0, Math.round((b.expiresAt - now) / 1000))}`,
+        ),
+        date: new Date(now).toUTCString(),
+      },
+    });
+  }
+}

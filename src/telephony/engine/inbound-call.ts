@@ -1,0 +1,145 @@
+/**
+ * A call from the carrier to one of the platform's numbers (spec 3.9, 4):
+ * the routing plan decides; ringing follows the plan's strategy and its
+ * busy / timeout / unavailable fallbacks, and the answering leg is bridged.
+ */
+import type { Fallback, RingRoute, Route, Target } from '../../domain/routing/types.js';
+import { CAUSE, type CallParty, type InboundLeg, type MediaPort, type SignalingPort } from '../ports.js';
+import type { CdrWriter } from './cdr-writer.js';
+import { connect } from './connect.js';
+import type { CallDirectory, InboundPlan } from './directory.js';
+import type { Logger } from './logger.js';
+import { Ringer, type RingOutcome } from './ringer.js';
+import { originateRequests, toE164 } from './targets.js';
+
+export interface InboundDeps {
+  signaling: SignalingPort;
+  media: MediaPort;
+  directory: CallDirectory;
+  cdrs: CdrWriter;
+  log: Logger;
+}
+
+export async function handleInboundCall(leg: InboundLeg, d: InboundDeps): Promise<void> {
+  const number = toE164(leg.info.called);
+  const caller = leg.info.caller;
+  const plan = number
+    ? await d.directory.inboundPlan(number, { caller: caller.number, clir: caller.clir }, Date.now())
+    : null;
+  if (!plan) {
+    leg.reject(CAUSE.notFound);
+    return;
+  }
+  const rootId = d.cdrs.track(leg, {
+    phone: plan.number,
+    userId: plan.owner,
+    service: 'call',
+    a_number: caller.clir || !caller.number ? 'anonymous' : caller.number,
+  });
+  const callerName =
+    caller.number && !caller.clir ? await d.directory.callingName(plan.owner, caller.number) : null;
+  const shown: CallParty = { ...caller, display: callerName ?? caller.display };
+  await new InboundCall(leg, plan, rootId, shown, d).run(plan.plan.route);
+}
+
+class InboundCall {
+  private readonly ringer: Ringer;
+
+  constructor(
+    private readonly leg: InboundLeg,
+    private readonly plan: InboundPlan,
+    private readonly rootId: string,
+    private readonly shown: CallParty,
+    private readonly d: InboundDeps,
+  ) {
+    this.ringer = new Ringer({
+      signaling: d.signaling,
+      resolve: (t) => originateRequests(d.directory, t, shown),
+      onLeg: (out, target) =>
+        d.cdrs.track(out, {
+          phone: plan.number,
+          userId: plan.owner,
+          service: 'call',
+          b_number:
+            target.type === 'phone' ? target.number : target.type === 'sip' ? target.account : 'callreverse',
+          parent: rootId,
+          root: rootId,
+        }),
+    });
+  }
+
+  async run(route: Route): Promise<void> {
+    switch (route.kind) {
+      case 'reject':
+        this.leg.reject(route.reason === 'dialplan-reject' ? CAUSE.rejected : CAUSE.unavailable);
+        return;
+      case 'ring':
+        await this.ring(route);
+        return;
+      default:
+        // Voice box, IVR, call API, unlock codes and fax answer on the media engine's
+        // playback and recording, which the voice-features work adds.
+        this.d.log.info(
+          { number: this.plan.number, route: route.kind },
+          'route not served by the embedded engine yet',
+        );
+        this.leg.reject(CAUSE.unavailable);
+    }
+  }
+
+  private async ring(route: RingRoute): Promise<void> {
+    this.leg.ring();
+    const outcome = await this.ringer.ring(route, this.leg);
+    await this.after(outcome, route);
+  }
+
+  private async after(outcome: RingOutcome, route: RingRoute): Promise<void> {
+    switch (outcome.kind) {
+      case 'answered':
+        await connect(this.d.media, this.leg, outcome.leg);
+        return;
+      case 'caller-gone':
+        return;
+      case 'busy':
+        return this.fallback(route.onBusy, CAUSE.busy);
+      case 'no-answer':
+        return this.fallback(route.onTimeout, CAUSE.noAnswer);
+      case 'unavailable':
+        return this.fallback(route.onUnavailable, CAUSE.unavailable);
+    }
+  }
+
+  private async fallback(f: Fallback, cause: (typeof CAUSE)[keyof typeof CAUSE]): Promise<void> {
+    if (this.leg.state === 'ended') return;
+    switch (f.kind) {
+      case 'hangup':
+        this.leg.hangup(cause);
+        return;
+      case 'reject':
+        this.leg.reject(CAUSE.rejected);
+        return;
+      case 'forward':
+        return this.forward(f.target, cause);
+      case 'voicebox':
+        this.leg.reject(cause);
+    }
+  }
+
+  private async forward(target: Target, cause: (typeof CAUSE)[keyof typeof CAUSE]): Promise<void> {
+    const outcome = await this.ringer.ring(
+      {
+        kind: 'ring',
+        strategy: 'parallel',
+        timeout: null,
+        legs: [{ target, timeout: null }],
+        ringback: null,
+        onBusy: { kind: 'hangup' },
+        onTimeout: { kind: 'hangup' },
+        onUnavailable: { kind: 'hangup' },
+      },
+      this.leg,
+    );
+    if (outcome.kind === 'answered') await connect(this.d.media, this.leg, outcome.leg);
+    else if (outcome.kind !== 'caller-gone') this.leg.hangup(outcome.kind === 'busy' ? CAUSE.busy : cause);
+  }
+}

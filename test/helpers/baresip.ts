@@ -1,0 +1,119 @@
+/**
+ * baresip (Debian package) as a real softphone in tests: a private config
+ * directory, one account registering to callplane, a sine tone as the
+ * microphone and the received audio written to a WAV file (sndfile module).
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+
+export const BARESIP_AVAILABLE = fs.existsSync('/usr/bin/baresip');
+
+export interface BaresipOptions {
+  account: string;
+  domain: string;
+  password: string;
+  /** callplane's SIP port on 127.0.0.1. */
+  registrarPort: number;
+  localPort: number;
+  autoAnswer?: boolean;
+  /** Commands run at start (`/dial sip:…`). */
+  commands?: string[];
+  /** Frequency of the sine tone baresip sends. */
+  toneHz?: number;
+}
+
+export interface Baresip {
+  dir: string;
+  output(): string;
+  waitFor(pattern: RegExp, timeoutMs?: number): Promise<string>;
+  /** WAV files of received audio (sndfile module, one per call direction). */
+  recordings(): string[];
+  stop(): Promise<void>;
+}
+
+export function startBaresip(o: BaresipOptions): Baresip {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'baresip-'));
+  const modules = ['g711', 'account', 'menu', 'ausine', 'aufile', 'sndfile'];
+  fs.writeFileSync(
+    path.join(dir, 'config'),
+    [
+      'poll_method epoll',
+      `sip_listen 127.0.0.1:${o.localPort}`,
+      'sip_transports udp',
+      `audio_source ausine,${o.toneHz ?? 1000}`,
+      'audio_player aufile,/dev/null',
+      'audio_alert aufile,/dev/null',
+      'audio_srate 8000',
+      'audio_channels 1',
+      'rtp_ports 46000-46999',
+      'module_path /usr/lib/baresip/modules',
+      ...modules.map((m) => `module ${m}.so`),
+      `snd_path ${dir}`,
+      'answermode auto',
+    ].join('\n') + '\n',
+  );
+  const params = [
+    `auth_pass=${o.password}`,
+    `outbound="sip:127.0.0.1:${o.registrarPort};transport=udp"`,
+    'regint=60',
+    'audio_codecs=PCMU,PCMA',
+    `answermode=${o.autoAnswer === false ? 'manual' : 'auto'}`,
+  ];
+  fs.writeFileSync(path.join(dir, 'accounts'), `<sip:${o.account}@${o.domain}>;${params.join(';')}\n`);
+  fs.writeFileSync(path.join(dir, 'contacts'), '');
+  const args = [
+    '-4',
+    ...(process.env['BARESIP_TRACE'] ? ['-s'] : []),
+    '-f',
+    dir,
+    ...(o.commands ?? []).flatMap((c) => ['-e', c]),
+  ];
+  const child: ChildProcess = spawn('baresip', args, { stdio: ['pipe', 'pipe', 'pipe'] });
+  let out = '';
+  const listeners = new Set<() => void>();
+  const onData = (d: Buffer) => {
+    out += d.toString();
+    for (const l of listeners) l();
+  };
+  child.stdout?.on('data', onData);
+  child.stderr?.on('data', onData);
+  return {
+    dir,
+    output: () => out,
+    waitFor: (pattern, timeoutMs = 10_000) =>
+      new Promise((resolve, reject) => {
+        const check = () => {
+          const m = pattern.exec(out);
+          if (m) {
+            listeners.delete(check);
+            clearTimeout(timer);
+            resolve(m[0]);
+          }
+        };
+        const timer = setTimeout(() => {
+          listeners.delete(check);
+          reject(new Error(`baresip: no ${pattern} within ${timeoutMs} ms; output:\n${out.slice(-3000)}`));
+        }, timeoutMs);
+        listeners.add(check);
+        check();
+      }),
+    recordings: () =>
+      fs
+        .readdirSync(dir)
+        .filter((f) => f.endsWith('.wav'))
+        .map((f) => path.join(dir, f)),
+    stop: async () => {
+      if (child.exitCode === null) {
+        child.stdin?.write('q');
+        const exited = new Promise((r) => child.once('exit', r));
+        const t = setTimeout(() => child.kill('SIGKILL'), 2000);
+        child.kill('SIGTERM');
+        await exited;
+        clearTimeout(t);
+      }
+      fs.rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}

@@ -1,0 +1,66 @@
+/** Test provisioning through the public API: numbers, SIP accounts, dialplans. */
+import { runAdminCommand } from '../../src/admin/commands.js';
+import type { Harness, TestUser } from './harness.js';
+
+let area = 700 + (process.pid % 200);
+
+/** A user with `count` phone numbers of a fresh area code (spec 3.9 create). */
+export async function userWithNumbers(
+  h: Harness,
+  count = 1,
+  opts: { partner?: string } = {},
+): Promise<{ user: TestUser; numbers: string[] }> {
+  area += 1;
+  const code = String(area);
+  const pool = Array.from({ length: count }, (_, i) => `+49${code}6698${String(100 + i)}`);
+  await runAdminCommand(h.services, { op: 'numbers.add', area: code, numbers: pool });
+  const user = await h.user(opts.partner ? { partner: opts.partner } : {});
+  await runAdminCommand(h.services, { op: 'user.set-area', user: user.username, area: code });
+  for (let i = 0; i < count; i++) {
+    const r = await h.call('POST', '/api/phone', { sid: user.sid, body: { create: true } });
+    if (r['status'] !== 'ok') throw new Error(`phone create: ${JSON.stringify(r)}`);
+    // New numbers are reserved until unlocked with their code (spec 3.9); tests want them active.
+    for (const [n, v] of Object.entries(r)) {
+      if (n !== 'status') await h.services.phones.unlock(n, (v as { unlock_code: string }).unlock_code);
+    }
+  }
+  return { user, numbers: pool };
+}
+
+export async function updatePhone(
+  h: Harness,
+  sid: string,
+  number: string,
+  update: Record<string, unknown>,
+): Promise<void> {
+  const r = await h.call('POST', '/api/phone', { sid, body: { update: { [number]: update } } });
+  if (r['status'] !== 'ok') throw new Error(`phone update: ${JSON.stringify(r)}`);
+}
+
+export async function sipAccount(
+  h: Harness,
+  sid: string,
+  password = 'sEcReT53a',
+): Promise<{ name: string; domain: string; password: string }> {
+  const r = await h.call('POST', '/api/sip', { sid, body: { password } });
+  if (r['status'] !== 'ok') throw new Error(`sip create: ${JSON.stringify(r)}`);
+  return { name: r['user'] as string, domain: r['domain'] as string, password };
+}
+
+export async function dialplanV2(h: Harness, sid: string, dialplan: unknown): Promise<string> {
+  const r = await h.call('POST', '/api/dialplan/v2', { sid, body: { dialplan } });
+  if (r['status'] !== 'ok') throw new Error(`dialplan create: ${JSON.stringify(r)}`);
+  return r['uuid'] as string;
+}
+
+/** A number whose calls follow a dialplan v2 with one profile. */
+export async function numberWithProfile(
+  h: Harness,
+  profile: unknown,
+): Promise<{ user: TestUser; number: string; dialplan: string }> {
+  const { user, numbers } = await userWithNumbers(h);
+  const number = numbers[0]!;
+  const dialplan = await dialplanV2(h, user.sid, { description: 'test', profiles: [profile] });
+  await updatePhone(h, user.sid, number, { dialplan });
+  return { user, number, dialplan };
+}
