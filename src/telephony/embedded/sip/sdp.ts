@@ -124,7 +124,12 @@ export function parseSdp(text: string): Sdp | null {
       const info = rtpmap.get(pt) ?? STATIC[pt];
       if (!info) continue;
       const f = fmtp.get(pt);
-      audio.codecs.push({ payloadType: pt, name: info.name, clockRate: info.clockRate, ...(f !== undefined ? { fmtp: f } : {}) });
+      audio.codecs.push({
+        payloadType: pt,
+        name: info.name,
+        clockRate: info.clockRate,
+        ...(f !== undefined ? { fmtp: f } : {}),
+      });
     }
   }
   return { origin, audio, otherMedia };
@@ -180,7 +185,9 @@ export function buildSdp(b: BuildSdp): string {
     `m=audio ${b.port} RTP/AVP ${b.codecs.map((c) => c.payloadType).join(' ')}`,
   ];
   for (const c of b.codecs) {
-    lines.push(`a=rtpmap:${c.payloadType} ${c.name === TELEPHONE_EVENT ? 'telephone-event' : c.name}/${c.clockRate}`);
+    lines.push(
+      `a=rtpmap:${c.payloadType} ${c.name === TELEPHONE_EVENT ? 'telephone-event' : c.name}/${c.clockRate}`,
+    );
     if (c.fmtp) lines.push(`a=fmtp:${c.payloadType} ${c.fmtp}`);
   }
   lines.push('a=ptime:20', `a=${b.direction ?? 'sendrecv'}`);

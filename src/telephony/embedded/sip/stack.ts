@@ -6,7 +6,13 @@
  */
 import { randomBytes } from 'node:crypto';
 import { formatVia, isParseFailure, parseMessage, parseVia, SipRequest, SipResponse } from './message.js';
-import { ClientTransaction, DEFAULT_TIMERS, ServerTransaction, type ClientHandlers, type SipTimers } from './transaction.js';
+import {
+  ClientTransaction,
+  DEFAULT_TIMERS,
+  ServerTransaction,
+  type ClientHandlers,
+  type SipTimers,
+} from './transaction.js';
 import { SipTransports, type Peer } from './transport.js';
 
 export interface StackOptions {
@@ -100,7 +106,9 @@ export class SipStack {
     if (!req.get('max-forwards')) req.set('max-forwards', '70');
     if (!req.get('user-agent')) req.set('user-agent', this.userAgent);
     const key = this.clientKey(req.get('via') ?? '', req.cseq.method);
-    const tx = new ClientTransaction(req, peer, handlers, this.timers, this.sendRaw, () => this.client.delete(key));
+    const tx = new ClientTransaction(req, peer, handlers, this.timers, this.sendRaw, () =>
+      this.client.delete(key),
+    );
     this.client.set(key, tx);
     return tx;
   }
@@ -192,7 +200,13 @@ export class SipStack {
     }
     if (req.method === 'CANCEL') {
       const tx = this.server.get(key);
-      const reply = new ServerTransaction(req, this.responsePeer(req, peer), this.timers, this.sendRaw, () => undefined);
+      const reply = new ServerTransaction(
+        req,
+        this.responsePeer(req, peer),
+        this.timers,
+        this.sendRaw,
+        () => undefined,
+      );
       if (!tx || tx.state !== 'proceeding') {
         reply.respond(481, 'Call/Transaction Does Not Exist');
         return;
@@ -230,6 +244,7 @@ export class SipStack {
       tx.receive(res);
       return;
     }
-    if (res.cseq.method === 'INVITE' && res.status >= 200 && res.status < 300) this.tu?.onStray2xx?.(res, peer);
+    if (res.cseq.method === 'INVITE' && res.status >= 200 && res.status < 300)
+      this.tu?.onStray2xx?.(res, peer);
   }
 }

@@ -186,7 +186,8 @@ export class ServerTransaction {
   ) {
     this.isInvite = request.method === 'INVITE';
     // §17.2.1: 100 Trying if the TU has not answered within 200 ms.
-    if (this.isInvite) this.trying = setTimeout(() => this.lastResponse === null && this.respond(100, 'Trying'), 200);
+    if (this.isInvite)
+      this.trying = setTimeout(() => this.lastResponse === null && this.respond(100, 'Trying'), 200);
   }
 
   /** A response with the request's Via, From, To (+ tag), Call-ID and CSeq (§8.2.6.2). */

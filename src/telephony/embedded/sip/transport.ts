@@ -45,7 +45,11 @@ export class SipTransports {
   }
 
   async listen(): Promise<void> {
-    const udp = dgram.createSocket({ type: 'udp4', recvBufferSize: 4 * 1024 * 1024, sendBufferSize: 4 * 1024 * 1024 });
+    const udp = dgram.createSocket({
+      type: 'udp4',
+      recvBufferSize: 4 * 1024 * 1024,
+      sendBufferSize: 4 * 1024 * 1024,
+    });
     udp.on('message', (msg, rinfo) => {
       if (msg.length > MAX_MESSAGE_BYTES) return;
       this.handler(msg, { transport: 'udp', address: rinfo.address, port: rinfo.port });

@@ -100,7 +100,9 @@ export function parseUri(text: string): SipUri | null {
   return { scheme, user, host: host.toLowerCase(), port, params, headers };
 }
 
-export function formatUri(u: Pick<SipUri, 'scheme' | 'user' | 'host' | 'port'> & { params?: Map<string, string> }): string {
+export function formatUri(
+  u: Pick<SipUri, 'scheme' | 'user' | 'host' | 'port'> & { params?: Map<string, string> },
+): string {
   if (u.scheme === 'tel') return `tel:${u.user ?? ''}`;
   let s = `${u.scheme}:`;
   if (u.user !== null) s += `${encodeURIComponent(u.user).replace(/%2B/g, '+')}@`;
@@ -177,7 +179,11 @@ function findUnquoted(t: string, ch: string): number {
   return -1;
 }
 
-export function formatNameAddr(n: { display?: string | null; uri: string; params?: Map<string, string> }): string {
+export function formatNameAddr(n: {
+  display?: string | null;
+  uri: string;
+  params?: Map<string, string>;
+}): string {
   let s = n.display ? `"${n.display.replace(/["\\]/g, '\\$&')}" <${n.uri}>` : `<${n.uri}>`;
   if (n.params) for (const [k, v] of n.params) s += v === '' ? `;${k}` : `;${k}=${v}`;
   return s;
