@@ -71,3 +71,63 @@ export async function createTelephonyHarness(env: Record<string, string> = {}): 
     },
   };
 }
+
+/**
+ * A registration of `account` pointing at a sipp UAS on `port`, written to the
+ * location store directly: for call tests, whose subject is routing, not
+ * REGISTER (test/e2e/sip-register.test.ts covers that with sipp).
+ */
+export async function bindContact(
+  h: Harness,
+  account: { name: string; domain: string },
+  port: number,
+): Promise<void> {
+  const owner = await h.services.db
+    .selectFrom('sip_accounts')
+    .select('owner')
+    .where('name', '=', account.name)
+    .executeTakeFirstOrThrow();
+  await h.services.registrations.bind(
+    { name: account.name, owner: owner.owner, domain: account.domain },
+    {
+      contact: `sip:${account.name}@127.0.0.1:${port}`,
+      source: `127.0.0.1:${port}`,
+      transport: 'udp',
+      expires: 300,
+      callId: `test-${account.name}-${port}`,
+      cseq: 1,
+    },
+  );
+}
+
+/** Waits until `check` holds (polling), or fails with `what`. */
+export async function eventually<T>(
+  check: () => Promise<T | null | undefined | false>,
+  what: string,
+  timeoutMs = 5000,
+): Promise<T> {
+  const until = Date.now() + timeoutMs;
+  for (;;) {
+    const v = await check();
+    if (v) return v;
+    if (Date.now() > until) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+/** The CDRs of a phone (or account) as the partner API returns them, oldest first. */
+export async function cdrsOf(h: Harness, phone: string): Promise<Array<Record<string, unknown>>> {
+  const rows = await h.services.db
+    .selectFrom('cdrs')
+    .select('id')
+    .where('phone', '=', phone)
+    .orderBy('date_ms')
+    .orderBy('id')
+    .execute();
+  const out: Array<Record<string, unknown>> = [];
+  for (const r of rows) {
+    const c = await h.services.cdrs.byId(r.id);
+    if (c) out.push(c as unknown as Record<string, unknown>);
+  }
+  return out;
+}

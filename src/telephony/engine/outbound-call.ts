@@ -80,18 +80,20 @@ export async function handleAccountCall(leg: InboundLeg, d: OutboundDeps): Promi
   }
 
   const emergency = routeEmergency(dialled, policy.emergency);
-  let number = emergency ? toE164(emergency.destination) : toE164(quickDial(dialled, policy));
-  if (!number) {
-    leg.reject({ q850: 28, sip: 484, reason: 'invalid number format' });
-    return;
-  }
+  // spec 9.1.3: the filter sees the dialled destination (its replace operators may normalise it).
+  let candidate = emergency ? emergency.destination : quickDial(dialled, policy);
   if (!emergency && policy.callFilter) {
-    const r = evaluateCallFilter(policy.callFilter, { number, service: 'sip' });
+    const r = evaluateCallFilter(policy.callFilter, { number: candidate, service: 'sip' });
     if (!r.allowed) {
       leg.reject({ q850: 21, sip: 403, reason: 'call filter' });
       return;
     }
-    number = r.number;
+    candidate = r.number;
+  }
+  const number = toE164(candidate);
+  if (!number) {
+    leg.reject({ q850: 28, sip: 484, reason: 'invalid number format' });
+    return;
   }
   const group = policy.usergroup;
   let release = async (): Promise<void> => undefined;
