@@ -8,13 +8,24 @@ let area = 700 + (process.pid % 200);
 export async function userWithNumbers(
   h: Harness,
   count = 1,
-  opts: { partner?: string } = {},
+  opts: { partner?: { name: string; sid: string } } = {},
 ): Promise<{ user: TestUser; numbers: string[] }> {
   area += 1;
   const code = String(area);
   const pool = Array.from({ length: count }, (_, i) => `+49${code}6698${String(100 + i)}`);
+  if (opts.partner) {
+    // A partner with phone control assigns its users' numbers itself (spec 9.1.2).
+    const user = await h.user({ partner: opts.partner.name });
+    const create = Object.fromEntries(pool.map((n) => [n, {}]));
+    const r = await h.call('POST', `/api/partner/phone/${user.uuid}`, {
+      sid: opts.partner.sid,
+      body: { create },
+    });
+    if (r['status'] !== 'ok') throw new Error(`partner phone create: ${JSON.stringify(r)}`);
+    return { user, numbers: pool };
+  }
   await runAdminCommand(h.services, { op: 'numbers.add', area: code, numbers: pool });
-  const user = await h.user(opts.partner ? { partner: opts.partner } : {});
+  const user = await h.user();
   await runAdminCommand(h.services, { op: 'user.set-area', user: user.username, area: code });
   for (let i = 0; i < count; i++) {
     const r = await h.call('POST', '/api/phone', { sid: user.sid, body: { create: true } });

@@ -1,0 +1,194 @@
+/**
+ * Carrier calls through the embedded B2BUA with real sipp peers (spec 4.1
+ * dialplan v2 ringing): a sipp UAC plays the carrier calling one of the
+ * platform's numbers, sipp UASes play the registered SIP phones.
+ */
+import dgram from 'node:dgram';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { dialplanV2, sipAccount, updatePhone, userWithNumbers } from '../helpers/provision.js';
+import { readPcapRtp } from '../helpers/pcap.js';
+import { runSipp, startSipp, SIPP_AVAILABLE, type SippOptions } from '../helpers/sipp.js';
+import {
+  bindContact,
+  cdrsOf,
+  createTelephonyHarness,
+  eventually,
+  freePort,
+  type TelephonyHarness,
+} from '../helpers/telephony.js';
+
+const SCEN = (f: string) => path.join(import.meta.dirname, 'scenarios', f);
+const PCAP = '/usr/share/sip-tester/g711a.pcap';
+
+let h: TelephonyHarness;
+beforeAll(async () => {
+  h = await createTelephonyHarness();
+});
+afterAll(async () => {
+  await h?.close();
+});
+
+/** The carrier: a sipp UAC calling `number` from the trunk's source port. */
+function carrier(number: string, file = 'uac-call.xml', extra: Partial<SippOptions> = {}) {
+  return runSipp({
+    scenario: SCEN(file),
+    remote: `127.0.0.1:${h.sipPort}`,
+    localPort: h.carrierPort,
+    service: number,
+    timeoutSeconds: 20,
+    extraArgs: ['-key', 'pcap', PCAP],
+    ...extra,
+  });
+}
+
+/** A SIP phone: a sipp UAS on a free port, registered for `account`. */
+async function phone(
+  account: { name: string; domain: string },
+  file: string,
+  vars: Record<string, string> = {},
+) {
+  const port = await freePort();
+  await bindContact(h, account, port);
+  const p = startSipp({
+    scenario: SCEN(file),
+    localPort: port,
+    mediaPort: await freePort(),
+    vars,
+    timeoutSeconds: 20,
+    extraArgs: ['-key', 'pcap', PCAP],
+  });
+  await p.ready;
+  return p;
+}
+
+/** A user with a number whose dialplan v2 has one profile over `n` new SIP accounts. */
+async function withProfile(profile: (names: string[]) => unknown, n = 1) {
+  const { user, numbers } = await userWithNumbers(h);
+  const accounts = [];
+  for (let i = 0; i < n; i++) accounts.push(await sipAccount(h, user.sid));
+  const number = numbers[0]!;
+  const dialplan = await dialplanV2(h, user.sid, {
+    description: 'e2e',
+    profiles: [profile(accounts.map((a) => a.name))],
+  });
+  await updatePhone(h, user.sid, number, { dialplan });
+  return { user, accounts, number };
+}
+
+describe.skipIf(!SIPP_AVAILABLE)('carrier calls to a number (embedded B2BUA, sipp)', () => {
+  it('rings a registered phone, bridges the call and writes a CDR per leg', async () => {
+    const { accounts, number } = await withProfile((a) => ({ linear: { targets: [{ target: a[0] }] } }));
+    const uas = await phone(accounts[0]!, 'uas-answer.xml');
+    const caller = await carrier(number.slice(1), 'uac-call.xml', { vars: { hold_ms: '1500' } });
+    const callee = await uas.done;
+    expect(caller.successful, caller.errors).toBe(1);
+    expect(callee.successful, callee.errors).toBe(1);
+    const cdrs = await eventually(async () => {
+      const c = await cdrsOf(h, number);
+      return c.length === 2 ? c : null;
+    }, 'two CDRs');
+    const [root, child] = cdrs as [Record<string, unknown>, Record<string, unknown>];
+    expect(root).toMatchObject({ service: 'call', a_number: 'sipp', phone: number });
+    expect(root['parent']).toBeUndefined();
+    expect(child).toMatchObject({
+      service: 'call',
+      b_number: accounts[0]!.name,
+      parent: root['id'],
+      root: root['id'],
+    });
+    expect(child['t_post']).toBeGreaterThanOrEqual(1);
+  });
+
+  it('moves on to the next linear target when the first is busy', async () => {
+    const { accounts, number } = await withProfile(
+      (a) => ({ linear: { targets: [{ target: a[0] }, { target: a[1] }] } }),
+      2,
+    );
+    const busy = await phone(accounts[0]!, 'uas-busy.xml', { status: '486' });
+    const answer = await phone(accounts[1]!, 'uas-answer.xml');
+    const caller = await carrier(number.slice(1));
+    expect(caller.successful, caller.errors).toBe(1);
+    expect((await busy.done).successful).toBe(1);
+    expect((await answer.done).successful).toBe(1);
+    const cdrs = await eventually(async () => {
+      const c = await cdrsOf(h, number);
+      return c.length === 3 ? c : null;
+    }, 'three CDRs');
+    expect(cdrs.map((c) => [c['b_number'] ?? null, Number(c['t_post']) > 0])).toEqual([
+      [null, true],
+      [accounts[0]!.name, false],
+      [accounts[1]!.name, true],
+    ]);
+  });
+
+  it('cancels a target that does not answer within its timeout and rings the next', async () => {
+    const { accounts, number } = await withProfile(
+      (a) => ({ linear: { targets: [{ target: a[0], timeout: 2 }, { target: a[1] }] } }),
+      2,
+    );
+    const silent = await phone(accounts[0]!, 'uas-noanswer.xml');
+    const answer = await phone(accounts[1]!, 'uas-answer.xml');
+    const started = Date.now();
+    const caller = await carrier(number.slice(1));
+    expect(caller.successful, caller.errors).toBe(1);
+    expect((await silent.done).successful, 'the first phone got a CANCEL').toBe(1);
+    expect((await answer.done).successful).toBe(1);
+    expect(Date.now() - started).toBeGreaterThanOrEqual(2000);
+  });
+
+  it('passes the caller’s CANCEL on to the ringing phone', async () => {
+    const { accounts, number } = await withProfile((a) => ({ parallel: { targets: [a[0]] } }));
+    const silent = await phone(accounts[0]!, 'uas-noanswer.xml');
+    const caller = await carrier(number.slice(1), 'uac-cancel.xml', { vars: { ring_ms: '500' } });
+    expect(caller.successful, caller.errors).toBe(1);
+    expect((await silent.done).successful, 'the phone got the CANCEL').toBe(1);
+    const cdrs = await eventually(async () => {
+      const c = await cdrsOf(h, number);
+      return c.length === 2 ? c : null;
+    }, 'two CDRs');
+    expect(cdrs.every((c) => c['t_post'] === 0)).toBe(true);
+  });
+
+  it('forks in parallel: the first answer wins, the other phone is cancelled', async () => {
+    const { accounts, number } = await withProfile((a) => ({ parallel: { targets: [a[0], a[1]] } }), 2);
+    const slow = await phone(accounts[0]!, 'uas-noanswer.xml');
+    const fast = await phone(accounts[1]!, 'uas-answer.xml', { answer_delay_ms: '300' });
+    const caller = await carrier(number.slice(1));
+    expect(caller.successful, caller.errors).toBe(1);
+    expect((await fast.done).successful).toBe(1);
+    expect((await slow.done).successful, 'the slower phone got a CANCEL').toBe(1);
+  });
+
+  it('rejects with the dialplan and answers an unknown number with 404', async () => {
+    const { number } = await withProfile(() => ({ reject: {} }));
+    const r = await carrier(number.slice(1), 'uac-call-expect-fail.xml', { vars: { expected: '403' } });
+    expect(r.successful, r.errors).toBe(1);
+    const unknown = await carrier('4900000000001', 'uac-call-expect-fail.xml', { vars: { expected: '404' } });
+    expect(unknown.successful, unknown.errors).toBe(1);
+  });
+
+  it('relays the caller’s RTP (pcap) to the phone', async () => {
+    const { accounts, number } = await withProfile((a) => ({ parallel: { targets: [a[0]] } }));
+    const pcap = readPcapRtp(PCAP);
+    const sink = dgram.createSocket('udp4');
+    let packets = 0;
+    sink.on('message', () => packets++);
+    await new Promise<void>((r) => sink.bind(0, '127.0.0.1', () => r()));
+    try {
+      const uas = await phone(accounts[0]!, 'uas-answer.xml', { rtp_port: String(sink.address().port) });
+      const caller = await carrier(number.slice(1), 'uac-call.xml', {
+        vars: { play_pcap: '1', hold_ms: String(Math.ceil(pcap.durationMs) + 600) },
+      });
+      expect(caller.successful, caller.errors).toBe(1);
+      if (process.env['SIP_DEBUG']) console.log(caller.messages.slice(-3000), caller.stats);
+      const callee = await uas.done;
+      expect(callee.successful, callee.errors + callee.stderr).toBe(1);
+      // Every packet of the pcap crosses the B2BUA (loopback: allow 2 % for sipp's own start-up).
+      expect(packets).toBeGreaterThanOrEqual(Math.floor(pcap.count * 0.98));
+      expect(packets).toBeLessThanOrEqual(pcap.count);
+    } finally {
+      sink.close();
+    }
+  });
+});
