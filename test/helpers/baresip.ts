@@ -33,20 +33,41 @@ export interface Baresip {
   stop(): Promise<void>;
 }
 
+/** 20 s of a sine tone as an 8 kHz 16-bit mono WAV: baresip's "microphone" (ausine only runs at 48 kHz). */
+function toneWav(dir: string, hz: number): string {
+  const n = 8000 * 20;
+  const b = Buffer.alloc(44 + n * 2);
+  b.write('RIFF', 0);
+  b.writeUInt32LE(36 + n * 2, 4);
+  b.write('WAVEfmt ', 8);
+  b.writeUInt32LE(16, 16);
+  b.writeUInt16LE(1, 20);
+  b.writeUInt16LE(1, 22);
+  b.writeUInt32LE(8000, 24);
+  b.writeUInt32LE(16000, 28);
+  b.writeUInt16LE(2, 32);
+  b.writeUInt16LE(16, 34);
+  b.write('data', 36);
+  b.writeUInt32LE(n * 2, 40);
+  for (let i = 0; i < n; i++)
+    b.writeInt16LE(Math.round(8000 * Math.sin((2 * Math.PI * hz * i) / 8000)), 44 + i * 2);
+  const file = path.join(dir, 'tone.wav');
+  fs.writeFileSync(file, b);
+  return file;
+}
+
 export function startBaresip(o: BaresipOptions): Baresip {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'baresip-'));
-  const modules = ['g711', 'account', 'menu', 'ausine', 'aufile', 'sndfile'];
+  const modules = ['g711', 'account', 'menu', 'aufile', 'sndfile'];
   fs.writeFileSync(
     path.join(dir, 'config'),
     [
       'poll_method epoll',
       `sip_listen 127.0.0.1:${o.localPort}`,
       'sip_transports udp',
-      `audio_source ausine,${o.toneHz ?? 1000}`,
+      `audio_source aufile,${toneWav(dir, o.toneHz ?? 1000)}`,
       'audio_player aufile,/dev/null',
       'audio_alert aufile,/dev/null',
-      'audio_srate 8000',
-      'audio_channels 1',
       'rtp_ports 46000-46999',
       'module_path /usr/lib/baresip/modules',
       ...modules.map((m) => `module ${m}.so`),
