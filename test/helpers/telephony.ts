@@ -18,7 +18,8 @@ export interface TelephonyHarness extends Harness {
   carrierPort: number;
 }
 
-let rtpBase = 30000 + (process.pid % 20) * 1000;
+// Above the fixed ranges other tests use (41xxx RTP relay, 43xxx media, 46xxx baresip).
+let rtpBase = 50000 + (process.pid % 25) * 600;
 
 /** A port free for both UDP and TCP on 127.0.0.1. */
 export async function freePort(): Promise<number> {
