@@ -13,6 +13,7 @@ import type { RegistrationStore } from '../telephony/registrations.js';
 import type { CyclicCounter } from '../telephony/routing/cyclic-counter.js';
 import type { DialplanV1Service } from './dialplan-v1-service.js';
 import type { PolicyServices } from './policy/index.js';
+import type { SipBlfService } from './sip-blf-service.js';
 
 export class DbCallDirectory implements CallDirectory {
   constructor(
@@ -21,7 +22,12 @@ export class DbCallDirectory implements CallDirectory {
     private readonly dialplanV1: DialplanV1Service,
     private readonly policy: PolicyServices,
     private readonly cyclic: CyclicCounter,
+    private readonly blf: Pick<SipBlfService, 'watchersOf'>,
   ) {}
+
+  async watches(account: string, number: string): Promise<boolean> {
+    return (await this.blf.watchersOf(number)).includes(account);
+  }
 
   async inboundPlan(number: string, call: IncomingCall, nowMs: number): Promise<InboundPlan | null> {
     const row = await this.db

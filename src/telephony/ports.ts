@@ -77,10 +77,12 @@ export interface InboundInfo {
 
 export interface InboundLeg extends Leg {
   readonly info: InboundInfo;
+  /** The caller's dialog identifiers (shown to BLF phones, matched by Replaces). */
+  readonly callRef: { callId: string; localTag: string; remoteTag: string };
   /** 180 Ringing. */
   ring(): void;
-  /** 200 OK; with `like`, the media format of that (answered) leg so a bridge can relay unchanged. */
-  answer(opts?: { like?: OutboundLeg }): Promise<void>;
+  /** 200 OK; with `like`, the media format of that leg so a bridge can relay unchanged. */
+  answer(opts?: { like?: Leg }): Promise<void>;
   /** A final error response (only before answer). */
   reject(cause: EndCause): void;
 }

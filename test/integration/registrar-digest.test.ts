@@ -3,12 +3,12 @@
  * (RFC 8760) and MD5 challenges in the configured order, stale nonces, and a
  * REGISTER that arrives out of order (RFC 3261 §10.3).
  */
-import { createHash } from 'node:crypto';
 import dgram from 'node:dgram';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { digestResponse, type DigestAlgorithm } from '../../src/telephony/embedded/sip/digest.js';
+import type { DigestAlgorithm } from '../../src/telephony/embedded/sip/digest.js';
 import { parseMessage, SipResponse } from '../../src/telephony/embedded/sip/message.js';
 import { sipAccount } from '../helpers/provision.js';
+import { digestAnswer } from '../helpers/sip-client.js';
 import { createTelephonyHarness, type TelephonyHarness } from '../helpers/telephony.js';
 
 let h: TelephonyHarness;
@@ -66,31 +66,11 @@ function register(
   sock.send(Buffer.from(lines.join('\r\n')), h.sipPort, '127.0.0.1');
 }
 
-function answer(
+const answer = (
   challenge: string,
   account: { name: string; domain: string; password: string },
   algorithm: DigestAlgorithm,
-): string {
-  const nonce = /nonce="([^"]+)"/.exec(challenge)![1]!;
-  const credentials = {
-    username: account.name,
-    realm: account.domain,
-    nonce,
-    uri: `sip:${account.domain}`,
-    response: '',
-    algorithm,
-    qop: 'auth' as const,
-    cnonce: 'abcdef',
-    nc: '00000001',
-  };
-  const hash = (s: string) =>
-    createHash(algorithm === 'MD5' ? 'md5' : 'sha256')
-      .update(s)
-      .digest('hex');
-  const ha1 = hash(`${account.name}:${account.domain}:${account.password}`);
-  const response = digestResponse({ method: 'REGISTER', credentials, ha1 });
-  return `Digest username="${account.name}", realm="${account.domain}", nonce="${nonce}", uri="sip:${account.domain}", response="${response}", algorithm=${algorithm}, qop=auth, cnonce="abcdef", nc=00000001`;
-}
+): string => digestAnswer(challenge, account, 'REGISTER', `sip:${account.domain}`, algorithm);
 
 describe('registrar digest exchange (RFC 3261 §22, RFC 8760)', () => {
   it('challenges with SHA-256 first, then MD5, and accepts either answer', async () => {

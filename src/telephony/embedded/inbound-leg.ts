@@ -3,7 +3,7 @@
  * with our own RTP endpoint (media is always anchored) once the engine says.
  */
 import { formatQ850Reason } from '../../domain/cdr/q850.js';
-import { CAUSE, type EndCause, type InboundInfo, type InboundLeg, type OutboundLeg } from '../ports.js';
+import { CAUSE, type EndCause, type InboundInfo, type InboundLeg, type Leg } from '../ports.js';
 import { LegBase, reasonPhrase } from './leg-base.js';
 import type { DialogLeg, LegContext } from './leg-context.js';
 import { contactUri, Dialog, tagOf, withoutTag } from './sip/dialog.js';
@@ -44,15 +44,24 @@ export class EmbeddedInboundLeg extends LegBase implements InboundLeg, DialogLeg
     return this.ctx.stack.contact(this.info.called || null, this.tx.peer);
   }
 
-  answer(opts: { like?: OutboundLeg } = {}): Promise<void> {
+  get callRef(): { callId: string; localTag: string; remoteTag: string } {
+    const req = this.tx.request;
+    return { callId: req.callId, localTag: this.localTag, remoteTag: tagOf(req.get('from')) ?? '' };
+  }
+
+  answer(opts: { like?: Leg } = {}): Promise<void> {
     this.answering ??= this.doAnswer(opts.like);
     return this.answering;
   }
 
-  private async doAnswer(like: OutboundLeg | undefined): Promise<void> {
+  private async doAnswer(like: Leg | undefined): Promise<void> {
     if (this.state === 'ended' || this.state === 'answered') return;
     // Answer in the codec the other leg chose, so the bridge relays without transcoding.
-    const preferred = like instanceof LegBase ? (like.codecs ?? undefined) : undefined;
+    // (an unanswered inbound leg, a picker, offers what it can take)
+    const preferred =
+      like instanceof LegBase
+        ? (like.codecs ?? (like instanceof EmbeddedInboundLeg ? like.offeredCodecs : undefined))
+        : undefined;
     let codecs = DEFAULT_OFFER;
     if (this.offer) {
       const chosen = this.offer.audio ? answerCodecs(this.offer.audio.codecs, preferred) : null;

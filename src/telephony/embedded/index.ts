@@ -84,6 +84,7 @@ export async function startEmbeddedTelephony(
     domain: config.sipDomains[0] ?? 'callplane',
     mediaAddress: config.sipAdvertisedAddress,
     rtpTimeoutMs: config.rtpTimeoutSeconds * 1000,
+    watchers: services.sipBlf,
     log,
   });
   const directory = new DbCallDirectory(
@@ -92,6 +93,7 @@ export async function startEmbeddedTelephony(
     services.dialplanV1,
     services.policy,
     new CyclicCounter(services.redis, config.redisPrefix),
+    services.sipBlf,
   );
   const engine = new CallEngine({
     signaling,
@@ -101,6 +103,7 @@ export async function startEmbeddedTelephony(
     credit: new CreditStore(services.redis, config.redisPrefix),
     limiter: new CallLimiter(services.redis, config.redisPrefix),
     domain: config.sipDomains[0] ?? 'callplane',
+    presence: signaling.presence,
     log,
   });
   engine.start();
@@ -124,6 +127,7 @@ export async function startEmbeddedTelephony(
       services.sipNotifier = null;
       await stopRelay();
       engine.hangupAll();
+      signaling.presence?.close();
       await stack.stop();
     },
   };

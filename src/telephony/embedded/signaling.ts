@@ -16,6 +16,7 @@ import {
   type SignalingPort,
 } from '../ports.js';
 import type { Authenticator } from './authenticator.js';
+import { DialogEventServer, type Watchers } from './dialog-events.js';
 import { EmbeddedInboundLeg } from './inbound-leg.js';
 import { LegBase } from './leg-base.js';
 import type { DialogLeg, LegContext } from './leg-context.js';
@@ -50,6 +51,8 @@ export interface EmbeddedSignalingOptions {
   domain: string;
   mediaAddress: string;
   rtpTimeoutMs: number;
+  /** Who may watch which number (BLF); null leaves SUBSCRIBE unanswered with 489. */
+  watchers: Watchers | null;
   log: Logger;
 }
 
@@ -59,6 +62,8 @@ export class EmbeddedSignaling implements SignalingPort, MediaPort, TransactionU
   private readonly pending = new Map<ServerTransaction, EmbeddedInboundLeg>();
   private inbound: (leg: InboundLeg) => void = (leg) => leg.reject(CAUSE.congestion);
   private readonly ctx: LegContext;
+  /** The dialog event package server (BLF), when watchers are configured. */
+  readonly presence: DialogEventServer | null;
 
   constructor(private readonly o: EmbeddedSignalingOptions) {
     this.ctx = {
@@ -71,6 +76,7 @@ export class EmbeddedSignaling implements SignalingPort, MediaPort, TransactionU
       removeDialog: (d: Dialog) => this.dialogs.delete(d.key),
     };
     o.stack.setUser(this);
+    this.presence = o.watchers ? new DialogEventServer(this.ctx, o.auth, o.watchers) : null;
   }
 
   get activeDialogs(): number {
@@ -177,6 +183,10 @@ export class EmbeddedSignaling implements SignalingPort, MediaPort, TransactionU
         return;
       case 'INVITE':
         this.invite(tx).catch((err: unknown) => this.fail(tx, err));
+        return;
+      case 'SUBSCRIBE':
+        if (this.presence) this.presence.subscribe(tx).catch((err: unknown) => this.fail(tx, err));
+        else tx.respond(489, 'Bad Event');
         return;
       case 'OPTIONS':
         tx.respond(200, 'OK', { headers: { allow: 'INVITE, ACK, CANCEL, BYE, OPTIONS, REGISTER, INFO' } });

@@ -12,6 +12,7 @@ import type { CallDirectory } from './directory.js';
 import { handleInboundCall } from './inbound-call.js';
 import type { Logger } from './logger.js';
 import { handleAccountCall } from './outbound-call.js';
+import { PickupRegistry, type CallPresence } from './presence.js';
 
 export interface CallEngineDeps {
   signaling: SignalingPort;
@@ -21,12 +22,15 @@ export interface CallEngineDeps {
   credit: CreditStore;
   limiter: CallLimiter;
   domain: string;
+  /** BLF watchers of numbers (null: no dialog event server). */
+  presence: CallPresence | null;
   log: Logger;
 }
 
 export class CallEngine {
   private readonly live = new Set<InboundLeg>();
   private readonly cdrs: CdrWriter;
+  private readonly pickups = new PickupRegistry();
 
   constructor(private readonly d: CallEngineDeps) {
     this.cdrs = new CdrWriter(d.cdrSink, d.log);
@@ -43,7 +47,7 @@ export class CallEngine {
   private accept(leg: InboundLeg): void {
     this.live.add(leg);
     leg.once('ended', () => this.live.delete(leg));
-    const deps = { ...this.d, cdrs: this.cdrs };
+    const deps = { ...this.d, cdrs: this.cdrs, pickups: this.pickups };
     const run = leg.info.origin === 'trunk' ? handleInboundCall(leg, deps) : handleAccountCall(leg, deps);
     run.catch((err: unknown) => {
       this.d.log.error({ err, leg: leg.id }, 'call failed');

@@ -3,9 +3,11 @@
  * answering leg's media format, relay media, and end each side when the
  * other does (with the same cause).
  */
-import type { EndCause, InboundLeg, Leg, MediaPort, OutboundLeg } from '../ports.js';
+import type { EndCause, InboundLeg, Leg, MediaPort } from '../ports.js';
 
-export async function connect(media: MediaPort, a: InboundLeg, b: OutboundLeg): Promise<EndCause | null> {
+/** `b` is an answered outbound leg, or an inbound leg (a phone picking the call up) to answer first. */
+export async function connect(media: MediaPort, a: InboundLeg, b: Leg): Promise<EndCause | null> {
+  if ('answer' in b && b.state !== 'answered') await (b as InboundLeg).answer({ like: a });
   await a.answer({ like: b });
   if (a.state !== 'answered' || b.state !== 'answered') {
     a.hangup();

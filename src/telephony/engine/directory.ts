@@ -56,6 +56,8 @@ export interface CallDirectory {
   /** The owner of a SIP account, or null. */
   accountOwner(account: string): Promise<string | null>;
   outboundPolicy(userId: string, account: string): Promise<OutboundPolicy>;
+  /** Whether a SIP account watches a number (BLF, spec 3.21) and so may pick its calls up. */
+  watches(account: string, number: string): Promise<boolean>;
   /** The calling name (CNAM, spec 10) the callee's user sees for a caller number. */
   callingName(userId: string, caller: string): Promise<string | null>;
 }

@@ -10,6 +10,7 @@ import { connect } from './connect.js';
 import type { CallDirectory, InboundPlan } from './directory.js';
 import type { Logger } from './logger.js';
 import { Ringer, type RingOutcome } from './ringer.js';
+import { reportPresence, type CallPresence, type PickupRegistry } from './presence.js';
 import { originateRequests, toE164 } from './targets.js';
 
 export interface InboundDeps {
@@ -17,6 +18,8 @@ export interface InboundDeps {
   media: MediaPort;
   directory: CallDirectory;
   cdrs: CdrWriter;
+  presence: CallPresence | null;
+  pickups: PickupRegistry;
   log: Logger;
 }
 
@@ -39,6 +42,7 @@ export async function handleInboundCall(leg: InboundLeg, d: InboundDeps): Promis
   const callerName =
     caller.number && !caller.clir ? await d.directory.callingName(plan.owner, caller.number) : null;
   const shown: CallParty = { ...caller, display: callerName ?? caller.display };
+  reportPresence(d.presence, plan.number, leg, 'recipient', caller.clir ? null : caller.number);
   await new InboundCall(leg, plan, rootId, shown, d).run(plan.plan.route);
 }
 
@@ -89,8 +93,40 @@ class InboundCall {
 
   private async ring(route: RingRoute): Promise<void> {
     this.leg.ring();
-    const outcome = await this.ringer.ring(route, this.leg);
+    // While it rings, a phone watching the number may take the call (BLF pickup).
+    let picker: InboundLeg | null = null;
+    let picked: () => void = () => undefined;
+    const stop = new Promise<void>((r) => (picked = r));
+    const unregister = this.d.pickups.add({
+      number: this.plan.number,
+      callId: this.leg.callRef.callId,
+      pickup: (p) => {
+        if (picker || this.leg.state === 'ended' || this.leg.state === 'answered') return false;
+        picker = p;
+        picked();
+        return true;
+      },
+    });
+    const outcome = await this.ringer.ring(route, this.leg, stop);
+    unregister();
+    if (picker) return this.pickedUp(picker);
     await this.after(outcome, route);
+  }
+
+  private async pickedUp(picker: InboundLeg): Promise<void> {
+    this.d.cdrs.track(picker, {
+      phone: this.plan.number,
+      userId: this.plan.owner,
+      service: 'blf_pickup',
+      b_number: picker.info.account?.name ?? picker.info.caller.number ?? 'unknown',
+      parent: this.rootId,
+      root: this.rootId,
+    });
+    if (this.leg.state === 'ended') {
+      picker.reject(CAUSE.cancelled);
+      return;
+    }
+    await connect(this.d.media, this.leg, picker);
   }
 
   private async after(outcome: RingOutcome, route: RingRoute): Promise<void> {

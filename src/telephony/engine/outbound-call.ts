@@ -26,6 +26,7 @@ import { connect } from './connect.js';
 import type { CallDirectory, OutboundPolicy } from './directory.js';
 import type { Logger } from './logger.js';
 import { Ringer } from './ringer.js';
+import { reportPresence, type CallPresence, type PickupRegistry } from './presence.js';
 import { originateRequests, toE164 } from './targets.js';
 
 export interface OutboundDeps {
@@ -33,6 +34,8 @@ export interface OutboundDeps {
   media: MediaPort;
   directory: CallDirectory;
   cdrs: CdrWriter;
+  presence: CallPresence | null;
+  pickups: PickupRegistry;
   credit: CreditStore;
   limiter: CallLimiter;
   domain: string;
@@ -47,10 +50,12 @@ export async function handleAccountCall(leg: InboundLeg, d: OutboundDeps): Promi
     leg.reject(CAUSE.rejected);
     return;
   }
+  if (await tryPickup(leg, account.name, d)) return;
   const policy = await d.directory.outboundPolicy(account.owner, account.name);
   const clip = policy.clipNumber ?? policy.numbers[0] ?? null;
   const phone = clip ?? account.name;
   const rootId = d.cdrs.track(leg, { phone, userId: account.owner, service: 'call', a_number: account.name });
+  if (clip) reportPresence(d.presence, clip, leg, 'initiator', leg.info.called);
   const dialled = leg.info.called;
   const internal = await internalTarget(dialled, policy, d.directory);
   const from: CallParty = {
@@ -149,6 +154,27 @@ export async function handleAccountCall(leg: InboundLeg, d: OutboundDeps): Promi
     },
   );
   void answered;
+}
+
+/**
+ * BLF pickup (spec 3.21): `**<number>`, or an INVITE whose Replaces header
+ * (RFC 3891) names a ringing call, from a phone that watches the number.
+ * True when the call was handed over (or refused here).
+ */
+async function tryPickup(leg: InboundLeg, account: string, d: OutboundDeps): Promise<boolean> {
+  const replaces = leg.info.header('replaces');
+  const code = /^\*\*(\+?[0-9]{3,16})$/.exec(leg.info.called);
+  if (!replaces && !code) return false;
+  const number = code ? toE164(code[1]!) : null;
+  const target = replaces
+    ? d.pickups.byCallId(replaces.split(';')[0]!.trim())
+    : number
+      ? d.pickups.byNumber(number)
+      : null;
+  if (!target || !(await d.directory.watches(account, target.number)) || !target.pickup(leg)) {
+    leg.reject(replaces ? { q850: 1, sip: 481, reason: 'no such call to pick up' } : CAUSE.notFound);
+  }
+  return true;
 }
 
 /** spec 4.2 dial_prefix: a short number (no + or 0) is completed with the prefix. */

@@ -43,10 +43,12 @@ const failureOf = (status: number | null): Failure =>
 export class Ringer {
   constructor(private readonly d: RingDeps) {}
 
-  async ring(route: RingRoute, caller: InboundLeg): Promise<RingOutcome> {
+  /** Rings until an answer, the caller hangs up, the timeouts run out, or `stop` resolves (a pickup). */
+  async ring(route: RingRoute, caller: InboundLeg, stop?: Promise<unknown>): Promise<RingOutcome> {
     const callerGone = new Promise<'caller-gone'>((resolve) => {
       if (caller.state === 'ended') resolve('caller-gone');
       caller.once('ended', () => resolve('caller-gone'));
+      void stop?.then(() => resolve('caller-gone'));
     });
     const deadline = route.timeout !== null ? Date.now() + route.timeout * 1000 : null;
     if (route.strategy === 'parallel') {
