@@ -77,6 +77,7 @@ const envSchema = z.object({
     )
     .optional(),
   RTP_TIMEOUT_SECONDS: z.coerce.number().int().min(0).default(60),
+  ROUTING_CACHE_MS: z.coerce.number().int().min(0).max(60_000).default(1000),
   SIP_MIN_EXPIRES: z.coerce.number().int().min(1).default(60),
   // Digest challenges offered, in order (RFC 8760). MD5 alone by default: libre-based
   // phones (baresip) and others fail on a challenge whose algorithm they lack.
@@ -146,6 +147,8 @@ export interface Config {
   sipTrunks: Array<{ host: string; port: number | null }>;
   /** A call without RTP for this long is ended (0 = never). */
   rtpTimeoutSeconds: number;
+  /** How long the engine reuses a number's routing row and calling names (0 = always read). */
+  routingCacheMs: number;
   /** Shortest REGISTER interval accepted (423 below). */
   sipMinExpires: number;
   /** Digest algorithms challenged with, in order; responses with either are verified. */
@@ -210,6 +213,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
         return { host, port: port === undefined ? null : Number(port) };
       }),
     rtpTimeoutSeconds: e.RTP_TIMEOUT_SECONDS,
+    routingCacheMs: e.ROUTING_CACHE_MS,
     sipMinExpires: e.SIP_MIN_EXPIRES,
     sipDigestAlgorithms: [...new Set(e.SIP_DIGEST_ALGORITHMS.split(','))] as Array<'MD5' | 'SHA-256'>,
     secretKey,

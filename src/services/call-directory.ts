@@ -3,11 +3,13 @@
  * over the database and Redis: numbers and their routing plans, SIP
  * registrations, and the outgoing-call policy of a user.
  */
-import { compileDialplanV2 } from '../domain/routing/dialplan-v2.js';
+import { compileDialplanV2, type CompiledDialplanV2 } from '../domain/routing/dialplan-v2.js';
 import { routingPlan } from '../domain/routing/routing-plan.js';
 import type { DialplanV2, IncomingCall, PhoneConfig } from '../domain/routing/types.js';
 import { re2Compiler } from '../events/filters.js';
+import type { Selectable } from 'kysely';
 import type { Db } from '../store/db.js';
+import type { PhonesTable } from '../store/schema.js';
 import type { Binding, CallDirectory, InboundPlan, OutboundPolicy } from '../telephony/engine/directory.js';
 import type { RegistrationStore } from '../telephony/registrations.js';
 import type { CyclicCounter } from '../telephony/routing/cyclic-counter.js';
@@ -23,18 +25,39 @@ export class DbCallDirectory implements CallDirectory {
     private readonly policy: PolicyServices,
     private readonly cyclic: CyclicCounter,
     private readonly blf: Pick<SipBlfService, 'watchersOf'>,
+    private readonly cacheMs = 1000,
   ) {}
 
   async watches(account: string, number: string): Promise<boolean> {
     return (await this.blf.watchersOf(number)).includes(account);
   }
 
-  async inboundPlan(number: string, call: IncomingCall, nowMs: number): Promise<InboundPlan | null> {
+  /**
+   * Per-number routing rows and calling names, kept for `cacheMs` (ROUTING_CACHE_MS):
+   * a busy number's calls then cost no database round trip, and a changed
+   * configuration reaches calls within that time. Unknown numbers are not
+   * cached, so a newly assigned number works at once.
+   */
+  private readonly rows = new TtlCache<PhoneRow>();
+  private readonly names = new TtlCache<string | null>();
+
+  private async phoneRow(number: string): Promise<PhoneRow | undefined> {
+    const hit = this.rows.get(number);
+    if (hit) return hit;
+    // One statement for the number and its dialplan v2.
     const row = await this.db
       .selectFrom('phones')
-      .selectAll()
-      .where('number', '=', number)
+      .leftJoin('dialplans_v2', 'dialplans_v2.uuid', 'phones.dialplan')
+      .selectAll('phones')
+      .select('dialplans_v2.json as dialplan_json')
+      .where('phones.number', '=', number)
       .executeTakeFirst();
+    if (row) this.rows.set(number, row, this.cacheMs);
+    return row;
+  }
+
+  async inboundPlan(number: string, call: IncomingCall, nowMs: number): Promise<InboundPlan | null> {
+    const row = await this.phoneRow(number);
     if (!row) return null;
     const phone: PhoneConfig = {
       dialplan_enable: row.dialplan_enable,
@@ -53,18 +76,10 @@ export class DbCallDirectory implements CallDirectory {
     };
     let dialplanV2 = null;
     let cyclicCounter = 0;
-    if (row.dialplan) {
-      const dp = await this.db
-        .selectFrom('dialplans_v2')
-        .select('json')
-        .where('uuid', '=', row.dialplan)
-        .executeTakeFirst();
-      if (dp) {
-        const parsed = JSON.parse(dp.json) as DialplanV2;
-        dialplanV2 = compileDialplanV2(parsed, re2Compiler);
-        if ((parsed.profiles ?? []).some((p) => p.cyclic))
-          cyclicCounter = await this.cyclic.next(row.dialplan);
-      }
+    if (row.dialplan && row.dialplan_json) {
+      const compiled = this.compiled(row.dialplan, row.dialplan_json);
+      dialplanV2 = compiled.dialplan;
+      if (compiled.cyclic) cyclicCounter = await this.cyclic.next(row.dialplan);
     }
     const dialplanV1 = row.dialplan_enable ? await this.dialplanV1.get(row.user_uuid) : null;
     return {
@@ -73,6 +88,26 @@ export class DbCallDirectory implements CallDirectory {
       partnerId: row.partner_id,
       plan: routingPlan({ number, phone, call, nowMs, dialplanV2, dialplanV1, cyclicCounter }),
     };
+  }
+
+  /** Compiled dialplans by uuid, reused while their JSON text is unchanged (RE2 compilation is not free). */
+  private readonly dialplans = new Map<
+    string,
+    { json: string; dialplan: CompiledDialplanV2; cyclic: boolean }
+  >();
+
+  private compiled(uuid: string, json: string): { dialplan: CompiledDialplanV2; cyclic: boolean } {
+    const hit = this.dialplans.get(uuid);
+    if (hit && hit.json === json) return hit;
+    const parsed = JSON.parse(json) as DialplanV2;
+    const entry = {
+      json,
+      dialplan: compileDialplanV2(parsed, re2Compiler),
+      cyclic: (parsed.profiles ?? []).some((p) => p.cyclic),
+    };
+    if (this.dialplans.size >= 10_000) this.dialplans.clear();
+    this.dialplans.set(uuid, entry);
+    return entry;
   }
 
   async bindings(account: string): Promise<Binding[]> {
@@ -149,6 +184,32 @@ export class DbCallDirectory implements CallDirectory {
   }
 
   async callingName(userId: string, caller: string): Promise<string | null> {
-    return (await this.policy.cnam.lookup(userId, caller))?.name ?? null;
+    const key = `${userId} ${caller}`;
+    const hit = this.names.get(key);
+    if (hit !== undefined) return hit;
+    const name = (await this.policy.cnam.lookup(userId, caller))?.name ?? null;
+    this.names.set(key, name, this.cacheMs);
+    return name;
+  }
+}
+
+type PhoneRow = Selectable<PhonesTable> & { dialplan_json: string | null };
+
+/** A bounded map whose entries lapse after their TTL. */
+class TtlCache<T> {
+  private readonly entries = new Map<string, { value: T; until: number }>();
+
+  get(key: string): T | undefined {
+    const e = this.entries.get(key);
+    if (!e) return undefined;
+    if (e.until > Date.now()) return e.value;
+    this.entries.delete(key);
+    return undefined;
+  }
+
+  set(key: string, value: T, ttlMs: number): void {
+    if (ttlMs <= 0) return;
+    if (this.entries.size >= 50_000) this.entries.clear();
+    this.entries.set(key, { value, until: Date.now() + ttlMs });
   }
 }

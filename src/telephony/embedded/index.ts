@@ -94,6 +94,7 @@ export async function startEmbeddedTelephony(
     services.policy,
     new CyclicCounter(services.redis, config.redisPrefix),
     services.sipBlf,
+    config.routingCacheMs,
   );
   const engine = new CallEngine({
     signaling,

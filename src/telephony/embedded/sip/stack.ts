@@ -37,8 +37,18 @@ export interface TransactionUser {
 
 export const MAGIC_COOKIE = 'z9hG4bK';
 
+/** Random bytes drawn in 4 KiB refills: tags, branches and Call-IDs are made several times per call. */
+let pool = randomBytes(4096);
+let poolAt = 0;
+
 export function randomToken(bytes = 8): string {
-  return randomBytes(bytes).toString('hex');
+  if (poolAt + bytes > pool.length) {
+    pool = randomBytes(4096);
+    poolAt = 0;
+  }
+  const out = pool.toString('hex', poolAt, poolAt + bytes);
+  poolAt += bytes;
+  return out;
 }
 
 export class SipStack {
