@@ -104,6 +104,14 @@ export class CdrService {
     });
   }
 
+  /** Resolves once every CDR recorded so far is written (shutdown: no CDR is left behind). */
+  async drain(): Promise<void> {
+    while (this.pending.length > 0 || this.writing) {
+      if (!this.writing) await this.flush();
+      else await new Promise((r) => setTimeout(r, 5));
+    }
+  }
+
   private async flush(): Promise<void> {
     if (this.writing) return;
     this.writing = true;

@@ -69,6 +69,9 @@ export interface OpenOptions {
 export async function openDatabase(opts: OpenOptions): Promise<OpenedDatabase> {
   if (opts.databaseUrl) {
     const pool = new pg.Pool({ connectionString: opts.databaseUrl, max: 10 });
+    // An idle connection the server ends (restart, admin command) is dropped by the pool;
+    // without a listener its error event would take the process down.
+    pool.on('error', () => undefined);
     const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
     await migrate(db);
     return { db, kind: 'postgres', close: () => db.destroy() };

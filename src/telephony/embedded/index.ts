@@ -128,6 +128,9 @@ export async function startEmbeddedTelephony(
       services.sipNotifier = null;
       await stopRelay();
       engine.hangupAll();
+      // The legs just ended write their CDRs; wait for them before the database goes.
+      await new Promise((r) => setImmediate(r));
+      await services.cdrs.drain();
       signaling.presence?.close();
       await stack.stop();
     },
