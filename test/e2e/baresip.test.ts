@@ -4,14 +4,13 @@
  */
 import dgram from 'node:dgram';
 import fs from 'node:fs';
-import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { decode } from '../../src/telephony/embedded/rtp/g711.js';
 import { parseRtp } from '../../src/telephony/embedded/rtp/packet.js';
 import { BARESIP_AVAILABLE, startBaresip } from '../helpers/baresip.js';
 import { dominantFrequency } from '../helpers/pcap.js';
 import { dialplanV2, sipAccount, updatePhone, userWithNumbers } from '../helpers/provision.js';
-import { runSipp, startSipp, SIPP_AVAILABLE } from '../helpers/sipp.js';
+import { G711A_PCAP, runSipp, startSipp, SIPP_AVAILABLE } from '../helpers/sipp.js';
 import {
   cdrsOf,
   createTelephonyHarness,
@@ -19,9 +18,6 @@ import {
   freePort,
   type TelephonyHarness,
 } from '../helpers/telephony.js';
-
-const SCEN = (f: string) => path.join(import.meta.dirname, 'scenarios', f);
-const PCAP = '/usr/share/sip-tester/g711a.pcap';
 
 let h: TelephonyHarness;
 beforeAll(async () => {
@@ -64,12 +60,12 @@ describe.skipIf(!SIPP_AVAILABLE || !BARESIP_AVAILABLE)('baresip softphone', () =
         10_000,
       );
       const caller = await runSipp({
-        scenario: SCEN('uac-call.xml'),
+        scenario: 'uac-call',
         remote: `127.0.0.1:${h.sipPort}`,
         localPort: h.carrierPort,
         service: numbers[0]!.slice(1),
-        vars: { play_pcap: '1', hold_ms: '3000' },
-        extraArgs: ['-key', 'pcap', PCAP],
+        pcap: G711A_PCAP,
+        vars: { hold_ms: '3000' },
         timeoutSeconds: 20,
       });
       expect(caller.successful, caller.errors + phone.output().slice(-2000)).toBe(1);
@@ -106,10 +102,9 @@ describe.skipIf(!SIPP_AVAILABLE || !BARESIP_AVAILABLE)('baresip softphone', () =
     });
     await new Promise<void>((r) => sink.bind(0, '127.0.0.1', () => r()));
     const carrier = startSipp({
-      scenario: SCEN('uas-answer-bye.xml'),
+      scenario: 'uas-answer-bye',
       localPort: h.trunkPort,
       vars: { hold_ms: '2000', rtp_port: String(sink.address().port) },
-      extraArgs: ['-key', 'pcap', PCAP],
       timeoutSeconds: 20,
     });
     await carrier.ready;

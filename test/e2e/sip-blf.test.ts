@@ -3,7 +3,6 @@
  * of a colleague's number, sees a call ring there (RFC 4235 NOTIFY) and picks
  * it up with `**<number>`.
  */
-import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { SipRequest } from '../../src/telephony/embedded/sip/message.js';
 import { dialplanV2, sipAccount, updatePhone, userWithNumbers } from '../helpers/provision.js';
@@ -17,9 +16,6 @@ import {
   freePort,
   type TelephonyHarness,
 } from '../helpers/telephony.js';
-
-const SCEN = (f: string) => path.join(import.meta.dirname, 'scenarios', f);
-const PCAP = '/usr/share/sip-tester/g711a.pcap';
 
 let h: TelephonyHarness;
 beforeAll(async () => {
@@ -94,19 +90,17 @@ describe.skipIf(!SIPP_AVAILABLE)('busy lamp field and pickup', () => {
       const alicePort = await freePort();
       await bindContact(h, aliceAcc, alicePort);
       const alicePhone = startSipp({
-        scenario: SCEN('uas-noanswer.xml'),
+        scenario: 'uas-noanswer',
         localPort: alicePort,
         timeoutSeconds: 20,
-        extraArgs: ['-key', 'pcap', PCAP],
       });
       await alicePhone.ready;
       const caller = runSipp({
-        scenario: SCEN('uac-call.xml'),
+        scenario: 'uac-call',
         remote: `127.0.0.1:${h.sipPort}`,
         localPort: h.carrierPort,
         service: number.slice(1),
         vars: { hold_ms: '1000' },
-        extraArgs: ['-key', 'pcap', PCAP],
         timeoutSeconds: 20,
       });
       const ringing = await phone.next(isRequest('NOTIFY'));
@@ -115,13 +109,12 @@ describe.skipIf(!SIPP_AVAILABLE)('busy lamp field and pickup', () => {
 
       // Bob picks it up; Alice's phone is cancelled, the caller talks to Bob.
       const pickup = await runSipp({
-        scenario: SCEN('uac-call.xml'),
+        scenario: 'uac-call',
         remote: `127.0.0.1:${h.sipPort}`,
         localPort: 0,
         service: `**${number.slice(1)}`,
         auth: { username: bobAcc.name, password: bobAcc.password },
         vars: { from_user: bobAcc.name, domain: bobAcc.domain, hold_ms: '3000' },
-        extraArgs: ['-key', 'pcap', PCAP],
         timeoutSeconds: 20,
       });
       expect(pickup.successful, pickup.errors).toBe(1);

@@ -4,11 +4,10 @@
  * platform's numbers, sipp UASes play the registered SIP phones.
  */
 import dgram from 'node:dgram';
-import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dialplanV2, sipAccount, updatePhone, userWithNumbers } from '../helpers/provision.js';
 import { readPcapRtp } from '../helpers/pcap.js';
-import { runSipp, startSipp, SIPP_AVAILABLE, type SippOptions } from '../helpers/sipp.js';
+import { G711A_PCAP, runSipp, startSipp, SIPP_AVAILABLE, type SippOptions } from '../helpers/sipp.js';
 import {
   bindContact,
   cdrsOf,
@@ -17,9 +16,6 @@ import {
   freePort,
   type TelephonyHarness,
 } from '../helpers/telephony.js';
-
-const SCEN = (f: string) => path.join(import.meta.dirname, 'scenarios', f);
-const PCAP = '/usr/share/sip-tester/g711a.pcap';
 
 let h: TelephonyHarness;
 beforeAll(async () => {
@@ -32,12 +28,11 @@ afterAll(async () => {
 /** The carrier: a sipp UAC calling `number` from the trunk's source port. */
 function carrier(number: string, file = 'uac-call.xml', extra: Partial<SippOptions> = {}) {
   return runSipp({
-    scenario: SCEN(file),
+    scenario: file,
     remote: `127.0.0.1:${h.sipPort}`,
     localPort: h.carrierPort,
     service: number,
     timeoutSeconds: 20,
-    extraArgs: ['-key', 'pcap', PCAP],
     ...extra,
   });
 }
@@ -51,12 +46,11 @@ async function phone(
   const port = await freePort();
   await bindContact(h, account, port);
   const p = startSipp({
-    scenario: SCEN(file),
+    scenario: file,
     localPort: port,
     mediaPort: await freePort(),
     vars,
     timeoutSeconds: 20,
-    extraArgs: ['-key', 'pcap', PCAP],
   });
   await p.ready;
   return p;
@@ -170,7 +164,7 @@ describe.skipIf(!SIPP_AVAILABLE)('carrier calls to a number (embedded B2BUA, sip
 
   it('relays the caller’s RTP (pcap) to the phone', async () => {
     const { accounts, number } = await withProfile((a) => ({ parallel: { targets: [a[0]] } }));
-    const pcap = readPcapRtp(PCAP);
+    const pcap = readPcapRtp(G711A_PCAP);
     const sink = dgram.createSocket('udp4');
     let packets = 0;
     sink.on('message', () => packets++);
@@ -178,7 +172,8 @@ describe.skipIf(!SIPP_AVAILABLE)('carrier calls to a number (embedded B2BUA, sip
     try {
       const uas = await phone(accounts[0]!, 'uas-answer.xml', { rtp_port: String(sink.address().port) });
       const caller = await carrier(number.slice(1), 'uac-call.xml', {
-        vars: { play_pcap: '1', hold_ms: String(Math.ceil(pcap.durationMs) + 600) },
+        pcap: G711A_PCAP,
+        vars: { hold_ms: String(Math.ceil(pcap.durationMs) + 600) },
       });
       expect(caller.successful, caller.errors).toBe(1);
       if (process.env['SIP_DEBUG']) console.log(caller.messages.slice(-3000), caller.stats);

@@ -2,11 +2,10 @@
  * A call whose peers vanish (RTP stops, no BYE) is ended by the media
  * timeout (RTP_TIMEOUT_SECONDS) and still gets its CDRs.
  */
-import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readPcapRtp } from '../helpers/pcap.js';
 import { dialplanV2, sipAccount, updatePhone, userWithNumbers } from '../helpers/provision.js';
-import { runSipp, startSipp, SIPP_AVAILABLE } from '../helpers/sipp.js';
+import { G711A_PCAP, runSipp, startSipp, SIPP_AVAILABLE } from '../helpers/sipp.js';
 import {
   bindContact,
   cdrsOf,
@@ -15,9 +14,6 @@ import {
   freePort,
   type TelephonyHarness,
 } from '../helpers/telephony.js';
-
-const SCEN = (f: string) => path.join(import.meta.dirname, 'scenarios', f);
-const PCAP = '/usr/share/sip-tester/g711a.pcap';
 
 let h: TelephonyHarness;
 beforeAll(async () => {
@@ -35,25 +31,24 @@ describe.skipIf(!SIPP_AVAILABLE)('media timeout', () => {
     await updatePhone(h, user.sid, numbers[0]!, { dialplan });
     const port = await freePort();
     await bindContact(h, account, port);
-    const media = readPcapRtp(PCAP).durationMs;
+    const media = readPcapRtp(G711A_PCAP).durationMs;
     // Both ends play the pcap and then go silent for far longer than the timeout, without a BYE.
     const callee = startSipp({
-      scenario: SCEN('uas-answer.xml'),
+      scenario: 'uas-answer',
       localPort: port,
       mediaPort: await freePort(),
-      vars: { play_pcap: '1' },
-      extraArgs: ['-key', 'pcap', PCAP],
+      pcap: G711A_PCAP,
       timeoutSeconds: 40,
     });
     await callee.ready;
     const started = Date.now();
     const caller = await runSipp({
-      scenario: SCEN('uac-call.xml'),
+      scenario: 'uac-call',
       remote: `127.0.0.1:${h.sipPort}`,
       localPort: h.carrierPort,
       service: numbers[0]!.slice(1),
-      vars: { play_pcap: '1', hold_ms: '30000' },
-      extraArgs: ['-key', 'pcap', PCAP],
+      pcap: G711A_PCAP,
+      vars: { hold_ms: '30000' },
       timeoutSeconds: 40,
     });
     const elapsed = Date.now() - started;

@@ -3,14 +3,10 @@
  * 9.1.6): digest authentication, the carrier trunk, the partner's call filter
  * and live credit billing, with sipp as the softphone and as the carrier.
  */
-import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sipAccount, userWithNumbers } from '../helpers/provision.js';
 import { runSipp, startSipp, SIPP_AVAILABLE, type SippOptions } from '../helpers/sipp.js';
 import { cdrsOf, createTelephonyHarness, eventually, type TelephonyHarness } from '../helpers/telephony.js';
-
-const SCEN = (f: string) => path.join(import.meta.dirname, 'scenarios', f);
-const PCAP = '/usr/share/sip-tester/g711a.pcap';
 
 let h: TelephonyHarness;
 beforeAll(async () => {
@@ -36,13 +32,12 @@ function softphone(
   extra: Partial<SippOptions> = {},
 ) {
   return runSipp({
-    scenario: SCEN(file),
+    scenario: file,
     remote: `127.0.0.1:${h.sipPort}`,
     localPort: 0,
     service: dialled,
     auth: { username: account.name, password: account.password },
     timeoutSeconds: 25,
-    extraArgs: ['-key', 'pcap', PCAP],
     ...extra,
     vars: { from_user: account.name, domain: account.domain, ...(extra.vars ?? {}) },
   });
@@ -51,11 +46,10 @@ function softphone(
 /** The carrier side of outbound calls: a sipp UAS on the trunk port. */
 async function trunk(file = 'uas-answer.xml', vars: Record<string, string> = {}) {
   const p = startSipp({
-    scenario: SCEN(file),
+    scenario: file,
     localPort: h.trunkPort,
     vars,
     timeoutSeconds: 25,
-    extraArgs: ['-key', 'pcap', PCAP],
   });
   await p.ready;
   return p;

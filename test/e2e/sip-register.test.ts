@@ -2,13 +2,10 @@
  * REGISTER with digest authentication against the embedded registrar (RFC
  * 3261 §10, spec 3.21 contact/expire, 7.15.4-7.15.5 events), with sipp.
  */
-import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sipAccount } from '../helpers/provision.js';
 import { runSipp, SIPP_AVAILABLE } from '../helpers/sipp.js';
 import { createTelephonyHarness, eventually, type TelephonyHarness } from '../helpers/telephony.js';
-
-const SCEN = (f: string) => path.join(import.meta.dirname, 'scenarios', f);
 
 let h: TelephonyHarness;
 beforeAll(async () => {
@@ -25,7 +22,7 @@ const register = (
   file = 'register.xml',
 ) =>
   runSipp({
-    scenario: SCEN(file),
+    scenario: file,
     remote: `127.0.0.1:${h.sipPort}`,
     localPort: 0,
     auth: { username: account.name, password },

@@ -21,6 +21,8 @@ export const SIPP_BIN = process.env['SIPP_BIN'] ?? '/usr/bin/sipp';
 export const SIPP_AVAILABLE = fs.existsSync(SIPP_BIN);
 /** The pcaps shipped with sip-tester: g711a.pcap (7 s PCMA) and dtmf_2833_<digit>.pcap. */
 export const SIPP_PCAP_DIR = '/usr/share/sip-tester';
+/** 7 s of PCMA speech shipped with sip-tester, the media of most call scenarios. */
+export const G711A_PCAP = path.join(SIPP_PCAP_DIR, 'g711a.pcap');
 export const SCENARIO_DIR = fileURLToPath(new URL('../e2e/scenarios/', import.meta.url));
 
 /** Path of a scenario in test/e2e/scenarios/ ("uac-call" or "uac-call.xml"). */
@@ -114,7 +116,7 @@ export interface SippHandle {
 const KILL_MARGIN_MS = 5_000;
 const OUTPUT_LIMIT = 256 * 1024;
 /** The pcap handed to sipp when a scenario refers to [pcap] but nothing is to be played. */
-const PLACEHOLDER_PCAP = path.join(SIPP_PCAP_DIR, 'g711a.pcap');
+const PLACEHOLDER_PCAP = G711A_PCAP;
 
 const live = new Map<number, { dir: string; kill: () => void }>();
 let exitHookInstalled = false;

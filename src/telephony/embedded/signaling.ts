@@ -24,15 +24,13 @@ import { EmbeddedOutboundLeg, type OutboundRoute } from './outbound-leg.js';
 import type { Registrar } from './registrar.js';
 import type { RtpPortPool } from './rtp/port-pool.js';
 import { bridge } from './rtp/relay.js';
-import { dialogKey, type Dialog } from './sip/dialog.js';
-import { tagOf, type SipRequest, type SipResponse } from './sip/message.js';
+import { contactUri, dialogKey, type Dialog } from './sip/dialog.js';
+import { SipRequest, tagOf, type SipResponse } from './sip/message.js';
 import { parseSdp } from './sip/sdp.js';
-import type { SipStack, TransactionUser } from './sip/stack.js';
+import { randomToken, type SipStack, type TransactionUser } from './sip/stack.js';
 import type { ServerTransaction } from './sip/transaction.js';
 import type { Peer } from './sip/transport.js';
 import { parseNameAddr, parseUri } from './sip/uri.js';
-import { SipRequest as Request } from './sip/message.js';
-import { randomToken } from './sip/stack.js';
 import type { Binding } from '../registrations.js';
 import type { SipNotifier, SipNotifyRequest } from '../sip-notifier.js';
 
@@ -133,7 +131,7 @@ export class EmbeddedSignaling implements SignalingPort, MediaPort, TransactionU
       port: Number(binding.source.slice(colon + 1)),
     };
     const aor = `<sip:${account.name}@${account.domain}>`;
-    const n = new Request('NOTIFY', binding.contact);
+    const n = new SipRequest('NOTIFY', binding.contact);
     n.set('from', `${aor};tag=${randomToken(6)}`);
     n.set('to', aor);
     n.set('call-id', `${randomToken(10)}@${this.o.stack.advertisedHost}`);
@@ -220,7 +218,23 @@ export class EmbeddedSignaling implements SignalingPort, MediaPort, TransactionU
   onStray2xx(res: SipResponse, peer: Peer): void {
     // A 2xx of a fork we gave up on: nothing to relay, so acknowledge and end it (§13.2.2.4).
     this.o.log.debug({ callId: res.callId }, 'stray 2xx');
-    void peer;
+    const target = contactUri(res.get('contact'));
+    if (!target) return;
+    const seq = res.cseq.seq;
+    for (const [method, cseq] of [
+      ['ACK', seq],
+      ['BYE', seq + 1],
+    ] as const) {
+      const req = new SipRequest(method, target);
+      req.set('via', this.o.stack.via(peer));
+      req.set('from', res.get('from') ?? '');
+      req.set('to', res.get('to') ?? '');
+      req.set('call-id', res.callId);
+      req.set('cseq', `${cseq} ${method}`);
+      req.set('max-forwards', '70');
+      if (method === 'ACK') this.o.stack.sendRaw(req, peer);
+      else this.o.stack.request(req, peer, { onResponse: () => undefined, onTimeout: () => undefined });
+    }
   }
 
   private isTrunk(peer: Peer): boolean {

@@ -9,7 +9,7 @@ import type { CdrWriter } from './cdr-writer.js';
 import { connect } from './connect.js';
 import type { CallDirectory, InboundPlan } from './directory.js';
 import type { Logger } from './logger.js';
-import { Ringer, type RingOutcome } from './ringer.js';
+import { ringAll, Ringer, type RingOutcome } from './ringer.js';
 import { reportPresence, type CallPresence, type PickupRegistry } from './presence.js';
 import { originateRequests, toE164 } from './targets.js';
 
@@ -162,19 +162,7 @@ class InboundCall {
   }
 
   private async forward(target: Target, cause: (typeof CAUSE)[keyof typeof CAUSE]): Promise<void> {
-    const outcome = await this.ringer.ring(
-      {
-        kind: 'ring',
-        strategy: 'parallel',
-        timeout: null,
-        legs: [{ target, timeout: null }],
-        ringback: null,
-        onBusy: { kind: 'hangup' },
-        onTimeout: { kind: 'hangup' },
-        onUnavailable: { kind: 'hangup' },
-      },
-      this.leg,
-    );
+    const outcome = await this.ringer.ring(ringAll([target]), this.leg);
     if (outcome.kind === 'answered') await connect(this.d.media, this.leg, outcome.leg);
     else if (outcome.kind !== 'caller-gone') this.leg.hangup(outcome.kind === 'busy' ? CAUSE.busy : cause);
   }

@@ -25,7 +25,7 @@ import type { CdrWriter } from './cdr-writer.js';
 import { connect } from './connect.js';
 import type { CallDirectory, OutboundPolicy } from './directory.js';
 import type { Logger } from './logger.js';
-import { Ringer } from './ringer.js';
+import { ringAll, Ringer } from './ringer.js';
 import { reportPresence, type CallPresence, type PickupRegistry } from './presence.js';
 import { originateRequests, toE164 } from './targets.js';
 
@@ -131,7 +131,7 @@ export async function handleAccountCall(leg: InboundLeg, d: OutboundDeps): Promi
     ...(emergency ? { headers: emergency.headers } : {}),
   };
   const target: Target = { type: 'phone', number };
-  const answered = await ringAndConnect(
+  await ringAndConnect(
     leg,
     d,
     [target],
@@ -153,7 +153,6 @@ export async function handleAccountCall(leg: InboundLeg, d: OutboundDeps): Promi
       b.once('ended', () => billing.stop());
     },
   );
-  void answered;
 }
 
 /**
@@ -207,25 +206,13 @@ async function ringAndConnect(
   resolve: (t: Target) => Promise<OriginateRequest[]>,
   onLeg: (out: Parameters<CdrWriter['track']>[0]) => void,
   onConnected?: (a: InboundLeg, b: Parameters<typeof connect>[2]) => void,
-): Promise<boolean> {
+): Promise<void> {
   const ringer = new Ringer({ signaling: d.signaling, resolve, onLeg: (out) => onLeg(out) });
-  const outcome = await ringer.ring(
-    {
-      kind: 'ring',
-      strategy: 'parallel',
-      timeout: null,
-      legs: targets.map((target) => ({ target, timeout: null })),
-      ringback: null,
-      onBusy: { kind: 'hangup' },
-      onTimeout: { kind: 'hangup' },
-      onUnavailable: { kind: 'hangup' },
-    },
-    leg,
-  );
+  const outcome = await ringer.ring(ringAll(targets), leg);
   if (outcome.kind === 'answered') {
     onConnected?.(leg, outcome.leg);
     await connect(d.media, leg, outcome.leg);
-    return true;
+    return;
   }
   if (outcome.kind !== 'caller-gone')
     leg.hangup(
@@ -235,5 +222,4 @@ async function ringAndConnect(
           ? CAUSE.unavailable
           : CAUSE.noAnswer,
     );
-  return false;
 }

@@ -40,6 +40,20 @@ const failureOf = (status: number | null): Failure =>
       ? 'unavailable'
       : 'no-answer';
 
+/** Ring every target at once until one answers or the network gives up, hanging up otherwise. */
+export function ringAll(targets: readonly Target[]): RingRoute {
+  return {
+    kind: 'ring',
+    strategy: 'parallel',
+    timeout: null,
+    legs: targets.map((target) => ({ target, timeout: null })),
+    ringback: null,
+    onBusy: { kind: 'hangup' },
+    onTimeout: { kind: 'hangup' },
+    onUnavailable: { kind: 'hangup' },
+  };
+}
+
 export class Ringer {
   constructor(private readonly d: RingDeps) {}
 
