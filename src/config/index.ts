@@ -97,6 +97,12 @@ const envSchema = z.object({
       'SECRET_KEY must be 32 bytes as 64 hex characters or base64',
     )
     .optional(),
+  // Voicemail e-mail notifications (spec 3.9 notification_email): unset = no mail is sent.
+  SMTP_URL: z
+    .string()
+    .regex(/^smtps?:\/\/[^/]/, 'SMTP_URL must be an smtp:// or smtps:// URL, e.g. smtp://127.0.0.1:25')
+    .optional(),
+  SMTP_FROM: z.string().min(3).default('callplane@localhost'),
 });
 
 export type Env = z.input<typeof envSchema>;
@@ -159,6 +165,10 @@ export interface Config {
    * node sharing a database must use the same key.
    */
   secretKey: Buffer;
+  /** Mail server of voicemail notifications (`smtp://[user:pass@]host[:port]`, `smtps://`); unset = none sent. */
+  smtpUrl: string | undefined;
+  /** Sender address of those e-mails. */
+  smtpFrom: string;
 }
 
 export class ConfigError extends Error {
@@ -217,6 +227,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     sipMinExpires: e.SIP_MIN_EXPIRES,
     sipDigestAlgorithms: [...new Set(e.SIP_DIGEST_ALGORITHMS.split(','))] as Array<'MD5' | 'SHA-256'>,
     secretKey,
+    smtpUrl: e.SMTP_URL,
+    smtpFrom: e.SMTP_FROM,
   };
 }
 

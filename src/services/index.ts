@@ -33,6 +33,7 @@ import { SipNotifyService } from './sip-notify-service.js';
 import { RegistrationStore } from '../telephony/registrations.js';
 import { RedisSipNotifyRelay, type SipNotifier } from '../telephony/sip-notifier.js';
 import { CdrService } from './cdr-service.js';
+import { createVoicemailNotifier } from './voicemail-notifier.js';
 
 export interface ServiceDeps {
   config: Config;
@@ -124,6 +125,11 @@ export function createServices(deps: ServiceDeps): Services {
     `${config.redisPrefix}profile:invalidate`,
     config.profileCacheMs,
   );
+  // Voicemail e-mails (spec 3.9 notification_email) after a recording's conversion; null without SMTP_URL.
+  const voicemail = createVoicemailNotifier(config, db, (uuid) => recordings.telephonyWav(uuid));
+  const recordings = new RecordingService(objects, eventSystem.publisher, media, config.objectDir, {
+    onFinished: async (obj, outcome) => voicemail?.recordingFinished(obj, outcome),
+  });
   const services: Services = {
     config,
     db,
@@ -146,7 +152,7 @@ export function createServices(deps: ServiceDeps): Services {
     metadata: new MetadataService(db, eventSystem.publisher, objects),
     media,
     faxes: new FaxService(db, objects, eventSystem.publisher, media, config.objectDir),
-    recordings: new RecordingService(objects, eventSystem.publisher, media, config.objectDir),
+    recordings,
     announcements: new AnnouncementService(objects, eventSystem.publisher, media, config.objectDir),
     policy,
     phones: new PhoneService(db, redis, config.redisPrefix, objects, eventSystem.publisher),
@@ -173,6 +179,7 @@ export function createServices(deps: ServiceDeps): Services {
       await profiles.close();
       await eventSystem.close();
       await media.close();
+      voicemail?.close();
     },
   };
   return services;

@@ -2,7 +2,7 @@ import type { ObjectRecord } from '../domain/objects.js';
 import type { EventPublisher } from '../events/types.js';
 import { newId } from '../lib/ids.js';
 import type { MediaQueue } from '../media/jobs.js';
-import { AudioObjectService } from './audio-object-service.js';
+import { AudioObjectService, type AudioObjectOptions } from './audio-object-service.js';
 import type { ObjectService } from './object-service.js';
 
 export interface RecordingFromCall {
@@ -22,8 +22,14 @@ export interface RecordingFromCall {
  * only silence was recorded.
  */
 export class RecordingService extends AudioObjectService {
-  constructor(objects: ObjectService, events: EventPublisher, media: MediaQueue, objectDir: string) {
-    super('recording', objects, events, media, objectDir);
+  constructor(
+    objects: ObjectService,
+    events: EventPublisher,
+    media: MediaQueue,
+    objectDir: string,
+    opts: AudioObjectOptions = {},
+  ) {
+    super('recording', objects, events, media, objectDir, opts);
   }
 
   /** GET /api/recording/(uuid): `{owner, time, description, from, to, status, tag}`. */
