@@ -42,6 +42,8 @@ export interface LegEvents {
   progress: [status: number];
   answered: [];
   ended: [cause: EndCause, by: 'local' | 'remote'];
+  /** The far end put the call on hold (re-INVITE sendonly / inactive / 0.0.0.0), or took it off. */
+  hold: [held: boolean];
 }
 
 export interface Leg extends EventEmitter<LegEvents> {
@@ -81,6 +83,12 @@ export interface InboundLeg extends Leg {
   readonly callRef: { callId: string; localTag: string; remoteTag: string };
   /** 180 Ringing. */
   ring(): void;
+  /**
+   * 183 Session Progress with our SDP answer: media toward the caller before
+   * the answer (ringback announcements). False when there is no media to
+   * offer (delayed offer, no common codec, or the call is gone).
+   */
+  earlyMedia(): Promise<boolean>;
   /** 200 OK; with `like`, the media format of that leg so a bridge can relay unchanged. */
   answer(opts?: { like?: Leg }): Promise<void>;
   /** A final error response (only before answer). */
@@ -119,9 +127,83 @@ export interface MediaStats {
   lost: number;
 }
 
+/** Something to play into a call: a telephony WAV (8 kHz mono), a tone, or silence. */
+export type PromptSource =
+  | { kind: 'file'; path: string }
+  | {
+      kind: 'tone';
+      frequencies: readonly number[];
+      durationMs: number;
+      /** Silence after each burst; with loop the burst repeats. */
+      intervalMs?: number;
+      loop?: boolean;
+      levelDbm0?: number;
+    }
+  | { kind: 'silence'; durationMs: number };
+
+export interface PlayOptions {
+  /** Repeat the list until stopped (hold music). */
+  loop?: boolean;
+  /** Mixed under the list (spec 4.2 mix_ringtone). */
+  mix?: readonly PromptSource[];
+}
+
+/** 'failed': a file could not be read (missing, not a telephony WAV); the rest was skipped. */
+export type PlayEnd = 'finished' | 'stopped' | 'failed';
+
+export interface PlayHandle {
+  /** Never rejects; 'stopped' also when the leg ends first. */
+  readonly done: Promise<PlayEnd>;
+  stop(): void;
+}
+
+export interface DtmfEvent {
+  digit: string;
+  durationMs: number;
+  source: 'rfc4733' | 'inband' | 'info';
+}
+
+export interface RecordOptions {
+  /** Where the WAV (8 kHz mono PCM16) is written; nothing is written for an empty recording. */
+  file: string;
+  maxSeconds: number;
+  /** End after this much silence once speech started. */
+  silenceSeconds?: number;
+  /** Digits that end the recording (cut before the key's tone). */
+  stopDigits?: string;
+}
+
+export interface RecordResult {
+  durationMs: number;
+  /** Nothing above the silence threshold: the spec's `empty` recording. */
+  silenceOnly: boolean;
+  reason: 'max' | 'silence' | 'stopped' | 'dtmf' | 'hangup';
+  /** The file was written (false when nothing was recorded). */
+  written: boolean;
+}
+
+export interface RecordHandle {
+  /** Never rejects. */
+  readonly done: Promise<RecordResult>;
+  stop(): void;
+}
+
 export interface MediaPort {
   /** Relays media between two answered legs; returns the function that stops it. */
   bridge(a: Leg, b: Leg): () => void;
   /** The media statistics of a leg (null when it has no media endpoint). */
   stats(leg: Leg): MediaStats | null;
+  /**
+   * Plays into a leg with media (answered, or in early media); one playback
+   * per leg at a time, a new one stops the one before. A leg without media
+   * finishes at once ('stopped'). A bridged leg must be unbridged first.
+   * Throws RangeError for a bad tone.
+   */
+  play(leg: Leg, sources: readonly PromptSource[], opts?: PlayOptions): PlayHandle;
+  /** Records what the leg sends; ends at maxSeconds, silence, a stop digit, stop() or hangup. */
+  record(leg: Leg, opts: RecordOptions): RecordHandle;
+  /** Every DTMF digit the leg sends (RFC 4733, in-band tones, SIP INFO); answers the unsubscribe. */
+  onDtmf(leg: Leg, listener: (digit: DtmfEvent) => void): () => void;
+  /** Sends digits as RFC 4733 events (in-band tones when the leg did not negotiate telephone-event). */
+  sendDtmf(leg: Leg, digits: string, opts?: { durationMs?: number; pauseMs?: number }): Promise<void>;
 }

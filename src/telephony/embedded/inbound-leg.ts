@@ -8,7 +8,16 @@ import { LegBase, reasonPhrase } from './leg-base.js';
 import type { DialogLeg, LegContext } from './leg-context.js';
 import { contactUri, Dialog, tagOf, withoutTag } from './sip/dialog.js';
 import type { SipRequest } from './sip/message.js';
-import { answerCodecs, buildSdp, DEFAULT_OFFER, parseSdp, usableCodecs, type Sdp } from './sip/sdp.js';
+import {
+  answerCodecs,
+  buildSdp,
+  DEFAULT_OFFER,
+  parseSdp,
+  usableCodecs,
+  type Direction,
+  type Sdp,
+  type SdpCodec,
+} from './sip/sdp.js';
 import { randomToken } from './sip/stack.js';
 import type { ServerTransaction } from './sip/transaction.js';
 
@@ -18,6 +27,7 @@ export class EmbeddedInboundLeg extends LegBase implements InboundLeg, DialogLeg
   private readonly sessionId = String(Date.now());
   private sdpVersion = 1;
   private answering: Promise<void> | null = null;
+  private early: Promise<boolean> | null = null;
 
   constructor(
     private readonly ctx: LegContext,
@@ -29,8 +39,12 @@ export class EmbeddedInboundLeg extends LegBase implements InboundLeg, DialogLeg
     super();
   }
 
-  /** Codecs the caller can take (their offer, or ours for a delayed offer). */
+  /**
+   * Codecs the caller can take (their offer, or ours for a delayed offer);
+   * after early media, the ones our 183 already answered.
+   */
   get offeredCodecs() {
+    if (this.rtp && this.codecs) return this.codecs;
     return this.offer?.audio ? usableCodecs(this.offer.audio.codecs) : DEFAULT_OFFER;
   }
 
@@ -54,6 +68,66 @@ export class EmbeddedInboundLeg extends LegBase implements InboundLeg, DialogLeg
     return this.answering;
   }
 
+  earlyMedia(): Promise<boolean> {
+    this.early ??= this.doEarlyMedia();
+    return this.early;
+  }
+
+  /**
+   * Opens the RTP endpoint and picks the codecs of our answer (the other
+   * leg's, so a bridge relays without transcoding); false when the call
+   * ended meanwhile or nothing in the offer fits (the caller then got 488).
+   */
+  private async prepareMedia(preferred: SdpCodec[] | undefined): Promise<boolean> {
+    if (this.rtp) return true;
+    let codecs = DEFAULT_OFFER;
+    if (this.offer) {
+      const chosen = this.offer.audio ? answerCodecs(this.offer.audio.codecs, preferred) : null;
+      if (!chosen) {
+        this.reject({ q850: 65, sip: 488, reason: 'no common codec' });
+        return false;
+      }
+      codecs = chosen;
+    }
+    const rtp = await this.ctx.openRtp();
+    if ((this.state as string) === 'ended' || this.state === 'answered') {
+      await rtp.close();
+      return false;
+    }
+    this.rtp = rtp;
+    if (this.offer?.audio) {
+      this.mediaTo(this.offer.audio);
+      this.codecs = codecs;
+    }
+    return true;
+  }
+
+  private localSdp(direction?: Direction): string {
+    return buildSdp({
+      address: this.ctx.mediaAddress,
+      port: this.rtp?.localPort ?? 9,
+      codecs: this.codecs ?? DEFAULT_OFFER,
+      sessionId: this.sessionId,
+      version: this.sdpVersion,
+      rejected: this.offer?.otherMedia ?? [],
+      ...(direction ? { direction } : {}),
+    });
+  }
+
+  private async doEarlyMedia(): Promise<boolean> {
+    // Without an offer there is nothing to answer in a 183 (the answer would have to be an offer).
+    if (!this.offer?.audio || this.state === 'ended' || this.state === 'answered') return false;
+    if (!(await this.prepareMedia(undefined))) return false;
+    if (this.state !== 'new' && this.state !== 'ringing') return false;
+    this.tx.respond(183, 'Session Progress', {
+      toTag: this.localTag,
+      headers: { contact: this.contact() },
+      body: this.localSdp(),
+    });
+    this.markRinging(183);
+    return true;
+  }
+
   private async doAnswer(like: Leg | undefined): Promise<void> {
     if (this.state === 'ended' || this.state === 'answered') return;
     // Answer in the codec the other leg chose, so the bridge relays without transcoding.
@@ -62,38 +136,16 @@ export class EmbeddedInboundLeg extends LegBase implements InboundLeg, DialogLeg
       like instanceof LegBase
         ? (like.codecs ?? (like instanceof EmbeddedInboundLeg ? like.offeredCodecs : undefined))
         : undefined;
-    let codecs = DEFAULT_OFFER;
-    if (this.offer) {
-      const chosen = this.offer.audio ? answerCodecs(this.offer.audio.codecs, preferred) : null;
-      if (!chosen) {
-        this.reject({ q850: 65, sip: 488, reason: 'no common codec' });
-        return;
-      }
-      codecs = chosen;
-    }
-    const rtp = await this.ctx.openRtp();
-    if ((this.state as string) === 'ended') {
-      await rtp.close();
-      return;
-    }
-    this.rtp = rtp;
-    if (this.offer?.audio) {
-      this.mediaTo(this.offer.audio);
-      this.codecs = codecs;
-    }
+    if (this.early) await this.early;
+    if (!(await this.prepareMedia(preferred))) return;
+    const rtp = this.rtp;
+    if (!rtp || (this.state as string) === 'ended') return;
     const req = this.tx.request;
-    const body = buildSdp({
-      address: this.ctx.mediaAddress,
-      port: rtp.localPort,
-      codecs,
-      sessionId: this.sessionId,
-      version: this.sdpVersion,
-      rejected: this.offer?.otherMedia ?? [],
-    });
+    // After early media the 200 repeats the 183's SDP (RFC 3261 §13.3.1: the same answer).
     const res = this.tx.respond(200, 'OK', {
       toTag: this.localTag,
       headers: { contact: this.contact(), allow: 'INVITE, ACK, CANCEL, BYE, OPTIONS, INFO' },
-      body,
+      body: this.localSdp(),
     });
     if (!res) return; // cancelled meanwhile
     const fromTag = tagOf(req.get('from')) ?? '';
@@ -168,6 +220,10 @@ export class EmbeddedInboundLeg extends LegBase implements InboundLeg, DialogLeg
         // A session refresh or hold re-INVITE: keep relaying and answer with our unchanged session.
         this.reinvite(tx);
         return;
+      case 'INFO':
+        this.infoDigit(req.get('content-type') ?? '', req.body.toString());
+        tx.respond(200, 'OK');
+        return;
       default:
         tx.respond(200, 'OK');
     }
@@ -175,25 +231,21 @@ export class EmbeddedInboundLeg extends LegBase implements InboundLeg, DialogLeg
 
   private reinvite(tx: ServerTransaction): void {
     const sdp = tx.request.body.length > 0 ? parseSdp(tx.request.body.toString()) : null;
-    if (sdp?.audio && this.rtp) {
-      this.mediaTo(sdp.audio);
-      this.rtp.relatch();
-    }
     if (!this.rtp || !this.codecs) {
       tx.respond(488, 'Not Acceptable Here');
       return;
+    }
+    let direction: Direction | undefined;
+    if (sdp?.audio) {
+      direction = this.offerDirection(sdp.audio);
+      this.mediaTo(sdp.audio);
+      this.rtp.relatch();
     }
     this.sdpVersion++;
     tx.respond(200, 'OK', {
       toTag: this.localTag,
       headers: { contact: this.contact() },
-      body: buildSdp({
-        address: this.ctx.mediaAddress,
-        port: this.rtp.localPort,
-        codecs: this.codecs,
-        sessionId: this.sessionId,
-        version: this.sdpVersion,
-      }),
+      body: this.localSdp(direction),
     });
   }
 

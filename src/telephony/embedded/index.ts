@@ -7,7 +7,9 @@ import { createHash } from 'node:crypto';
 import dns from 'node:dns/promises';
 import net from 'node:net';
 import type { Config } from '../../config/index.js';
+import path from 'node:path';
 import { DbCallDirectory } from '../../services/call-directory.js';
+import { ServicesVoiceDirectory } from '../../services/voice-directory.js';
 import { newCdrId } from '../../services/cdr-service.js';
 import type { Services } from '../../services/index.js';
 import { AuthFailureGuard } from '../auth-guard.js';
@@ -105,6 +107,7 @@ export async function startEmbeddedTelephony(
     limiter: new CallLimiter(services.redis, config.redisPrefix),
     domain: config.sipDomains[0] ?? 'callplane',
     presence: signaling.presence,
+    voice: new ServicesVoiceDirectory(services, path.join(config.objectDir, 'tmp', 'recordings')),
     log,
   });
   engine.start();

@@ -5,8 +5,9 @@
 import { EventEmitter } from 'node:events';
 import net from 'node:net';
 import type { EndCause, LegEvents, LegState } from '../ports.js';
+import type { MediaChannel } from './media-channel.js';
 import type { RtpSession } from './rtp/session.js';
-import type { SdpCodec } from './sip/sdp.js';
+import type { Direction, SdpCodec } from './sip/sdp.js';
 import { randomToken } from './sip/stack.js';
 
 export const REASON_PHRASES: Record<number, string> = {
@@ -45,6 +46,10 @@ export abstract class LegBase extends EventEmitter<LegEvents> {
   rtp: RtpSession | null = null;
   /** The codecs both ends agreed on (the answer's), once known. */
   codecs: SdpCodec[] | null = null;
+  /** The media fan-out on `rtp`, made by the adapter at the first media use. */
+  channel: MediaChannel | null = null;
+  /** The far end holds the call (its last offer was sendonly, inactive or 0.0.0.0). */
+  held = false;
 
   /**
    * Points the RTP endpoint at the peer's SDP address. A host name or IPv6
@@ -77,9 +82,42 @@ export abstract class LegBase extends EventEmitter<LegEvents> {
     this.endCause = cause;
     const rtp = this.rtp;
     this.rtp = null;
+    this.channel?.close();
+    this.channel = null;
     void rtp?.close();
     this.release();
     this.safeEmit('ended', cause, by);
+    return true;
+  }
+
+  /** A re-INVITE's offer: reports hold changes; answers the direction of our answer (RFC 3264 §6.1). */
+  protected offerDirection(audio: { direction: Direction; address: string }): Direction {
+    const held = audio.direction === 'sendonly' || audio.direction === 'inactive' || audio.address === '0.0.0.0';
+    if (held !== this.held) {
+      this.held = held;
+      this.safeEmit('hold', held);
+    }
+    if (audio.address === '0.0.0.0' || audio.direction === 'inactive') return 'inactive';
+    if (audio.direction === 'sendonly') return 'recvonly';
+    if (audio.direction === 'recvonly') return 'sendonly';
+    return 'sendrecv';
+  }
+
+  /** SIP INFO digits (application/dtmf-relay "Signal=5", or application/dtmf "5"). */
+  protected infoDigit(contentType: string, body: string): boolean {
+    const type = contentType.toLowerCase().split(';')[0]?.trim();
+    let digit: string | undefined;
+    let durationMs = 100;
+    if (type === 'application/dtmf-relay') {
+      const signal = /^\s*signal\s*=\s*(\S)/im.exec(body);
+      const duration = /^\s*duration\s*=\s*(\d{1,6})/im.exec(body);
+      digit = signal?.[1];
+      if (duration) durationMs = Number(duration[1]);
+    } else if (type === 'application/dtmf') {
+      digit = body.trim().slice(0, 1);
+    } else return false;
+    if (digit === undefined || !/^[0-9*#A-Da-d]$/.test(digit)) return false;
+    this.channel?.injectDigit({ digit: digit.toUpperCase(), durationMs, source: 'info' });
     return true;
   }
 

@@ -14,7 +14,7 @@ import { LegBase } from './leg-base.js';
 import type { DialogLeg, LegContext } from './leg-context.js';
 import { contactUri, Dialog, tagOf } from './sip/dialog.js';
 import { SipRequest, type SipResponse } from './sip/message.js';
-import { answerCodecs, buildSdp, DEFAULT_OFFER, parseSdp, type SdpCodec } from './sip/sdp.js';
+import { answerCodecs, buildSdp, DEFAULT_OFFER, parseSdp, type Direction, type SdpCodec } from './sip/sdp.js';
 import { randomToken } from './sip/stack.js';
 import type { ClientTransaction, ServerTransaction } from './sip/transaction.js';
 import type { Peer } from './sip/transport.js';
@@ -38,6 +38,7 @@ export class EmbeddedOutboundLeg extends LegBase implements OutboundLeg, DialogL
   private cancelWanted: EndCause | null = null;
   private cancelSent = false;
   private invite: SipRequest | null = null;
+  private sdpVersion = 1;
 
   constructor(
     private readonly ctx: LegContext,
@@ -201,7 +202,9 @@ export class EmbeddedOutboundLeg extends LegBase implements OutboundLeg, DialogL
     }
     if (req.method === 'INVITE' && this.rtp && this.codecs) {
       const sdp = req.body.length > 0 ? parseSdp(req.body.toString()) : null;
+      let direction: Direction | undefined;
       if (sdp?.audio) {
+        direction = this.offerDirection(sdp.audio);
         this.mediaTo(sdp.audio);
         this.rtp.relatch();
       }
@@ -212,11 +215,13 @@ export class EmbeddedOutboundLeg extends LegBase implements OutboundLeg, DialogL
           port: this.rtp.localPort,
           codecs: this.codecs,
           sessionId: String(this.startedAt),
-          version: 2,
+          version: ++this.sdpVersion,
+          ...(direction ? { direction } : {}),
         }),
       });
       return;
     }
+    if (req.method === 'INFO') this.infoDigit(req.get('content-type') ?? '', req.body.toString());
     tx.respond(200, 'OK');
   }
 

@@ -7,23 +7,30 @@
 import type { Logger } from '../engine/logger.js';
 import {
   CAUSE,
+  type DtmfEvent,
   type InboundLeg,
   type Leg,
   type MediaPort,
   type MediaStats,
   type OriginateRequest,
   type OutboundLeg,
+  type PlayHandle,
+  type PlayOptions,
+  type PromptSource,
+  type RecordHandle,
+  type RecordOptions,
   type SignalingPort,
 } from '../ports.js';
 import type { Authenticator } from './authenticator.js';
 import { DialogEventServer, type Watchers } from './dialog-events.js';
 import { EmbeddedInboundLeg } from './inbound-leg.js';
 import { LegBase } from './leg-base.js';
+import { MediaChannel } from './media-channel.js';
+import { Player } from './media/player.js';
 import type { DialogLeg, LegContext } from './leg-context.js';
 import { EmbeddedOutboundLeg, type OutboundRoute } from './outbound-leg.js';
 import type { Registrar } from './registrar.js';
 import type { RtpPortPool } from './rtp/port-pool.js';
-import { bridge } from './rtp/relay.js';
 import { contactUri, dialogKey, type Dialog } from './sip/dialog.js';
 import { SipRequest, tagOf, type SipResponse } from './sip/message.js';
 import { parseSdp } from './sip/sdp.js';
@@ -62,6 +69,8 @@ export class EmbeddedSignaling implements SignalingPort, MediaPort, TransactionU
   private readonly ctx: LegContext;
   /** The dialog event package server (BLF), when watchers are configured. */
   readonly presence: DialogEventServer | null;
+  /** Prompts decoded once and shared by every call. */
+  readonly player = new Player();
 
   constructor(private readonly o: EmbeddedSignalingOptions) {
     this.ctx = {
@@ -153,10 +162,53 @@ export class EmbeddedSignaling implements SignalingPort, MediaPort, TransactionU
   // ---------------------------------------------------------------- MediaPort --
 
   bridge(a: Leg, b: Leg): () => void {
-    const ra = a instanceof LegBase ? a.rtp : null;
-    const rb = b instanceof LegBase ? b.rtp : null;
-    if (!ra || !rb) return () => undefined;
-    return bridge(ra, rb);
+    const ca = this.channel(a);
+    const cb = this.channel(b);
+    if (!ca || !cb || ca === cb) return () => undefined;
+    ca.relayTo(cb.session);
+    cb.relayTo(ca.session);
+    let bridged = true;
+    return () => {
+      if (!bridged) return;
+      bridged = false;
+      if (ca.relaying === cb.session) ca.relayTo(null);
+      if (cb.relaying === ca.session) cb.relayTo(null);
+    };
+  }
+
+  play(leg: Leg, sources: readonly PromptSource[], opts?: PlayOptions): PlayHandle {
+    const ch = this.channel(leg);
+    if (!ch) return { done: Promise.resolve('stopped'), stop: () => undefined };
+    return ch.play(sources, opts);
+  }
+
+  record(leg: Leg, opts: RecordOptions): RecordHandle {
+    const ch = this.channel(leg);
+    if (!ch) {
+      return {
+        done: Promise.resolve({ durationMs: 0, silenceOnly: true, reason: 'hangup', written: false }),
+        stop: () => undefined,
+      };
+    }
+    return ch.record(opts);
+  }
+
+  onDtmf(leg: Leg, listener: (d: DtmfEvent) => void): () => void {
+    return this.channel(leg)?.onDtmf(listener) ?? (() => undefined);
+  }
+
+  async sendDtmf(leg: Leg, digits: string, opts?: { durationMs?: number; pauseMs?: number }): Promise<void> {
+    await this.channel(leg)?.sendDigits(digits, opts);
+  }
+
+  /** The leg's media fan-out, made at its first use (null: no media endpoint). */
+  private channel(leg: Leg): MediaChannel | null {
+    if (!(leg instanceof LegBase) || !leg.rtp) return null;
+    if (leg.channel?.session !== leg.rtp) {
+      leg.channel?.close();
+      leg.channel = new MediaChannel(leg.rtp, () => leg.codecs, this.player);
+    }
+    return leg.channel;
   }
 
   stats(leg: Leg): MediaStats | null {

@@ -13,6 +13,7 @@ import { handleInboundCall } from './inbound-call.js';
 import type { Logger } from './logger.js';
 import { handleAccountCall } from './outbound-call.js';
 import { PickupRegistry, type CallPresence } from './presence.js';
+import type { VoiceDirectory } from './voice/voice-directory.js';
 
 export interface CallEngineDeps {
   signaling: SignalingPort;
@@ -24,6 +25,8 @@ export interface CallEngineDeps {
   domain: string;
   /** BLF watchers of numbers (null: no dialog event server). */
   presence: CallPresence | null;
+  /** Announcements, prompts, IVRs, recordings and unlock codes of the voice features. */
+  voice: VoiceDirectory;
   log: Logger;
 }
 

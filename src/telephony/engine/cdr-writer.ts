@@ -25,6 +25,8 @@ export interface LegCdr {
 }
 
 export class CdrWriter {
+  private readonly tracked = new Map<string, Tracked>();
+
   constructor(
     private readonly sink: CdrSink,
     private readonly log: Logger,
@@ -34,7 +36,11 @@ export class CdrWriter {
     return this.sink.newId(startMs);
   }
 
-  /** Records the leg's CDR once it has ended (now, or when it does). */
+  /**
+   * Records the leg's CDR once it has ended (now, or when it does), and once
+   * every hold() on it is released: a voicemail's recording id is known only
+   * after the caller has hung up.
+   */
   track(leg: Leg, cdr: Omit<LegCdr, 'id'> & { id?: string }): string {
     const id = cdr.id ?? this.sink.newId(leg.startedAt);
     const write = () => {
@@ -50,8 +56,46 @@ export class CdrWriter {
         })
         .catch((err: unknown) => this.log.error({ err, leg: leg.id }, 'CDR not recorded'));
     };
-    if (leg.state === 'ended') write();
-    else leg.once('ended', write);
+    const entry: Tracked = { cdr, holds: 0, ended: false, write };
+    this.tracked.set(id, entry);
+    const ended = () => {
+      entry.ended = true;
+      this.flush(id, entry);
+    };
+    if (leg.state === 'ended') ended();
+    else leg.once('ended', ended);
     return id;
   }
+
+  /**
+   * Keeps the CDR `id` from being written until the answer is called, with
+   * the fields it then adds (null: nothing to add). Unknown or written ids
+   * answer a no-op.
+   */
+  hold(id: string): (patch?: Partial<Pick<LegCdr, 'recording_id' | 'b_number'>> | null) => void {
+    const entry = this.tracked.get(id);
+    if (!entry) return () => undefined;
+    entry.holds += 1;
+    let released = false;
+    return (patch) => {
+      if (released) return;
+      released = true;
+      if (patch) Object.assign(entry.cdr, patch);
+      entry.holds -= 1;
+      this.flush(id, entry);
+    };
+  }
+
+  private flush(id: string, entry: Tracked): void {
+    if (!entry.ended || entry.holds > 0) return;
+    this.tracked.delete(id);
+    entry.write();
+  }
+}
+
+interface Tracked {
+  cdr: Omit<LegCdr, 'id'> & { id?: string };
+  holds: number;
+  ended: boolean;
+  write: () => void;
 }

@@ -4,7 +4,15 @@
  * busy / timeout / unavailable fallbacks, and the answering leg is bridged.
  */
 import type { Fallback, RingRoute, Route, Target } from '../../domain/routing/types.js';
-import { CAUSE, type CallParty, type InboundLeg, type MediaPort, type SignalingPort } from '../ports.js';
+import {
+  CAUSE,
+  type CallParty,
+  type InboundLeg,
+  type MediaPort,
+  type PlayHandle,
+  type PromptSource,
+  type SignalingPort,
+} from '../ports.js';
 import type { CdrWriter } from './cdr-writer.js';
 import { connect } from './connect.js';
 import type { CallDirectory, InboundPlan } from './directory.js';
@@ -12,6 +20,11 @@ import type { Logger } from './logger.js';
 import { ringAll, Ringer, type RingOutcome } from './ringer.js';
 import { reportPresence, type CallPresence, type PickupRegistry } from './presence.js';
 import { originateRequests, toE164 } from './targets.js';
+import { runIvr } from './voice/ivr-runner.js';
+import { DEFAULT_HOLD_MUSIC, RINGBACK_TONE } from './voice/prompts.js';
+import { runUnlock } from './voice/unlock.js';
+import type { VoiceDirectory } from './voice/voice-directory.js';
+import { runVoicebox } from './voice/voicebox.js';
 
 export interface InboundDeps {
   signaling: SignalingPort;
@@ -20,6 +33,7 @@ export interface InboundDeps {
   cdrs: CdrWriter;
   presence: CallPresence | null;
   pickups: PickupRegistry;
+  voice: VoiceDirectory;
   log: Logger;
 }
 
@@ -80,19 +94,87 @@ class InboundCall {
       case 'ring':
         await this.ring(route);
         return;
-      default:
-        // Voice box, IVR, call API, unlock codes and fax answer on the media engine's
-        // playback and recording, which the voice-features work adds.
-        this.d.log.info(
-          { number: this.plan.number, route: route.kind },
-          'route not served by the embedded engine yet',
-        );
-        this.leg.reject(CAUSE.unavailable);
+      case 'voicebox':
+        await this.voicebox(route.announcement, route.record);
+        return;
+      case 'unlock':
+        await runUnlock(this.leg, { owner: this.plan.owner, number: this.plan.number, code: route.code }, this.d);
+        return;
+      case 'ivr':
+        return this.ivr(route.ivr);
+      case 'answer':
+        if (route.voicebox) {
+          await this.voicebox(route.announcement, route.voicebox.record);
+          return;
+        }
+        this.unserved(route.kind);
+        return;
+      case 'call-api':
+        this.unserved(route.kind);
     }
   }
 
+  /** Fax-only and conference-only numbers and the call API are served by their own features. */
+  private unserved(kind: string): void {
+    this.d.log.info({ number: this.plan.number, route: kind }, 'route not served by the embedded engine');
+    this.leg.reject(CAUSE.unavailable);
+  }
+
+  private async voicebox(announcement: string | null, record: boolean): Promise<void> {
+    const caller = this.leg.info.caller;
+    await runVoicebox(
+      this.leg,
+      {
+        owner: this.plan.owner,
+        number: this.plan.number,
+        from: caller.clir || !caller.number ? 'anonymous' : caller.number,
+        cdrId: this.rootId,
+        announcement,
+        record,
+      },
+      this.d,
+    );
+  }
+
+  private async ivr(ivr: string): Promise<void> {
+    const outcome = await runIvr(this.leg, { owner: this.plan.owner, ivr }, this.d);
+    if (outcome.kind !== 'redirect' || this.leg.state !== 'answered') return;
+    const ringing = this.d.media.play(this.leg, [RINGBACK_TONE]);
+    const r = await this.ringer.ring(ringAll([{ type: 'phone', number: outcome.phone }]), this.leg);
+    ringing.stop();
+    if (r.kind === 'answered') await this.connect(r.leg);
+    else if (r.kind !== 'caller-gone') this.leg.hangup(r.kind === 'busy' ? CAUSE.busy : CAUSE.noAnswer);
+  }
+
+  private connect(other: Parameters<typeof connect>[2]): ReturnType<typeof connect> {
+    return connect(this.d.media, this.leg, other, { holdMusic: () => this.holdMusic() });
+  }
+
+  /** The number's on_hold_music announcement, or the default music. */
+  private async holdMusic(): Promise<readonly PromptSource[]> {
+    const id = this.plan.plan.onHoldMusic;
+    const file = id ? await this.d.voice.announcement(this.plan.owner, id) : null;
+    return file ? [{ kind: 'file', path: file }] : DEFAULT_HOLD_MUSIC;
+  }
+
+  /**
+   * Early media while the targets ring (spec 4.1 ringtone, 4.2 announcement
+   * with mix_ringtone): a 183 and the announcement in a loop, with the ring
+   * tone under it when asked. Null when there is nothing to play.
+   */
+  private async ringback(route: RingRoute): Promise<PlayHandle | null> {
+    const rb = route.ringback;
+    if (!rb) return null;
+    const file = await this.d.voice.announcement(this.plan.owner, rb.announcement);
+    if (!file && !rb.mix) return null;
+    if (!(await this.leg.earlyMedia())) return null;
+    const main: PromptSource[] = file ? [{ kind: 'file', path: file }] : [RINGBACK_TONE];
+    return this.d.media.play(this.leg, main, { loop: true, ...(file && rb.mix ? { mix: [RINGBACK_TONE] } : {}) });
+  }
+
   private async ring(route: RingRoute): Promise<void> {
-    this.leg.ring();
+    const ringback = await this.ringback(route);
+    if (!ringback) this.leg.ring();
     // While it rings, a phone watching the number may take the call (BLF pickup).
     let picker: InboundLeg | null = null;
     let picked: () => void = () => undefined;
@@ -108,6 +190,7 @@ class InboundCall {
       },
     });
     const outcome = await this.ringer.ring(route, this.leg, stop);
+    ringback?.stop();
     unregister();
     if (picker) return this.pickedUp(picker);
     await this.after(outcome, route);
@@ -117,7 +200,7 @@ class InboundCall {
     this.d.cdrs.track(picker, {
       phone: this.plan.number,
       userId: this.plan.owner,
-      service: 'blf_pickup',
+      service: picker.info.origin === 'trunk' ? 'call_reverse' : 'blf_pickup',
       b_number: picker.info.account?.name ?? picker.info.caller.number ?? 'unknown',
       parent: this.rootId,
       root: this.rootId,
@@ -126,13 +209,13 @@ class InboundCall {
       picker.reject(CAUSE.cancelled);
       return;
     }
-    await connect(this.d.media, this.leg, picker);
+    await this.connect(picker);
   }
 
   private async after(outcome: RingOutcome, route: RingRoute): Promise<void> {
     switch (outcome.kind) {
       case 'answered':
-        await connect(this.d.media, this.leg, outcome.leg);
+        await this.connect(outcome.leg);
         return;
       case 'caller-gone':
         return;
@@ -157,13 +240,13 @@ class InboundCall {
       case 'forward':
         return this.forward(f.target, cause);
       case 'voicebox':
-        this.leg.reject(cause);
+        return this.voicebox(f.announcement, true);
     }
   }
 
   private async forward(target: Target, cause: (typeof CAUSE)[keyof typeof CAUSE]): Promise<void> {
     const outcome = await this.ringer.ring(ringAll([target]), this.leg);
-    if (outcome.kind === 'answered') await connect(this.d.media, this.leg, outcome.leg);
+    if (outcome.kind === 'answered') await this.connect(outcome.leg);
     else if (outcome.kind !== 'caller-gone') this.leg.hangup(outcome.kind === 'busy' ? CAUSE.busy : cause);
   }
 }

@@ -28,6 +28,7 @@ import type { Logger } from './logger.js';
 import { ringAll, Ringer } from './ringer.js';
 import { reportPresence, type CallPresence, type PickupRegistry } from './presence.js';
 import { originateRequests, toE164 } from './targets.js';
+import { DEFAULT_HOLD_MUSIC } from './voice/prompts.js';
 
 export interface OutboundDeps {
   signaling: SignalingPort;
@@ -211,7 +212,7 @@ async function ringAndConnect(
   const outcome = await ringer.ring(ringAll(targets), leg);
   if (outcome.kind === 'answered') {
     onConnected?.(leg, outcome.leg);
-    await connect(d.media, leg, outcome.leg);
+    await connect(d.media, leg, outcome.leg, { holdMusic: async () => DEFAULT_HOLD_MUSIC });
     return;
   }
   if (outcome.kind !== 'caller-gone')

@@ -76,7 +76,10 @@ export class TelephoneEventDetector {
   /** Timestamps of the last events reported, to ignore their retransmissions. */
   readonly #reported: number[] = [];
 
-  push(header: Pick<RtpHeader, 'timestamp' | 'ssrc'>, payload: Uint8Array): readonly DtmfDigit[] {
+  push(
+    header: Pick<RtpHeader, 'timestamp' | 'ssrc'> & { marker?: boolean },
+    payload: Uint8Array,
+  ): readonly DtmfDigit[] {
     const te = parseTelephoneEvent(payload);
     if (te === null || eventToDigit(te.event) === null) return NONE;
     let out: DtmfDigit[] | null = null;
@@ -86,7 +89,13 @@ export class TelephoneEventDetector {
       this.#reported.length = 0;
     }
     const ts = header.timestamp;
-    if (this.#reported.includes(ts)) return out ?? NONE;
+    if (this.#reported.includes(ts)) {
+      // A marker starts a new event (§2.5.1.2) even on a reported timestamp: a
+      // replayed capture (sipp's play_pcap_audio) repeats its timestamps. Anything
+      // else there is a retransmission of the reported event.
+      if (header.marker !== true || te.end) return out ?? NONE;
+      this.#reported.splice(this.#reported.indexOf(ts), 1);
+    }
     if (this.#event >= 0 && ts !== this.#timestamp) out = this.#takePending(out);
     if (this.#event < 0) {
       this.#timestamp = ts;
@@ -355,7 +364,10 @@ export class DtmfReceiver {
   }
 
   /** A telephone-event payload. */
-  pushEvent(header: Pick<RtpHeader, 'timestamp' | 'ssrc'>, payload: Uint8Array): readonly DtmfDigit[] {
+  pushEvent(
+    header: Pick<RtpHeader, 'timestamp' | 'ssrc'> & { marker?: boolean },
+    payload: Uint8Array,
+  ): readonly DtmfDigit[] {
     if (this.#inbandOn) {
       this.#inbandOn = false;
       this.#inband?.reset();

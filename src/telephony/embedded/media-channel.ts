@@ -1,0 +1,217 @@
+/**
+ * The media side of one leg of the embedded engine: the one packet listener
+ * of its RTP session, fanning each received packet out to what uses it now
+ * (the bridge relay, a recording, DTMF listeners), and the playback and
+ * digits it sends. So a call can be bridged and watched for digits at once,
+ * and a recording or a DTMF listener comes and goes without undoing the
+ * other.
+ */
+import fs from 'node:fs/promises';
+import path from 'node:path';
+import type { DtmfEvent, PlayEnd, PlayHandle, PlayOptions, PromptSource, RecordHandle, RecordOptions, RecordResult } from '../ports.js';
+import { DtmfReceiver, dtmfTone, sendDtmf } from './media/dtmf.js';
+import type { Player } from './media/player.js';
+import { record } from './media/recorder.js';
+import { writeWav } from './media/wav.js';
+import type { RtpHeader } from './rtp/packet.js';
+import type { RtpPacketListener, RtpSession } from './rtp/session.js';
+import type { G711Codec } from './rtp/g711.js';
+import { TELEPHONE_EVENT, type SdpCodec } from './sip/sdp.js';
+
+/** A packet listener slot with the RtpSession shape the recorder takes over and restores. */
+class Tap {
+  listener: RtpPacketListener | null = null;
+  onPacket(cb: RtpPacketListener | null): void {
+    this.listener = cb;
+  }
+  get packetListener(): RtpPacketListener | null {
+    return this.listener;
+  }
+}
+
+const STOPPED: PlayHandle = { done: Promise.resolve('stopped'), stop: () => undefined };
+
+export interface MediaFormat {
+  codec: G711Codec;
+  payloadType: number;
+  /** The negotiated telephone-event payload type, null when none was agreed. */
+  telephoneEvent: number | null;
+}
+
+/** The first G.711 codec of a negotiated list, and its telephone-event type. */
+export function mediaFormat(codecs: readonly SdpCodec[] | null): MediaFormat {
+  const audio = codecs?.find((c) => c.name === 'PCMU' || c.name === 'PCMA');
+  const te = codecs?.find((c) => c.name === TELEPHONE_EVENT);
+  return {
+    codec: (audio?.name as G711Codec | undefined) ?? 'PCMU',
+    payloadType: audio?.payloadType ?? 0,
+    telephoneEvent: te?.payloadType ?? null,
+  };
+}
+
+export class MediaChannel {
+  #relay: RtpSession | null = null;
+  readonly #taps = new Set<Tap>();
+  readonly #dtmfListeners = new Set<(d: DtmfEvent) => void>();
+  #dtmf: DtmfReceiver | null = null;
+  #playback: { handle: PlayHandle; end: (e: PlayEnd) => void } | null = null;
+  readonly #recordings = new Set<() => void>();
+  #closed = false;
+
+  constructor(
+    readonly session: RtpSession,
+    /** The leg's negotiated codecs, read at each use (they are known only after the answer). */
+    private readonly codecs: () => readonly SdpCodec[] | null,
+    private readonly player: Player,
+  ) {
+    session.onPacket(this.#onPacket);
+  }
+
+  readonly #onPacket = (packet: Buffer, header: RtpHeader): void => {
+    if (this.#relay !== null) this.#relay.send(packet);
+    if (this.#taps.size > 0) for (const t of this.#taps) t.listener?.(packet, header);
+    if (this.#dtmf !== null) {
+      const digits = this.#dtmf.push(packet, header);
+      for (const d of digits) this.#emitDigit({ digit: d.digit, durationMs: d.durationMs, source: d.source });
+    }
+  };
+
+  get format(): MediaFormat {
+    return mediaFormat(this.codecs());
+  }
+
+  /** Sends what this leg receives out of `to` unchanged (the bridge); null stops. */
+  relayTo(to: RtpSession | null): void {
+    this.#relay = to;
+  }
+
+  get relaying(): RtpSession | null {
+    return this.#relay;
+  }
+
+  play(sources: readonly PromptSource[], opts: PlayOptions = {}): PlayHandle {
+    if (this.#closed) return STOPPED;
+    this.#playback?.handle.stop();
+    const f = this.format;
+    const inner = this.player.play(this.session, sources, {
+      codec: f.codec,
+      payloadType: f.payloadType,
+      ...(opts.loop !== undefined ? { loop: opts.loop } : {}),
+      ...(opts.mix !== undefined ? { mix: opts.mix } : {}),
+    });
+    let end!: (e: PlayEnd) => void;
+    const done = new Promise<PlayEnd>((resolve) => (end = resolve));
+    const entry = { handle: { done, stop: () => inner.stop() }, end };
+    this.#playback = entry;
+    inner.done.then(
+      (e) => end(e),
+      () => end('failed'),
+    );
+    void done.then(() => {
+      if (this.#playback === entry) this.#playback = null;
+    });
+    return entry.handle;
+  }
+
+  record(opts: RecordOptions): RecordHandle {
+    if (this.#closed) {
+      return {
+        done: Promise.resolve({ durationMs: 0, silenceOnly: true, reason: 'hangup', written: false }),
+        stop: () => undefined,
+      };
+    }
+    const tap = new Tap();
+    this.#taps.add(tap);
+    const stopDigits = opts.stopDigits ?? '';
+    const f = this.format;
+    const rec = record(tap, {
+      codec: f.codec,
+      maxSeconds: opts.maxSeconds,
+      ...(opts.silenceSeconds !== undefined ? { silenceSeconds: opts.silenceSeconds } : {}),
+      ...(f.telephoneEvent !== null ? { telephoneEventPayloadType: f.telephoneEvent } : {}),
+      ...(stopDigits !== '' ? { onDtmf: (d) => stopDigits.includes(d.digit) } : {}),
+    });
+    let hungUp = false;
+    const stopOnClose = () => {
+      hungUp = true;
+      rec.stop();
+    };
+    this.#recordings.add(stopOnClose);
+    const done = rec.done.then(async (r): Promise<RecordResult> => {
+      this.#taps.delete(tap);
+      this.#recordings.delete(stopOnClose);
+      let written = false;
+      if (r.samples.length > 0) {
+        try {
+          await fs.mkdir(path.dirname(opts.file), { recursive: true });
+          await writeWav(opts.file, r.samples);
+          written = true;
+        } catch (err) {
+          process.emitWarning(`recording not written to ${opts.file}: ${(err as Error).message}`);
+        }
+      }
+      return {
+        durationMs: r.durationMs,
+        silenceOnly: r.silenceOnly,
+        reason: hungUp ? 'hangup' : r.reason,
+        written,
+      };
+    });
+    return { done, stop: () => rec.stop() };
+  }
+
+  onDtmf(listener: (d: DtmfEvent) => void): () => void {
+    if (this.#closed) return () => undefined;
+    this.#dtmfListeners.add(listener);
+    if (this.#dtmf === null) {
+      const te = this.format.telephoneEvent;
+      this.#dtmf = new DtmfReceiver(te !== null ? { telephoneEventPayloadType: te } : {});
+    }
+    return () => {
+      this.#dtmfListeners.delete(listener);
+      if (this.#dtmfListeners.size === 0) this.#dtmf = null;
+    };
+  }
+
+  /** A digit that came by signalling (SIP INFO). */
+  injectDigit(d: DtmfEvent): void {
+    this.#emitDigit(d);
+  }
+
+  #emitDigit(d: DtmfEvent): void {
+    for (const l of [...this.#dtmfListeners]) {
+      try {
+        l(d);
+      } catch (err) {
+        process.emitWarning(`DTMF listener failed: ${(err as Error).message}`);
+      }
+    }
+  }
+
+  /** RFC 4733 events when telephone-event was agreed, else the digits' tones in-band. */
+  async sendDigits(digits: string, opts: { durationMs?: number; pauseMs?: number } = {}): Promise<void> {
+    const durationMs = opts.durationMs ?? 100;
+    const pauseMs = opts.pauseMs ?? 100;
+    const te = this.format.telephoneEvent;
+    for (const digit of digits) {
+      if (this.#closed) return;
+      if (te !== null) {
+        await sendDtmf(this.session, digit, { durationMs, payloadType: te });
+        if (pauseMs > 0) await this.play([{ kind: 'silence', durationMs: pauseMs }]).done;
+      } else {
+        await this.play([dtmfTone(digit, durationMs, pauseMs)]).done;
+      }
+    }
+  }
+
+  /** The session is going: playback and recordings end, listeners are dropped. */
+  close(): void {
+    if (this.#closed) return;
+    this.#closed = true;
+    this.#playback?.handle.stop();
+    for (const stop of [...this.#recordings]) stop();
+    this.#relay = null;
+    this.#dtmfListeners.clear();
+    this.#dtmf = null;
+  }
+}

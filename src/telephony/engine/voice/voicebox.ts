@@ -1,0 +1,74 @@
+/**
+ * The voice box (spec 3.9 recording_enable / play_announcement_only, 4.1
+ * `record`, 4.2 action `record`): answer, play the announcement (or the
+ * system prompt), then a beep, then record the caller's message into a new
+ * recording object in the owner's inbox. A message of silence only is still
+ * stored; the media worker marks it `empty`.
+ */
+import fs from 'node:fs/promises';
+import { CAUSE, type InboundLeg, type MediaPort, type PromptSource } from '../../ports.js';
+import type { CdrWriter } from '../cdr-writer.js';
+import type { Logger } from '../logger.js';
+import { BEEP, playAndWait } from './prompts.js';
+import type { VoiceDirectory } from './voice-directory.js';
+
+/** Longest message (s), and the silence after speech that ends one (s). */
+export const VOICEMAIL = { maxSeconds: 180, silenceSeconds: 8, stopDigits: '#' } as const;
+
+export interface VoiceboxDeps {
+  media: MediaPort;
+  voice: VoiceDirectory;
+  cdrs: CdrWriter;
+  log: Logger;
+}
+
+export interface VoiceboxCall {
+  owner: string;
+  /** The called number (the recording's `to`). */
+  number: string;
+  /** The caller as the recording's `from` ('anonymous' with CLIR). */
+  from: string;
+  /** The CDR of the caller's leg, which gets the recording id. */
+  cdrId: string;
+  announcement: string | null;
+  /** false: play_announcement_only, hang up after it. */
+  record: boolean;
+}
+
+/** Runs the voice box on the caller's leg; answers the recording's UUID, if one was made. */
+export async function runVoicebox(leg: InboundLeg, c: VoiceboxCall, d: VoiceboxDeps): Promise<string | null> {
+  const release = d.cdrs.hold(c.cdrId);
+  let recordingId: string | null = null;
+  try {
+    await leg.answer();
+    if (leg.state !== 'answered') return null;
+    const greeting = c.announcement ? await d.voice.announcement(c.owner, c.announcement) : null;
+    const intro: PromptSource[] = greeting
+      ? [{ kind: 'file', path: greeting }]
+      : [{ kind: 'file', path: await d.voice.prompt(c.owner, c.record ? 'leave-message' : 'not-available') }];
+    await playAndWait(d.media, leg, intro);
+    if (!c.record) {
+      leg.hangup(CAUSE.normal);
+      return null;
+    }
+    if ((await playAndWait(d.media, leg, [BEEP])) === 'stopped') return null;
+    const file = d.voice.scratchFile();
+    const result = await d.media.record(leg, {
+      file,
+      maxSeconds: VOICEMAIL.maxSeconds,
+      silenceSeconds: VOICEMAIL.silenceSeconds,
+      stopDigits: VOICEMAIL.stopDigits,
+    }).done;
+    leg.hangup(CAUSE.normal);
+    if (!result.written) return null;
+    try {
+      recordingId = await d.voice.saveRecording({ owner: c.owner, from: c.from, to: c.number, file });
+    } catch (err) {
+      d.log.error({ err, number: c.number }, 'voicemail not stored');
+      await fs.rm(file, { force: true });
+    }
+    return recordingId;
+  } finally {
+    release(recordingId ? { recording_id: recordingId } : null);
+  }
+}
