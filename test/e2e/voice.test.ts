@@ -203,6 +203,30 @@ describe.skipIf(!SIPP_AVAILABLE)('voice features on the embedded engine (sipp)',
     expect(audibleShare(pcm)).toBeGreaterThan(0.3);
   }, 60_000);
 
+  it('dialplan v2 record: the profile’s announcement, then the message is recorded', async () => {
+    const { user, numbers } = await userWithNumbers(h);
+    const number = numbers[0]!;
+    const ann = await announcement(user, tone(650, 500));
+    const dialplan = await dialplanV2(h, user.sid, {
+      description: 'after hours',
+      profiles: [{ record: { announcement: ann } }],
+    });
+    await updatePhone(h, user.sid, number, { dialplan });
+    const p = await peer();
+    p.send(520);
+    const started = Date.now();
+    const caller = await carrier(number, { vars: { rtp_port: String(p.port), hold_ms: '2500' } });
+    p.stopSending();
+    expect(caller.successful, caller.errors).toBe(1);
+    expect(onsetOf(p, 650, started)).not.toBeNull();
+    const recs = await eventually(async () => {
+      const r = await recordingsOf(user);
+      return r.length > 0 && r.every((x) => x.data['status'] !== 'convert') ? r : null;
+    }, 'the recording, converted', 20_000);
+    const pcm = await readWav(h.services.recordings.telephonyWav(recs[0]!.uuid));
+    expect(Math.abs(dominantFrequency(pcm) - 520)).toBeLessThan(10);
+  }, 40_000);
+
   it('play_announcement_only plays the announcement and hangs up without recording', async () => {
     const { user, numbers } = await userWithNumbers(h);
     const number = numbers[0]!;
