@@ -180,6 +180,31 @@ export class DialplanV1Service {
     return raw === null ? null : (JSON.parse(raw) as { phone: string; filter?: string });
   }
 
+  /**
+   * The telephony engine uses up the user's call-through process: atomically
+   * reads and deletes it when `caller` (an external number, or `anonymous`)
+   * passes its filter (no filter: any caller); null for `caller` is one of
+   * the user's SIP accounts (`*98`), which the filter does not apply to.
+   * Null when there is no process or the caller does not match (it then stays).
+   */
+  async takeCallthrough(
+    userId: string,
+    caller: string | null,
+  ): Promise<{ phone: string; filter?: string } | null> {
+    const raw = await this.redis.eval(
+      `local v = redis.call('get', KEYS[1])
+       if not v then return false end
+       local s = cjson.decode(v)
+       if ARGV[1] ~= '' and s['filter'] ~= nil and s['filter'] ~= ARGV[1] then return false end
+       redis.call('del', KEYS[1])
+       return v`,
+      1,
+      this.key('callthrough', userId),
+      caller ?? '',
+    );
+    return typeof raw === 'string' ? (JSON.parse(raw) as { phone: string; filter?: string }) : null;
+  }
+
   /** `POST /api/dialplan/callback`: checks and queues the request; the telephony engine places the calls. */
   async callback(userId: string, req: { from: string; to: string }): Promise<void> {
     const user = await this.db

@@ -14,6 +14,9 @@ import { newCdrId } from '../../services/cdr-service.js';
 import type { Services } from '../../services/index.js';
 import { AuthFailureGuard } from '../auth-guard.js';
 import { CallEngine } from '../engine/call-engine.js';
+import type { CallbackWorker } from '../engine/callback.js';
+import type { CdrSink } from '../engine/cdr-writer.js';
+import { dialplanFunctions } from '../engine/dialplan-calls.js';
 import type { Logger } from '../engine/logger.js';
 import { CallLimiter } from '../policy/call-limit.js';
 import { CreditStore } from '../policy/credit.js';
@@ -31,6 +34,8 @@ export interface EmbeddedTelephony {
   signaling: EmbeddedSignaling;
   engine: CallEngine;
   pool: RtpPortPool;
+  /** Places the callbacks requested through the API (spec 4.2). */
+  callback: CallbackWorker;
   stop(): Promise<void>;
 }
 
@@ -98,11 +103,20 @@ export async function startEmbeddedTelephony(
     services.sipBlf,
     config.routingCacheMs,
   );
+  const cdrSink: CdrSink = { newId: newCdrId, record: (input) => services.cdrs.record(input) };
+  const dialplan = dialplanFunctions(services.dialplanV1, services.redis, {
+    signaling,
+    media: signaling,
+    directory,
+    cdrSink,
+    log,
+  });
   const engine = new CallEngine({
     signaling,
     media: signaling,
     directory,
-    cdrSink: { newId: newCdrId, record: (input) => services.cdrs.record(input) },
+    dialplan: dialplan.calls,
+    cdrSink,
     credit: new CreditStore(services.redis, config.redisPrefix),
     limiter: new CallLimiter(services.redis, config.redisPrefix),
     domain: config.sipDomains[0] ?? 'callplane',
@@ -112,6 +126,7 @@ export async function startEmbeddedTelephony(
   });
   engine.start();
   await stack.start();
+  dialplan.callback.start();
   // NOTIFY requests of this process's API go straight out; API-only nodes relay them over Redis.
   services.sipNotifier = signaling;
   const stopRelay = await listenSipNotify(services.redis, config.redisPrefix, signaling, {
@@ -126,10 +141,12 @@ export async function startEmbeddedTelephony(
     signaling,
     engine,
     pool,
+    callback: dialplan.callback,
     stop: async () => {
       clearInterval(sweeper);
       services.sipNotifier = null;
       await stopRelay();
+      await dialplan.callback.stop();
       engine.hangupAll();
       // The legs just ended write their CDRs; wait for them before the database goes.
       await new Promise((r) => setImmediate(r));

@@ -8,6 +8,7 @@ import { CAUSE, type InboundLeg, type MediaPort, type SignalingPort } from '../p
 import type { CallLimiter } from '../policy/call-limit.js';
 import type { CreditStore } from '../policy/credit.js';
 import { CdrWriter, type CdrSink } from './cdr-writer.js';
+import type { DialplanCalls } from './dialplan-calls.js';
 import type { CallDirectory } from './directory.js';
 import { handleInboundCall } from './inbound-call.js';
 import type { Logger } from './logger.js';
@@ -27,6 +28,8 @@ export interface CallEngineDeps {
   presence: CallPresence | null;
   /** Announcements, prompts, IVRs, recordings and unlock codes of the voice features. */
   voice: VoiceDirectory;
+  /** Call-through and call-reverse of the users' dialplans (spec 4.2); absent: not served. */
+  dialplan?: DialplanCalls;
   log: Logger;
 }
 

@@ -15,6 +15,8 @@ import {
 } from '../ports.js';
 import type { CdrWriter } from './cdr-writer.js';
 import { connect } from './connect.js';
+import { callreverseRequests, callreverseSignaling } from './callreverse.js';
+import type { DialplanCalls } from './dialplan-calls.js';
 import type { CallDirectory, InboundPlan } from './directory.js';
 import type { Logger } from './logger.js';
 import { ringAll, Ringer, type RingOutcome } from './ringer.js';
@@ -34,6 +36,8 @@ export interface InboundDeps {
   presence: CallPresence | null;
   pickups: PickupRegistry;
   voice: VoiceDirectory;
+  /** Call-through and call-reverse (spec 4.2); absent: not served. */
+  dialplan?: DialplanCalls;
   log: Logger;
 }
 
@@ -47,6 +51,7 @@ export async function handleInboundCall(leg: InboundLeg, d: InboundDeps): Promis
     leg.reject(CAUSE.notFound);
     return;
   }
+  if (d.dialplan && (await d.dialplan.interceptInbound(leg, plan, d))) return;
   const rootId = d.cdrs.track(leg, {
     phone: plan.number,
     userId: plan.owner,
@@ -71,8 +76,8 @@ class InboundCall {
     private readonly d: InboundDeps,
   ) {
     this.ringer = new Ringer({
-      signaling: d.signaling,
-      resolve: (t) => originateRequests(d.directory, t, shown),
+      signaling: callreverseSignaling(d.dialplan, d.signaling, leg, plan),
+      resolve: (t) => callreverseRequests(d.dialplan, t) ?? originateRequests(d.directory, t, shown),
       onLeg: (out, target) =>
         d.cdrs.track(out, {
           phone: plan.number,

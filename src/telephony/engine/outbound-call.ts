@@ -23,6 +23,7 @@ import type { CreditStore } from '../policy/credit.js';
 import { startBilling } from './billing.js';
 import type { CdrWriter } from './cdr-writer.js';
 import { connect } from './connect.js';
+import type { DialplanCalls } from './dialplan-calls.js';
 import type { CallDirectory, OutboundPolicy } from './directory.js';
 import type { Logger } from './logger.js';
 import { ringAll, Ringer } from './ringer.js';
@@ -40,6 +41,8 @@ export interface OutboundDeps {
   credit: CreditStore;
   limiter: CallLimiter;
   domain: string;
+  /** Call-through by `*98` (spec 4.2); absent: not served. */
+  dialplan?: DialplanCalls;
   log: Logger;
 }
 
@@ -52,6 +55,7 @@ export async function handleAccountCall(leg: InboundLeg, d: OutboundDeps): Promi
     return;
   }
   if (await tryPickup(leg, account.name, d)) return;
+  if (d.dialplan && (await d.dialplan.interceptAccount(leg, account, d))) return;
   const policy = await d.directory.outboundPolicy(account.owner, account.name);
   const clip = policy.clipNumber ?? policy.numbers[0] ?? null;
   const phone = clip ?? account.name;

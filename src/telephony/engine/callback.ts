@@ -1,0 +1,319 @@
+/**
+ * Callback (spec 4.2 `POST /api/dialplan/callback`): the API queues the
+ * request on a Redis list; a worker on each telephony node takes requests
+ * off it (BRPOP on its own connection, so every request is placed once
+ * across nodes) and places two carrier legs: first to the user's `cti_via`,
+ * and once the user answers, to the destination `to`, bridged to the first.
+ * The `from` number is the caller id on both legs.
+ *
+ * Decisions where the spec is silent: `clir_enable` hides the caller id on
+ * the destination's leg only (the user's own phone always sees `from`);
+ * `clip_number` is not used (the spec names `from` as the caller on both
+ * legs); each leg rings for at most 60 s; a destination that is neither
+ * E.164 nor one of the user's SIP accounts, or an account without a
+ * registration, ends the first leg (404 / 480 cause); a request older than
+ * a minute when taken (no telephony node was consuming) is dropped. The
+ * user hears silence while the destination rings.
+ *
+ * CDRs (spec 9.1.4): service `call_back`, phone `from`; the first leg is the
+ * root, the destination's leg its child.
+ */
+import { EventEmitter } from 'node:events';
+import type { Redis } from 'ioredis';
+import type { CallbackRequest } from '../../services/dialplan-v1-service.js';
+import {
+  CAUSE,
+  type CallParty,
+  type EndCause,
+  type Leg,
+  type OriginateRequest,
+  type OutboundLeg,
+} from '../ports.js';
+import { dialplanDestination, type DialplanDeps } from './callthrough.js';
+import { originateRequests, toE164 } from './targets.js';
+
+export interface CallbackOptions {
+  /** How long each leg may ring (ms). */
+  ringTimeoutMs?: number;
+  /** Requests older than this when taken are dropped (ms). */
+  maxAgeMs?: number;
+}
+
+export type CallbackEnd =
+  /** Both legs were connected; `cause` ended the call. */
+  | { kind: 'bridged'; cause: EndCause }
+  /** The user's `cti_via` leg was not answered; no second call. */
+  | { kind: 'first-failed'; cause: EndCause }
+  /** The destination was not reached; the first leg was ended with `cause`. */
+  | { kind: 'second-failed'; cause: EndCause }
+  /** The user hung up while the destination rang. */
+  | { kind: 'abandoned' }
+  | { kind: 'invalid'; reason: string };
+
+const DEFAULT_RING_TIMEOUT_MS = 60_000;
+const DEFAULT_MAX_AGE_MS = 60_000;
+
+/** One callback being placed. */
+export class CallbackCall {
+  first: OutboundLeg | null = null;
+  second: OutboundLeg | null = null;
+  /** Resolves true once both legs are bridged, false when that will not happen. */
+  readonly bridged: Promise<boolean>;
+  readonly done: Promise<CallbackEnd>;
+  private markBridged!: (b: boolean) => void;
+  private stopped = false;
+
+  constructor(
+    readonly request: CallbackRequest,
+    private readonly d: DialplanDeps,
+    private readonly opts: CallbackOptions = {},
+  ) {
+    this.bridged = new Promise((r) => (this.markBridged = r));
+    this.done = this.run().then(
+      (end) => {
+        this.markBridged(false);
+        return end;
+      },
+      (err: unknown) => {
+        d.log.error({ err, user: request.user }, 'callback failed');
+        this.hangup(CAUSE.failure);
+        this.markBridged(false);
+        return { kind: 'invalid', reason: 'internal error' } as const;
+      },
+    );
+  }
+
+  /** Ends whatever legs exist (shutdown). */
+  hangup(cause: EndCause = CAUSE.normal): void {
+    this.stopped = true;
+    this.first?.hangup(cause);
+    this.second?.hangup(cause);
+  }
+
+  private async run(): Promise<CallbackEnd> {
+    const req = this.request;
+    const d = this.d;
+    const ringMs = this.opts.ringTimeoutMs ?? DEFAULT_RING_TIMEOUT_MS;
+    const via = toE164(req.via);
+    if (!via) return { kind: 'invalid', reason: 'cti_via is not a phone number' };
+    let rootId = '';
+    const first = await dial(
+      d,
+      [{ target: { kind: 'trunk', number: via }, from: { number: req.from, display: null, clir: false } }],
+      ringMs,
+      (leg) => {
+        this.first = leg;
+        rootId = d.cdrs.track(leg, {
+          phone: req.from,
+          userId: req.user,
+          service: 'call_back',
+          b_number: via,
+        });
+      },
+      null,
+      () => this.stopped,
+    );
+    if (!('leg' in first)) return { kind: 'first-failed', cause: first.cause };
+    const a = first.leg;
+    const dest = await dialplanDestination(req.to, req.user, d.directory);
+    if (!dest) {
+      a.hangup(CAUSE.notFound);
+      return { kind: 'second-failed', cause: CAUSE.notFound };
+    }
+    const from: CallParty = { number: req.from, display: null, clir: req.clir_enable };
+    const requests = await originateRequests(d.directory, dest.target, from);
+    if (hasEnded(a)) return { kind: 'abandoned' };
+    const second = await dial(
+      d,
+      requests,
+      ringMs,
+      (leg) => {
+        this.second ??= leg;
+        d.cdrs.track(leg, {
+          phone: req.from,
+          userId: req.user,
+          service: 'call_back',
+          b_number: dest.label,
+          parent: rootId,
+          root: rootId,
+        });
+      },
+      a,
+      () => this.stopped,
+    );
+    if (!('leg' in second)) {
+      if (hasEnded(a)) return { kind: 'abandoned' };
+      a.hangup(second.cause);
+      return { kind: 'second-failed', cause: second.cause };
+    }
+    this.second = second.leg;
+    const ended = bridgeLegs(d, a, second.leg);
+    this.markBridged(true);
+    return { kind: 'bridged', cause: await ended };
+  }
+}
+
+/** Read through a call: the state changes while awaiting (no narrowing). */
+const hasEnded = (leg: Leg): boolean => leg.state === 'ended';
+
+/**
+ * Originates the requests at once until one answers (the others are
+ * cancelled), all fail, `timeoutMs` passes, or `abort` ends.
+ */
+function dial(
+  d: DialplanDeps,
+  requests: readonly OriginateRequest[],
+  timeoutMs: number,
+  onLeg: (leg: OutboundLeg) => void,
+  abort: Leg | null,
+  stopped: () => boolean,
+): Promise<{ leg: OutboundLeg } | { cause: EndCause }> {
+  if (requests.length === 0) return Promise.resolve({ cause: CAUSE.unavailable });
+  if (stopped() || abort?.state === 'ended') return Promise.resolve({ cause: CAUSE.cancelled });
+  return new Promise((resolve) => {
+    const live = new Set<OutboundLeg>();
+    let busy = false;
+    let lastCause: EndCause = CAUSE.unavailable;
+    let done = false;
+    const finish = (r: { leg: OutboundLeg } | { cause: EndCause }) => {
+      if (done) return;
+      done = true;
+      clearTimeout(timer);
+      abort?.off('ended', onAbort);
+      for (const l of [...live]) if (!('leg' in r) || r.leg !== l) l.hangup(CAUSE.cancelled);
+      resolve(r);
+    };
+    const timer = setTimeout(() => finish({ cause: CAUSE.noAnswer }), timeoutMs);
+    const onAbort = () => finish({ cause: CAUSE.cancelled });
+    abort?.once('ended', onAbort);
+    for (const req of requests) {
+      const leg = d.signaling.originate(req);
+      live.add(leg);
+      onLeg(leg);
+      leg.once('answered', () => {
+        if (done) {
+          leg.hangup(CAUSE.normal);
+          return;
+        }
+        live.delete(leg);
+        finish({ leg });
+      });
+      leg.once('ended', (cause) => {
+        if (!live.delete(leg)) return;
+        if (leg.failureStatus === 486 || leg.failureStatus === 600) busy = true;
+        lastCause = cause;
+        if (live.size === 0) finish({ cause: busy ? CAUSE.busy : lastCause });
+      });
+    }
+  });
+}
+
+/** Relays two answered legs until one ends, then ends the other with its cause. */
+function bridgeLegs(d: DialplanDeps, a: Leg, b: Leg): Promise<EndCause> {
+  const unbridge = d.media.bridge(a, b);
+  return new Promise((resolve) => {
+    const end = (other: Leg) => (cause: EndCause) => {
+      unbridge();
+      other.hangup(cause);
+      resolve(cause);
+    };
+    a.once('ended', end(b));
+    b.once('ended', end(a));
+    if (a.state === 'ended') end(b)(a.endCause ?? CAUSE.normal);
+    else if (b.state === 'ended') end(a)(b.endCause ?? CAUSE.normal);
+  });
+}
+
+function parseRequest(text: string): CallbackRequest | null {
+  try {
+    const r = JSON.parse(text) as Partial<CallbackRequest>;
+    if (
+      typeof r.user !== 'string' ||
+      typeof r.from !== 'string' ||
+      typeof r.to !== 'string' ||
+      typeof r.via !== 'string' ||
+      typeof r.requested_us !== 'number'
+    )
+      return null;
+    return {
+      user: r.user,
+      from: r.from,
+      to: r.to,
+      via: r.via,
+      clip_number: r.clip_number ?? null,
+      clir_enable: r.clir_enable === true,
+      requested_us: r.requested_us,
+    };
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * Takes callback requests off the Redis list `queueKey` (LPUSHed by the API,
+ * so BRPOP serves them in order) and places them. `call` is emitted for each.
+ */
+export class CallbackWorker extends EventEmitter<{ call: [CallbackCall] }> {
+  private conn: Redis | null = null;
+  private loop: Promise<void> | null = null;
+  private stopped = false;
+  readonly active = new Set<CallbackCall>();
+
+  constructor(
+    private readonly redis: Redis,
+    private readonly queueKey: string,
+    private readonly d: DialplanDeps,
+    private readonly opts: CallbackOptions = {},
+  ) {
+    super();
+  }
+
+  start(): void {
+    if (this.loop) return;
+    // A blocking BRPOP holds its connection: a dedicated one.
+    const conn = this.redis.duplicate();
+    conn.on('error', (err) => {
+      if (!this.stopped) this.d.log.warn({ err }, 'callback queue connection error');
+    });
+    this.conn = conn;
+    this.loop = this.run(conn);
+  }
+
+  private async run(conn: Redis): Promise<void> {
+    const maxAgeUs = (this.opts.maxAgeMs ?? DEFAULT_MAX_AGE_MS) * 1000;
+    while (!this.stopped) {
+      let item: [string, string] | null;
+      try {
+        item = await conn.brpop(this.queueKey, 1);
+      } catch (err) {
+        if (this.stopped) break;
+        this.d.log.warn({ err }, 'callback queue read failed');
+        await new Promise((r) => setTimeout(r, 1000));
+        continue;
+      }
+      if (!item || this.stopped) continue;
+      const req = parseRequest(item[1]);
+      if (!req) {
+        this.d.log.warn({ text: item[1].slice(0, 200) }, 'malformed callback request dropped');
+        continue;
+      }
+      if (Date.now() * 1000 - req.requested_us > maxAgeUs) {
+        this.d.log.info({ user: req.user }, 'stale callback request dropped');
+        continue;
+      }
+      this.d.log.info({ user: req.user, via: req.via, to: req.to }, 'callback');
+      const call = new CallbackCall(req, this.d, this.opts);
+      this.active.add(call);
+      void call.done.then(() => this.active.delete(call));
+      this.emit('call', call);
+    }
+  }
+
+  /** Stops taking requests and ends the callbacks in progress (their CDRs are written as they end). */
+  async stop(): Promise<void> {
+    this.stopped = true;
+    this.conn?.disconnect();
+    for (const call of [...this.active]) call.hangup(CAUSE.normal);
+    await this.loop;
+  }
+}

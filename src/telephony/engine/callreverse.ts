@@ -1,0 +1,211 @@
+/**
+ * Call-reverse (spec 4.2 `callreverse_enable`, `POST /api/dialplan/callreverse`,
+ * events 7.14.2-7.14.3): a ring target of the user's dialplan that no
+ * network leg serves. While the call rings, the process is announced to the
+ * user (`dialplan_callreverse_start`); the user's application may then set
+ * a filter number, and a carrier call from that number to one of the user's
+ * dialplan numbers takes the ringing call over: it is connected to the
+ * caller and the other targets stop ringing. The process ends
+ * (`dialplan_callreverse_stop`) when the ringing does: answered elsewhere,
+ * taken by the call-reverse call, given up, or the caller hung up.
+ *
+ * In the Ringer the target is a virtual leg (CallreverseLeg) that rings
+ * until it is cancelled and never answers itself; the matched call takes
+ * the ringing call through the pickup registry, like a BLF pickup (the
+ * inbound call writes its CDR with the service `call_reverse`). The virtual
+ * leg has its CDR like every rung target (`b_number` "callreverse", never
+ * answered).
+ *
+ * Decisions where the spec is silent: one process per user (a newer ringing
+ * call replaces the older's, which then ends without its own stop event);
+ * only calls ringing on this telephony node can be taken; the process state
+ * in Redis lapses 10 s after the ring timeout (5 minutes without one)
+ * should the node die;
+ * `phone_from` is `anonymous` for a caller with CLIR.
+ */
+import { randomUUID } from 'node:crypto';
+import { EventEmitter } from 'node:events';
+import {
+  CAUSE,
+  type EndCause,
+  type InboundLeg,
+  type LegEvents,
+  type LegState,
+  type OriginateRequest,
+  type OriginateTarget,
+  type OutboundLeg,
+  type SignalingPort,
+} from '../ports.js';
+import type { Target } from '../../domain/routing/types.js';
+import type { DialplanCallStore, DialplanCalls } from './dialplan-calls.js';
+import type { InboundPlan } from './directory.js';
+import type { Logger } from './logger.js';
+import type { PickupRegistry } from './presence.js';
+import { toE164 } from './targets.js';
+
+const DEFAULT_TTL_MS = 300_000;
+
+/** The ring target's leg: rings from the start event until cancelled; fails (503) if the process cannot start. */
+export class CallreverseLeg extends EventEmitter<LegEvents> implements OutboundLeg {
+  readonly id = `callreverse-${randomUUID()}`;
+  readonly startedAt = Date.now();
+  state: LegState = 'new';
+  answeredAt: number | null = null;
+  endedAt: number | null = null;
+  endCause: EndCause | null = null;
+  failureStatus: number | null = null;
+
+  constructor(readonly target: OriginateTarget) {
+    super();
+  }
+
+  ringing(): void {
+    if (this.state !== 'new') return;
+    this.state = 'ringing';
+    this.emit('progress', 180);
+  }
+
+  fail(status: number): void {
+    if (this.state === 'ended') return;
+    this.failureStatus = status;
+    this.end(CAUSE.congestion, 'remote');
+  }
+
+  hangup(cause: EndCause = CAUSE.normal): void {
+    if (this.state !== 'ended') this.end(cause, 'local');
+  }
+
+  private end(cause: EndCause, by: 'local' | 'remote'): void {
+    this.state = 'ended';
+    this.endedAt = Date.now();
+    this.endCause = cause;
+    this.emit('ended', cause, by);
+  }
+}
+
+interface Process {
+  owner: string;
+  /** The ringing call's Call-ID (its pickup registry entry). */
+  callId: string;
+  leg: CallreverseLeg;
+}
+
+/** The call-reverse processes of the calls ringing on this node, one per user. */
+export class CallreverseProcesses {
+  private readonly current = new Map<string, Process>();
+
+  constructor(
+    private readonly store: DialplanCallStore,
+    private readonly log: Logger,
+  ) {}
+
+  open(
+    target: OriginateTarget,
+    owner: string,
+    caller: InboundLeg,
+    phoneFrom: string,
+    phoneTo: string,
+    ttlMs: number,
+  ): CallreverseLeg {
+    const leg = new CallreverseLeg(target);
+    const p: Process = { owner, callId: caller.callRef.callId, leg };
+    this.current.set(owner, p);
+    const started = this.store.startCallreverse(owner, phoneFrom, phoneTo, ttlMs).then(
+      () => {
+        leg.ringing();
+        return true;
+      },
+      (err: unknown) => {
+        this.log.warn({ err, owner }, 'call-reverse not started');
+        leg.fail(503);
+        return false;
+      },
+    );
+    leg.once('ended', () => {
+      if (this.current.get(owner) !== p) return;
+      this.current.delete(owner);
+      void started.then(async (ok) => {
+        if (!ok) return;
+        await this.store
+          .stopCallreverse(owner)
+          .catch((err: unknown) => this.log.warn({ err, owner }, 'call-reverse stop not signalled'));
+      });
+    });
+    return leg;
+  }
+
+  /** The user's ringing process on this node, if any. */
+  active(owner: string): Process | null {
+    const p = this.current.get(owner);
+    return p && p.leg.state !== 'ended' ? p : null;
+  }
+}
+
+/** The one request the `callreverse` target resolves to; its target is recognised by identity. */
+const CALLREVERSE_TARGET: OriginateTarget = Object.freeze({ kind: 'trunk', number: 'callreverse' });
+const CALLREVERSE_REQUESTS: readonly OriginateRequest[] = [
+  { target: CALLREVERSE_TARGET, from: { number: null, display: null, clir: false } },
+];
+
+/**
+ * For the Ringer's `resolve`: the `callreverse` target's request (a marker
+ * that callreverseSignaling answers), null for any other target or when the
+ * dialplan functions are not served (the target is then unavailable).
+ */
+export function callreverseRequests(
+  calls: DialplanCalls | undefined,
+  target: Target,
+): Promise<OriginateRequest[]> | null {
+  return calls && target.type === 'callreverse' ? Promise.resolve([...CALLREVERSE_REQUESTS]) : null;
+}
+
+/**
+ * The signalling port of the Ringer of a call to `plan`: the marker request
+ * opens the call-reverse process of the ringing call `caller` and rings as a
+ * CallreverseLeg; every other request goes to the network.
+ */
+export function callreverseSignaling(
+  calls: DialplanCalls | undefined,
+  signaling: SignalingPort,
+  caller: InboundLeg,
+  plan: InboundPlan,
+): SignalingPort {
+  if (!calls) return signaling;
+  const route = plan.plan.route;
+  const ttlMs =
+    route.kind === 'ring' && route.timeout !== null ? (route.timeout + 10) * 1000 : DEFAULT_TTL_MS;
+  const c = caller.info.caller;
+  const phoneFrom = c.clir || !c.number ? 'anonymous' : (toE164(c.number) ?? c.number);
+  return {
+    onInbound: (handler) => signaling.onInbound(handler),
+    originate: (req) =>
+      req.target === CALLREVERSE_TARGET
+        ? calls.callreverse.open(CALLREVERSE_TARGET, plan.owner, caller, phoneFrom, plan.number, ttlMs)
+        : signaling.originate(req),
+  };
+}
+
+/**
+ * A carrier call from `caller` to one of the owner's dialplan numbers: when
+ * it is the filter number of the owner's ringing call-reverse process, the
+ * ringing call is handed to it (true).
+ */
+export async function tryCallreverse(
+  leg: InboundLeg,
+  owner: string,
+  caller: string,
+  calls: DialplanCalls,
+  d: { pickups: PickupRegistry },
+): Promise<boolean> {
+  const p = calls.callreverse.active(owner);
+  if (!p) return false;
+  const state = await calls.store.callreverseState(owner).catch((err: unknown) => {
+    calls.log.warn({ err, owner }, 'call-reverse state not read');
+    return null;
+  });
+  if (state?.filter === undefined || toE164(state.filter) !== caller) return false;
+  const ringing = d.pickups.byCallId(p.callId);
+  if (!ringing?.pickup(leg)) return false;
+  calls.log.info({ leg: leg.id, owner, caller }, 'call-reverse: the ringing call is taken');
+  return true;
+}

@@ -1,0 +1,155 @@
+/**
+ * Call-through (spec 4.2 `POST /api/dialplan/callthrough`): while a process
+ * is outstanding, a carrier call to one of the user's dialplan numbers from
+ * the process's `filter` number (any caller without a filter), or `*98`
+ * dialled from one of the user's SIP accounts, is connected to the process's
+ * `phone` through the carrier (or to the user's SIP account it names). The
+ * process is used up by the call it connects.
+ *
+ * Decisions where the spec is silent: the destination sees the caller id the
+ * user's own calls show (dialplan v1 `clip_number`, else the called number
+ * for a carrier call / the user's first number for `*98`, and `clir_enable`);
+ * `*98` ignores the filter (it names external callers); a `phone` that is
+ * neither E.164 nor one of the user's SIP accounts ends the call with 404.
+ * Both legs' CDRs have the service `call_through`, the caller's leg as root.
+ */
+import { parseTarget } from '../../domain/routing/dialplan-v2.js';
+import type { Target } from '../../domain/routing/types.js';
+import {
+  CAUSE,
+  type CallParty,
+  type InboundLeg,
+  type MediaPort,
+  type SignalingPort,
+  type SipAccountRef,
+} from '../ports.js';
+import type { CdrWriter } from './cdr-writer.js';
+import { connect } from './connect.js';
+import type { DialplanCalls } from './dialplan-calls.js';
+import type { CallDirectory, InboundPlan } from './directory.js';
+import type { Logger } from './logger.js';
+import { ringAll, Ringer } from './ringer.js';
+import { originateRequests, toE164 } from './targets.js';
+
+/** What placing a dialplan call needs of the engine. */
+export interface DialplanDeps {
+  signaling: SignalingPort;
+  media: MediaPort;
+  directory: CallDirectory;
+  cdrs: CdrWriter;
+  log: Logger;
+}
+
+/** A call-through / callback destination: E.164 (dialled forms accepted) or one of the user's SIP accounts. */
+export async function dialplanDestination(
+  dest: string,
+  owner: string,
+  directory: CallDirectory,
+): Promise<{ target: Target; label: string } | null> {
+  const t = parseTarget(dest);
+  if (t?.type === 'sip') {
+    return (await directory.accountOwner(t.account)) === owner ? { target: t, label: t.account } : null;
+  }
+  const number = t?.type === 'phone' ? t.number : toE164(dest);
+  return number ? { target: { type: 'phone', number }, label: number } : null;
+}
+
+export async function tryInboundCallthrough(
+  leg: InboundLeg,
+  plan: InboundPlan,
+  caller: string | null,
+  calls: DialplanCalls,
+  d: DialplanDeps,
+): Promise<boolean> {
+  // An anonymous caller only passes a process without a filter.
+  const process = await calls.store
+    .takeCallthrough(plan.owner, caller ?? 'anonymous')
+    .catch((err: unknown) => {
+      // Without the process state the call is routed as usual.
+      calls.log.warn({ err, owner: plan.owner }, 'call-through state not read');
+      return null;
+    });
+  if (!process) return false;
+  const c = leg.info.caller;
+  const rootId = d.cdrs.track(leg, {
+    phone: plan.number,
+    userId: plan.owner,
+    service: 'call_through',
+    a_number: c.clir || !c.number ? 'anonymous' : c.number,
+  });
+  const policy = await d.directory.outboundPolicy(plan.owner, '');
+  const from: CallParty = { number: policy.clipNumber ?? plan.number, display: null, clir: policy.clir };
+  calls.log.info({ leg: leg.id, owner: plan.owner, phone: process.phone }, 'call-through');
+  await connectTo(leg, process.phone, from, { phone: plan.number, userId: plan.owner, rootId }, d);
+  return true;
+}
+
+export async function tryAccountCallthrough(
+  leg: InboundLeg,
+  account: SipAccountRef,
+  calls: DialplanCalls,
+  d: DialplanDeps,
+): Promise<boolean> {
+  const process = await calls.store.takeCallthrough(account.owner, null);
+  if (!process) {
+    leg.reject({ q850: 1, sip: 404, reason: 'no call-through process' });
+    return true;
+  }
+  const policy = await d.directory.outboundPolicy(account.owner, account.name);
+  const clip = policy.clipNumber ?? policy.numbers[0] ?? null;
+  const phone = clip ?? account.name;
+  const rootId = d.cdrs.track(leg, {
+    phone,
+    userId: account.owner,
+    service: 'call_through',
+    a_number: account.name,
+  });
+  const from: CallParty = {
+    number: clip,
+    display: leg.info.caller.display,
+    clir: policy.clir || leg.info.caller.clir,
+  };
+  calls.log.info({ leg: leg.id, owner: account.owner, phone: process.phone }, 'call-through (*98)');
+  await connectTo(leg, process.phone, from, { phone, userId: account.owner, rootId }, d);
+  return true;
+}
+
+async function connectTo(
+  leg: InboundLeg,
+  dest: string,
+  from: CallParty,
+  cdr: { phone: string; userId: string; rootId: string },
+  d: DialplanDeps,
+): Promise<void> {
+  const target = await dialplanDestination(dest, cdr.userId, d.directory);
+  if (!target) {
+    leg.reject(CAUSE.notFound);
+    return;
+  }
+  const ringer = new Ringer({
+    signaling: d.signaling,
+    resolve: (t) => originateRequests(d.directory, t, from),
+    onLeg: (out) =>
+      d.cdrs.track(out, {
+        phone: cdr.phone,
+        userId: cdr.userId,
+        service: 'call_through',
+        b_number: target.label,
+        parent: cdr.rootId,
+        root: cdr.rootId,
+      }),
+  });
+  const outcome = await ringer.ring(ringAll([target.target]), leg);
+  if (outcome.kind === 'answered') {
+    await connect(d.media, leg, outcome.leg);
+    return;
+  }
+  if (outcome.kind !== 'caller-gone')
+    leg.hangup(
+      outcome.kind === 'busy'
+        ? CAUSE.busy
+        : outcome.kind === 'unavailable'
+          ? CAUSE.unavailable
+          : CAUSE.noAnswer,
+    );
+}
