@@ -37,7 +37,7 @@ import {
   type SignalingPort,
 } from '../ports.js';
 import type { Target } from '../../domain/routing/types.js';
-import type { DialplanCallStore, DialplanCalls } from './dialplan-calls.js';
+import type { DialplanCallStore } from './dialplan-store.js';
 import type { InboundPlan } from './directory.js';
 import type { Logger } from './logger.js';
 import type { PickupRegistry } from './presence.js';
@@ -91,6 +91,13 @@ interface Process {
 }
 
 /** The call-reverse processes of the calls ringing on this node, one per user. */
+/** What call-reverse needs of the node's dialplan functions (dialplan-calls.ts). */
+export interface CallreverseHost {
+  readonly store: DialplanCallStore;
+  readonly log: Logger;
+  readonly callreverse: CallreverseProcesses;
+}
+
 export class CallreverseProcesses {
   private readonly current = new Map<string, Process>();
 
@@ -153,7 +160,7 @@ const CALLREVERSE_REQUESTS: readonly OriginateRequest[] = [
  * dialplan functions are not served (the target is then unavailable).
  */
 export function callreverseRequests(
-  calls: DialplanCalls | undefined,
+  calls: CallreverseHost | undefined,
   target: Target,
 ): Promise<OriginateRequest[]> | null {
   return calls && target.type === 'callreverse' ? Promise.resolve([...CALLREVERSE_REQUESTS]) : null;
@@ -165,7 +172,7 @@ export function callreverseRequests(
  * CallreverseLeg; every other request goes to the network.
  */
 export function callreverseSignaling(
-  calls: DialplanCalls | undefined,
+  calls: CallreverseHost | undefined,
   signaling: SignalingPort,
   caller: InboundLeg,
   plan: InboundPlan,
@@ -194,7 +201,7 @@ export async function tryCallreverse(
   leg: InboundLeg,
   owner: string,
   caller: string,
-  calls: DialplanCalls,
+  calls: CallreverseHost,
   d: { pickups: PickupRegistry },
 ): Promise<boolean> {
   const p = calls.callreverse.active(owner);

@@ -25,13 +25,19 @@ import {
 } from '../ports.js';
 import type { CdrWriter } from './cdr-writer.js';
 import { connect } from './connect.js';
-import type { DialplanCalls } from './dialplan-calls.js';
+import type { DialplanCallStore } from './dialplan-store.js';
 import type { CallDirectory, InboundPlan } from './directory.js';
 import type { Logger } from './logger.js';
 import { ringAll, Ringer } from './ringer.js';
 import { originateRequests, toE164 } from './targets.js';
 
 /** What placing a dialplan call needs of the engine. */
+/** What call-through needs of the node's dialplan functions (dialplan-calls.ts). */
+export interface CallthroughHost {
+  readonly store: Pick<DialplanCallStore, 'takeCallthrough'>;
+  readonly log: Logger;
+}
+
 export interface DialplanDeps {
   signaling: SignalingPort;
   media: MediaPort;
@@ -58,7 +64,7 @@ export async function tryInboundCallthrough(
   leg: InboundLeg,
   plan: InboundPlan,
   caller: string | null,
-  calls: DialplanCalls,
+  calls: CallthroughHost,
   d: DialplanDeps,
 ): Promise<boolean> {
   // An anonymous caller only passes a process without a filter.
@@ -87,7 +93,7 @@ export async function tryInboundCallthrough(
 export async function tryAccountCallthrough(
   leg: InboundLeg,
   account: SipAccountRef,
-  calls: DialplanCalls,
+  calls: CallthroughHost,
   d: DialplanDeps,
 ): Promise<boolean> {
   const process = await calls.store.takeCallthrough(account.owner, null);
