@@ -16,7 +16,14 @@ import { waitIdle } from '../helpers/audio-api.js';
 import { dominantFrequency } from '../helpers/pcap.js';
 import { dialplanV2, updatePhone, userWithNumbers } from '../helpers/provision.js';
 import { audibleShare, RtpPeer, toneShare } from '../helpers/rtp-peer.js';
-import { G711A_PCAP, runSipp, SIPP_AVAILABLE, SIPP_PCAP_DIR, startSipp, type SippOptions } from '../helpers/sipp.js';
+import {
+  G711A_PCAP,
+  runSipp,
+  SIPP_AVAILABLE,
+  SIPP_PCAP_DIR,
+  startSipp,
+  type SippOptions,
+} from '../helpers/sipp.js';
 import { cdrsOf, createTelephonyHarness, eventually, type TelephonyHarness } from '../helpers/telephony.js';
 import type { TestUser } from '../helpers/harness.js';
 
@@ -57,7 +64,8 @@ function carrier(number: string, extra: Partial<SippOptions> = {}) {
 
 /** The carrier calling and playing RFC 4733 digits (sipp's pcaps), `gapMs` apart; a space waits a second more. */
 function dialer(number: string, digits: string, opts: { firstMs: number; gapMs: number; holdMs: number }) {
-  const pcap = (d: string) => path.join(SIPP_PCAP_DIR, `dtmf_2833_${d === '#' ? 'pound' : d === '*' ? 'star' : d}.pcap`);
+  const pcap = (d: string) =>
+    path.join(SIPP_PCAP_DIR, `dtmf_2833_${d === '#' ? 'pound' : d === '*' ? 'star' : d}.pcap`);
   const media = [...digits]
     .map((d, i) =>
       d === ' '
@@ -96,7 +104,9 @@ function tone(freq: number, ms: number): Int16Array {
   return renderTone({ kind: 'tone', frequencies: [freq], durationMs: ms, levelDbm0: -10 });
 }
 
-async function recordingsOf(u: TestUser): Promise<Array<{ uuid: string; tags: string[]; data: Record<string, unknown> }>> {
+async function recordingsOf(
+  u: TestUser,
+): Promise<Array<{ uuid: string; tags: string[]; data: Record<string, unknown> }>> {
   const rows = await h.services.db
     .selectFrom('objects')
     .selectAll()
@@ -154,10 +164,14 @@ describe.skipIf(!SIPP_AVAILABLE)('voice features on the embedded engine (sipp)',
     expect(beepAt! - annAt!).toBeGreaterThan(800);
     expect(beepAt! - annAt!).toBeLessThan(1400);
 
-    const recs = await eventually(async () => {
-      const r = await recordingsOf(user);
-      return r.length > 0 && r.every((x) => x.data['status'] !== 'convert') ? r : null;
-    }, 'the voicemail recording, converted', 20_000);
+    const recs = await eventually(
+      async () => {
+        const r = await recordingsOf(user);
+        return r.length > 0 && r.every((x) => x.data['status'] !== 'convert') ? r : null;
+      },
+      'the voicemail recording, converted',
+      20_000,
+    );
     expect(recs).toHaveLength(1);
     const rec = recs[0]!;
     const system = (await h.services.users.byId(user.uuid))!.system_tags;
@@ -188,10 +202,14 @@ describe.skipIf(!SIPP_AVAILABLE)('voice features on the embedded engine (sipp)',
     const quiet = await carrier(number, { vars: { rtp_port: String(p.port), hold_ms: '3000' } });
     p.stopSending();
     expect(quiet.successful, quiet.errors).toBe(1);
-    const recs = await eventually(async () => {
-      const r = await recordingsOf(user);
-      return r.length === 2 && r.every((x) => x.data['status'] !== 'convert') ? r : null;
-    }, 'two recordings, converted', 20_000);
+    const recs = await eventually(
+      async () => {
+        const r = await recordingsOf(user);
+        return r.length === 2 && r.every((x) => x.data['status'] !== 'convert') ? r : null;
+      },
+      'two recordings, converted',
+      20_000,
+    );
     await waitIdle(h);
     const statuses = [];
     for (const r of recs) {
@@ -219,10 +237,14 @@ describe.skipIf(!SIPP_AVAILABLE)('voice features on the embedded engine (sipp)',
     p.stopSending();
     expect(caller.successful, caller.errors).toBe(1);
     expect(onsetOf(p, 650, started)).not.toBeNull();
-    const recs = await eventually(async () => {
-      const r = await recordingsOf(user);
-      return r.length > 0 && r.every((x) => x.data['status'] !== 'convert') ? r : null;
-    }, 'the recording, converted', 20_000);
+    const recs = await eventually(
+      async () => {
+        const r = await recordingsOf(user);
+        return r.length > 0 && r.every((x) => x.data['status'] !== 'convert') ? r : null;
+      },
+      'the recording, converted',
+      20_000,
+    );
     const pcm = await readWav(h.services.recordings.telephonyWav(recs[0]!.uuid));
     expect(Math.abs(dominantFrequency(pcm) - 520)).toBeLessThan(10);
   }, 40_000);
@@ -278,7 +300,12 @@ describe.skipIf(!SIPP_AVAILABLE)('voice features on the embedded engine (sipp)',
     const ann = await announcement(user, tone(750, 500));
     const ivr = await h.call('POST', '/api/ivr', {
       sid: user.sid,
-      body: { description: 'repeat', announcement: ann, '9': '+493011111111', timeout: { seconds: 1, action: 'repeat' } },
+      body: {
+        description: 'repeat',
+        announcement: ann,
+        '9': '+493011111111',
+        timeout: { seconds: 1, action: 'repeat' },
+      },
     });
     expect(ivr['status']).toBe('ok');
     await updatePhone(h, user.sid, number, { ivr: ivr['uuid'] });

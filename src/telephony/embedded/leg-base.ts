@@ -92,7 +92,8 @@ export abstract class LegBase extends EventEmitter<LegEvents> {
 
   /** A re-INVITE's offer: reports hold changes; answers the direction of our answer (RFC 3264 §6.1). */
   protected offerDirection(audio: { direction: Direction; address: string }): Direction {
-    const held = audio.direction === 'sendonly' || audio.direction === 'inactive' || audio.address === '0.0.0.0';
+    const held =
+      audio.direction === 'sendonly' || audio.direction === 'inactive' || audio.address === '0.0.0.0';
     if (held !== this.held) {
       this.held = held;
       this.safeEmit('hold', held);

@@ -8,7 +8,16 @@
  */
 import fs from 'node:fs/promises';
 import path from 'node:path';
-import type { DtmfEvent, PlayEnd, PlayHandle, PlayOptions, PromptSource, RecordHandle, RecordOptions, RecordResult } from '../ports.js';
+import type {
+  DtmfEvent,
+  PlayEnd,
+  PlayHandle,
+  PlayOptions,
+  PromptSource,
+  RecordHandle,
+  RecordOptions,
+  RecordResult,
+} from '../ports.js';
 import { DtmfReceiver, dtmfTone, sendDtmf } from './media/dtmf.js';
 import type { Player } from './media/player.js';
 import { record } from './media/recorder.js';

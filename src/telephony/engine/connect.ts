@@ -29,7 +29,12 @@ export async function connect(
 }
 
 /** Relays two answered legs until one ends, then ends the other with its cause. */
-export function bridgeUntilEnd(media: MediaPort, a: Leg, b: Leg, opts: ConnectOptions = {}): Promise<EndCause> {
+export function bridgeUntilEnd(
+  media: MediaPort,
+  a: Leg,
+  b: Leg,
+  opts: ConnectOptions = {},
+): Promise<EndCause> {
   let unbridge: (() => void) | null = media.bridge(a, b);
   let music: PlayHandle | null = null;
   let heldA = false;

@@ -103,7 +103,11 @@ class InboundCall {
         await this.voicebox(route.announcement, route.record);
         return;
       case 'unlock':
-        await runUnlock(this.leg, { owner: this.plan.owner, number: this.plan.number, code: route.code }, this.d);
+        await runUnlock(
+          this.leg,
+          { owner: this.plan.owner, number: this.plan.number, code: route.code },
+          this.d,
+        );
         return;
       case 'ivr':
         return this.ivr(route.ivr);
@@ -174,7 +178,10 @@ class InboundCall {
     if (!file && !rb.mix) return null;
     if (!(await this.leg.earlyMedia())) return null;
     const main: PromptSource[] = file ? [{ kind: 'file', path: file }] : [RINGBACK_TONE];
-    return this.d.media.play(this.leg, main, { loop: true, ...(file && rb.mix ? { mix: [RINGBACK_TONE] } : {}) });
+    return this.d.media.play(this.leg, main, {
+      loop: true,
+      ...(file && rb.mix ? { mix: [RINGBACK_TONE] } : {}),
+    });
   }
 
   private async ring(route: RingRoute): Promise<void> {

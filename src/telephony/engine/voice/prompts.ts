@@ -28,7 +28,11 @@ export const DEFAULT_HOLD_MUSIC: readonly PromptSource[] = [
 ];
 
 /** Plays and waits; 'stopped' when the leg ended first. */
-export async function playAndWait(media: MediaPort, leg: Leg, sources: readonly PromptSource[]): Promise<PlayEnd> {
+export async function playAndWait(
+  media: MediaPort,
+  leg: Leg,
+  sources: readonly PromptSource[],
+): Promise<PlayEnd> {
   if (leg.state === 'ended' || sources.length === 0) return leg.state === 'ended' ? 'stopped' : 'finished';
   const h = media.play(leg, sources);
   const onEnd = () => h.stop();

@@ -26,7 +26,9 @@ export async function runUnlock(
     });
     if (digits === null) return false;
     if (digits === c.code && (await d.voice.unlock(c.number, digits))) {
-      await playAndWait(d.media, leg, [{ kind: 'file', path: await d.voice.prompt(c.owner, 'unlock-accepted') }]);
+      await playAndWait(d.media, leg, [
+        { kind: 'file', path: await d.voice.prompt(c.owner, 'unlock-accepted') },
+      ]);
       leg.hangup(CAUSE.normal);
       return true;
     }
