@@ -106,8 +106,11 @@ export interface OriginateRequest {
   /** P-Asserted-Identity (RFC 3325) toward the carrier. */
   assertedIdentity?: string;
   headers?: Record<string, string>;
-  /** Offer the codecs this inbound leg offered, so the bridge relays without transcoding. */
-  offerLike?: InboundLeg;
+  /**
+   * Offer the codecs of this leg (those it negotiated, or an unanswered
+   * inbound leg's offer), so the bridge relays without transcoding.
+   */
+  offerLike?: Leg;
 }
 
 export interface OutboundLeg extends Leg {

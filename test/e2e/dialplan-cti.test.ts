@@ -52,8 +52,8 @@ async function trunk(scenario = 'uas-answer', extra: Partial<SippOptions> = {}) 
 }
 
 /** A user with one number routed by the dialplan v1 (`dialplan_enable`), and that dialplan. */
-async function dialplanUser(dialplan: Record<string, unknown>) {
-  const { user, numbers } = await userWithNumbers(h);
+async function dialplanUser(dialplan: Record<string, unknown>, partner?: { name: string; sid: string }) {
+  const { user, numbers } = await userWithNumbers(h, 1, partner ? { partner } : {});
   const number = numbers[0]!;
   await updatePhone(h, user.sid, number, { dialplan_enable: true });
   const r = await h.call('POST', '/api/dialplan', { sid: user.sid, body: dialplan });
@@ -141,6 +141,51 @@ describe.skipIf(!SIPP_AVAILABLE)('dialplan v1 call functions (embedded B2BUA, si
     expect(invites(res.messages)).toEqual(['+4930777003']);
     const rows = await cdrs(number, 1);
     expect(rows[0]).toMatchObject({ service: 'call_back', b_number: '+4930777003', t_post: 0 });
+  });
+
+  it('callback: the partner’s call filter on service callback refuses the destination leg', async () => {
+    const partner = await h.partner();
+    const { user, number } = await dialplanUser({ cti_via: '+4930777005' }, partner);
+    const filter = [{ operator: 'service', key: 'callback', pass: false }];
+    const set = await h.call('POST', `/api/partner/callfilter/${user.uuid}`, {
+      sid: partner.sid,
+      body: { callfilter: filter },
+    });
+    expect(set['status']).toBe('ok');
+    const far = await trunk('uas-answer');
+    const placed = once(h.telephony.callback, 'call') as Promise<[CallbackCall]>;
+    await h.call('POST', '/api/dialplan/callback', {
+      sid: user.sid,
+      body: { from: number, to: '+4930777006' },
+    });
+    const [call] = await placed;
+    expect(await call.done).toMatchObject({ kind: 'second-failed', cause: { q850: 21, sip: 403 } });
+    expect(call.second).toBeNull();
+    const res = await far.done;
+    expect(res.successful, res.errors).toBe(1);
+    expect(invites(res.messages)).toEqual(['+4930777005']);
+  });
+
+  it('call-through: the partner’s call filter on service call_through refuses the destination', async () => {
+    const partner = await h.partner();
+    const { user, number } = await dialplanUser({ phone_pool: {} }, partner);
+    await h.call('POST', `/api/partner/callfilter/${user.uuid}`, {
+      sid: partner.sid,
+      body: { callfilter: [{ operator: 'service', key: 'call_through', pass: false }] },
+    });
+    await h.call('POST', '/api/dialplan/callthrough', {
+      sid: user.sid,
+      body: { phone: '+4930777007', filter: '+4922199900' },
+    });
+    const caller = await runSipp({
+      scenario: 'uac-call-expect-fail',
+      remote: `127.0.0.1:${h.sipPort}`,
+      localPort: h.carrierPort,
+      service: number,
+      vars: { from_user: '+4922199900', expected: '403' },
+      timeoutSeconds: 20,
+    });
+    expect(caller.successful, caller.errors).toBe(1);
   });
 
   it('call-through: the filter number reaches the destination, another caller the normal routing', async () => {

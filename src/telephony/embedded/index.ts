@@ -104,11 +104,17 @@ export async function startEmbeddedTelephony(
     config.routingCacheMs,
   );
   const cdrSink: CdrSink = { newId: newCdrId, record: (input) => services.cdrs.record(input) };
+  const credit = new CreditStore(services.redis, config.redisPrefix);
+  const limiter = new CallLimiter(services.redis, config.redisPrefix);
+  const domain = config.sipDomains[0] ?? 'callplane';
   const dialplan = dialplanFunctions(services.dialplanV1, services.redis, {
     signaling,
     media: signaling,
     directory,
     cdrSink,
+    credit,
+    limiter,
+    domain,
     log,
   });
   const engine = new CallEngine({
@@ -117,9 +123,9 @@ export async function startEmbeddedTelephony(
     directory,
     dialplan: dialplan.calls,
     cdrSink,
-    credit: new CreditStore(services.redis, config.redisPrefix),
-    limiter: new CallLimiter(services.redis, config.redisPrefix),
-    domain: config.sipDomains[0] ?? 'callplane',
+    credit,
+    limiter,
+    domain,
     presence: signaling.presence,
     voice: new ServicesVoiceDirectory(services, path.join(config.objectDir, 'tmp', 'recordings')),
     log,

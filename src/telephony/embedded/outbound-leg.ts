@@ -63,8 +63,13 @@ export class EmbeddedOutboundLeg extends LegBase implements OutboundLeg, DialogL
       return;
     }
     this.rtp = rtp;
-    const offerLike = this.req.offerLike as EmbeddedInboundLeg | undefined;
-    const codecs: SdpCodec[] = offerLike?.offeredCodecs ?? DEFAULT_OFFER;
+    const like = this.req.offerLike;
+    const codecs: SdpCodec[] =
+      like !== undefined && 'offeredCodecs' in like
+        ? (like as EmbeddedInboundLeg).offeredCodecs
+        : like instanceof LegBase && like.codecs
+          ? like.codecs
+          : DEFAULT_OFFER;
     const invite = new SipRequest('INVITE', this.route.uri);
     const from = this.req.from;
     const domain = this.ctx.domain;

@@ -13,7 +13,9 @@
  * E.164 nor one of the user's SIP accounts, or an account without a
  * registration, ends the first leg (404 / 480 cause); a request older than
  * a minute when taken (no telephony node was consuming) is dropped. The
- * user hears silence while the destination rings.
+ * user hears the ring tone while the destination rings. A carrier
+ * destination passes the user's call filter (service `callback`), call
+ * limit and credit, and is billed by the zone filter.
  *
  * CDRs (spec 9.1.4): service `call_back`, phone `from`; the first leg is the
  * root, the destination's leg its child.
@@ -30,7 +32,10 @@ import {
   type OutboundLeg,
 } from '../ports.js';
 import { dialplanDestination, type DialplanDeps } from './callthrough.js';
+import { bridgeUntilEnd } from './connect.js';
 import { originateRequests, toE164 } from './targets.js';
+import { gateTrunkCall } from './trunk-gate.js';
+import { DEFAULT_HOLD_MUSIC, RINGBACK_TONE } from './voice/prompts.js';
 
 export interface CallbackOptions {
   /** How long each leg may ring (ms). */
@@ -121,8 +126,26 @@ export class CallbackCall {
       return { kind: 'second-failed', cause: CAUSE.notFound };
     }
     const from: CallParty = { number: req.from, display: null, clir: req.clir_enable };
-    const requests = await originateRequests(d.directory, dest.target, from);
+    // A carrier destination passes the user's call filter, call limit and credit like any outgoing call.
+    let target = dest.target;
+    let extra: Partial<OriginateRequest> = {};
+    let bill: (x: Leg, y: Leg) => void = () => undefined;
+    if (target.type === 'phone') {
+      const policy = await d.directory.outboundPolicy(req.user, '');
+      const gate = await gateTrunkCall(policy, target.number, 'callback', a, d, { clir: from.clir });
+      if (!gate.ok) {
+        a.hangup(gate.cause);
+        return { kind: 'second-failed', cause: gate.cause };
+      }
+      target = { type: 'phone', number: gate.number };
+      extra = gate.extra;
+      bill = gate.bill;
+    }
+    // The destination is offered the codec the user's leg settled on, so the bridge relays it unchanged.
+    const requests = await originateRequests(d.directory, target, from, { ...extra, offerLike: a });
     if (hasEnded(a)) return { kind: 'abandoned' };
+    // The user hears the ring tone while the destination rings.
+    const ringing = d.media.play(a, [RINGBACK_TONE]);
     const second = await dial(
       d,
       requests,
@@ -141,13 +164,15 @@ export class CallbackCall {
       a,
       () => this.stopped,
     );
+    ringing.stop();
     if (!('leg' in second)) {
       if (hasEnded(a)) return { kind: 'abandoned' };
       a.hangup(second.cause);
       return { kind: 'second-failed', cause: second.cause };
     }
     this.second = second.leg;
-    const ended = bridgeLegs(d, a, second.leg);
+    bill(a, second.leg);
+    const ended = bridgeUntilEnd(d.media, a, second.leg, { holdMusic: async () => DEFAULT_HOLD_MUSIC });
     this.markBridged(true);
     return { kind: 'bridged', cause: await ended };
   }
@@ -205,22 +230,6 @@ function dial(
         if (live.size === 0) finish({ cause: busy ? CAUSE.busy : lastCause });
       });
     }
-  });
-}
-
-/** Relays two answered legs until one ends, then ends the other with its cause. */
-function bridgeLegs(d: DialplanDeps, a: Leg, b: Leg): Promise<EndCause> {
-  const unbridge = d.media.bridge(a, b);
-  return new Promise((resolve) => {
-    const end = (other: Leg) => (cause: EndCause) => {
-      unbridge();
-      other.hangup(cause);
-      resolve(cause);
-    };
-    a.once('ended', end(b));
-    b.once('ended', end(a));
-    if (a.state === 'ended') end(b)(a.endCause ?? CAUSE.normal);
-    else if (b.state === 'ended') end(a)(b.endCause ?? CAUSE.normal);
   });
 }
 

@@ -19,6 +19,7 @@ import {
   CAUSE,
   type CallParty,
   type InboundLeg,
+  type Leg,
   type MediaPort,
   type SignalingPort,
   type SipAccountRef,
@@ -26,10 +27,12 @@ import {
 import type { CdrWriter } from './cdr-writer.js';
 import { connect } from './connect.js';
 import type { DialplanCallStore } from './dialplan-store.js';
-import type { CallDirectory, InboundPlan } from './directory.js';
+import type { CallDirectory, InboundPlan, OutboundPolicy } from './directory.js';
 import type { Logger } from './logger.js';
 import { ringAll, Ringer } from './ringer.js';
 import { originateRequests, toE164 } from './targets.js';
+import { gateTrunkCall, type TrunkGateDeps } from './trunk-gate.js';
+import { DEFAULT_HOLD_MUSIC } from './voice/prompts.js';
 
 /** What placing a dialplan call needs of the engine. */
 /** What call-through needs of the node's dialplan functions (dialplan-calls.ts). */
@@ -38,7 +41,7 @@ export interface CallthroughHost {
   readonly log: Logger;
 }
 
-export interface DialplanDeps {
+export interface DialplanDeps extends TrunkGateDeps {
   signaling: SignalingPort;
   media: MediaPort;
   directory: CallDirectory;
@@ -86,7 +89,7 @@ export async function tryInboundCallthrough(
   const policy = await d.directory.outboundPolicy(plan.owner, '');
   const from: CallParty = { number: policy.clipNumber ?? plan.number, display: null, clir: policy.clir };
   calls.log.info({ leg: leg.id, owner: plan.owner, phone: process.phone }, 'call-through');
-  await connectTo(leg, process.phone, from, { phone: plan.number, userId: plan.owner, rootId }, d);
+  await connectTo(leg, process.phone, from, { phone: plan.number, userId: plan.owner, rootId }, policy, d);
   return true;
 }
 
@@ -116,7 +119,7 @@ export async function tryAccountCallthrough(
     clir: policy.clir || leg.info.caller.clir,
   };
   calls.log.info({ leg: leg.id, owner: account.owner, phone: process.phone }, 'call-through (*98)');
-  await connectTo(leg, process.phone, from, { phone, userId: account.owner, rootId }, d);
+  await connectTo(leg, process.phone, from, { phone, userId: account.owner, rootId }, policy, d);
   return true;
 }
 
@@ -125,29 +128,47 @@ async function connectTo(
   dest: string,
   from: CallParty,
   cdr: { phone: string; userId: string; rootId: string },
+  policy: OutboundPolicy,
   d: DialplanDeps,
 ): Promise<void> {
-  const target = await dialplanDestination(dest, cdr.userId, d.directory);
+  let target = await dialplanDestination(dest, cdr.userId, d.directory);
   if (!target) {
     leg.reject(CAUSE.notFound);
     return;
   }
+  // A carrier destination passes the user's call filter, call limit and credit like any outgoing call.
+  let extra = {};
+  let bill: (a: InboundLeg, b: Leg) => void = () => undefined;
+  if (target.target.type === 'phone') {
+    const gate = await gateTrunkCall(policy, target.target.number, 'call_through', leg, d, {
+      clir: from.clir,
+    });
+    if (!gate.ok) {
+      leg.reject(gate.cause);
+      return;
+    }
+    target = { target: { type: 'phone', number: gate.number }, label: gate.number };
+    extra = gate.extra;
+    bill = gate.bill;
+  }
+  const destination = target;
   const ringer = new Ringer({
     signaling: d.signaling,
-    resolve: (t) => originateRequests(d.directory, t, from),
+    resolve: (t) => originateRequests(d.directory, t, from, extra),
     onLeg: (out) =>
       d.cdrs.track(out, {
         phone: cdr.phone,
         userId: cdr.userId,
         service: 'call_through',
-        b_number: target.label,
+        b_number: destination.label,
         parent: cdr.rootId,
         root: cdr.rootId,
       }),
   });
-  const outcome = await ringer.ring(ringAll([target.target]), leg);
+  const outcome = await ringer.ring(ringAll([destination.target]), leg);
   if (outcome.kind === 'answered') {
-    await connect(d.media, leg, outcome.leg);
+    bill(leg, outcome.leg);
+    await connect(d.media, leg, outcome.leg, { holdMusic: async () => DEFAULT_HOLD_MUSIC });
     return;
   }
   if (outcome.kind !== 'caller-gone')

@@ -4,7 +4,15 @@
  * other does (with the same cause). While one side holds the call, the other
  * hears the number's music on hold instead of the relay.
  */
-import type { EndCause, InboundLeg, Leg, MediaPort, PlayHandle, PromptSource } from '../ports.js';
+import {
+  CAUSE,
+  type EndCause,
+  type InboundLeg,
+  type Leg,
+  type MediaPort,
+  type PlayHandle,
+  type PromptSource,
+} from '../ports.js';
 
 export interface ConnectOptions {
   /** What a held party's peer hears (spec 3.9 on_hold_music); read when the hold starts. */
@@ -85,5 +93,7 @@ export function bridgeUntilEnd(
     };
     a.once('ended', end(b));
     b.once('ended', end(a));
+    if (a.state === 'ended') end(b)(a.endCause ?? CAUSE.normal);
+    else if (b.state === 'ended') end(a)(b.endCause ?? CAUSE.normal);
   });
 }

@@ -22,13 +22,14 @@ import type { Logger } from './logger.js';
 import { ringAll, Ringer, type RingOutcome } from './ringer.js';
 import { reportPresence, type CallPresence, type PickupRegistry } from './presence.js';
 import { originateRequests, toE164 } from './targets.js';
+import type { TrunkGateDeps } from './trunk-gate.js';
 import { runIvr } from './voice/ivr-runner.js';
 import { DEFAULT_HOLD_MUSIC, RINGBACK_TONE } from './voice/prompts.js';
 import { runUnlock } from './voice/unlock.js';
 import type { VoiceDirectory } from './voice/voice-directory.js';
 import { runVoicebox } from './voice/voicebox.js';
 
-export interface InboundDeps {
+export interface InboundDeps extends TrunkGateDeps {
   signaling: SignalingPort;
   media: MediaPort;
   directory: CallDirectory;

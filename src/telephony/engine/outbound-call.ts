@@ -5,10 +5,8 @@
  * against the call filter, the usergroup's call limit and credit, rated by
  * the zone filter, and sent to the carrier with the user's caller id.
  */
-import { evaluateCallFilter } from '../../domain/policy/call-filter.js';
 import { routeEmergency } from '../../domain/policy/emergency.js';
 import { resolveExtension } from '../../domain/policy/extension.js';
-import { rate, tickPlan } from '../../domain/policy/zone-filter.js';
 import type { Target } from '../../domain/routing/types.js';
 import {
   CAUSE,
@@ -20,7 +18,6 @@ import {
 } from '../ports.js';
 import type { CallLimiter } from '../policy/call-limit.js';
 import type { CreditStore } from '../policy/credit.js';
-import { startBilling } from './billing.js';
 import type { CdrWriter } from './cdr-writer.js';
 import { connect } from './connect.js';
 import type { DialplanCalls } from './dialplan-calls.js';
@@ -29,6 +26,7 @@ import type { Logger } from './logger.js';
 import { ringAll, Ringer } from './ringer.js';
 import { reportPresence, type CallPresence, type PickupRegistry } from './presence.js';
 import { originateRequests, toE164 } from './targets.js';
+import { gateTrunkCall } from './trunk-gate.js';
 import { DEFAULT_HOLD_MUSIC } from './voice/prompts.js';
 
 export interface OutboundDeps {
@@ -90,73 +88,22 @@ export async function handleAccountCall(leg: InboundLeg, d: OutboundDeps): Promi
   }
 
   const emergency = routeEmergency(dialled, policy.emergency);
-  // spec 9.1.3: the filter sees the dialled destination (its replace operators may normalise it).
-  let candidate = emergency ? emergency.destination : quickDial(dialled, policy);
-  if (!emergency && policy.callFilter) {
-    const r = evaluateCallFilter(policy.callFilter, { number: candidate, service: 'sip' });
-    if (!r.allowed) {
-      leg.reject({ q850: 21, sip: 403, reason: 'call filter' });
-      return;
-    }
-    candidate = r.number;
-  }
-  const number = toE164(candidate);
-  if (!number) {
-    leg.reject({ q850: 28, sip: 484, reason: 'invalid number format' });
+  const gate = await gateTrunkCall(policy, quickDial(dialled, policy), 'sip', leg, d, {
+    clir: from.clir,
+    emergency,
+  });
+  if (!gate.ok) {
+    leg.reject(gate.cause);
     return;
   }
-  const group = policy.usergroup;
-  let release = async (): Promise<void> => undefined;
-  if (group && !emergency) {
-    const slot = await d.limiter.acquire(group, leg.id, policy.callLimit);
-    if (!slot.ok) {
-      leg.reject({ q850: 34, sip: 503, reason: 'call limit reached' });
-      return;
-    }
-    // The lease lapses unless renewed (call-limit.ts): renew at a third of it while the call lasts.
-    const renew = setInterval(() => void d.limiter.renew(group, leg.id).catch(() => undefined), 30_000);
-    release = async () => {
-      clearInterval(renew);
-      await d.limiter.release(group, leg.id);
-    };
-  }
-  leg.once('ended', () => void release());
-  const ticks = policy.zoneFilter && group && !emergency ? tickPlan(rate(policy.zoneFilter, number)) : null;
-  if (ticks && !ticks.free && group) {
-    const balance = await d.credit.get(group);
-    if (balance !== null && balance < ticks.amount(0)) {
-      leg.reject({ q850: 31, sip: 402, reason: 'credit exhausted' });
-      return;
-    }
-  }
-  const extra: Partial<OriginateRequest> = {
-    ...(policy.assertedIdentity && !from.clir
-      ? { assertedIdentity: `<sip:${policy.assertedIdentity}@${d.domain}>` }
-      : {}),
-    ...(emergency ? { headers: emergency.headers } : {}),
-  };
-  const target: Target = { type: 'phone', number };
+  const target: Target = { type: 'phone', number: gate.number };
   await ringAndConnect(
     leg,
     d,
     [target],
-    (t) => originateRequests(d.directory, t, from, extra),
-    track(number),
-    (a, b) => {
-      if (!ticks || ticks.free || !group) return;
-      const billing = startBilling(
-        d.credit,
-        group,
-        ticks,
-        () => {
-          a.hangup(CAUSE.creditExhausted);
-          b.hangup(CAUSE.creditExhausted);
-        },
-        d.log,
-      );
-      a.once('ended', () => billing.stop());
-      b.once('ended', () => billing.stop());
-    },
+    (t) => originateRequests(d.directory, t, from, gate.extra),
+    track(gate.number),
+    (a, b) => gate.bill(a, b),
   );
 }
 
