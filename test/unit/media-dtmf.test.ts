@@ -63,6 +63,25 @@ describe('RFC 4733 events to digits', () => {
     expect(det.push(h, ev(5, 640))).toEqual([]);
   });
 
+  it('a marker starts a new event even on a reported timestamp (a replayed capture), retransmissions do not', () => {
+    const det = new TelephoneEventDetector();
+    // sipp's dtmf_2833_*.pcap all carry timestamp 13280 and one SSRC; here played one after the other.
+    const start = { timestamp: 13280, ssrc: 7, marker: true };
+    const cont = { timestamp: 13280, ssrc: 7, marker: false };
+    const press = (event: number) => [
+      ...det.push(start, ev(event, 0)),
+      ...det.push(cont, ev(event, 320)),
+      ...det.push(cont, ev(event, 640, true)),
+      ...det.push(cont, ev(event, 640, true)),
+    ];
+    expect(press(1).map((d) => d.digit)).toEqual(['1']);
+    expect(press(2).map((d) => d.digit)).toEqual(['2']);
+    expect(press(2).map((d) => d.digit)).toEqual(['2']);
+    // An end packet that arrives again, marker or not, is the reported event.
+    expect(det.push(cont, ev(2, 640, true))).toEqual([]);
+    expect(det.push(start, ev(2, 640, true))).toEqual([]);
+  });
+
   it('reports an event whose end packets were all lost: at the next event, on expiry, or on flush', () => {
     const det = new TelephoneEventDetector();
     det.push({ timestamp: 1000, ssrc: 1 }, ev(1, 160));
