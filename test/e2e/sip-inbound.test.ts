@@ -186,4 +186,50 @@ describe.skipIf(!SIPP_AVAILABLE)('carrier calls to a number (embedded B2BUA, sip
       sink.close();
     }
   });
+
+  it('a carrier target of the dialplan is the owner’s outgoing call: call filter on service dialplan', async () => {
+    const partner = await h.partner();
+    const { user, numbers } = await userWithNumbers(h, 1, { partner });
+    const number = numbers[0]!;
+    const dialplan = await dialplanV2(h, user.sid, {
+      description: 'forward',
+      profiles: [{ parallel: { targets: ['+4930666111'] } }],
+    });
+    await updatePhone(h, user.sid, number, { dialplan });
+    const set = await h.call('POST', `/api/partner/callfilter/${user.uuid}`, {
+      sid: partner.sid,
+      body: { callfilter: [{ operator: 'service', key: 'dialplan', pass: false }] },
+    });
+    expect(set['status']).toBe('ok');
+    // No INVITE reaches the trunk: the only target is refused, so the call is unavailable.
+    const caller = await carrier(number.slice(1), 'uac-call-expect-fail.xml', { vars: { expected: '480' } });
+    expect(caller.successful, caller.errors).toBe(1);
+  });
+
+  it('a forwarded carrier call is billed by the owner’s zone filter and cut when the credit runs out', async () => {
+    const partner = await h.partner();
+    const { user, numbers } = await userWithNumbers(h, 1, { partner });
+    const number = numbers[0]!;
+    const G = '/api/partner/usergroup';
+    const group = (await h.call('POST', G, { sid: partner.sid, body: {} }))['group_uuid'] as string;
+    await h.call('POST', `${G}/${group}/user`, { sid: partner.sid, body: { users: { add: [user.uuid] } } });
+    await h.call('POST', `${G}/${group}/zonefilter`, {
+      sid: partner.sid,
+      body: { zonefilter: [{ prefix: ['+4930'], cost: 60, increment: 1 }] },
+    });
+    await h.call('POST', `${G}/${group}/credit`, { sid: partner.sid, body: { add: 2 } });
+    const dialplan = await dialplanV2(h, user.sid, {
+      description: 'forward',
+      profiles: [{ parallel: { targets: ['+4930666222'] } }],
+    });
+    await updatePhone(h, user.sid, number, { dialplan });
+    const far = startSipp({ scenario: 'uas-answer', localPort: h.trunkPort, timeoutSeconds: 20 });
+    await far.ready;
+    const started = Date.now();
+    const caller = await carrier(number.slice(1), 'uac-call.xml', { vars: { hold_ms: '12000' } });
+    expect(caller.successful, caller.errors).toBe(1);
+    expect((await far.done).successful).toBe(1);
+    expect(Date.now() - started).toBeLessThan(9000);
+    expect((await h.call('GET', `${G}/${group}/credit`, { sid: partner.sid }))['credit']).toBe(0);
+  });
 });

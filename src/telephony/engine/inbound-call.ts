@@ -8,7 +8,9 @@ import {
   CAUSE,
   type CallParty,
   type InboundLeg,
+  type Leg,
   type MediaPort,
+  type OriginateRequest,
   type PlayHandle,
   type PromptSource,
   type SignalingPort,
@@ -17,12 +19,12 @@ import type { CdrWriter } from './cdr-writer.js';
 import { connect } from './connect.js';
 import { callreverseRequests, callreverseSignaling } from './callreverse.js';
 import type { DialplanCalls } from './dialplan-calls.js';
-import type { CallDirectory, InboundPlan } from './directory.js';
+import type { CallDirectory, InboundPlan, OutboundPolicy } from './directory.js';
 import type { Logger } from './logger.js';
 import { ringAll, Ringer, type RingOutcome } from './ringer.js';
 import { reportPresence, type CallPresence, type PickupRegistry } from './presence.js';
 import { originateRequests, toE164 } from './targets.js';
-import type { TrunkGateDeps } from './trunk-gate.js';
+import { gateTrunkCall, type TrunkGate, type TrunkGateDeps } from './trunk-gate.js';
 import { runIvr } from './voice/ivr-runner.js';
 import { DEFAULT_HOLD_MUSIC, RINGBACK_TONE } from './voice/prompts.js';
 import { runUnlock } from './voice/unlock.js';
@@ -68,6 +70,11 @@ export async function handleInboundCall(leg: InboundLeg, d: InboundDeps): Promis
 
 class InboundCall {
   private readonly ringer: Ringer;
+  /** The call filter service of carrier targets rung now: dialplan forwarding, or an IVR's redirect. */
+  private service: 'dialplan' | 'ivr' = 'dialplan';
+  /** The trunk gate of each carrier target rung, by the number dialled. */
+  private readonly gates = new Map<string, Extract<TrunkGate, { ok: true }>>();
+  private policy: Promise<OutboundPolicy> | null = null;
 
   constructor(
     private readonly leg: InboundLeg,
@@ -78,7 +85,7 @@ class InboundCall {
   ) {
     this.ringer = new Ringer({
       signaling: callreverseSignaling(d.dialplan, d.signaling, leg, plan),
-      resolve: (t) => callreverseRequests(d.dialplan, t) ?? originateRequests(d.directory, t, shown),
+      resolve: (t) => callreverseRequests(d.dialplan, t) ?? this.requests(t),
       onLeg: (out, target) =>
         d.cdrs.track(out, {
           phone: plan.number,
@@ -90,6 +97,39 @@ class InboundCall {
           root: rootId,
         }),
     });
+  }
+
+  /**
+   * The legs of a target. A carrier number is an outgoing call of the
+   * owner's: it passes their call filter (service `dialplan`, or `ivr` for
+   * an IVR's redirect), call limit and credit, and is billed once answered;
+   * refused, it counts as unavailable.
+   */
+  private async requests(t: Target): Promise<OriginateRequest[]> {
+    if (t.type !== 'phone') return originateRequests(this.d.directory, t, this.shown);
+    this.policy ??= this.d.directory.outboundPolicy(this.plan.owner, '');
+    const gate = await gateTrunkCall(await this.policy, t.number, this.service, this.leg, this.d, {
+      clir: this.shown.clir,
+    });
+    if (!gate.ok) {
+      this.d.log.info(
+        { number: this.plan.number, target: t.number, reason: gate.cause.reason },
+        'target refused',
+      );
+      return [];
+    }
+    this.gates.set(t.number, gate);
+    return originateRequests(
+      this.d.directory,
+      { type: 'phone', number: gate.number },
+      this.shown,
+      gate.extra,
+    );
+  }
+
+  /** Starts the zone billing of an answered carrier target. */
+  private bill(target: Target, answered: Leg): void {
+    if (target.type === 'phone') this.gates.get(target.number)?.bill(this.leg, answered);
   }
 
   async run(route: Route): Promise<void> {
@@ -150,10 +190,13 @@ class InboundCall {
     const outcome = await runIvr(this.leg, { owner: this.plan.owner, ivr }, this.d);
     if (outcome.kind !== 'redirect' || this.leg.state !== 'answered') return;
     const ringing = this.d.media.play(this.leg, [RINGBACK_TONE]);
+    this.service = 'ivr';
     const r = await this.ringer.ring(ringAll([{ type: 'phone', number: outcome.phone }]), this.leg);
     ringing.stop();
-    if (r.kind === 'answered') await this.connect(r.leg);
-    else if (r.kind !== 'caller-gone') this.leg.hangup(r.kind === 'busy' ? CAUSE.busy : CAUSE.noAnswer);
+    if (r.kind === 'answered') {
+      this.bill(r.target, r.leg);
+      await this.connect(r.leg);
+    } else if (r.kind !== 'caller-gone') this.leg.hangup(r.kind === 'busy' ? CAUSE.busy : CAUSE.noAnswer);
   }
 
   private connect(other: Parameters<typeof connect>[2]): ReturnType<typeof connect> {
@@ -228,6 +271,7 @@ class InboundCall {
   private async after(outcome: RingOutcome, route: RingRoute): Promise<void> {
     switch (outcome.kind) {
       case 'answered':
+        this.bill(outcome.target, outcome.leg);
         await this.connect(outcome.leg);
         return;
       case 'caller-gone':
@@ -259,7 +303,9 @@ class InboundCall {
 
   private async forward(target: Target, cause: (typeof CAUSE)[keyof typeof CAUSE]): Promise<void> {
     const outcome = await this.ringer.ring(ringAll([target]), this.leg);
-    if (outcome.kind === 'answered') await this.connect(outcome.leg);
-    else if (outcome.kind !== 'caller-gone') this.leg.hangup(outcome.kind === 'busy' ? CAUSE.busy : cause);
+    if (outcome.kind === 'answered') {
+      this.bill(outcome.target, outcome.leg);
+      await this.connect(outcome.leg);
+    } else if (outcome.kind !== 'caller-gone') this.leg.hangup(outcome.kind === 'busy' ? CAUSE.busy : cause);
   }
 }
