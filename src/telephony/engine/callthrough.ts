@@ -25,11 +25,10 @@ import {
   type SipAccountRef,
 } from '../ports.js';
 import type { CdrWriter } from './cdr-writer.js';
-import { connect } from './connect.js';
+import { ringAndConnect } from './connect.js';
 import type { DialplanCallStore } from './dialplan-store.js';
 import type { CallDirectory, InboundPlan, OutboundPolicy } from './directory.js';
 import type { Logger } from './logger.js';
-import { ringAll, Ringer } from './ringer.js';
 import { originateRequests, toE164 } from './targets.js';
 import { gateTrunkCall, type TrunkGateDeps } from './trunk-gate.js';
 import { DEFAULT_HOLD_MUSIC } from './voice/prompts.js';
@@ -152,10 +151,12 @@ async function connectTo(
     bill = gate.bill;
   }
   const destination = target;
-  const ringer = new Ringer({
-    signaling: d.signaling,
-    resolve: (t) => originateRequests(d.directory, t, from, extra),
-    onLeg: (out) =>
+  await ringAndConnect(
+    leg,
+    d,
+    [destination.target],
+    (t) => originateRequests(d.directory, t, from, extra),
+    (out) =>
       d.cdrs.track(out, {
         phone: cdr.phone,
         userId: cdr.userId,
@@ -164,19 +165,6 @@ async function connectTo(
         parent: cdr.rootId,
         root: cdr.rootId,
       }),
-  });
-  const outcome = await ringer.ring(ringAll([destination.target]), leg);
-  if (outcome.kind === 'answered') {
-    bill(leg, outcome.leg);
-    await connect(d.media, leg, outcome.leg, { holdMusic: async () => DEFAULT_HOLD_MUSIC });
-    return;
-  }
-  if (outcome.kind !== 'caller-gone')
-    leg.hangup(
-      outcome.kind === 'busy'
-        ? CAUSE.busy
-        : outcome.kind === 'unavailable'
-          ? CAUSE.unavailable
-          : CAUSE.noAnswer,
-    );
+    { holdMusic: async () => DEFAULT_HOLD_MUSIC, onConnected: bill },
+  );
 }

@@ -4,15 +4,20 @@
  * other does (with the same cause). While one side holds the call, the other
  * hears the number's music on hold instead of the relay.
  */
+import type { Target } from '../../domain/routing/types.js';
 import {
   CAUSE,
   type EndCause,
   type InboundLeg,
   type Leg,
   type MediaPort,
+  type OriginateRequest,
+  type OutboundLeg,
   type PlayHandle,
   type PromptSource,
+  type SignalingPort,
 } from '../ports.js';
+import { ringAll, Ringer } from './ringer.js';
 
 export interface ConnectOptions {
   /** What a held party's peer hears (spec 3.9 on_hold_music); read when the hold starts. */
@@ -96,4 +101,34 @@ export function bridgeUntilEnd(
     if (a.state === 'ended') end(b)(a.endCause ?? CAUSE.normal);
     else if (b.state === 'ended') end(a)(b.endCause ?? CAUSE.normal);
   });
+}
+
+/**
+ * Rings `targets` at once for `leg` and connects the first that answers
+ * (`onConnected` first, e.g. to start billing); otherwise ends `leg` with
+ * the cause of the failure (busy, unavailable, no answer).
+ */
+export async function ringAndConnect(
+  leg: InboundLeg,
+  d: { signaling: SignalingPort; media: MediaPort },
+  targets: readonly Target[],
+  resolve: (t: Target) => Promise<OriginateRequest[]>,
+  onLeg: (out: OutboundLeg) => void,
+  opts: ConnectOptions & { onConnected?: (a: InboundLeg, b: OutboundLeg) => void } = {},
+): Promise<void> {
+  const ringer = new Ringer({ signaling: d.signaling, resolve, onLeg: (out) => onLeg(out) });
+  const outcome = await ringer.ring(ringAll(targets), leg);
+  if (outcome.kind === 'answered') {
+    opts.onConnected?.(leg, outcome.leg);
+    await connect(d.media, leg, outcome.leg, opts);
+    return;
+  }
+  if (outcome.kind !== 'caller-gone')
+    leg.hangup(
+      outcome.kind === 'busy'
+        ? CAUSE.busy
+        : outcome.kind === 'unavailable'
+          ? CAUSE.unavailable
+          : CAUSE.noAnswer,
+    );
 }

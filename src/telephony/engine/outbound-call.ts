@@ -8,22 +8,14 @@
 import { routeEmergency } from '../../domain/policy/emergency.js';
 import { resolveExtension } from '../../domain/policy/extension.js';
 import type { Target } from '../../domain/routing/types.js';
-import {
-  CAUSE,
-  type CallParty,
-  type InboundLeg,
-  type MediaPort,
-  type OriginateRequest,
-  type SignalingPort,
-} from '../ports.js';
+import { CAUSE, type CallParty, type InboundLeg, type MediaPort, type SignalingPort } from '../ports.js';
 import type { CallLimiter } from '../policy/call-limit.js';
 import type { CreditStore } from '../policy/credit.js';
 import type { CdrWriter } from './cdr-writer.js';
-import { connect } from './connect.js';
+import { ringAndConnect } from './connect.js';
 import type { DialplanCalls } from './dialplan-calls.js';
 import type { CallDirectory, OutboundPolicy } from './directory.js';
 import type { Logger } from './logger.js';
-import { ringAll, Ringer } from './ringer.js';
 import { reportPresence, type CallPresence, type PickupRegistry } from './presence.js';
 import { originateRequests, toE164 } from './targets.js';
 import { gateTrunkCall } from './trunk-gate.js';
@@ -76,6 +68,7 @@ export async function handleAccountCall(leg: InboundLeg, d: OutboundDeps): Promi
       root: rootId,
     });
 
+  const holdMusic = async () => DEFAULT_HOLD_MUSIC;
   if (internal) {
     await ringAndConnect(
       leg,
@@ -83,6 +76,7 @@ export async function handleAccountCall(leg: InboundLeg, d: OutboundDeps): Promi
       internal.targets,
       (t) => originateRequests(d.directory, t, from),
       track(internal.label),
+      { holdMusic },
     );
     return;
   }
@@ -103,7 +97,7 @@ export async function handleAccountCall(leg: InboundLeg, d: OutboundDeps): Promi
     [target],
     (t) => originateRequests(d.directory, t, from, gate.extra),
     track(gate.number),
-    (a, b) => gate.bill(a, b),
+    { holdMusic, onConnected: gate.bill },
   );
 }
 
@@ -149,29 +143,4 @@ async function internalTarget(
     }
   }
   return null;
-}
-
-async function ringAndConnect(
-  leg: InboundLeg,
-  d: OutboundDeps,
-  targets: Target[],
-  resolve: (t: Target) => Promise<OriginateRequest[]>,
-  onLeg: (out: Parameters<CdrWriter['track']>[0]) => void,
-  onConnected?: (a: InboundLeg, b: Parameters<typeof connect>[2]) => void,
-): Promise<void> {
-  const ringer = new Ringer({ signaling: d.signaling, resolve, onLeg: (out) => onLeg(out) });
-  const outcome = await ringer.ring(ringAll(targets), leg);
-  if (outcome.kind === 'answered') {
-    onConnected?.(leg, outcome.leg);
-    await connect(d.media, leg, outcome.leg, { holdMusic: async () => DEFAULT_HOLD_MUSIC });
-    return;
-  }
-  if (outcome.kind !== 'caller-gone')
-    leg.hangup(
-      outcome.kind === 'busy'
-        ? CAUSE.busy
-        : outcome.kind === 'unavailable'
-          ? CAUSE.unavailable
-          : CAUSE.noAnswer,
-    );
 }
