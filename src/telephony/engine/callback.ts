@@ -33,9 +33,10 @@ import {
 } from '../ports.js';
 import { dialplanDestination, type DialplanDeps } from './callthrough.js';
 import { bridgeUntilEnd } from './connect.js';
+import { TONES } from '../tones.js';
 import { originateRequests, toE164 } from './targets.js';
 import { gateTrunkCall } from './trunk-gate.js';
-import { DEFAULT_HOLD_MUSIC, RINGBACK_TONE } from './voice/prompts.js';
+import { DEFAULT_HOLD_MUSIC } from './voice/prompts.js';
 
 export interface CallbackOptions {
   /** How long each leg may ring (ms). */
@@ -145,7 +146,7 @@ export class CallbackCall {
     const requests = await originateRequests(d.directory, target, from, { ...extra, offerLike: a });
     if (hasEnded(a)) return { kind: 'abandoned' };
     // The user hears the ring tone while the destination rings.
-    const ringing = d.media.play(a, [RINGBACK_TONE]);
+    const ringing = d.media.play(a, [TONES.ringback]);
     const second = await dial(
       d,
       requests,

@@ -20,13 +20,14 @@ import { connect } from './connect.js';
 import { callreverseRequests, callreverseSignaling } from './callreverse.js';
 import type { DialplanCalls } from './dialplan-calls.js';
 import type { CallDirectory, InboundPlan, OutboundPolicy } from './directory.js';
+import { TONES } from '../tones.js';
 import type { Logger } from './logger.js';
 import { ringAll, Ringer, type RingOutcome } from './ringer.js';
 import { reportPresence, type CallPresence, type PickupRegistry } from './presence.js';
 import { originateRequests, toE164 } from './targets.js';
 import { gateTrunkCall, type TrunkGate, type TrunkGateDeps } from './trunk-gate.js';
 import { runIvr } from './voice/ivr-runner.js';
-import { DEFAULT_HOLD_MUSIC, RINGBACK_TONE } from './voice/prompts.js';
+import { DEFAULT_HOLD_MUSIC } from './voice/prompts.js';
 import { runUnlock } from './voice/unlock.js';
 import type { VoiceDirectory } from './voice/voice-directory.js';
 import { runVoicebox } from './voice/voicebox.js';
@@ -189,7 +190,7 @@ class InboundCall {
   private async ivr(ivr: string): Promise<void> {
     const outcome = await runIvr(this.leg, { owner: this.plan.owner, ivr }, this.d);
     if (outcome.kind !== 'redirect' || this.leg.state !== 'answered') return;
-    const ringing = this.d.media.play(this.leg, [RINGBACK_TONE]);
+    const ringing = this.d.media.play(this.leg, [TONES.ringback]);
     this.service = 'ivr';
     const r = await this.ringer.ring(ringAll([{ type: 'phone', number: outcome.phone }]), this.leg);
     ringing.stop();
@@ -221,10 +222,10 @@ class InboundCall {
     const file = await this.d.voice.announcement(this.plan.owner, rb.announcement);
     if (!file && !rb.mix) return null;
     if (!(await this.leg.earlyMedia())) return null;
-    const main: PromptSource[] = file ? [{ kind: 'file', path: file }] : [RINGBACK_TONE];
+    const main: PromptSource[] = file ? [{ kind: 'file', path: file }] : [TONES.ringback];
     return this.d.media.play(this.leg, main, {
       loop: true,
-      ...(file && rb.mix ? { mix: [RINGBACK_TONE] } : {}),
+      ...(file && rb.mix ? { mix: [TONES.ringback] } : {}),
     });
   }
 

@@ -8,6 +8,7 @@ import {
   type MediaPacer,
   type RtpSender,
 } from './pacer.js';
+import type { PromptSource } from '../../ports.js';
 import { readWav } from './wav.js';
 
 /** Linear PCM, 8 kHz mono. */
@@ -16,44 +17,20 @@ export interface SamplesSource {
   pcm: Int16Array;
 }
 
-/** A telephony WAV file (see wav.ts), read when the playback starts. */
-export interface FileSource {
-  kind: 'file';
-  path: string;
-}
-
 /**
- * A sum of sines on for durationMs, then silent for intervalMs (default 0),
- * once or, with loop, until the playback stops. levelDbm0 is the level of
- * each frequency (default -10 dBm0).
+ * The sources of the media port (ports.ts PromptSource): a telephony WAV
+ * file (see wav.ts), read when the playback starts; a sum of sines on for
+ * durationMs, then silent for intervalMs (default 0), once or, with loop,
+ * until the playback stops, each frequency at levelDbm0 (default -10 dBm0);
+ * silence.
  */
-export interface ToneSource {
-  kind: 'tone';
-  frequencies: readonly number[];
-  durationMs: number;
-  intervalMs?: number;
-  loop?: boolean;
-  levelDbm0?: number;
-}
-
-export interface SilenceSource {
-  kind: 'silence';
-  durationMs: number;
-}
+export type FileSource = Extract<PromptSource, { kind: 'file' }>;
+export type ToneSource = Extract<PromptSource, { kind: 'tone' }>;
+export type SilenceSource = Extract<PromptSource, { kind: 'silence' }>;
 
 export type AudioSource = SamplesSource | FileSource | ToneSource | SilenceSource;
 
-/**
- * Call progress tones (ETSI ES 201 970 / ITU-T E.180 as used in Germany and
- * most of Europe: 425 Hz) and the beep before a voicemail recording.
- */
-export const TONES = {
-  /** Ringing tone: 1 s on, 4 s off. */
-  ringback: { kind: 'tone', frequencies: [425], durationMs: 1000, intervalMs: 4000, loop: true },
-  /** Busy tone: 480 ms on, 480 ms off. */
-  busy: { kind: 'tone', frequencies: [425], durationMs: 480, intervalMs: 480, loop: true },
-  beep: { kind: 'tone', frequencies: [1000], durationMs: 250 },
-} as const satisfies Record<string, ToneSource>;
+export { TONES } from '../../tones.js';
 
 export interface PlayOptions {
   codec: G711Codec;

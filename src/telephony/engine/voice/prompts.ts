@@ -5,18 +5,6 @@
  */
 import type { DtmfEvent, Leg, MediaPort, PlayEnd, PromptSource } from '../../ports.js';
 
-/** 1 kHz, 250 ms: the tone before a voicemail recording. */
-export const BEEP: PromptSource = { kind: 'tone', frequencies: [1000], durationMs: 250, levelDbm0: -10 };
-
-/** Ringing tone (ITU-T E.180, 425 Hz, 1 s on, 4 s off), mixed under a ringback announcement. */
-export const RINGBACK_TONE: PromptSource = {
-  kind: 'tone',
-  frequencies: [425],
-  durationMs: 1000,
-  intervalMs: 4000,
-  loop: true,
-};
-
 /**
  * The music on hold of a number without an `on_hold_music` announcement:
  * a quiet, slow C-major arpeggio (523, 659, 784 Hz), repeated.

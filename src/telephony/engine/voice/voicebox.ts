@@ -8,8 +8,9 @@
 import fs from 'node:fs/promises';
 import { CAUSE, type InboundLeg, type MediaPort, type PromptSource } from '../../ports.js';
 import type { CdrWriter } from '../cdr-writer.js';
+import { TONES } from '../../tones.js';
 import type { Logger } from '../logger.js';
-import { BEEP, playAndWait } from './prompts.js';
+import { playAndWait } from './prompts.js';
 import type { VoiceDirectory } from './voice-directory.js';
 
 /** Longest message (s), and the silence after speech that ends one (s). */
@@ -51,7 +52,7 @@ export async function runVoicebox(leg: InboundLeg, c: VoiceboxCall, d: VoiceboxD
       leg.hangup(CAUSE.normal);
       return null;
     }
-    if ((await playAndWait(d.media, leg, [BEEP])) === 'stopped') return null;
+    if ((await playAndWait(d.media, leg, [TONES.beep])) === 'stopped') return null;
     const file = d.voice.scratchFile();
     const result = await d.media.record(leg, {
       file,
