@@ -6,7 +6,8 @@
  *   npm run bench:rtp -- --calls 300 --seconds 10 --rounds 2
  *   BENCH_CALLS=300 BENCH_SECONDS=10 BENCH_ROUNDS=2 npm run bench:rtp
  *
- * Each call is two RtpSessions from an RtpPortPool, bridged, in a child
+ * Each call is two RtpSessions from an RtpPortPool, bridged through their
+ * media channels as the engine bridges two legs, in a child
  * process (the relay); this process (the traffic generator) plays both phones
  * of every call: two plain dgram sockets sending 172-byte PCMU packets (160
  * octets of payload, 20 ms ptime) in both directions, all streams paced by one
@@ -24,13 +25,9 @@ import { type ChildProcess, fork } from 'node:child_process';
 import { createSocket, type Socket } from 'node:dgram';
 import os from 'node:os';
 import { fileURLToPath } from 'node:url';
-import {
-  buildRtp,
-  encode,
-  RtpPortPool,
-  bridge,
-  type RtpSession,
-} from '../../src/telephony/embedded/rtp/index.js';
+import { bridgeChannels, MediaChannel } from '../../src/telephony/embedded/media-channel.js';
+import { Player } from '../../src/telephony/embedded/media/player.js';
+import { buildRtp, encode, RtpPortPool, type RtpSession } from '../../src/telephony/embedded/rtp/index.js';
 import { median } from './lib.js';
 
 const HOST = '127.0.0.1';
@@ -81,6 +78,7 @@ async function child(): Promise<void> {
       if (m.type === 'setup') {
         if (m.mode === 'callplane') {
           const pool = new RtpPortPool({ host: HOST, min: m.rtpMin, max: m.rtpMax });
+          const player = new Player();
           const sessions: RtpSession[] = [];
           const legs: [number, number][] = [];
           for (const [phoneA, phoneB] of m.phones) {
@@ -88,7 +86,7 @@ async function child(): Promise<void> {
             const b = await pool.open();
             a.setRemote({ address: HOST, port: phoneA });
             b.setRemote({ address: HOST, port: phoneB });
-            bridge(a, b);
+            bridgeChannels(new MediaChannel(a, () => null, player), new MediaChannel(b, () => null, player));
             sessions.push(a, b);
             legs.push([a.localPort, b.localPort]);
           }

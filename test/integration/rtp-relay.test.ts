@@ -1,7 +1,8 @@
 import { createSocket, type RemoteInfo, type Socket } from 'node:dgram';
 import { afterEach, describe, expect, it } from 'vitest';
+import { bridgeChannels, MediaChannel } from '../../src/telephony/embedded/media-channel.js';
+import { Player } from '../../src/telephony/embedded/media/player.js';
 import {
-  bridge,
   buildRtp,
   buildTelephoneEvent,
   parseRtp,
@@ -11,6 +12,12 @@ import {
 
 // Real UDP on 127.0.0.1; this file owns ports 41100-41499 (a range per test).
 const HOST = '127.0.0.1';
+const player = new Player();
+
+/** Bridges two sessions as the engine bridges two legs: through their media channels. */
+function bridge(a: RtpSession, b: RtpSession): () => void {
+  return bridgeChannels(new MediaChannel(a, () => null, player), new MediaChannel(b, () => null, player));
+}
 
 interface Phone {
   socket: Socket;

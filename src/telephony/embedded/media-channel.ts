@@ -224,3 +224,23 @@ export class MediaChannel {
     this.#dtmf = null;
   }
 }
+
+/**
+ * Anchors media between two legs: every packet one channel accepts goes out
+ * of the other's session byte for byte (payload type, SSRC, sequence,
+ * timestamps and RFC 4733 events unchanged), so the B2BUA stays transparent
+ * to the codecs both phones agreed on; the received Buffer itself is sent
+ * on. The answer undoes the bridge (and leaves alone a relay set since).
+ */
+export function bridgeChannels(a: MediaChannel, b: MediaChannel): () => void {
+  if (a === b || a.session === b.session) throw new Error('cannot bridge a leg to itself');
+  a.relayTo(b.session);
+  b.relayTo(a.session);
+  let bridged = true;
+  return () => {
+    if (!bridged) return;
+    bridged = false;
+    if (a.relaying === b.session) a.relayTo(null);
+    if (b.relaying === a.session) b.relayTo(null);
+  };
+}

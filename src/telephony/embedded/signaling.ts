@@ -25,7 +25,7 @@ import type { Authenticator } from './authenticator.js';
 import { DialogEventServer, type Watchers } from './dialog-events.js';
 import { EmbeddedInboundLeg } from './inbound-leg.js';
 import { LegBase } from './leg-base.js';
-import { MediaChannel } from './media-channel.js';
+import { bridgeChannels, MediaChannel } from './media-channel.js';
 import { Player } from './media/player.js';
 import type { DialogLeg, LegContext } from './leg-context.js';
 import { EmbeddedOutboundLeg, type OutboundRoute } from './outbound-leg.js';
@@ -165,15 +165,7 @@ export class EmbeddedSignaling implements SignalingPort, MediaPort, TransactionU
     const ca = this.channel(a);
     const cb = this.channel(b);
     if (!ca || !cb || ca === cb) return () => undefined;
-    ca.relayTo(cb.session);
-    cb.relayTo(ca.session);
-    let bridged = true;
-    return () => {
-      if (!bridged) return;
-      bridged = false;
-      if (ca.relaying === cb.session) ca.relayTo(null);
-      if (cb.relaying === ca.session) cb.relayTo(null);
-    };
+    return bridgeChannels(ca, cb);
   }
 
   play(leg: Leg, sources: readonly PromptSource[], opts?: PlayOptions): PlayHandle {

@@ -70,11 +70,10 @@ function tsDiff(a: number, b: number): number {
  * packets from before the start are dropped, and a new SSRC (or a restarted
  * clock) carries on where the recording stands.
  *
- * It becomes the session's one packet listener (RtpSession.onPacket) until
- * it ends, then puts back the listener it found, unless another was set
- * meanwhile. So the leg must not be bridged (rtp/relay.ts) while it records:
- * a bridge would take the listener, and the recording would get nothing and
- * end at maxSeconds with silence.
+ * It becomes the packet listener of `session` (RtpSession.onPacket, or a
+ * MediaChannel tap, which lets a call be bridged while it records) until it
+ * ends, then puts back the listener it found, unless another was set
+ * meanwhile.
  *
  * It ends at maxSeconds of media (or of wall clock when packets stop), after
  * silenceSeconds of silence once speech started (by media, or by wall clock
