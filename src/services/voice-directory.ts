@@ -39,14 +39,14 @@ export class ServicesVoiceDirectory implements VoiceDirectory {
     }
   }
 
-  async prompt(owner: string, name: SystemPrompt): Promise<string> {
+  async prompts(owner: string): Promise<(name: SystemPrompt) => string> {
     const row = await this.s.db
       .selectFrom('users')
       .select('language')
       .where('uuid', '=', owner)
       .executeTakeFirst();
     const lang = row?.language && LANGUAGES.has(row.language) ? row.language : 'en';
-    return path.join(SOUNDS_DIR, lang, `${name}.wav`);
+    return (name) => path.join(SOUNDS_DIR, lang, `${name}.wav`);
   }
 
   async ivr(owner: string, uuid: string): Promise<IvrConfig | null> {

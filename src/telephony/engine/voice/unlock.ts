@@ -15,10 +15,10 @@ export async function runUnlock(
 ): Promise<boolean> {
   await leg.answer();
   if (leg.state !== 'answered') return false;
-  const enterPin = await d.voice.prompt(c.owner, 'enter-pin');
+  const prompt = await d.voice.prompts(c.owner);
   for (let i = 0; i < UNLOCK.tries; i++) {
     const digits = await collectDigits(d.media, leg, {
-      prompt: [{ kind: 'file', path: enterPin }],
+      prompt: [{ kind: 'file', path: prompt('enter-pin') }],
       max: c.code.length,
       terminator: '#',
       firstTimeoutMs: UNLOCK.firstTimeoutMs,
@@ -26,13 +26,11 @@ export async function runUnlock(
     });
     if (digits === null) return false;
     if (digits === c.code && (await d.voice.unlock(c.number, digits))) {
-      await playAndWait(d.media, leg, [
-        { kind: 'file', path: await d.voice.prompt(c.owner, 'unlock-accepted') },
-      ]);
+      await playAndWait(d.media, leg, [{ kind: 'file', path: prompt('unlock-accepted') }]);
       leg.hangup(CAUSE.normal);
       return true;
     }
-    await playAndWait(d.media, leg, [{ kind: 'file', path: await d.voice.prompt(c.owner, 'wrong-pin') }]);
+    await playAndWait(d.media, leg, [{ kind: 'file', path: prompt('wrong-pin') }]);
   }
   leg.hangup(CAUSE.rejected);
   return false;

@@ -11,8 +11,8 @@ export type SystemPrompt = 'leave-message' | 'not-available' | 'unlock-accepted'
 export interface VoiceDirectory {
   /** The playable WAV of the owner's announcement; null when it is missing or not converted (yet). */
   announcement(owner: string, uuid: string): Promise<string | null>;
-  /** A system prompt in the owner's language. */
-  prompt(owner: string, name: SystemPrompt): Promise<string>;
+  /** The system prompts in the owner's language (the language is read once, here). */
+  prompts(owner: string): Promise<(name: SystemPrompt) => string>;
   /** The IVR of the owner (spec 5.1.1); null when it is gone. */
   ivr(owner: string, uuid: string): Promise<IvrConfig | null>;
   /** A new path for a recording in progress (on the object store's file system). */

@@ -46,7 +46,12 @@ export async function runVoicebox(leg: InboundLeg, c: VoiceboxCall, d: VoiceboxD
     const greeting = c.announcement ? await d.voice.announcement(c.owner, c.announcement) : null;
     const intro: PromptSource[] = greeting
       ? [{ kind: 'file', path: greeting }]
-      : [{ kind: 'file', path: await d.voice.prompt(c.owner, c.record ? 'leave-message' : 'not-available') }];
+      : [
+          {
+            kind: 'file',
+            path: (await d.voice.prompts(c.owner))(c.record ? 'leave-message' : 'not-available'),
+          },
+        ];
     await playAndWait(d.media, leg, intro);
     if (!c.record) {
       leg.hangup(CAUSE.normal);
