@@ -40,10 +40,10 @@ export class EmbeddedInboundLeg extends LegBase implements InboundLeg, DialogLeg
   }
 
   /**
-   * Codecs the caller can take (their offer, or ours for a delayed offer);
-   * after early media, the ones our 183 already answered.
+   * Before the answer, the codecs the caller can take (their offer, or ours
+   * for a delayed offer); after early media or the answer, the agreed ones.
    */
-  get offeredCodecs() {
+  override get mediaCodecs(): SdpCodec[] {
     if (this.rtp && this.codecs) return this.codecs;
     return this.offer?.audio ? usableCodecs(this.offer.audio.codecs) : DEFAULT_OFFER;
   }
@@ -132,10 +132,7 @@ export class EmbeddedInboundLeg extends LegBase implements InboundLeg, DialogLeg
     if (this.state === 'ended' || this.state === 'answered') return;
     // Answer in the codec the other leg chose, so the bridge relays without transcoding.
     // (an unanswered inbound leg, a picker, offers what it can take)
-    const preferred =
-      like instanceof LegBase
-        ? (like.codecs ?? (like instanceof EmbeddedInboundLeg ? like.offeredCodecs : undefined))
-        : undefined;
+    const preferred = like instanceof LegBase ? (like.mediaCodecs ?? undefined) : undefined;
     if (this.early) await this.early;
     if (!(await this.prepareMedia(preferred))) return;
     const rtp = this.rtp;

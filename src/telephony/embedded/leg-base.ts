@@ -46,6 +46,14 @@ export abstract class LegBase extends EventEmitter<LegEvents> {
   rtp: RtpSession | null = null;
   /** The codecs both ends agreed on (the answer's), once known. */
   codecs: SdpCodec[] | null = null;
+  /**
+   * The codecs a leg bridged with this one should use, so the relay passes
+   * media unchanged: the agreed ones (null while unknown).
+   */
+  get mediaCodecs(): SdpCodec[] | null {
+    return this.codecs;
+  }
+
   /** The media fan-out on `rtp`, made by the adapter at the first media use. */
   channel: MediaChannel | null = null;
   /** The far end holds the call (its last offer was sendonly, inactive or 0.0.0.0). */

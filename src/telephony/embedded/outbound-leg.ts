@@ -19,7 +19,6 @@ import { randomToken } from './sip/stack.js';
 import type { ClientTransaction, ServerTransaction } from './sip/transaction.js';
 import type { Peer } from './sip/transport.js';
 import { formatNameAddr } from './sip/uri.js';
-import type { EmbeddedInboundLeg } from './inbound-leg.js';
 
 export interface OutboundRoute {
   /** Request-URI. */
@@ -64,12 +63,7 @@ export class EmbeddedOutboundLeg extends LegBase implements OutboundLeg, DialogL
     }
     this.rtp = rtp;
     const like = this.req.offerLike;
-    const codecs: SdpCodec[] =
-      like !== undefined && 'offeredCodecs' in like
-        ? (like as EmbeddedInboundLeg).offeredCodecs
-        : like instanceof LegBase && like.codecs
-          ? like.codecs
-          : DEFAULT_OFFER;
+    const codecs: SdpCodec[] = (like instanceof LegBase ? like.mediaCodecs : null) ?? DEFAULT_OFFER;
     const invite = new SipRequest('INVITE', this.route.uri);
     const from = this.req.from;
     const domain = this.ctx.domain;
