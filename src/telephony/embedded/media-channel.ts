@@ -38,7 +38,12 @@ class Tap {
   }
 }
 
-const STOPPED: PlayHandle = { done: Promise.resolve('stopped'), stop: () => undefined };
+/** The playback and the recording of a leg without media (or whose media is gone). */
+export const NO_PLAYBACK: PlayHandle = { done: Promise.resolve('stopped'), stop: () => undefined };
+export const NO_RECORDING: RecordHandle = {
+  done: Promise.resolve({ durationMs: 0, silenceOnly: true, reason: 'hangup', written: false }),
+  stop: () => undefined,
+};
 
 export interface MediaFormat {
   codec: G711Codec;
@@ -99,7 +104,7 @@ export class MediaChannel {
   }
 
   play(sources: readonly PromptSource[], opts: PlayOptions = {}): PlayHandle {
-    if (this.#closed) return STOPPED;
+    if (this.#closed) return NO_PLAYBACK;
     this.#playback?.handle.stop();
     const f = this.format;
     const inner = this.player.play(this.session, sources, {
@@ -123,12 +128,7 @@ export class MediaChannel {
   }
 
   record(opts: RecordOptions): RecordHandle {
-    if (this.#closed) {
-      return {
-        done: Promise.resolve({ durationMs: 0, silenceOnly: true, reason: 'hangup', written: false }),
-        stop: () => undefined,
-      };
-    }
+    if (this.#closed) return NO_RECORDING;
     const tap = new Tap();
     this.#taps.add(tap);
     const stopDigits = opts.stopDigits ?? '';

@@ -25,7 +25,7 @@ import type { Authenticator } from './authenticator.js';
 import { DialogEventServer, type Watchers } from './dialog-events.js';
 import { EmbeddedInboundLeg } from './inbound-leg.js';
 import { LegBase } from './leg-base.js';
-import { bridgeChannels, MediaChannel } from './media-channel.js';
+import { bridgeChannels, MediaChannel, NO_PLAYBACK, NO_RECORDING } from './media-channel.js';
 import { Player } from './media/player.js';
 import type { DialogLeg, LegContext } from './leg-context.js';
 import { EmbeddedOutboundLeg, type OutboundRoute } from './outbound-leg.js';
@@ -169,20 +169,11 @@ export class EmbeddedSignaling implements SignalingPort, MediaPort, TransactionU
   }
 
   play(leg: Leg, sources: readonly PromptSource[], opts?: PlayOptions): PlayHandle {
-    const ch = this.channel(leg);
-    if (!ch) return { done: Promise.resolve('stopped'), stop: () => undefined };
-    return ch.play(sources, opts);
+    return this.channel(leg)?.play(sources, opts) ?? NO_PLAYBACK;
   }
 
   record(leg: Leg, opts: RecordOptions): RecordHandle {
-    const ch = this.channel(leg);
-    if (!ch) {
-      return {
-        done: Promise.resolve({ durationMs: 0, silenceOnly: true, reason: 'hangup', written: false }),
-        stop: () => undefined,
-      };
-    }
-    return ch.record(opts);
+    return this.channel(leg)?.record(opts) ?? NO_RECORDING;
   }
 
   onDtmf(leg: Leg, listener: (d: DtmfEvent) => void): () => void {

@@ -29,7 +29,7 @@ import { ringAndConnect } from './connect.js';
 import type { DialplanCallStore } from './dialplan-store.js';
 import type { CallDirectory, InboundPlan, OutboundPolicy } from './directory.js';
 import type { Logger } from './logger.js';
-import { originateRequests, toE164 } from './targets.js';
+import { originateRequests, shownNumber, toE164 } from './targets.js';
 import { gateTrunkCall, type TrunkGateDeps } from './trunk-gate.js';
 import { DEFAULT_HOLD_MUSIC } from './voice/prompts.js';
 
@@ -78,12 +78,11 @@ export async function tryInboundCallthrough(
       return null;
     });
   if (!process) return false;
-  const c = leg.info.caller;
   const rootId = d.cdrs.track(leg, {
     phone: plan.number,
     userId: plan.owner,
     service: 'call_through',
-    a_number: c.clir || !c.number ? 'anonymous' : c.number,
+    a_number: shownNumber(leg.info.caller),
   });
   const policy = await d.directory.outboundPolicy(plan.owner, '');
   const from: CallParty = { number: policy.clipNumber ?? plan.number, display: null, clir: policy.clir };

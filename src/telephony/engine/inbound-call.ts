@@ -24,7 +24,7 @@ import { TONES } from '../tones.js';
 import type { Logger } from './logger.js';
 import { ringAll, Ringer, type RingOutcome } from './ringer.js';
 import { reportPresence, type CallPresence, type PickupRegistry } from './presence.js';
-import { originateRequests, toE164 } from './targets.js';
+import { originateRequests, shownNumber, toE164 } from './targets.js';
 import { gateTrunkCall, type TrunkGate, type TrunkGateDeps } from './trunk-gate.js';
 import { runIvr } from './voice/ivr-runner.js';
 import { DEFAULT_HOLD_MUSIC } from './voice/prompts.js';
@@ -60,7 +60,7 @@ export async function handleInboundCall(leg: InboundLeg, d: InboundDeps): Promis
     phone: plan.number,
     userId: plan.owner,
     service: 'call',
-    a_number: caller.clir || !caller.number ? 'anonymous' : caller.number,
+    a_number: shownNumber(caller),
   });
   const callerName =
     caller.number && !caller.clir ? await d.directory.callingName(plan.owner, caller.number) : null;
@@ -172,13 +172,12 @@ class InboundCall {
   }
 
   private async voicebox(announcement: string | null, record: boolean): Promise<void> {
-    const caller = this.leg.info.caller;
     await runVoicebox(
       this.leg,
       {
         owner: this.plan.owner,
         number: this.plan.number,
-        from: caller.clir || !caller.number ? 'anonymous' : caller.number,
+        from: shownNumber(this.leg.info.caller),
         cdrId: this.rootId,
         announcement,
         record,

@@ -12,6 +12,11 @@ export function toE164(dialled: string): string | null {
   return null;
 }
 
+/** The caller as CDRs and recordings show them: the number, or `anonymous` when unknown or hidden (CLIR). */
+export function shownNumber(party: CallParty): string {
+  return party.clir || !party.number ? 'anonymous' : party.number;
+}
+
 export async function originateRequests(
   directory: CallDirectory,
   target: Target,
