@@ -2,6 +2,7 @@ import fs from 'node:fs/promises';
 import nodemailer, { type SendMailOptions, type Transporter } from 'nodemailer';
 import type { Config } from '../config/index.js';
 import type { ObjectRecord } from '../domain/objects.js';
+import { parseWavHeader } from '../media/processors/audio-silence.js';
 import type { Db } from '../store/db.js';
 import type { ConversionOutcome } from './audio-object-service.js';
 
@@ -153,33 +154,14 @@ export function formatDuration(seconds: number): string {
   return `${Math.floor(s / 60)}:${String(s % 60).padStart(2, '0')} (${s} second${s === 1 ? '' : 's'})`;
 }
 
-/**
- * The playing time of a RIFF/WAVE file: the data chunk's size over the fmt
- * chunk's byte rate; null when the file is not a WAV with both.
- */
-export function wavSeconds(buf: Buffer): number | null {
-  if (
-    buf.length < 12 ||
-    buf.toString('latin1', 0, 4) !== 'RIFF' ||
-    buf.toString('latin1', 8, 12) !== 'WAVE'
-  ) {
+/** The playing time of a 16-bit PCM WAV file; null when it is not one. */
+function wavSeconds(buf: Buffer): number | null {
+  try {
+    const w = parseWavHeader(buf, buf.length);
+    return w.dataBytes / (w.sampleRate * w.channels * 2);
+  } catch {
     return null;
   }
-  let byteRate = 0;
-  for (let pos = 12; pos + 8 <= buf.length;) {
-    const id = buf.toString('latin1', pos, pos + 4);
-    const size = buf.readUInt32LE(pos + 4);
-    const body = pos + 8;
-    if (id === 'fmt ' && body + 12 <= buf.length) byteRate = buf.readUInt32LE(body + 8);
-    if (id === 'data') {
-      if (byteRate === 0) return null;
-      // A streaming writer leaves 0 or 0xFFFFFFFF: the rest of the file.
-      const bytes = size === 0 || size > buf.length - body ? buf.length - body : size;
-      return bytes / byteRate;
-    }
-    pos = body + size + (size % 2);
-  }
-  return null;
 }
 
 function stamp(d: Date): string {

@@ -100,8 +100,8 @@ interface WavLayout {
   dataBytes: number;
 }
 
-/** Finds the fmt and data chunks of a RIFF/WAVE file holding 16-bit PCM. */
-function parseWavHeader(head: Buffer, fileSize: number): WavLayout {
+/** Finds the fmt and data chunks of a RIFF/WAVE file holding 16-bit PCM; throws for anything else. */
+export function parseWavHeader(head: Buffer, fileSize: number): WavLayout {
   if (
     head.length < 12 ||
     head.toString('ascii', 0, 4) !== 'RIFF' ||
