@@ -90,7 +90,6 @@ interface Process {
   leg: CallreverseLeg;
 }
 
-/** The call-reverse processes of the calls ringing on this node, one per user. */
 /** What call-reverse needs of the node's dialplan functions (dialplan-calls.ts). */
 export interface CallreverseHost {
   readonly store: DialplanCallStore;
@@ -98,6 +97,7 @@ export interface CallreverseHost {
   readonly callreverse: CallreverseProcesses;
 }
 
+/** The call-reverse processes of the calls ringing on this node, one per user. */
 export class CallreverseProcesses {
   private readonly current = new Map<string, Process>();
 
