@@ -228,15 +228,18 @@ describe.skipIf(!SIPP_AVAILABLE)('dialplan v1 call functions (embedded B2BUA, si
       body: { phone: '+4930777020', filter: '+4989000222' },
     });
     const far = await trunk();
-    const call = await runSipp({
-      scenario: 'uac-call',
-      remote: `127.0.0.1:${h.sipPort}`,
-      localPort: 0,
-      service: '*98',
-      auth: { username: account.name, password: account.password },
-      timeoutSeconds: 20,
-      vars: { from_user: account.name, domain: account.domain },
-    });
+    // The account dials *98 (digest-authenticated softphone call).
+    const star98 = (scenario: string, vars: Record<string, string> = {}) =>
+      runSipp({
+        scenario,
+        remote: `127.0.0.1:${h.sipPort}`,
+        localPort: 0,
+        service: '*98',
+        auth: { username: account.name, password: account.password },
+        timeoutSeconds: 20,
+        vars: { from_user: account.name, domain: account.domain, ...vars },
+      });
+    const call = await star98('uac-call');
     expect(call.successful, call.errors).toBe(1);
     const res = await far.done;
     expect(invites(res.messages)).toEqual(['+4930777020']);
@@ -247,15 +250,7 @@ describe.skipIf(!SIPP_AVAILABLE)('dialplan v1 call functions (embedded B2BUA, si
       ['call_through', '+4930777020'],
     ]);
     // Used up: *98 again is refused.
-    const again = await runSipp({
-      scenario: 'uac-call-expect-fail',
-      remote: `127.0.0.1:${h.sipPort}`,
-      localPort: 0,
-      service: '*98',
-      auth: { username: account.name, password: account.password },
-      timeoutSeconds: 20,
-      vars: { from_user: account.name, domain: account.domain, expected: '404' },
-    });
+    const again = await star98('uac-call-expect-fail', { expected: '404' });
     expect(again.successful, again.errors).toBe(1);
   });
 
