@@ -1,4 +1,6 @@
-/** Layer rules of ARCHITECTURE.md, checked in `npm test`. */
+/** Layer rules of ARCHITECTURE.md, checked in `npm test`: arrows point down only. */
+const IO = 'node_modules/(ioredis|pg|kysely|@electric-sql|bullmq)';
+
 module.exports = {
   forbidden: [
     {
@@ -20,9 +22,30 @@ module.exports = {
       severity: 'error',
       from: { path: '^src/api' },
       to: {
-        path: ['^src/store/(?!schema)', 'node_modules/(ioredis|pg|kysely|@electric-sql)'],
+        path: ['^src/store/(?!schema)', IO],
         dependencyTypesNot: ['type-only'],
       },
+    },
+    {
+      name: 'services-below-api-and-telephony',
+      comment: 'services/ are used by the api and the telephony role, never the other way round',
+      severity: 'error',
+      from: { path: '^src/(services|events|media)' },
+      to: { path: '^src/(api|telephony)/' },
+    },
+    {
+      name: 'store-is-the-bottom',
+      comment: 'store/ knows nothing of the layers that use it (an injected publisher is typed by events/types)',
+      severity: 'error',
+      from: { path: '^src/store' },
+      to: { path: '^src/(api|services|telephony|events|media)/', dependencyTypesNot: ['type-only'] },
+    },
+    {
+      name: 'errors-outside-api',
+      comment: 'the error registry is for every layer; it imports nothing of them',
+      severity: 'error',
+      from: { path: '^src/errors' },
+      to: { pathNot: '^src/errors' },
     },
   ],
   options: {

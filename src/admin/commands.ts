@@ -1,4 +1,4 @@
-import { ApiError } from '../api/errors.js';
+import { ServiceError } from '../errors/index.js';
 import type { Services } from '../services/index.js';
 
 /**
@@ -20,17 +20,17 @@ export async function runAdminCommand(
       return services.partners.create(cmd.name);
     case 'user.create': {
       if (!/^[a-zA-Z0-9]{2,20}$/.test(cmd.username)) {
-        throw new ApiError('wrong-syntax', 'usernames are 2-20 letters or digits');
+        throw new ServiceError('wrong-syntax', 'usernames are 2-20 letters or digits');
       }
       if (!/^.{5,50}$/.test(cmd.password))
-        throw new ApiError('wrong-syntax', 'passwords are 5-50 characters');
+        throw new ServiceError('wrong-syntax', 'passwords are 5-50 characters');
       if (cmd.email !== undefined && !/^[^@\s]{1,64}@[^@\s]{1,255}$/.test(cmd.email)) {
-        throw new ApiError('wrong-syntax', 'the e-mail address is malformed');
+        throw new ServiceError('wrong-syntax', 'the e-mail address is malformed');
       }
       let partnerId: string | null = null;
       if (cmd.partner !== undefined) {
         const partner = await services.partners.byName(cmd.partner);
-        if (!partner) throw new ApiError('wrong-partner', `partner '${cmd.partner}' does not exist`);
+        if (!partner) throw new ServiceError('wrong-partner', `partner '${cmd.partner}' does not exist`);
         partnerId = partner.id;
       }
       const user = await services.users.create({
@@ -43,24 +43,24 @@ export async function runAdminCommand(
     }
     case 'numbers.add': {
       // spec 3.9: pools are per area code; numbers are E.164 like every phone number.
-      if (!/^[0-9]{1,10}$/.test(cmd.area)) throw new ApiError('wrong-syntax', 'area codes are 1-10 digits');
+      if (!/^[0-9]{1,10}$/.test(cmd.area)) throw new ServiceError('wrong-syntax', 'area codes are 1-10 digits');
       const bad = cmd.numbers.find((n) => !/^\+[0-9]{3,20}$/.test(n));
       if (bad !== undefined)
-        throw new ApiError('wrong-syntax', `'${bad}' is not a phone number (+ and 3-20 digits)`);
+        throw new ServiceError('wrong-syntax', `'${bad}' is not a phone number (+ and 3-20 digits)`);
       return services.phones.addToPool(cmd.area, cmd.numbers);
     }
     case 'user.set-area': {
-      if (!/^[0-9]{1,10}$/.test(cmd.area)) throw new ApiError('wrong-syntax', 'area codes are 1-10 digits');
+      if (!/^[0-9]{1,10}$/.test(cmd.area)) throw new ServiceError('wrong-syntax', 'area codes are 1-10 digits');
       const user =
         (await services.users.byLogin(
           cmd.user.includes('@') ? { email: cmd.user } : { username: cmd.user },
         )) ?? (await byUuid(services, cmd.user));
-      if (!user) throw new ApiError('wrong-user', `user '${cmd.user}' does not exist`);
+      if (!user) throw new ServiceError('wrong-user', `user '${cmd.user}' does not exist`);
       await services.phones.setArea(user.uuid, cmd.area);
       return { uuid: user.uuid, area_code: cmd.area };
     }
     default:
-      throw new ApiError('wrong-syntax', 'unknown admin command');
+      throw new ServiceError('wrong-syntax', 'unknown admin command');
   }
 }
 

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import http from 'node:http';
 import path from 'node:path';
-import { ApiError } from '../api/errors.js';
+import { ServiceError } from '../errors/index.js';
 import type { Services } from '../services/index.js';
 import { runAdminCommand, type AdminCommand } from './commands.js';
 
@@ -29,7 +29,7 @@ export async function startAdminSocket(services: Services): Promise<() => Promis
           out = { status: 'ok', ...(await runAdminCommand(services, cmd)) };
         } catch (err) {
           out =
-            err instanceof ApiError
+            err instanceof ServiceError
               ? { status: err.status, message: err.message }
               : { status: 'fail', message: (err as Error).message };
         }

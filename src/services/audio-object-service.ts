@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import type { Readable } from 'node:stream';
-import { ApiError } from '../api/errors.js';
+import { ServiceError, type SpecStatus } from '../errors/index.js';
 import type { ObjectRecord } from '../domain/objects.js';
 import type { EventPublisher } from '../events/types.js';
 import { objectFolder, tempSibling, writeFileAtomic } from '../media/files.js';
@@ -70,7 +70,7 @@ export interface AudioObjectOptions {
  * retried after a crash at any point produces the same object.
  */
 export class AudioObjectService {
-  readonly notFound: string;
+  readonly notFound: SpecStatus;
 
   constructor(
     readonly type: AudioObjectType,
@@ -80,7 +80,7 @@ export class AudioObjectService {
     private readonly objectDir: string,
     private readonly opts: AudioObjectOptions = {},
   ) {
-    this.notFound = `wrong-${type}`;
+    this.notFound = type === 'recording' ? 'wrong-recording' : 'wrong-announcement';
     objects.registerType(type, {
       purge: (obj) => fs.rm(this.dir(obj.uuid), { recursive: true, force: true }),
     });
@@ -143,7 +143,7 @@ export class AudioObjectService {
     format: AudioDownloadFormat,
   ): Promise<{ stream: Readable; size: number }> {
     const obj = await this.get(userId, uuid);
-    const none = (): ApiError => new ApiError(this.notFound, `the ${this.type} has no contents`);
+    const none = (): ServiceError => new ServiceError(this.notFound, `the ${this.type} has no contents`);
     if (this.status(obj) !== 'ok') throw none();
     const file = path.join(this.dir(obj.uuid), format === 'wav' ? AUDIO_FILES.wav : AUDIO_FILES.ogg);
     let fh: fs.FileHandle;
@@ -168,7 +168,7 @@ export class AudioObjectService {
    */
   async upload(userId: string, uuid: string, body: Buffer): Promise<void> {
     const obj = await this.get(userId, uuid, 'write');
-    if (body.length === 0) throw new ApiError('malformed-file', 'the request body is empty');
+    if (body.length === 0) throw new ServiceError('malformed-file', 'the request body is empty');
     const dir = this.dir(obj.uuid);
     await fs.mkdir(dir, { recursive: true });
     const name = `upload-${rand()}`;
@@ -183,7 +183,7 @@ export class AudioObjectService {
         await fh.close();
       }
       if (!(await probeAudio(tmp))) {
-        throw new ApiError('malformed-file', 'the content is not decodable audio');
+        throw new ServiceError('malformed-file', 'the content is not decodable audio');
       }
       await fs.rename(tmp, path.join(dir, name));
     } finally {

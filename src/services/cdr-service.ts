@@ -1,7 +1,7 @@
 import { randomInt } from 'node:crypto';
 import { sql, type Selectable } from 'kysely';
 import { v1 as uuidv1 } from 'uuid';
-import { ApiError } from '../api/errors.js';
+import { ServiceError } from '../errors/index.js';
 import {
   buildCdr,
   cdrFromParts,
@@ -257,7 +257,7 @@ export class CdrService {
   /** GET /api/partner/cdr/(phone): the partner's CDRs filed under `phone`, paged by (date, id). */
   async listForPartner(partnerId: string, phone: string, query: CdrQuery): Promise<Cdr[]> {
     if (!(await this.isPartnerPhone(partnerId, phone)))
-      throw new ApiError('wrong-phone', 'the phone number was not assigned by the partner or does not exist');
+      throw new ServiceError('wrong-phone', 'the phone number was not assigned by the partner or does not exist');
     let q = this.db
       .selectFrom('cdrs')
       .selectAll()

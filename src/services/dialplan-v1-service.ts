@@ -1,5 +1,5 @@
 import type { Redis } from 'ioredis';
-import { ApiError } from '../api/errors.js';
+import { ServiceError } from '../errors/index.js';
 import { featureSection } from '../domain/feature-packs.js';
 import type { Db } from '../store/db.js';
 import type { EventPublisher } from '../events/types.js';
@@ -119,7 +119,7 @@ export class DialplanV1Service {
 
   async modify(userId: string, change: DialplanV1Change): Promise<void> {
     if (change.timeout?.action === 'none' || change.unavailable?.action === 'none') {
-      throw new ApiError('wrong-syntax', "the action 'none' is not possible for timeout and unavailable");
+      throw new ServiceError('wrong-syntax', "the action 'none' is not possible for timeout and unavailable");
     }
     if (change.announcement !== undefined && change.announcement !== '') {
       await this.objects.get(userId, change.announcement.toLowerCase(), {
@@ -138,7 +138,7 @@ export class DialplanV1Service {
       const own = await this.sipOwned(userId, [...new Set(sips)]);
       const foreign = sips.find((s) => !own.has(s));
       if (foreign !== undefined)
-        throw new ApiError('wrong-sip', `${foreign} is not one of the user's SIP accounts`);
+        throw new ServiceError('wrong-sip', `${foreign} is not one of the user's SIP accounts`);
     }
     await this.db.transaction().execute(async (trx) => {
       const row = await trx
@@ -217,7 +217,7 @@ export class DialplanV1Service {
       faxPagesThisMonth: 0,
     }).feature;
     if (!features.dialplan_enable)
-      throw new ApiError('access-denied', 'the user may not use the callback feature');
+      throw new ServiceError('access-denied', 'the user may not use the callback feature');
     const phone = await this.db
       .selectFrom('phones')
       .select('number')
@@ -226,10 +226,10 @@ export class DialplanV1Service {
       .where('dialplan_enable', '=', true)
       .executeTakeFirst();
     if (!phone) {
-      throw new ApiError('wrong-phone', "from is not one of the user's numbers with dialplan_enable set");
+      throw new ServiceError('wrong-phone', "from is not one of the user's numbers with dialplan_enable set");
     }
     const plan = await this.get(userId);
-    if (plan.cti_via === undefined) throw new ApiError('no-via', "no cti_via is set in the user's dialplan");
+    if (plan.cti_via === undefined) throw new ServiceError('no-via', "no cti_via is set in the user's dialplan");
     const job: CallbackRequest = {
       user: userId,
       from: req.from,
@@ -292,7 +292,7 @@ export class DialplanV1Service {
       key,
       filter,
     );
-    if (ok !== 1) throw new ApiError('no-callreverse', 'there is no active call-reverse process');
+    if (ok !== 1) throw new ServiceError('no-callreverse', 'there is no active call-reverse process');
   }
 }
 

@@ -1,4 +1,4 @@
-import { ApiError } from '../api/errors.js';
+import { ServiceError } from '../errors/index.js';
 import { re2Compiler } from '../events/filters.js';
 import type { EventPublisher } from '../events/types.js';
 import { newId, uuidV1Micros } from '../lib/ids.js';
@@ -48,15 +48,15 @@ export function parseDialplanDate(text: string): number | null {
 
 function checkProfile(p: DialplanProfile, i: number): void {
   const actions = DIALPLAN_ACTIONS.filter((a) => p[a] !== undefined);
-  if (actions.length === 0) throw new ApiError('missing-element', `profiles[${i}] has no action`);
+  if (actions.length === 0) throw new ServiceError('missing-element', `profiles[${i}] has no action`);
   // spec 4.1: "Only one action object in a profile element is allowed."
-  if (actions.length > 1) throw new ApiError('wrong-syntax', `profiles[${i}] has more than one action`);
+  if (actions.length > 1) throw new ServiceError('wrong-syntax', `profiles[${i}] has more than one action`);
   const caller = p.filter?.caller;
   if (caller !== undefined) {
     try {
       re2Compiler(caller);
     } catch {
-      throw new ApiError('wrong-syntax', `profiles[${i}].filter.caller is no valid regular expression`);
+      throw new ServiceError('wrong-syntax', `profiles[${i}].filter.caller is no valid regular expression`);
     }
   }
   const t = p.filter?.time;
@@ -67,11 +67,11 @@ function checkProfile(p: DialplanProfile, i: number): void {
     if (v === undefined) continue;
     days[k] = parseDialplanDate(v);
     if (days[k] === null)
-      throw new ApiError('wrong-syntax', `profiles[${i}].filter.time.${k} is no valid date`);
+      throw new ServiceError('wrong-syntax', `profiles[${i}].filter.time.${k} is no valid date`);
   }
   const { date_start: s, date_end: e } = days;
   if (s != null && e != null && e < s) {
-    throw new ApiError('wrong-syntax', `profiles[${i}].filter.time.date_end precedes date_start`);
+    throw new ServiceError('wrong-syntax', `profiles[${i}].filter.time.date_end precedes date_start`);
   }
 }
 
@@ -111,7 +111,7 @@ export class DialplanV2Service {
     const owned = await this.sipAccounts.ownedNames(userId, refs.sip);
     const foreign = refs.sip.find((s) => !owned.has(s));
     // spec 4.1: SIP targets "must be owned by this account"; others look unknown.
-    if (foreign) throw new ApiError('wrong-sip', `${foreign} is not one of your SIP accounts`);
+    if (foreign) throw new ServiceError('wrong-sip', `${foreign} is not one of your SIP accounts`);
   }
 
   async list(userId: string): Promise<{ uuid: string; description?: string }[]> {
@@ -152,7 +152,7 @@ export class DialplanV2Service {
       .where('uuid', '=', uuid.toLowerCase())
       .executeTakeFirst();
     if (!row)
-      throw new ApiError(
+      throw new ServiceError(
         'wrong-dialplan',
         'the UUID does not match a dialplan accessible by the current user',
       );
@@ -184,7 +184,7 @@ export class DialplanV2Service {
         .where('uuid', '=', id)
         .executeTakeFirst();
       if (del.numDeletedRows === 0n) {
-        throw new ApiError(
+        throw new ServiceError(
           'wrong-dialplan',
           'the UUID does not match a dialplan accessible by the current user',
         );

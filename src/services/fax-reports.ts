@@ -1,4 +1,4 @@
-import { ApiError } from '../api/errors.js';
+import { ServiceError } from '../errors/index.js';
 import { newId, uuidV1Micros } from '../lib/ids.js';
 import type { Db } from '../store/db.js';
 import type { FaxReportsTable } from '../store/schema.js';
@@ -90,7 +90,7 @@ export class FaxReportStore {
 
   async insert(input: NewFaxReport): Promise<FaxReport> {
     if (!FAX_REPORT_STATUSES.includes(input.status)) {
-      throw new ApiError('wrong-syntax', `unknown fax report status ${input.status}`);
+      throw new ServiceError('wrong-syntax', `unknown fax report status ${input.status}`);
     }
     const uuid = newId();
     const row: FaxReportsTable = {
@@ -115,7 +115,7 @@ export class FaxReportStore {
 
   async update(uuid: string, changes: FaxReportChanges): Promise<FaxReport | undefined> {
     if (changes.status !== undefined && !FAX_REPORT_STATUSES.includes(changes.status)) {
-      throw new ApiError('wrong-syntax', `unknown fax report status ${changes.status}`);
+      throw new ServiceError('wrong-syntax', `unknown fax report status ${changes.status}`);
     }
     const set: Partial<FaxReportsTable> = {
       ...(changes.status !== undefined ? { status: changes.status } : {}),

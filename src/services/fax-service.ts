@@ -1,6 +1,6 @@
 import fs from 'node:fs/promises';
 import path from 'node:path';
-import { ApiError } from '../api/errors.js';
+import { ServiceError } from '../errors/index.js';
 import { objectEventBase } from '../domain/objects.js';
 import type { EventPublisher } from '../events/types.js';
 import { objectFolder, storeUpload, writeFileAtomic } from '../media/files.js';
@@ -136,13 +136,13 @@ export class FaxService {
   async upload(userId: string, uuid: string, body: Buffer, opts: FaxUploadOptions): Promise<void> {
     const obj = await this.get(userId, uuid, 'write');
     if (obj.data['incoming'] === true || obj.data['status'] === 'record') {
-      throw new ApiError('wrong-state', 'the contents of an incoming fax cannot be changed');
+      throw new ServiceError('wrong-state', 'the contents of an incoming fax cannot be changed');
     }
     if (await this.reportStore.hasOutgoing(obj.uuid)) {
-      throw new ApiError('wrong-state', 'the fax was already transmitted; its contents cannot be changed');
+      throw new ServiceError('wrong-state', 'the fax was already transmitted; its contents cannot be changed');
     }
     const check = await checkFaxPdf(body);
-    if (!check.ok) throw new ApiError('malformed-file', check.reason);
+    if (!check.ok) throw new ServiceError('malformed-file', check.reason);
     const input = await storeUpload(this.folder(obj.uuid), body);
     const upload = path.basename(input);
     const changed = await this.transition(obj.uuid, null, async (trx) => {
@@ -155,7 +155,7 @@ export class FaxService {
     });
     if (!changed) {
       await fs.rm(input, { force: true });
-      throw new ApiError('wrong-fax', 'the fax no longer exists');
+      throw new ServiceError('wrong-fax', 'the fax no longer exists');
     }
     await this.publishModify(changed, userId);
     try {
@@ -258,7 +258,7 @@ export class FaxService {
   async pagePng(userId: string, uuid: string, page: number): Promise<Buffer> {
     const { dir, pageCount } = await this.contentDir(userId, uuid);
     if (!Number.isInteger(page) || page < 1 || page > pageCount) {
-      throw new ApiError('wrong-page', `the fax has pages 1 to ${pageCount}`);
+      throw new ServiceError('wrong-page', `the fax has pages 1 to ${pageCount}`);
     }
     const cached = path.join(dir, `page-${page}.png`);
     try {
@@ -284,7 +284,7 @@ export class FaxService {
   /** Updates a report (status, end time, codes ...); publishes fax_report. */
   async updateReport(uuid: string, changes: FaxReportChanges): Promise<FaxReport> {
     const report = await this.reportStore.update(uuid, changes);
-    if (!report) throw new ApiError('wrong-report', `unknown fax report ${uuid}`);
+    if (!report) throw new ServiceError('wrong-report', `unknown fax report ${uuid}`);
     await this.publishReport(await this.objectOf(report.fax), report);
     return report;
   }
@@ -297,7 +297,7 @@ export class FaxService {
   async senderReportPdf(userId: string, faxUuid: string, reportUuid: string): Promise<Uint8Array> {
     const fax = await this.get(userId, faxUuid);
     const report = await this.reportStore.byId(reportUuid);
-    if (!report || report.fax !== fax.uuid) throw new ApiError('wrong-report', 'unknown fax report');
+    if (!report || report.fax !== fax.uuid) throw new ServiceError('wrong-report', 'unknown fax report');
     let thumbnail: Buffer | null = null;
     const files = await this.filesRow(fax.uuid);
     if (fax.data['status'] === 'ok' && files?.content) {
@@ -314,7 +314,7 @@ export class FaxService {
     const obj = await this.get(userId, uuid);
     const files = await this.filesRow(obj.uuid);
     if (obj.data['status'] !== 'ok' || !files?.content) {
-      throw new ApiError('no-content', 'the fax has no contents');
+      throw new ServiceError('no-content', 'the fax has no contents');
     }
     return {
       dir: path.join(this.folder(obj.uuid), files.content),
@@ -337,7 +337,7 @@ export class FaxService {
       .where('uuid', '=', uuid.toLowerCase())
       .executeTakeFirst();
     const obj = row ? await this.objects.find(row.owner, uuid, 'fax') : undefined;
-    if (!obj) throw new ApiError('wrong-fax', `unknown fax ${uuid}`);
+    if (!obj) throw new ServiceError('wrong-fax', `unknown fax ${uuid}`);
     return obj;
   }
 

@@ -30,8 +30,8 @@ import { DialplanV2Service } from './dialplan-v2-service.js';
 import { IvrService } from './ivr-service.js';
 import { SipBlfService } from './sip-blf-service.js';
 import { SipNotifyService } from './sip-notify-service.js';
-import { RegistrationStore } from '../telephony/registrations.js';
-import { RedisSipNotifyRelay, type SipNotifier } from '../telephony/sip-notifier.js';
+import { RegistrationStore } from '../store/redis/registrations.js';
+import { RedisSipNotifyRelay, type SipNotifier } from '../store/redis/sip-notify-relay.js';
 import { CdrService } from './cdr-service.js';
 import { createVoicemailNotifier } from './voicemail-notifier.js';
 

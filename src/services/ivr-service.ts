@@ -1,4 +1,4 @@
-import { ApiError } from '../api/errors.js';
+import { ServiceError } from '../errors/index.js';
 import { newId, uuidV1Micros } from '../lib/ids.js';
 import type { PageQuery } from '../domain/paging.js';
 import type { Db } from '../store/db.js';
@@ -29,11 +29,11 @@ export class IvrService {
   /** Semantic checks: a digit, timeout's required fields, own IVRs and announcements only. */
   private async validate(userId: string, ivr: Ivr, self?: string): Promise<void> {
     const targets = IVR_DIGITS.map((d) => ivr[d]).filter((v): v is string => typeof v === 'string');
-    if (targets.length === 0) throw new ApiError('missing-element', 'at least one DTMF digit must be given');
+    if (targets.length === 0) throw new ServiceError('missing-element', 'at least one DTMF digit must be given');
     const t = ivr.timeout;
-    if (t?.action === 'call' && t.phone === undefined) throw new ApiError('missing-element', 'timeout.phone');
+    if (t?.action === 'call' && t.phone === undefined) throw new ServiceError('missing-element', 'timeout.phone');
     if (t?.action === 'play' && t.announcement === undefined) {
-      throw new ApiError('missing-element', 'timeout.announcement');
+      throw new ServiceError('missing-element', 'timeout.announcement');
     }
     const announcements = new Set([ivr.announcement.toLowerCase()]);
     if (t?.action === 'play' && t.announcement) announcements.add(t.announcement.toLowerCase());
@@ -50,7 +50,7 @@ export class IvrService {
         .where('owner', '=', userId)
         .where('uuid', 'in', ivrs)
         .execute();
-      if (own.length !== ivrs.length) throw new ApiError('wrong-ivr', `a digit refers to an unknown IVR`);
+      if (own.length !== ivrs.length) throw new ServiceError('wrong-ivr', `a digit refers to an unknown IVR`);
     }
   }
 
@@ -76,7 +76,7 @@ export class IvrService {
       .where('owner', '=', userId)
       .where('uuid', '=', uuid.toLowerCase())
       .executeTakeFirst();
-    if (!row) throw new ApiError('wrong-ivr', WRONG_IVR);
+    if (!row) throw new ServiceError('wrong-ivr', WRONG_IVR);
     return JSON.parse(row.json) as Ivr;
   }
 
@@ -115,7 +115,7 @@ export class IvrService {
         .where('owner', '=', userId)
         .where('uuid', '=', id)
         .executeTakeFirst();
-      if (del.numDeletedRows === 0n) throw new ApiError('wrong-ivr', WRONG_IVR);
+      if (del.numDeletedRows === 0n) throw new ServiceError('wrong-ivr', WRONG_IVR);
       const upd = await trx
         .updateTable('phones')
         .set({ ivr: null })

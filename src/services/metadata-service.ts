@@ -1,5 +1,5 @@
 import { sql } from 'kysely';
-import { ApiError } from '../api/errors.js';
+import { ServiceError } from '../errors/index.js';
 import {
   checkChanges,
   MetadataError,
@@ -39,7 +39,7 @@ export interface MetadataFlags {
 }
 
 function apiError(err: unknown): unknown {
-  return err instanceof MetadataError ? new ApiError(err.status, err.message) : err;
+  return err instanceof MetadataError ? new ServiceError(err.status, err.message) : err;
 }
 
 /**

@@ -1,4 +1,4 @@
-import { ApiError } from '../api/errors.js';
+import { ServiceError, type SpecStatus } from '../errors/index.js';
 import { unstorableJsonReason } from '../domain/metadata.js';
 import {
   objectEventBase as eventBase,
@@ -55,7 +55,7 @@ export interface GetOptions {
   /** Only an object of this type counts as found. */
   type?: string;
   /** Status when not found or not accessible, e.g. 'wrong-fax'; default 'wrong-object'. */
-  notFound?: string;
+  notFound?: SpecStatus;
   need?: AccessNeed;
 }
 
@@ -116,7 +116,7 @@ export class ObjectService {
       const usable = await this.tags.usable(input.owner, byUuid, trx);
       for (const t of input.tags ?? []) {
         const id = names.has(t) ? system[t as keyof SystemTags] : t.toLowerCase();
-        if (!names.has(t) && !usable.has(id)) throw new ApiError('wrong-tag', `unknown tag ${t}`);
+        if (!names.has(t) && !usable.has(id)) throw new ServiceError('wrong-tag', `unknown tag ${t}`);
         if (!ids.includes(id)) ids.push(id);
       }
       await trx
@@ -161,13 +161,13 @@ export class ObjectService {
     const what = opts.type ?? 'object';
     if (!obj) {
       const article = /^[aeiou]/.test(what) ? 'an' : 'a';
-      throw new ApiError(
+      throw new ServiceError(
         opts.notFound ?? 'wrong-object',
         `the UUID does not match ${article} ${what} accessible by the current user`,
       );
     }
     if (this.level(userId, obj) < NEED[opts.need ?? 'read']) {
-      throw new ApiError('access-denied', `the user does not have sufficient privileges on the ${what}`);
+      throw new ServiceError('access-denied', `the user does not have sufficient privileges on the ${what}`);
     }
     return obj;
   }
@@ -281,7 +281,7 @@ export class ObjectService {
     const del = [...new Set((req.delete ?? []).map((t) => t.toLowerCase()))];
     const both = add.find((t) => del.includes(t));
     if (both !== undefined)
-      throw new ApiError('wrong-syntax', `tag ${both} is listed in both add and delete`);
+      throw new ServiceError('wrong-syntax', `tag ${both} is listed in both add and delete`);
     // Re-tagging needs the propagate level (spec 3.12 access-denied); owners have it.
     const obj = await this.get(userId, uuid, { need: 'propagate' });
     if (add.length === 0 && del.length === 0) return;
@@ -292,7 +292,7 @@ export class ObjectService {
         .where('uuid', '=', obj.uuid)
         .forUpdate()
         .executeTakeFirst();
-      if (!locked) throw new ApiError('wrong-object', 'the object no longer exists');
+      if (!locked) throw new ServiceError('wrong-object', 'the object no longer exists');
       const usable = await this.tags.usable(userId, [...add, ...del], trx);
       unusableTag([...add, ...del], usable);
       const current = (await attachedTags(trx, [obj.uuid])).get(obj.uuid) ?? [];
@@ -305,7 +305,7 @@ export class ObjectService {
         add,
         del,
       );
-      if (problem) throw new ApiError(problem.status, problem.message);
+      if (problem) throw new ServiceError(problem.status, problem.message);
       if (add.length > 0) {
         await trx
           .insertInto('object_tags')
@@ -385,9 +385,9 @@ export class ObjectService {
 /** Refuses text PostgreSQL cannot store (U+0000) and data jsonb cannot hold, before the database fails on it. */
 function checkStorable(data: unknown, ...texts: Array<string | null | undefined>): void {
   const why = unstorableJsonReason(data);
-  if (why) throw new ApiError('wrong-syntax', `the object data ${why}`);
+  if (why) throw new ServiceError('wrong-syntax', `the object data ${why}`);
   if (texts.some((t) => t?.includes('\u0000'))) {
-    throw new ApiError('wrong-syntax', 'object texts must not contain U+0000');
+    throw new ServiceError('wrong-syntax', 'object texts must not contain U+0000');
   }
 }
 
@@ -395,7 +395,7 @@ function checkStorable(data: unknown, ...texts: Array<string | null | undefined>
 function unusableTag(uuids: readonly string[], usable: ReadonlyMap<string, string>): void {
   const unknown = uuids.find((t) => !usable.has(t));
   if (unknown !== undefined) {
-    throw new ApiError(
+    throw new ServiceError(
       'wrong-tag',
       `the UUID ${unknown} does not match a tag accessible by the current user`,
     );

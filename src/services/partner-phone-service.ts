@@ -1,5 +1,5 @@
 import type { Updateable } from 'kysely';
-import { ApiError } from '../api/errors.js';
+import { ServiceError } from '../errors/index.js';
 import type { Db } from '../store/db.js';
 import type { PhonesTable } from '../store/schema.js';
 import type { EventPublisher } from '../events/types.js';
@@ -85,9 +85,9 @@ export class PartnerPhoneService {
     const deletes = req.delete ?? [];
     const touched = [...creates.map(([n]) => n), ...updates.map(([n]) => n), ...deletes];
     const dup = touched.find((n, i) => touched.indexOf(n) !== i);
-    if (dup !== undefined) throw new ApiError('wrong-syntax', `${dup} is listed in more than one section`);
+    if (dup !== undefined) throw new ServiceError('wrong-syntax', `${dup} is listed in more than one section`);
     if (!(await this.controlsPhones(partnerId))) {
-      throw new ApiError('phone-forbidden', 'the partner may not control phone number assignments');
+      throw new ServiceError('phone-forbidden', 'the partner may not control phone number assignments');
     }
     const user = await this.db
       .selectFrom('users')
@@ -97,7 +97,7 @@ export class PartnerPhoneService {
       .where('deleted', '=', false)
       .executeTakeFirst();
     if (!user)
-      throw new ApiError('wrong-user', 'the user does not exist or does not belong to the current partner');
+      throw new ServiceError('wrong-user', 'the user does not exist or does not belong to the current partner');
 
     await this.db.transaction().execute(async (trx) => {
       await lockOwnedNumbers(trx, userId, [...updates.map(([k]) => k), ...deletes]);
@@ -111,7 +111,7 @@ export class PartnerPhoneService {
             creates.map(([n]) => n),
           )
           .executeTakeFirst();
-        if (taken) throw new ApiError('phone-duplicate', `${taken.number} is already assigned to a user`);
+        if (taken) throw new ServiceError('phone-duplicate', `${taken.number} is already assigned to a user`);
         // A partner's number is no longer free for users of that area.
         await trx
           .deleteFrom('number_pool')

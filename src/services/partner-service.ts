@@ -1,4 +1,4 @@
-import { ApiError } from '../api/errors.js';
+import { ServiceError } from '../errors/index.js';
 import { newId, randomToken, uuidV1Micros } from '../lib/ids.js';
 import { hashToken, tokensEqual } from '../lib/passwords.js';
 import type { Db } from '../store/db.js';
@@ -15,14 +15,14 @@ export class PartnerService {
   /** Creates a partner; the key is returned once and only its hash is stored. */
   async create(name: string): Promise<{ partner: string; key: string }> {
     if (!/^[a-zA-Z0-9]{2,20}$/.test(name)) {
-      throw new ApiError('wrong-syntax', 'partner names are 2-20 letters or digits');
+      throw new ServiceError('wrong-syntax', 'partner names are 2-20 letters or digits');
     }
     const existing = await this.db
       .selectFrom('partners')
       .select('id')
       .where('name', '=', name)
       .executeTakeFirst();
-    if (existing) throw new ApiError('already-exist', `partner '${name}' already exists`);
+    if (existing) throw new ServiceError('already-exist', `partner '${name}' already exists`);
     const key = randomToken(32);
     const id = newId();
     await this.db
@@ -43,7 +43,7 @@ export class PartnerService {
       .where('name', '=', name)
       .executeTakeFirst();
     if (!p || !tokensEqual(p.key_hash, hashToken(key))) {
-      throw new ApiError('wrong-credentials', 'partner name and/or key is wrong');
+      throw new ServiceError('wrong-credentials', 'partner name and/or key is wrong');
     }
     return { id: p.id, name: p.name };
   }

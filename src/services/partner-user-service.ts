@@ -1,4 +1,4 @@
-import { ApiError } from '../api/errors.js';
+import { ServiceError } from '../errors/index.js';
 import type { PageQuery } from '../domain/paging.js';
 import type { Db } from '../store/db.js';
 import { applyPage } from '../store/paging.js';
@@ -39,8 +39,8 @@ export interface ModifyResult {
   deleted: boolean;
 }
 
-const wrongUser = (): ApiError =>
-  new ApiError('wrong-user', 'the user does not exist or does not belong to the current partner');
+const wrongUser = (): ServiceError =>
+  new ServiceError('wrong-user', 'the user does not exist or does not belong to the current partner');
 
 /** A partner's view of and control over the users created under it (spec 9.1.1). */
 export class PartnerUserService {
@@ -103,7 +103,7 @@ export class PartnerUserService {
     const del = changes.feature?.pack?.delete ?? [];
     const both = add.filter((p) => del.includes(p));
     if (both.length > 0) {
-      throw new ApiError('wrong-syntax', `feature pack '${both[0]}' is both added and deleted`);
+      throw new ServiceError('wrong-syntax', `feature pack '${both[0]}' is both added and deleted`);
     }
     await this.ownUser(partnerId, userId);
     if (changes.deleted === true) {

@@ -1,6 +1,6 @@
 import { sql, type Updateable } from 'kysely';
 import type { Redis } from 'ioredis';
-import { ApiError } from '../api/errors.js';
+import { ServiceError } from '../errors/index.js';
 import { randomInt } from 'node:crypto';
 import { randomToken } from '../lib/ids.js';
 import type { Db } from '../store/db.js';
@@ -86,8 +86,8 @@ export async function lockOwnedNumbers(
   return owned;
 }
 
-export const wrongPhone = (n: string): ApiError =>
-  new ApiError('wrong-phone', `the phone number ${n} does not belong to the user`);
+export const wrongPhone = (n: string): ServiceError =>
+  new ServiceError('wrong-phone', `the phone number ${n} does not belong to the user`);
 
 /** The user's own phone numbers (spec 3.9). Partner control is in PartnerPhoneService. */
 export class PhoneService {
@@ -143,7 +143,7 @@ export class PhoneService {
     const updates = Object.entries(req.update ?? {});
     const deletes = req.delete ?? [];
     const clash = updates.find(([n]) => deletes.includes(n));
-    if (clash) throw new ApiError('wrong-syntax', `${clash[0]} is both updated and deleted`);
+    if (clash) throw new ServiceError('wrong-syntax', `${clash[0]} is both updated and deleted`);
     for (const [, u] of updates) await this.checkReferences(userId, u);
 
     let lockToken: string | null = null;
@@ -152,7 +152,7 @@ export class PhoneService {
       lockToken = randomToken(16);
       const ok = await this.redis.set(this.createLockKey(userId), lockToken, 'PX', this.lockMs, 'NX');
       if (ok === null) {
-        throw new ApiError('concurrent-access', 'another request creates a phone number for this user');
+        throw new ServiceError('concurrent-access', 'another request creates a phone number for this user');
       }
     }
     try {
@@ -247,13 +247,13 @@ export class PhoneService {
       }
     }
     if (typeof u.dialplan === 'string' && !(await this.owns('dialplans_v2', userId, u.dialplan))) {
-      throw new ApiError(
+      throw new ServiceError(
         'wrong-dialplan',
         'the dialplan does not exist or is not accessible by the current user',
       );
     }
     if (typeof u.ivr === 'string' && !(await this.owns('ivrs', userId, u.ivr))) {
-      throw new ApiError('wrong-ivr', 'the IVR does not exist or is not accessible by the current user');
+      throw new ServiceError('wrong-ivr', 'the IVR does not exist or is not accessible by the current user');
     }
   }
 
@@ -280,13 +280,13 @@ export class PhoneService {
       .where('users.uuid', '=', userId)
       .executeTakeFirst();
     if (row?.phone_control === true) {
-      throw new ApiError('phone-forbidden', 'phone numbers of this user are assigned by its partner');
+      throw new ServiceError('phone-forbidden', 'phone numbers of this user are assigned by its partner');
     }
   }
 
   private async takeFromPool(trx: Db, userId: string, held: number): Promise<string> {
     if (held >= this.phoneLimit) {
-      throw new ApiError(
+      throw new ServiceError(
         'phone-limit',
         `the user already has the maximum of ${this.phoneLimit} phone numbers`,
       );
@@ -298,7 +298,7 @@ export class PhoneService {
       .executeTakeFirst();
     // Address verification is out of scope: the area code, set by an admin or partner, stands for it.
     if (!user || user.area_code === null) {
-      throw new ApiError('address-missing', 'the user has no area code (address) to choose a number pool');
+      throw new ServiceError('address-missing', 'the user has no area code (address) to choose a number pool');
     }
     // SKIP LOCKED: two users of one area never wait on (or get) the same number.
     const taken = await sql<{ number: string }>`
@@ -308,7 +308,7 @@ export class PhoneService {
       ) returning number`.execute(trx);
     const number = taken.rows[0]?.number;
     if (number === undefined) {
-      throw new ApiError('pool-depleted', `no more numbers available in area code ${user.area_code}`);
+      throw new ServiceError('pool-depleted', `no more numbers available in area code ${user.area_code}`);
     }
     return number;
   }

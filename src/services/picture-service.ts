@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import sharp, { type Metadata } from 'sharp';
-import { ApiError } from '../api/errors.js';
+import { ServiceError } from '../errors/index.js';
 import type { Db } from '../store/db.js';
 
 /** Edge lengths of the stored square pictures (spec 3.6: small, medium, large, huge). */
@@ -143,14 +143,14 @@ async function renderPicture(data: Buffer): Promise<Array<[PicturePixels, Buffer
   try {
     meta = await sharp(data).metadata();
   } catch {
-    throw new ApiError('malformed-file', 'the picture data cannot be decoded');
+    throw new ServiceError('malformed-file', 'the picture data cannot be decoded');
   }
   if (meta.format !== 'jpeg' && meta.format !== 'png') {
-    throw new ApiError('malformed-file', 'the picture must be a JPEG or PNG image');
+    throw new ServiceError('malformed-file', 'the picture must be a JPEG or PNG image');
   }
   // EXIF orientations 5-8 swap width and height; either way both must fit.
   if ((meta.width ?? 0) > PICTURE_MAX_PIXELS || (meta.height ?? 0) > PICTURE_MAX_PIXELS) {
-    throw new ApiError(
+    throw new ServiceError(
       'too-large',
       `the picture is ${meta.width}x${meta.height} pixels; at most ${PICTURE_MAX_PIXELS}x${PICTURE_MAX_PIXELS} are accepted`,
     );
@@ -173,7 +173,7 @@ async function renderPicture(data: Buffer): Promise<Array<[PicturePixels, Buffer
       ]),
     );
   } catch {
-    throw new ApiError('malformed-file', 'the picture data is truncated or corrupt');
+    throw new ServiceError('malformed-file', 'the picture data is truncated or corrupt');
   }
 }
 

@@ -1,5 +1,5 @@
 import type { Selectable } from 'kysely';
-import { ApiError } from '../api/errors.js';
+import { ServiceError } from '../errors/index.js';
 import { newId, randomToken } from '../lib/ids.js';
 import { hashToken } from '../lib/passwords.js';
 import type { Db } from '../store/db.js';
@@ -37,21 +37,21 @@ export interface SignupUserInput {
   newsletter?: boolean | undefined;
 }
 
-const unknownVerification = (): ApiError =>
-  new ApiError('unknown-verification', 'the verification key is unknown');
+const unknownVerification = (): ServiceError =>
+  new ServiceError('unknown-verification', 'the verification key is unknown');
 
 const nowUs = (): number => Date.now() * 1000;
 
 /** Postgres unique violations of the users table, raised when two sign-ups race past the pre-check. */
-function uniqueViolation(err: unknown): ApiError | undefined {
+function uniqueViolation(err: unknown): ServiceError | undefined {
   const e = err as { code?: string; constraint?: string; message?: string };
   if (e.code !== '23505') return undefined;
   const where = `${e.constraint ?? ''} ${e.message ?? ''}`;
   if (where.includes('users_username_lower')) {
-    return new ApiError('duplicate-username', 'the username is already taken');
+    return new ServiceError('duplicate-username', 'the username is already taken');
   }
   if (where.includes('users_email_lower')) {
-    return new ApiError('already-exist', 'the e-mail address belongs to an existing user');
+    return new ServiceError('already-exist', 'the e-mail address belongs to an existing user');
   }
   return undefined;
 }
@@ -79,10 +79,10 @@ export class SignupService {
   ): Promise<{ verification: string; uuid: string; info?: unknown }> {
     const info = opts.info === undefined ? undefined : JSON.stringify(opts.info);
     if (info !== undefined && info.length > INFO_MAX_CHARS) {
-      throw new ApiError('wrong-syntax', `info must be at most ${INFO_MAX_CHARS} characters as JSON`);
+      throw new ServiceError('wrong-syntax', `info must be at most ${INFO_MAX_CHARS} characters as JSON`);
     }
     if (opts.email !== undefined && (await this.users.byLogin({ email: opts.email }))) {
-      throw new ApiError('already-exist', 'the e-mail address belongs to an existing user');
+      throw new ServiceError('already-exist', 'the e-mail address belongs to an existing user');
     }
     const verification = randomToken(25);
     const uuid = newId();
@@ -156,7 +156,7 @@ export class SignupService {
       // A verified address of the key wins over one given in the request.
       const email = claimed.email ?? input.email;
       if (email === undefined) {
-        throw new ApiError('missing-element', 'email is required: the verification key carries none');
+        throw new ServiceError('missing-element', 'email is required: the verification key carries none');
       }
       user = await this.users.create({
         uuid: claimed.user_uuid,

@@ -1,11 +1,11 @@
 import { createHash } from 'node:crypto';
-import { ApiError } from '../api/errors.js';
+import { ServiceError } from '../errors/index.js';
 import type { Config } from '../config/index.js';
 import type { EventPublisher } from '../events/types.js';
 import { hashPassword } from '../lib/passwords.js';
 import { SecretBox } from '../lib/secret-box.js';
 import type { Db } from '../store/db.js';
-import type { Binding, RegistrationStore } from '../telephony/registrations.js';
+import type { Binding, RegistrationStore } from '../store/redis/registrations.js';
 
 /** The account name format of spec 3.21 / 4.1 targets. */
 export const SIP_NAME = /^[a-z0-9]{2,20}_[0-9]{2}$/;
@@ -66,7 +66,7 @@ export class SipAccountService {
   private domainOf(domain: string | undefined): string {
     if (domain === undefined) return this.config.sipDomains[0] ?? 'sip.callplane.local';
     if (!this.config.sipDomains.includes(domain))
-      throw new ApiError('wrong-domain', 'not a valid SIP domain');
+      throw new ServiceError('wrong-domain', 'not a valid SIP domain');
     return domain;
   }
 
@@ -97,7 +97,7 @@ export class SipAccountService {
             .where('owner', '=', userId)
             .executeTakeFirstOrThrow();
           if (Number(own.n) >= this.config.sipAccountLimit) {
-            throw new ApiError('quota-exceeded', 'the maximum number of SIP accounts is reached');
+            throw new ServiceError('quota-exceeded', 'the maximum number of SIP accounts is reached');
           }
           const prefix = user.username
             .toLowerCase()
@@ -111,7 +111,7 @@ export class SipAccountService {
           const used = new Set(taken.map((r) => r.name));
           let nn = 1;
           while (nn <= 99 && used.has(`${prefix}_${String(nn).padStart(2, '0')}`)) nn++;
-          if (nn > 99) throw new ApiError('quota-exceeded', 'no SIP account name is left for this user');
+          if (nn > 99) throw new ServiceError('quota-exceeded', 'no SIP account name is left for this user');
           const n = `${prefix}_${String(nn).padStart(2, '0')}`;
           await trx
             .insertInto('sip_accounts')
@@ -241,7 +241,7 @@ export class SipAccountService {
           .executeTakeFirst()
       : undefined;
     // Another user's account answers exactly like an unknown one.
-    if (!row) throw new ApiError('wrong-sip', 'the SIP user does not match any of your SIP accounts');
+    if (!row) throw new ServiceError('wrong-sip', 'the SIP user does not match any of your SIP accounts');
     return { domain: row.domain, description: row.description, ha1: row.ha1 as Ha1 };
   }
 
@@ -261,7 +261,7 @@ export class SipAccountService {
       changes.ha1 = JSON.stringify(ha1For(name, input.password, this.allRealms(domain)));
     } else if (!current.ha1[domain]) {
       // The HA1 depends on the realm; without the password it cannot be derived for a new domain.
-      throw new ApiError('missing-element', 'a password is needed to move this account to that domain');
+      throw new ServiceError('missing-element', 'a password is needed to move this account to that domain');
     }
     if (input.description !== undefined) changes.description = input.description;
     await this.db

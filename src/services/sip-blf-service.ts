@@ -1,4 +1,4 @@
-import { ApiError } from '../api/errors.js';
+import { ServiceError } from '../errors/index.js';
 import type { Db } from '../store/db.js';
 import type { UsergroupService } from './policy/usergroup-service.js';
 import type { SipAccountService } from './sip-account-service.js';
@@ -11,7 +11,7 @@ export interface BlfChange {
 const isForeignKeyViolation = (err: unknown): boolean =>
   typeof err === 'object' && err !== null && (err as { code?: unknown }).code === '23503';
 
-const wrongPhone = (): ApiError => new ApiError('wrong-phone', 'at least one phone number does not exist');
+const wrongPhone = (): ServiceError => new ServiceError('wrong-phone', 'at least one phone number does not exist');
 
 /**
  * Busy lamp field subscriptions of SIP accounts (spec 3.21 blf): a device
@@ -59,7 +59,7 @@ export class SipBlfService {
     if (all.some((n) => !ownerOf.has(n))) throw wrongPhone();
     if (subscribe.length > 0) {
       const group = await this.usergroups.groupOfUser(userId);
-      if (group === null) throw new ApiError('access-denied', 'the user is not a member of a usergroup');
+      if (group === null) throw new ServiceError('access-denied', 'the user is not a member of a usergroup');
       const owners = [...new Set(subscribe.map((n) => ownerOf.get(n)!))];
       const members = await this.db
         .selectFrom('usergroup_members')
@@ -70,7 +70,7 @@ export class SipBlfService {
         .where('users.deleted', '=', false)
         .execute();
       if (members.length !== owners.length) {
-        throw new ApiError('access-denied', 'an owner of a number is not in the usergroup of the user');
+        throw new ServiceError('access-denied', 'an owner of a number is not in the usergroup of the user');
       }
     }
     try {

@@ -1,6 +1,6 @@
-import { ApiError } from '../api/errors.js';
-import type { RegistrationStore } from '../telephony/registrations.js';
-import type { SipNotifier, SipNotifyRequest } from '../telephony/sip-notifier.js';
+import { ServiceError } from '../errors/index.js';
+import type { RegistrationStore } from '../store/redis/registrations.js';
+import type { SipNotifier, SipNotifyRequest } from '../store/redis/sip-notify-relay.js';
 import type { SipAccountService } from './sip-account-service.js';
 
 /**
@@ -21,7 +21,7 @@ export class SipNotifyService {
   async notify(userId: string, name: string, req: SipNotifyRequest): Promise<void> {
     const account = await this.sipAccounts.account(userId, name);
     const bindings = await this.registrations.bindings(name);
-    if (bindings.length === 0) throw new ApiError('not-registered', 'the SIP account is not registered');
+    if (bindings.length === 0) throw new ServiceError('not-registered', 'the SIP account is not registered');
     const notifier = this.local() ?? this.relay;
     for (const b of bindings) await notifier.notify(b, { name: account.name, domain: account.domain }, req);
   }

@@ -1,4 +1,4 @@
-import { ApiError } from '../api/errors.js';
+import { ServiceError } from '../errors/index.js';
 import type { EventPublisher } from '../events/types.js';
 import { newId, uuidV1Micros } from '../lib/ids.js';
 import type { Db } from '../store/db.js';
@@ -36,8 +36,8 @@ interface TagRow {
   kind: string;
 }
 
-const wrongTag = (): ApiError =>
-  new ApiError('wrong-tag', 'the UUID does not match a tag accessible by the current user');
+const wrongTag = (): ServiceError =>
+  new ServiceError('wrong-tag', 'the UUID does not match a tag accessible by the current user');
 
 /**
  * User tags (spec 3.10) and the lookup of tags a user may use on objects.
@@ -98,7 +98,7 @@ export class TagService {
 
   async modify(userId: string, uuid: string, changes: TagChanges): Promise<void> {
     const { row, level } = await this.accessible(userId, uuid);
-    if (level !== OWNER_LEVEL) throw new ApiError('access-denied', 'the user is not the owner of the tag');
+    if (level !== OWNER_LEVEL) throw new ServiceError('access-denied', 'the user is not the owner of the tag');
     if (changes.label !== undefined) checkLabel(changes.label);
     const update = changes.policy?.update ?? {};
     const del = changes.policy?.delete ?? [];
@@ -130,7 +130,7 @@ export class TagService {
   /** Deletes a tag; the database detaches it from every object (object_tags cascade). */
   async delete(userId: string, uuid: string): Promise<void> {
     const { row, level } = await this.accessible(userId, uuid);
-    if (level !== OWNER_LEVEL) throw new ApiError('access-denied', 'the user is not the owner of the tag');
+    if (level !== OWNER_LEVEL) throw new ServiceError('access-denied', 'the user is not the owner of the tag');
     const audience = Object.keys(info(row, (await this.policiesOf([row.uuid])).get(row.uuid)).policy);
     await this.db.deleteFrom('tags').where('uuid', '=', row.uuid).execute();
     await this.events.publish({ users: audience }, 'tag_delete', { tag: row.uuid });
@@ -204,7 +204,7 @@ export class TagService {
   private checkPolicyUsers(owner: string, users: readonly string[]): void {
     const other = users.find((u) => u.toLowerCase() !== owner);
     if (other !== undefined) {
-      throw new ApiError('wrong-user', `user ${other} is unknown or has no link with the current user`);
+      throw new ServiceError('wrong-user', `user ${other} is unknown or has no link with the current user`);
     }
   }
 }
@@ -220,5 +220,5 @@ function info(row: TagRow, policies: Record<string, number> | undefined): TagInf
 
 /** PostgreSQL text cannot hold U+0000, which the spec's `^.{1,50}$` would let through. */
 function checkLabel(label: string): void {
-  if (label.includes('\u0000')) throw new ApiError('wrong-syntax', 'the label must not contain U+0000');
+  if (label.includes('\u0000')) throw new ServiceError('wrong-syntax', 'the label must not contain U+0000');
 }

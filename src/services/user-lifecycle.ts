@@ -1,5 +1,5 @@
 import { sql } from 'kysely';
-import { ApiError } from '../api/errors.js';
+import { ServiceError } from '../errors/index.js';
 import { randomToken } from '../lib/ids.js';
 import { hashPassword, hashToken, verifyPassword } from '../lib/passwords.js';
 import type { Db } from '../store/db.js';
@@ -103,13 +103,13 @@ export class UserLifecycle {
         ? login.username.toLowerCase() === user.username.toLowerCase()
         : login.email !== undefined && login.email.toLowerCase() === user.email?.toLowerCase());
     if (!user || !matches || user.partner_id !== null) {
-      throw new ApiError(
+      throw new ServiceError(
         'wrong-user',
         "the given username does not match the session's user or the user is controlled by a partner",
       );
     }
     if (!(await verifyPassword(password, user.password_hash))) {
-      throw new ApiError('wrong-credentials', 'the given password is wrong');
+      throw new ServiceError('wrong-credentials', 'the given password is wrong');
     }
     await this.delete(userId);
   }
@@ -139,15 +139,15 @@ export class UserLifecycle {
    * expired codes all answer `wrong-username`, as the spec lists only that.
    */
   async resetPassword(login: AccountLogin, code: string, password: string): Promise<UserRow> {
-    const wrong = (): ApiError =>
-      new ApiError(
+    const wrong = (): ServiceError =>
+      new ServiceError(
         'wrong-username',
         'the username or e-mail does not exist or the recovery code is invalid for it',
       );
     let q = this.db.selectFrom('users').selectAll().where('deleted', '=', false);
     if (login.username !== undefined) q = q.where(sql`lower(username)`, '=', login.username.toLowerCase());
     else if (login.email !== undefined) q = q.where(sql`lower(email)`, '=', login.email.toLowerCase());
-    else throw new ApiError('missing-element', 'username or email is required');
+    else throw new ServiceError('missing-element', 'username or email is required');
     const user = await q.executeTakeFirst();
     if (!user || user.disabled) throw wrong();
     const passwordHash = await hashPassword(password);

@@ -1,6 +1,6 @@
 import { sql } from 'kysely';
 import { timingSafeEqual } from 'node:crypto';
-import { ApiError } from '../api/errors.js';
+import { ServiceError } from '../errors/index.js';
 import { featureSection, type FeatureSection } from '../domain/feature-packs.js';
 import { randomToken } from '../lib/ids.js';
 import { hashPassword, verifyPassword } from '../lib/passwords.js';
@@ -177,7 +177,7 @@ export class UserProfileService {
       .where('uuid', '=', uuid)
       .executeTakeFirst();
     if (!row || (row.partner_id ?? null) !== callerPartnerId) {
-      throw new ApiError('wrong-user', 'the given user does not exist');
+      throw new ServiceError('wrong-user', 'the given user does not exist');
     }
     return {
       username: row.username,
@@ -196,10 +196,10 @@ export class UserProfileService {
    */
   async modify(userId: string, changes: ProfileChanges, now: Date = new Date()): Promise<boolean> {
     if (changes.email !== undefined && changes.code !== undefined) {
-      throw new ApiError('wrong-syntax', 'email and code must not be given in the same request');
+      throw new ServiceError('wrong-syntax', 'email and code must not be given in the same request');
     }
     if (changes.password !== undefined && changes.old_password === undefined) {
-      throw new ApiError('missing-element', 'old_password must be given to change the password');
+      throw new ServiceError('missing-element', 'old_password must be given to change the password');
     }
     let birthday: { y: number; m: number; d: number } | null = null;
     if (changes.birthday !== undefined) {
@@ -207,16 +207,16 @@ export class UserProfileService {
       // An impossible day (2001-02-30), a birthday in the future or one before
       // 1900 is malformed rather than a real age.
       if (!birthday || birthday.y < 1900 || ageInYears(birthday, now) < 0) {
-        throw new ApiError('wrong-syntax', `'birthday' ${changes.birthday} is not a possible birth date`);
+        throw new ServiceError('wrong-syntax', `'birthday' ${changes.birthday} is not a possible birth date`);
       }
     }
     const given = ADDRESS_FIELDS.filter((f) => changes[f] !== undefined);
     if (given.length > 0 && given.length < ADDRESS_FIELDS.length) {
       const missing = ADDRESS_FIELDS.filter((f) => changes[f] === undefined);
-      throw new ApiError('address-incomplete', `the address also needs ${missing.join(', ')}`);
+      throw new ServiceError('address-incomplete', `the address also needs ${missing.join(', ')}`);
     }
     if (birthday && ageInYears(birthday, now) < MINIMUM_AGE_YEARS) {
-      throw new ApiError('too-young', `users must be at least ${MINIMUM_AGE_YEARS} years old`);
+      throw new ServiceError('too-young', `users must be at least ${MINIMUM_AGE_YEARS} years old`);
     }
 
     const user = await this.db
@@ -224,12 +224,12 @@ export class UserProfileService {
       .select(['uuid', 'password_hash', 'pending_email', 'pending_email_code', 'language'])
       .where('uuid', '=', userId)
       .executeTakeFirst();
-    if (!user) throw new ApiError('no-auth', 'the session user no longer exists');
+    if (!user) throw new ServiceError('no-auth', 'the session user no longer exists');
     if (
       changes.old_password !== undefined &&
       !(await verifyPassword(changes.old_password, user.password_hash))
     ) {
-      throw new ApiError('wrong-password', 'the old_password is wrong');
+      throw new ServiceError('wrong-password', 'the old_password is wrong');
     }
 
     const set: Updateable<UsersTable> = {};
@@ -252,7 +252,7 @@ export class UserProfileService {
         !user.pending_email_code ||
         !codesEqual(user.pending_email_code, changes.code)
       ) {
-        throw new ApiError('wrong-syntax', 'the code does not match a pending e-mail change');
+        throw new ServiceError('wrong-syntax', 'the code does not match a pending e-mail change');
       }
       await this.assertEmailFree(user.pending_email, userId);
       Object.assign(set, { email: user.pending_email, pending_email: null, pending_email_code: null });
@@ -263,7 +263,7 @@ export class UserProfileService {
     if (changes.email !== undefined) {
       await this.assertEmailFree(changes.email, userId);
       if (!this.opts.mailer) {
-        throw new ApiError(
+        throw new ServiceError(
           'email-failure',
           'no mail server is configured, so the verification e-mail cannot be sent',
         );
@@ -283,7 +283,7 @@ export class UserProfileService {
           await this.opts.mailer
             .sendEmailChangeCode(pending.email, pending.code, changes.language ?? user.language)
             .catch((err: unknown) => {
-              throw new ApiError(
+              throw new ServiceError(
                 'email-failure',
                 `the verification e-mail could not be sent: ${String(err)}`,
               );
@@ -293,7 +293,7 @@ export class UserProfileService {
     } catch (err) {
       // Two users confirming the same address at once: the unique index decides.
       if (isUniqueViolation(err))
-        throw new ApiError('already-exist', 'the e-mail address belongs to another user');
+        throw new ServiceError('already-exist', 'the e-mail address belongs to another user');
       throw err;
     }
     return visible;
@@ -318,6 +318,6 @@ export class UserProfileService {
       .where(sql`lower(email)`, '=', email.toLowerCase())
       .where('uuid', '!=', userId)
       .executeTakeFirst();
-    if (clash) throw new ApiError('already-exist', 'the e-mail address belongs to another user');
+    if (clash) throw new ServiceError('already-exist', 'the e-mail address belongs to another user');
   }
 }

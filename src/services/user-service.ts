@@ -1,5 +1,5 @@
 import { sql } from 'kysely';
-import { ApiError } from '../api/errors.js';
+import { ServiceError } from '../errors/index.js';
 import { newId, uuidV1Micros } from '../lib/ids.js';
 import { hashPassword } from '../lib/passwords.js';
 import type { Db } from '../store/db.js';
@@ -58,9 +58,9 @@ export class UserService {
         .executeTakeFirst();
       if (clash) {
         if (clash.username.toLowerCase() === input.username.toLowerCase()) {
-          throw new ApiError('duplicate-username', 'the username is already taken');
+          throw new ServiceError('duplicate-username', 'the username is already taken');
         }
-        throw new ApiError('already-exist', 'the e-mail address belongs to an existing user');
+        throw new ServiceError('already-exist', 'the e-mail address belongs to an existing user');
       }
       const row = await trx
         .insertInto('users')

@@ -1,11 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Binding, BindRequest } from '../../src/telephony/registrations.js';
+import type { Binding, BindRequest } from '../../src/store/redis/registrations.js';
 import {
   listenSipNotify,
   type SipNotifier,
   type SipNotifyMessage,
   type SipNotifyRequest,
-} from '../../src/telephony/sip-notifier.js';
+} from '../../src/store/redis/sip-notify-relay.js';
 import { createHarness, type Harness, type TestUser } from '../helpers/harness.js';
 
 let h: Harness;

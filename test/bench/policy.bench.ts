@@ -28,9 +28,9 @@ import {
 import { parseZoneFilter, rate } from '../../src/domain/policy/zone-filter.js';
 import { randomToken } from '../../src/lib/ids.js';
 import { connectRedis } from '../../src/lib/redis.js';
-import { CallLimiter } from '../../src/telephony/policy/call-limit.js';
-import { CreditStore } from '../../src/telephony/policy/credit.js';
-import { re2CallFilterCompiler } from '../../src/telephony/policy/regex.js';
+import { CallLimiter } from '../../src/store/redis/call-limit.js';
+import { CreditStore } from '../../src/store/redis/credit.js';
+import { re2CallFilterCompiler } from '../../src/lib/re2-call-filter.js';
 import { cpuRate, fmt, median, ROUNDS, SECONDS } from './lib.js';
 
 const INFLIGHT = Number(process.env['BENCH_INFLIGHT'] ?? 256);

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Redis } from 'ioredis';
 import { randomToken } from '../../src/lib/ids.js';
 import { connectRedis } from '../../src/lib/redis.js';
-import { AuthFailureGuard, DEFAULT_AUTH_GUARD } from '../../src/telephony/auth-guard.js';
+import { AuthFailureGuard, DEFAULT_AUTH_GUARD } from '../../src/store/redis/auth-guard.js';
 import { deleteKeys } from '../helpers/redis-keys.js';
 
 let a: Redis;

@@ -3,7 +3,7 @@ import type { Redis } from 'ioredis';
 import { cyclicStart } from '../../src/domain/routing/dialplan-v2.js';
 import { randomToken } from '../../src/lib/ids.js';
 import { connectRedis } from '../../src/lib/redis.js';
-import { CyclicCounter } from '../../src/telephony/routing/cyclic-counter.js';
+import { CyclicCounter } from '../../src/store/redis/cyclic-counter.js';
 
 let a: Redis;
 let b: Redis;

@@ -4,8 +4,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseZoneFilter, rate, tickPlan } from '../../src/domain/policy/zone-filter.js';
 import { randomToken } from '../../src/lib/ids.js';
 import { connectRedis } from '../../src/lib/redis.js';
-import { CallLimiter } from '../../src/telephony/policy/call-limit.js';
-import { CreditStore } from '../../src/telephony/policy/credit.js';
+import { CallLimiter } from '../../src/store/redis/call-limit.js';
+import { CreditStore } from '../../src/store/redis/credit.js';
 
 /**
  * Credit and call limits against a real Redis with a random key prefix. Four

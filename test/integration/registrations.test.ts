@@ -7,7 +7,7 @@ import {
   RegistrationOrderError,
   RegistrationStore,
   type BindRequest,
-} from '../../src/telephony/registrations.js';
+} from '../../src/store/redis/registrations.js';
 import { deleteKeys } from '../helpers/redis-keys.js';
 
 /** Records what the store publishes. */

@@ -8,7 +8,7 @@ import {
   type CallService,
 } from '../../src/domain/policy/call-filter.js';
 import { PolicyError } from '../../src/domain/policy/errors.js';
-import { re2CallFilterCompiler } from '../../src/telephony/policy/regex.js';
+import { re2CallFilterCompiler } from '../../src/lib/re2-call-filter.js';
 
 const parse = (v: unknown) => parseCallFilter(v, re2CallFilterCompiler);
 const run = (v: unknown, number: string, service: CallService = 'sip') =>

@@ -1,5 +1,5 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { ApiError } from '../errors.js';
+import { ServiceError } from '../../errors/index.js';
 
 /** Payloads that already are an envelope (errors) and must not be wrapped again. */
 const enveloped = new WeakSet<object>();
@@ -14,42 +14,42 @@ function isBinaryRoute(request: FastifyRequest): boolean {
   return request.routeOptions.config?.binary === true;
 }
 
-function validationStatus(error: FastifyError): ApiError {
+function validationStatus(error: FastifyError): ServiceError {
   const first = error.validation?.[0];
   if (first?.keyword === 'required') {
     const field = (first.params as { missingProperty?: string }).missingProperty ?? '';
     const where = `${first.instancePath}/${field}`.replace(/^\//, '');
-    return new ApiError(
+    return new ServiceError(
       'missing-element',
       `missing element '${where}' in ${error.validationContext ?? 'request'}`,
     );
   }
   const where = first?.instancePath?.replace(/^\//, '') || error.validationContext || 'request';
-  return new ApiError('wrong-syntax', `'${where}' ${first?.message ?? 'is malformed'}`);
+  return new ServiceError('wrong-syntax', `'${where}' ${first?.message ?? 'is malformed'}`);
 }
 
 /** Maps any thrown error to the spec's status envelope (spec 2.1). */
-export function toApiError(error: unknown, request: FastifyRequest): ApiError {
-  if (error instanceof ApiError) return error;
+export function toApiError(error: unknown, request: FastifyRequest): ServiceError {
+  if (error instanceof ServiceError) return error;
   const fe = error as FastifyError;
   if (fe.validation) return validationStatus(fe);
   switch (fe.code) {
     case 'FST_ERR_CTP_BODY_TOO_LARGE':
-      return new ApiError('too-large', 'the request body is too large');
+      return new ServiceError('too-large', 'the request body is too large');
     case 'FST_ERR_CTP_INVALID_JSON_BODY':
     case 'FST_ERR_CTP_EMPTY_JSON_BODY':
     case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
     case 'FST_ERR_CTP_INVALID_CONTENT_LENGTH':
     case 'FST_ERR_CTP_EMPTY_TYPE':
-      return new ApiError('wrong-syntax', fe.message);
+      return new ServiceError('wrong-syntax', fe.message);
     default:
       break;
   }
   if (typeof fe.statusCode === 'number' && fe.statusCode >= 400 && fe.statusCode < 500) {
-    return new ApiError('wrong-syntax', fe.message);
+    return new ServiceError('wrong-syntax', fe.message);
   }
   request.log.error({ err: error }, 'unexpected error');
-  return new ApiError('fail', 'an unexpected error occurred');
+  return new ServiceError('fail', 'an unexpected error occurred');
 }
 
 export function installEnvelope(app: FastifyInstance): void {
@@ -63,7 +63,7 @@ export function installEnvelope(app: FastifyInstance): void {
     try {
       done(null, JSON.parse(buf.toString('utf8')) as unknown);
     } catch {
-      done(new ApiError('wrong-syntax', 'the request body is not valid JSON'), undefined);
+      done(new ServiceError('wrong-syntax', 'the request body is not valid JSON'), undefined);
     }
   });
 

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { Session, SessionStore } from '../../services/session-store.js';
-import { ApiError } from '../errors.js';
+import { ServiceError } from '../../errors/index.js';
 
 /**
  * Who may call a route:
@@ -62,20 +62,20 @@ async function sessionByDid(request: FastifyRequest, store: SessionStore): Promi
 export function checkOrigin(session: Session, request: FastifyRequest): void {
   const origin = request.headers.origin;
   if (session.origin && origin && origin !== session.origin) {
-    throw new ApiError('wrong-origin', 'the Origin header does not match the session');
+    throw new ServiceError('wrong-origin', 'the Origin header does not match the session');
   }
 }
 
 export function requireUser(request: FastifyRequest): Session & { userId: string } {
   const s = request.session;
-  if (!s?.userId) throw new ApiError('no-auth', 'the session is not authenticated with a user');
+  if (!s?.userId) throw new ServiceError('no-auth', 'the session is not authenticated with a user');
   return s as Session & { userId: string };
 }
 
 export function requirePartner(request: FastifyRequest): Session & { partnerId: string } {
   const s = request.session;
   if (!s || s.kind !== 'partner' || !s.partnerId) {
-    throw new ApiError('no-auth', 'the session is not authenticated with a partner');
+    throw new ServiceError('no-auth', 'the session is not authenticated with a partner');
   }
   return s as Session & { partnerId: string };
 }
@@ -92,23 +92,23 @@ export function installSessionAuth(app: FastifyInstance, store: SessionStore): v
     let session = sid ? await store.get(sid) : null;
     if (!session) session = await sessionByDid(request, store);
     if (!session) {
-      throw new ApiError('no-session', sid ? 'the session id is unknown or expired' : 'no session id given');
+      throw new ServiceError('no-session', sid ? 'the session id is unknown or expired' : 'no session id given');
     }
     checkOrigin(session, request);
     request.session = session;
     switch (level) {
       case 'user':
         if (session.kind !== 'user')
-          throw new ApiError('no-auth', 'the session is not authenticated with a user');
+          throw new ServiceError('no-auth', 'the session is not authenticated with a user');
         break;
       case 'partner':
         if (session.kind !== 'partner') {
-          throw new ApiError('no-auth', 'the session is not authenticated with a partner');
+          throw new ServiceError('no-auth', 'the session is not authenticated with a partner');
         }
         break;
       case 'anonymous':
         if (session.kind !== 'anonymous')
-          throw new ApiError('already-auth', 'the session is already authenticated');
+          throw new ServiceError('already-auth', 'the session is already authenticated');
         break;
       default:
         break;

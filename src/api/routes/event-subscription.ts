@@ -2,7 +2,7 @@ import { Type } from '@sinclair/typebox';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { Services } from '../../services/index.js';
 import { requirePartner, requireUser } from '../plugins/session-auth.js';
-import { ApiError } from '../errors.js';
+import { ServiceError } from '../../errors/index.js';
 import { statusResponse, Uuid } from '../schemas/common.js';
 
 /** Channel of the call API events of one user (spec 3.24 GET /api/call/event). */
@@ -122,7 +122,7 @@ export function registerEventSubscriptionRoutes(app: FastifyInstance, services: 
       const raw = (request.query as { timeout?: string }).timeout;
       const timeout = raw === undefined ? 3600 : Number(raw);
       if (timeout < 1 || timeout > 36000)
-        throw new ApiError('wrong-syntax', 'timeout must be 1...36000 seconds');
+        throw new ServiceError('wrong-syntax', 'timeout must be 1...36000 seconds');
       await partnerCdr.subscribe(s.partnerId, s.sid, timeout);
       return {};
     },

@@ -4,7 +4,7 @@ import { FilterSyntaxError } from '../../domain/event-filter.js';
 import type { ApiEvent } from '../../events/types.js';
 import type { Services } from '../../services/index.js';
 import type { Session } from '../../services/session-store.js';
-import { ApiError } from '../errors.js';
+import { ServiceError } from '../../errors/index.js';
 import { statusResponse } from '../schemas/common.js';
 
 const Next = Type.String({
@@ -59,7 +59,7 @@ export function registerEventRoutes(app: FastifyInstance, services: Services): v
     async (request, reply) => {
       const q = request.query as { timeout?: string; next?: string };
       const timeout = q.timeout === undefined ? 55 : Number(q.timeout);
-      if (timeout > 300) throw new ApiError('wrong-syntax', 'timeout must be between 0 and 300 seconds');
+      if (timeout > 300) throw new ServiceError('wrong-syntax', 'timeout must be between 0 and 300 seconds');
       const next = q.next === undefined ? 0 : Number(q.next);
       const session = request.session as Session;
       const events = await reader.poll(session.sid, next, timeout * 1000, abortOnClose(reply));
@@ -85,7 +85,7 @@ export function registerEventRoutes(app: FastifyInstance, services: Services): v
       try {
         await filters.attach((request.session as Session).sid, request.body);
       } catch (err) {
-        if (err instanceof FilterSyntaxError) throw new ApiError('wrong-syntax', err.message);
+        if (err instanceof FilterSyntaxError) throw new ServiceError('wrong-syntax', err.message);
         throw err;
       }
       return {};

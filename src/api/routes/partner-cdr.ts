@@ -4,7 +4,7 @@ import { CDR_SERVICES } from '../../domain/cdr/cdr.js';
 import { parseCdrQuery } from '../../domain/cdr/cdr-query.js';
 import { PagingError, type RawPageParams } from '../../domain/paging.js';
 import type { Services } from '../../services/index.js';
-import { ApiError } from '../errors.js';
+import { ServiceError } from '../../errors/index.js';
 import { requirePartner } from '../plugins/session-auth.js';
 import { statusResponse, Uuid } from '../schemas/common.js';
 import { PageParams } from '../schemas/paging.js';
@@ -72,7 +72,7 @@ export function registerPartnerCdrRoutes(app: FastifyInstance, services: Service
       try {
         query = parseCdrQuery(request.query as RawPageParams);
       } catch (err) {
-        if (err instanceof PagingError) throw new ApiError('wrong-syntax', err.message);
+        if (err instanceof PagingError) throw new ServiceError('wrong-syntax', err.message);
         throw err;
       }
       return { cdr: await services.cdrs.listForPartner(partnerId, phone, query) };

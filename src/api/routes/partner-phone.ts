@@ -2,7 +2,7 @@ import { Type } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
 import type { Services } from '../../services/index.js';
 import type { PartnerPhoneRequest } from '../../services/partner-phone-service.js';
-import { ApiError } from '../errors.js';
+import { ServiceError } from '../../errors/index.js';
 import { requirePartner } from '../plugins/session-auth.js';
 import { statusResponse, Str, Uuid } from '../schemas/common.js';
 import { FlagProps, PHONE_PATTERN, PhoneNumber } from './phone.js';
@@ -48,7 +48,7 @@ export function registerPartnerPhoneRoutes(app: FastifyInstance, services: Servi
       const { partnerId } = requirePartner(request);
       const q = request.query as { start?: string; count?: string };
       const count = q.count === undefined ? 50 : Number(q.count);
-      if (count > 500) throw new ApiError('wrong-syntax', 'count is 1...500');
+      if (count > 500) throw new ServiceError('wrong-syntax', 'count is 1...500');
       return { phones: await services.partnerPhones.list(partnerId, q.start, count) };
     },
   );

@@ -2,7 +2,7 @@ import { Type } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
 import type { Services } from '../../services/index.js';
 import type { Session } from '../../services/session-store.js';
-import { ApiError } from '../errors.js';
+import { ServiceError } from '../../errors/index.js';
 import { P, statusResponse, Str } from '../schemas/common.js';
 
 const ResetBody = Type.Object({
@@ -42,7 +42,7 @@ export function registerPasswordRoutes(app: FastifyInstance, services: Services)
     async (request) => {
       const body = request.body as ResetBody;
       if (body.username === undefined && body.email === undefined) {
-        throw new ApiError('missing-element', 'username or email is required');
+        throw new ServiceError('missing-element', 'username or email is required');
       }
       const user = await lifecycle.resetPassword(
         { username: body.username, email: body.email },

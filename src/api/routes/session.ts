@@ -3,7 +3,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Services } from '../../services/index.js';
 import type { Session } from '../../services/session-store.js';
 import { verifyPassword } from '../../lib/passwords.js';
-import { ApiError } from '../errors.js';
+import { ServiceError } from '../../errors/index.js';
 import { checkOrigin, sidOf } from '../plugins/session-auth.js';
 import { Language, P, statusResponse, Str, Uuid } from '../schemas/common.js';
 
@@ -66,7 +66,7 @@ export function registerSessionRoutes(app: FastifyInstance, services: Services):
     if (
       await sessions.overCreateLimit(request.ip, config.sessionCreateLimit, config.sessionCreateWindowSeconds)
     ) {
-      throw new ApiError('resource-throttle', 'too many sessions created from this address; try again later');
+      throw new ServiceError('resource-throttle', 'too many sessions created from this address; try again later');
     }
     return sessions.create({ language, origin: request.headers.origin });
   }
@@ -74,13 +74,13 @@ export function registerSessionRoutes(app: FastifyInstance, services: Services):
   async function authenticate(session: Session, body: LoginBody): Promise<Record<string, unknown>> {
     if (body.partner !== undefined || body.key !== undefined) {
       if (body.partner === undefined || body.key === undefined) {
-        throw new ApiError('missing-element', 'partner authentication needs both partner and key');
+        throw new ServiceError('missing-element', 'partner authentication needs both partner and key');
       }
       const partner = await partners.authenticate(body.partner, body.key);
       if (body.user !== undefined) {
         const user = await users.byId(body.user);
         if (!user || user.deleted || user.disabled || user.partner_id !== partner.id) {
-          throw new ApiError('wrong-user', 'the user does not exist or does not belong to the partner');
+          throw new ServiceError('wrong-user', 'the user does not exist or does not belong to the partner');
         }
         Object.assign(session, {
           kind: 'user',
@@ -95,13 +95,13 @@ export function registerSessionRoutes(app: FastifyInstance, services: Services):
       await sessions.save(session);
       return {};
     }
-    if (body.password === undefined) throw new ApiError('missing-element', 'password is required');
+    if (body.password === undefined) throw new ServiceError('missing-element', 'password is required');
     if (body.username === undefined && body.email === undefined) {
-      throw new ApiError('missing-element', 'username or email is required');
+      throw new ServiceError('missing-element', 'username or email is required');
     }
     const user = await users.byLogin({ username: body.username, email: body.email });
     if (!user || user.disabled || !(await verifyPassword(body.password, user.password_hash))) {
-      throw new ApiError('wrong-credentials', 'username and/or password is wrong');
+      throw new ServiceError('wrong-credentials', 'username and/or password is wrong');
     }
     const partnerName = await users.partnerName(user.partner_id);
     Object.assign(session, { kind: 'user', userId: user.uuid });
@@ -134,7 +134,7 @@ export function registerSessionRoutes(app: FastifyInstance, services: Services):
         session = await sessions.get(sid);
         if (!session) {
           clearSessionCookies(reply);
-          throw new ApiError('wrong-session', 'the session id does not map to a known session');
+          throw new ServiceError('wrong-session', 'the session id does not map to a known session');
         }
       } else {
         const language = (request.query as { language?: 'de' | 'en' }).language ?? 'de';
@@ -166,19 +166,19 @@ export function registerSessionRoutes(app: FastifyInstance, services: Services):
       const sid = sidOf(request);
       if (sid) {
         const session = await sessions.get(sid);
-        if (!session) throw new ApiError('no-session', 'the session id is unknown or expired');
+        if (!session) throw new ServiceError('no-session', 'the session id is unknown or expired');
         checkOrigin(session, request);
         if (session.kind !== 'anonymous')
-          throw new ApiError('already-auth', 'the session is already authenticated');
+          throw new ServiceError('already-auth', 'the session is already authenticated');
         return authenticate(session, body);
       }
       // Without a session only user authentication is allowed (spec 3.1).
       if (body.partner !== undefined || body.key !== undefined) {
-        throw new ApiError('no-session', 'partner authentication needs a session');
+        throw new ServiceError('no-session', 'partner authentication needs a session');
       }
-      if (body.password === undefined) throw new ApiError('missing-element', 'password is required');
+      if (body.password === undefined) throw new ServiceError('missing-element', 'password is required');
       if (body.username === undefined && body.email === undefined) {
-        throw new ApiError('missing-element', 'username or email is required');
+        throw new ServiceError('missing-element', 'username or email is required');
       }
       const session = await createSession(request, 'de');
       try {

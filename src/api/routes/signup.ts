@@ -3,7 +3,7 @@ import type { FastifyInstance } from 'fastify';
 import type { Services } from '../../services/index.js';
 import type { Session } from '../../services/session-store.js';
 import type { SignupUserInput } from '../../services/signup-service.js';
-import { ApiError } from '../errors.js';
+import { ServiceError } from '../../errors/index.js';
 import { Language, P, statusResponse, Str, Uuid } from '../schemas/common.js';
 
 const UNKNOWN_VERIFICATION = { 'unknown-verification': 'the given verification key is unknown' };
@@ -73,12 +73,12 @@ export function registerSignupRoutes(app: FastifyInstance, services: Services): 
         return signup.createPartnerVerification(session.partnerId, { info: body.info, email: body.email });
       }
       if (body['hardware-code'] !== undefined) {
-        if (body.email === undefined) throw new ApiError('missing-element', 'email is required');
-        throw new ApiError('wrong-code', 'the hardware code is invalid');
+        if (body.email === undefined) throw new ServiceError('missing-element', 'email is required');
+        throw new ServiceError('wrong-code', 'the hardware code is invalid');
       }
-      if (body.captcha === undefined) throw new ApiError('missing-element', 'captcha is required');
-      if (body.email === undefined) throw new ApiError('missing-element', 'email is required');
-      throw new ApiError('wrong-captcha', 'no captcha was previously requested');
+      if (body.captcha === undefined) throw new ServiceError('missing-element', 'captcha is required');
+      if (body.email === undefined) throw new ServiceError('missing-element', 'email is required');
+      throw new ServiceError('wrong-captcha', 'no captcha was previously requested');
     },
   );
 

@@ -1,7 +1,7 @@
 import { Type } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
 import type { Services } from '../../services/index.js';
-import { ApiError } from '../errors.js';
+import { ServiceError } from '../../errors/index.js';
 import { requireUser } from '../plugins/session-auth.js';
 import { P, statusResponse, Str } from '../schemas/common.js';
 
@@ -35,7 +35,7 @@ export function registerUserDeleteRoutes(app: FastifyInstance, services: Service
       const session = requireUser(request);
       const body = request.body as DeleteBody;
       if (body.username === undefined && body.email === undefined) {
-        throw new ApiError('missing-element', 'username or email is required');
+        throw new ServiceError('missing-element', 'username or email is required');
       }
       await lifecycle.deleteOwnAccount(
         session.userId,

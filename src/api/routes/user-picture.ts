@@ -2,7 +2,7 @@ import { Type } from '@sinclair/typebox';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Services } from '../../services/index.js';
 import { picturePixels, type PicturePixels } from '../../services/picture-service.js';
-import { ApiError } from '../errors.js';
+import { ServiceError } from '../../errors/index.js';
 import { requireUser } from '../plugins/session-auth.js';
 import { binaryResponse, P, statusResponse } from '../schemas/common.js';
 
@@ -32,7 +32,7 @@ function sendJpeg(request: FastifyRequest, reply: FastifyReply, data: Buffer): F
 
 function pixelsOf(request: FastifyRequest): PicturePixels {
   const px = picturePixels((request.params as { size: string }).size);
-  if (!px) throw new ApiError('wrong-syntax', 'unknown picture size');
+  if (!px) throw new ServiceError('wrong-syntax', 'unknown picture size');
   return px;
 }
 
@@ -58,7 +58,7 @@ export function registerUserPictureRoutes(app: FastifyInstance, services: Servic
       const { userId } = requireUser(request);
       const body: unknown = request.body;
       if (!Buffer.isBuffer(body) || body.length === 0) {
-        throw new ApiError('malformed-file', 'the request body holds no picture');
+        throw new ServiceError('malformed-file', 'the request body holds no picture');
       }
       await pictures.set(userId, body);
       await events.publish({ users: [userId] }, 'user_modify', {});
@@ -121,11 +121,11 @@ export function registerUserPictureRoutes(app: FastifyInstance, services: Servic
     },
     async (request, reply) => {
       const session = request.session;
-      if (!session || session.kind === 'anonymous') throw new ApiError('no-auth', 'not authenticated');
+      if (!session || session.kind === 'anonymous') throw new ServiceError('no-auth', 'not authenticated');
       const { id, size, file } = request.params as { id: string; size: string; file: string };
       let userId: string;
       if (id === 'self') {
-        if (!session.userId) throw new ApiError('wrong-user', 'a partner session has no own picture');
+        if (!session.userId) throw new ServiceError('wrong-user', 'a partner session has no own picture');
         userId = session.userId;
       } else {
         userId = id.toLowerCase();
@@ -134,7 +134,7 @@ export function registerUserPictureRoutes(app: FastifyInstance, services: Servic
       const found = await pictures.lookup(userId, pixelsOf(request), session.partnerId ?? null);
       switch (found.kind) {
         case 'unknown':
-          throw new ApiError('wrong-user', 'unknown user');
+          throw new ServiceError('wrong-user', 'unknown user');
         case 'default': {
           const inline = Object.hasOwn(request.query as object, 'inline') ? '?inline' : '';
           return reply.redirect(

@@ -2,7 +2,7 @@ import { Type } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
 import type { Services } from '../../services/index.js';
 import type { ProfileChanges } from '../../services/user-profile-service.js';
-import { ApiError } from '../errors.js';
+import { ServiceError } from '../../errors/index.js';
 import { requireUser } from '../plugins/session-auth.js';
 import { Language, P, statusResponse, Str, Uuid } from '../schemas/common.js';
 
@@ -105,7 +105,7 @@ export function registerUserRoutes(app: FastifyInstance, services: Services): vo
     async (request) => {
       const { userId } = requireUser(request);
       const user = await userProfile.profile(userId);
-      if (!user) throw new ApiError('no-auth', 'the session user no longer exists');
+      if (!user) throw new ServiceError('no-auth', 'the session user no longer exists');
       return { user };
     },
   );

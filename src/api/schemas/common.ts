@@ -1,5 +1,5 @@
 import { Type, type TSchema } from '@sinclair/typebox';
-import { GENERIC_STATUSES } from '../errors.js';
+import { GENERIC_STATUSES } from '../../errors/index.js';
 
 /**
  * Element formats taken from the spec's regular expressions. Patterns written in

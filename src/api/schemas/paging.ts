@@ -1,6 +1,6 @@
 import { Type } from '@sinclair/typebox';
 import { PagingError, parsePage, type PageQuery, type RawPageParams } from '../../domain/paging.js';
-import { ApiError } from '../errors.js';
+import { ServiceError } from '../../errors/index.js';
 import { P } from './common.js';
 
 /** Query-string schema of the shared list parameters (documentation + format check). */
@@ -21,7 +21,7 @@ export function pageFromQuery(query: RawPageParams, defaultCount: number): PageQ
   try {
     return parsePage(query, defaultCount);
   } catch (err) {
-    if (err instanceof PagingError) throw new ApiError('wrong-syntax', err.message);
+    if (err instanceof PagingError) throw new ServiceError('wrong-syntax', err.message);
     throw err;
   }
 }

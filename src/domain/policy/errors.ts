@@ -1,7 +1,7 @@
 /**
  * One error type for every policy definition a partner uploads (call filter,
  * zone filter, emergency data, extensions, calling names). `code` is the spec's
- * status string, so the API maps it 1:1: `throw new ApiError(err.code, err.message)`.
+ * status string, so the API maps it 1:1: `throw new ServiceError(err.code, err.message)`.
  */
 export type PolicyErrorCode = 'wrong-syntax' | 'missing-element' | 'empty-filter' | 'too-large';
 

@@ -1,7 +1,7 @@
-import { ApiError } from '../../api/errors.js';
+import { ServiceError } from '../../errors/index.js';
 import { parseCallFilter, type CallFilter } from '../../domain/policy/call-filter.js';
 import type { Db } from '../../store/db.js';
-import { re2CallFilterCompiler } from '../../telephony/policy/regex.js';
+import { re2CallFilterCompiler } from '../../lib/re2-call-filter.js';
 import { ownUser } from './ownership.js';
 import { parsePolicy } from './policy-error.js';
 
@@ -30,7 +30,7 @@ export class CallFilterService {
     await ownUser(this.db, partnerId, userId);
     const filter = await this.raw(userId);
     if (filter === undefined)
-      throw new ApiError('empty-filter', 'the given user does not have a call filter');
+      throw new ServiceError('empty-filter', 'the given user does not have a call filter');
     return filter;
   }
 

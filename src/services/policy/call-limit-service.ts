@@ -1,4 +1,4 @@
-import { ApiError } from '../../api/errors.js';
+import { ServiceError } from '../../errors/index.js';
 import type { Db } from '../../store/db.js';
 import { ownUsergroup } from './ownership.js';
 
@@ -14,7 +14,7 @@ export class CallLimitService {
   async get(partnerId: string, groupId: string): Promise<number> {
     const g = await ownUsergroup(this.db, partnerId, groupId);
     const limit = await this.forGroup(g.uuid);
-    if (limit === null) throw new ApiError('no-limit', 'the usergroup does not have a concurrent call limit');
+    if (limit === null) throw new ServiceError('no-limit', 'the usergroup does not have a concurrent call limit');
     return limit;
   }
 

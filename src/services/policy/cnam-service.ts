@@ -1,5 +1,5 @@
 import { sql } from 'kysely';
-import { ApiError } from '../../api/errors.js';
+import { ServiceError } from '../../errors/index.js';
 import type { Db } from '../../store/db.js';
 import {
   parseCnamPageQuery,
@@ -77,7 +77,7 @@ export class CnamService {
     const { rows } = await sql<{ phone: string }>`
       DELETE FROM ${sql.table(table)} WHERE ${sql.ref(owner)} = ${ownerId} AND phone = ${phone}
       RETURNING phone`.execute(this.db);
-    if (rows.length === 0) throw new ApiError('wrong-cnam', 'the given CNAM entry does not exist');
+    if (rows.length === 0) throw new ServiceError('wrong-cnam', 'the given CNAM entry does not exist');
   }
 
   /** For the call engine: the names for `phone` in the user's, group's and enterprise's tables, resolved by the domain order. */

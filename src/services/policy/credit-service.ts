@@ -1,7 +1,7 @@
-import { ApiError } from '../../api/errors.js';
+import { ServiceError } from '../../errors/index.js';
 import { parseCreditChange, parseCreditRange } from '../../domain/policy/credit-rules.js';
 import type { Db } from '../../store/db.js';
-import type { CreditStore } from '../../telephony/policy/credit.js';
+import type { CreditStore } from '../../store/redis/credit.js';
 import { ownUsergroup } from './ownership.js';
 import { parsePolicy, policyStatus } from './policy-error.js';
 
@@ -31,7 +31,7 @@ export class CreditService {
     const g = await ownUsergroup(this.db, partnerId, groupId);
     const balance = await this.store.get(g.uuid);
     if (balance === null)
-      throw new ApiError('no-credit', 'the given usergroup does not have credits configured');
+      throw new ServiceError('no-credit', 'the given usergroup does not have credits configured');
     return balance;
   }
 

@@ -1,4 +1,4 @@
-import { ApiError } from '../../api/errors.js';
+import { ServiceError } from '../../errors/index.js';
 import { newId, uuidV1Micros } from '../../lib/ids.js';
 import type { Db } from '../../store/db.js';
 import { disjoint, ownEnterprise, wrongUsergroup } from './ownership.js';
@@ -73,7 +73,7 @@ export class EnterpriseService {
         .where('enterprise_uuid', '=', id)
         .limit(1)
         .executeTakeFirst();
-      if (group) throw new ApiError('not-empty', 'the enterprise still has usergroups');
+      if (group) throw new ServiceError('not-empty', 'the enterprise still has usergroups');
       // Its calling names go by ON DELETE CASCADE.
       await trx.deleteFrom('enterprises').where('uuid', '=', id).execute();
     });
@@ -112,7 +112,7 @@ export class EnterpriseService {
       if (
         groups.some((g) => toAdd.includes(g.uuid) && g.enterprise_uuid !== null && g.enterprise_uuid !== id)
       ) {
-        throw new ApiError('already-grouped', 'a usergroup listed in add is already in another enterprise');
+        throw new ServiceError('already-grouped', 'a usergroup listed in add is already in another enterprise');
       }
       if (toDel.length > 0) {
         await trx

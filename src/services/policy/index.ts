@@ -1,6 +1,6 @@
 import type { Redis } from 'ioredis';
 import type { Db } from '../../store/db.js';
-import { CreditStore } from '../../telephony/policy/credit.js';
+import { CreditStore } from '../../store/redis/credit.js';
 import { CallFilterService } from './call-filter-service.js';
 import { CallLimitService } from './call-limit-service.js';
 import { CnamService } from './cnam-service.js';

@@ -1,4 +1,4 @@
-import { ApiError } from '../../api/errors.js';
+import { ServiceError } from '../../errors/index.js';
 import type { Db } from '../../store/db.js';
 
 /**
@@ -6,12 +6,12 @@ import type { Db } from '../../store/db.js';
  * and enterprises. Another partner's object, a deleted user and an unknown
  * UUID all answer the same status (spec 9.1.3, 9.1.5-9.1.7).
  */
-export const wrongUser = (): ApiError =>
-  new ApiError('wrong-user', 'the user does not exist or does not belong to the current partner');
-export const wrongUsergroup = (): ApiError =>
-  new ApiError('wrong-usergroup', 'the usergroup does not exist or does not belong to the partner');
-export const wrongEnterprise = (): ApiError =>
-  new ApiError('wrong-enterprise', 'the enterprise does not exist or does not belong to the partner');
+export const wrongUser = (): ServiceError =>
+  new ServiceError('wrong-user', 'the user does not exist or does not belong to the current partner');
+export const wrongUsergroup = (): ServiceError =>
+  new ServiceError('wrong-usergroup', 'the usergroup does not exist or does not belong to the partner');
+export const wrongEnterprise = (): ServiceError =>
+  new ServiceError('wrong-enterprise', 'the enterprise does not exist or does not belong to the partner');
 
 type Executor = Pick<Db, 'selectFrom'>;
 
@@ -71,5 +71,5 @@ export async function ownEnterprise(db: Executor, partnerId: string, enterpriseI
 /** Rejects a request naming one item in both its `add` and `delete` lists. */
 export function disjoint(add: readonly string[], del: readonly string[], what: string): void {
   const both = add.find((x) => del.includes(x));
-  if (both !== undefined) throw new ApiError('wrong-syntax', `${what} '${both}' is both added and deleted`);
+  if (both !== undefined) throw new ServiceError('wrong-syntax', `${what} '${both}' is both added and deleted`);
 }

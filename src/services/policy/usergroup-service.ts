@@ -1,5 +1,5 @@
 import { sql } from 'kysely';
-import { ApiError } from '../../api/errors.js';
+import { ServiceError } from '../../errors/index.js';
 import { newId, uuidV1Micros } from '../../lib/ids.js';
 import { parseUsergroupPrefix } from '../../domain/policy/extension.js';
 import type { Db } from '../../store/db.js';
@@ -91,7 +91,7 @@ export class UsergroupService {
       // Lock the group row so a concurrent member add waits and then fails.
       await trx.selectFrom('usergroups').select('uuid').where('uuid', '=', g.uuid).forUpdate().execute();
       const member = await this.liveMembers(trx, g.uuid).limit(1).executeTakeFirst();
-      if (member) throw new ApiError('not-empty', 'the usergroup still has users');
+      if (member) throw new ServiceError('not-empty', 'the usergroup still has users');
       // Members, extensions, limit, zone filter and calling names go by ON DELETE CASCADE.
       await trx.deleteFrom('usergroups').where('uuid', '=', g.uuid).execute();
       return g.uuid;
@@ -172,7 +172,7 @@ export class UsergroupService {
             .where('user_uuid', 'in', toAdd)
             .execute();
           if (current.some((m) => m.usergroup_uuid !== g.uuid)) {
-            throw new ApiError('already-grouped', 'a user listed in add is already in another usergroup');
+            throw new ServiceError('already-grouped', 'a user listed in add is already in another usergroup');
           }
           const fresh = toAdd.filter((u) => !current.some((m) => m.user_uuid === u));
           if (fresh.length > 0) {
@@ -193,7 +193,7 @@ export class UsergroupService {
       });
     } catch (err) {
       if (isUniqueViolation(err)) {
-        throw new ApiError('already-grouped', 'a user listed in add is already in another usergroup');
+        throw new ServiceError('already-grouped', 'a user listed in add is already in another usergroup');
       }
       throw err;
     }

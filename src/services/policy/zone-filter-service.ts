@@ -1,4 +1,4 @@
-import { ApiError } from '../../api/errors.js';
+import { ServiceError } from '../../errors/index.js';
 import {
   compileZoneFilter,
   parseZoneFilter,
@@ -29,7 +29,7 @@ export class ZoneFilterService {
   async get(partnerId: string, groupId: string): Promise<ZoneFilterEntry[]> {
     const g = await ownUsergroup(this.db, partnerId, groupId);
     const entries = await this.raw(g.uuid);
-    if (!entries) throw new ApiError('empty-filter', 'the given usergroup does not have a zone filter');
+    if (!entries) throw new ServiceError('empty-filter', 'the given usergroup does not have a zone filter');
     return entries;
   }
 

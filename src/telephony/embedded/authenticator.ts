@@ -9,7 +9,7 @@
  * Addresses that keep failing are refused outright for a while.
  */
 import type { SipAccountRef } from '../ports.js';
-import type { AuthFailureGuard } from '../auth-guard.js';
+import type { AuthFailureGuard } from '../../store/redis/auth-guard.js';
 import {
   challenge,
   NonceService,

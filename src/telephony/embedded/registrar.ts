@@ -3,7 +3,7 @@
  * refresh and remove bindings of a SIP account in the Redis location store,
  * several contacts per account. The answer lists the current bindings.
  */
-import { RegistrationOrderError, type RegistrationStore } from '../registrations.js';
+import { RegistrationOrderError, type RegistrationStore } from '../../store/redis/registrations.js';
 import type { Authenticator } from './authenticator.js';
 import type { ServerTransaction } from './sip/transaction.js';
 import { parseNameAddr, parseUri } from './sip/uri.js';

@@ -38,8 +38,8 @@ import { randomToken, type SipStack, type TransactionUser } from './sip/stack.js
 import type { ServerTransaction } from './sip/transaction.js';
 import type { Peer } from './sip/transport.js';
 import { parseNameAddr, parseUri } from './sip/uri.js';
-import type { Binding } from '../registrations.js';
-import type { SipNotifier, SipNotifyRequest } from '../sip-notifier.js';
+import type { Binding } from '../../store/redis/registrations.js';
+import type { SipNotifier, SipNotifyRequest } from '../../store/redis/sip-notify-relay.js';
 
 export interface TrunkEntry {
   host: string;

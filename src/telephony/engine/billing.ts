@@ -4,7 +4,7 @@
  * ends the call. Ticks come from domain/policy/zone-filter.ts tickPlan.
  */
 import type { TickPlan } from '../../domain/policy/zone-filter.js';
-import type { CreditStore } from '../policy/credit.js';
+import type { CreditStore } from '../../store/redis/credit.js';
 import type { Logger } from './logger.js';
 
 export interface Billing {

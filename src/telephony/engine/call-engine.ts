@@ -5,8 +5,8 @@
  * the directory, all signalling and media through the ports.
  */
 import { CAUSE, type InboundLeg, type MediaPort, type SignalingPort } from '../ports.js';
-import type { CallLimiter } from '../policy/call-limit.js';
-import type { CreditStore } from '../policy/credit.js';
+import type { CallLimiter } from '../../store/redis/call-limit.js';
+import type { CreditStore } from '../../store/redis/credit.js';
 import { CdrWriter, type CdrSink } from './cdr-writer.js';
 import type { DialplanCalls } from './dialplan-calls.js';
 import type { CallDirectory } from './directory.js';

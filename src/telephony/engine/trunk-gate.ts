@@ -11,8 +11,8 @@ import { evaluateCallFilter, type CallService } from '../../domain/policy/call-f
 import type { EmergencyRoute } from '../../domain/policy/emergency.js';
 import { rate, tickPlan } from '../../domain/policy/zone-filter.js';
 import { CAUSE, type EndCause, type Leg, type OriginateRequest } from '../ports.js';
-import type { CallLimiter } from '../policy/call-limit.js';
-import type { CreditStore } from '../policy/credit.js';
+import type { CallLimiter } from '../../store/redis/call-limit.js';
+import type { CreditStore } from '../../store/redis/credit.js';
 import { startBilling } from './billing.js';
 import type { OutboundPolicy } from './directory.js';
 import type { Logger } from './logger.js';

@@ -1,5 +1,5 @@
 import { RE2JS } from 're2js';
-import type { CallFilterCompiler } from '../../domain/policy/call-filter.js';
+import type { CallFilterCompiler } from '../domain/policy/call-filter.js';
 
 /**
  * RE2 for call filters (spec 9.1.3): partners' regexes run on RE2JS, which

@@ -3,19 +3,19 @@
  * over the database and Redis: numbers and their routing plans, SIP
  * registrations, and the outgoing-call policy of a user.
  */
-import { compileDialplanV2, type CompiledDialplanV2 } from '../domain/routing/dialplan-v2.js';
-import { routingPlan } from '../domain/routing/routing-plan.js';
-import type { DialplanV2, IncomingCall, PhoneConfig } from '../domain/routing/types.js';
-import { re2Compiler } from '../events/filters.js';
+import { compileDialplanV2, type CompiledDialplanV2 } from '../../domain/routing/dialplan-v2.js';
+import { routingPlan } from '../../domain/routing/routing-plan.js';
+import type { DialplanV2, IncomingCall, PhoneConfig } from '../../domain/routing/types.js';
+import { re2Compiler } from '../../events/filters.js';
 import type { Selectable } from 'kysely';
-import type { Db } from '../store/db.js';
-import type { PhonesTable } from '../store/schema.js';
-import type { Binding, CallDirectory, InboundPlan, OutboundPolicy } from '../telephony/engine/directory.js';
-import type { RegistrationStore } from '../telephony/registrations.js';
-import type { CyclicCounter } from '../telephony/routing/cyclic-counter.js';
-import type { DialplanV1Service } from './dialplan-v1-service.js';
-import type { PolicyServices } from './policy/index.js';
-import type { SipBlfService } from './sip-blf-service.js';
+import type { Db } from '../../store/db.js';
+import type { PhonesTable } from '../../store/schema.js';
+import type { Binding, CallDirectory, InboundPlan, OutboundPolicy } from '../engine/directory.js';
+import type { RegistrationStore } from '../../store/redis/registrations.js';
+import type { CyclicCounter } from '../../store/redis/cyclic-counter.js';
+import type { DialplanV1Service } from '../../services/dialplan-v1-service.js';
+import type { PolicyServices } from '../../services/policy/index.js';
+import type { SipBlfService } from '../../services/sip-blf-service.js';
 
 export class DbCallDirectory implements CallDirectory {
   constructor(

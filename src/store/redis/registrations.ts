@@ -1,5 +1,5 @@
 import type { Redis } from 'ioredis';
-import type { EventPublisher } from '../events/types.js';
+import type { EventPublisher } from '../../events/types.js';
 
 /**
  * The location service (RFC 3261 §10.3) shared by every telephony node, in
