@@ -1,5 +1,5 @@
 import { Command } from 'commander';
-import { ApiError } from './api/errors.js';
+import { ServiceError } from './errors/index.js';
 import { runAdminCommand, type AdminCommand } from './admin/commands.js';
 import { sendAdminCommand } from './admin/socket.js';
 import { ConfigError, loadConfig, type Config } from './config/index.js';
@@ -53,7 +53,7 @@ async function admin(cmd: AdminCommand): Promise<void> {
       try {
         out = { status: 'ok', ...(await runAdminCommand(handle.services, cmd)) };
       } catch (err) {
-        if (!(err instanceof ApiError)) throw err;
+        if (!(err instanceof ServiceError)) throw err;
         out = { status: err.status, message: err.message };
       } finally {
         await handle.close();
