@@ -1,6 +1,9 @@
 import { ServiceError } from '../errors/index.js';
 import type { Services } from '../services/index.js';
 
+/** What these routes use of the services. */
+type Deps = Pick<Services, 'partners' | 'phones' | 'users'>;
+
 /**
  * Admin operations, shared by the CLI (direct database access) and the running
  * engine's admin socket (when the embedded database is held by the engine).
@@ -11,10 +14,7 @@ export type AdminCommand =
   | { op: 'numbers.add'; area: string; numbers: string[] }
   | { op: 'user.set-area'; user: string; area: string };
 
-export async function runAdminCommand(
-  services: Services,
-  cmd: AdminCommand,
-): Promise<Record<string, unknown>> {
+export async function runAdminCommand(services: Deps, cmd: AdminCommand): Promise<Record<string, unknown>> {
   switch (cmd.op) {
     case 'partner.create':
       return services.partners.create(cmd.name);
@@ -43,14 +43,16 @@ export async function runAdminCommand(
     }
     case 'numbers.add': {
       // spec 3.9: pools are per area code; numbers are E.164 like every phone number.
-      if (!/^[0-9]{1,10}$/.test(cmd.area)) throw new ServiceError('wrong-syntax', 'area codes are 1-10 digits');
+      if (!/^[0-9]{1,10}$/.test(cmd.area))
+        throw new ServiceError('wrong-syntax', 'area codes are 1-10 digits');
       const bad = cmd.numbers.find((n) => !/^\+[0-9]{3,20}$/.test(n));
       if (bad !== undefined)
         throw new ServiceError('wrong-syntax', `'${bad}' is not a phone number (+ and 3-20 digits)`);
       return services.phones.addToPool(cmd.area, cmd.numbers);
     }
     case 'user.set-area': {
-      if (!/^[0-9]{1,10}$/.test(cmd.area)) throw new ServiceError('wrong-syntax', 'area codes are 1-10 digits');
+      if (!/^[0-9]{1,10}$/.test(cmd.area))
+        throw new ServiceError('wrong-syntax', 'area codes are 1-10 digits');
       const user =
         (await services.users.byLogin(
           cmd.user.includes('@') ? { email: cmd.user } : { username: cmd.user },
@@ -65,7 +67,7 @@ export async function runAdminCommand(
 }
 
 /** A user given by UUID instead of username or e-mail. */
-async function byUuid(services: Services, id: string): Promise<{ uuid: string } | undefined> {
+async function byUuid(services: Deps, id: string): Promise<{ uuid: string } | undefined> {
   if (!/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(id)) return undefined;
   return services.users.byId(id.toLowerCase());
 }

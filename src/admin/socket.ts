@@ -5,6 +5,9 @@ import { ServiceError } from '../errors/index.js';
 import type { Services } from '../services/index.js';
 import { runAdminCommand, type AdminCommand } from './commands.js';
 
+/** What these routes use of the services. */
+type Deps = Pick<Services, 'config' | 'partners' | 'phones' | 'users'>;
+
 /**
  * The running engine answers admin commands on a Unix socket in DATA_DIR, so
  * the CLI works while the engine holds the embedded (single-process) database.
@@ -14,7 +17,7 @@ export function adminSocketPath(dataDir: string): string {
   return path.join(dataDir, 'admin.sock');
 }
 
-export async function startAdminSocket(services: Services): Promise<() => Promise<void>> {
+export async function startAdminSocket(services: Deps): Promise<() => Promise<void>> {
   const socketPath = adminSocketPath(services.config.dataDir);
   fs.mkdirSync(services.config.dataDir, { recursive: true });
   fs.rmSync(socketPath, { force: true });

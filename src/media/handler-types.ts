@@ -7,8 +7,11 @@ import type { JobContext, MediaJob, MediaJobKind } from './jobs.js';
  * apart from jobs.ts so the services, which enqueue jobs, never depend on
  * the handlers' view of them (no import cycle).
  */
+/** What the handlers use of the worker process's services. */
+export type MediaServices = Pick<Services, 'announcements' | 'config' | 'faxes' | 'recordings'>;
+
 export interface MediaJobContext extends JobContext {
-  services: Services;
+  services: MediaServices;
   /**
    * The job was started so often (each crash of a worker restarts it) that it
    * must not run its work again: the handler only sets status `fail` and

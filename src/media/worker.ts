@@ -1,8 +1,7 @@
 import { UnrecoverableError, Worker, type Job } from 'bullmq';
-import type { Services } from '../services/index.js';
 import { audioHandlers } from './handlers/audio.js';
 import { faxHandlers } from './handlers/fax.js';
-import type { MediaHandler, MediaHandlers, MediaJobContext } from './handler-types.js';
+import type { MediaHandler, MediaHandlers, MediaJobContext, MediaServices } from './handler-types.js';
 import { MEDIA_ATTEMPTS, type MediaJob } from './jobs.js';
 import { bullPrefix, MEDIA_QUEUE_NAME } from './queue.js';
 
@@ -43,7 +42,7 @@ function defaultOnError(err: Error, job?: MediaJob): void {
  * by its `kind` to the fax or audio handlers. Retries (3 attempts, exponential
  * backoff) come from the job options set by the queue.
  */
-export function startMediaWorker(services: Services, opts: MediaWorkerOptions): RunningMediaWorker {
+export function startMediaWorker(services: MediaServices, opts: MediaWorkerOptions): RunningMediaWorker {
   const handlers: Partial<MediaHandlers> = { ...faxHandlers, ...audioHandlers, ...opts.handlers };
   const onError = opts.onError ?? defaultOnError;
 

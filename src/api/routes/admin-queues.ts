@@ -5,6 +5,9 @@ import { FastifyAdapter } from '@bull-board/fastify';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Services } from '../../services/index.js';
 
+/** What these routes use of the services. */
+type Deps = Pick<Services, 'config' | 'media'>;
+
 export const ADMIN_QUEUES_PATH = '/admin/queues';
 
 type BoardOptions = Parameters<typeof createBullBoard>[0];
@@ -32,7 +35,7 @@ function presentedKey(request: FastifyRequest): string | undefined {
  * guarded by ADMIN_KEY (HTTP basic auth, so a browser asks for it, or an
  * `X-Admin-Key` header). Without ADMIN_KEY it is off and answers 404.
  */
-export async function registerAdminQueueRoutes(app: FastifyInstance, services: Services): Promise<void> {
+export async function registerAdminQueueRoutes(app: FastifyInstance, services: Deps): Promise<void> {
   const key = services.config.adminKey;
   await app.register(async (scope) => {
     // Not spec routes: no session auth, and bodies pass through untouched (no envelope).

@@ -12,12 +12,15 @@ import {
   wrongObject,
 } from './audio-object.js';
 
+/** What these routes use of the services. */
+type Deps = Pick<Services, 'announcements' | 'config'>;
+
 /**
  * Spec 3.15: announcements. Besides the calls shared with recordings:
  * uploads of WAV or Ogg Vorbis, text to speech, and (an extension, the spec
  * has none) a create call shaped like POST /api/fax.
  */
-export function registerAnnouncementRoutes(app: FastifyInstance, services: Services): void {
+export function registerAnnouncementRoutes(app: FastifyInstance, services: Deps): void {
   const { announcements, config } = services;
   const wrong = wrongObject(announcements);
   const denied = accessDenied(announcements);

@@ -5,6 +5,9 @@ import type { Services } from '../../services/index.js';
 import { requirePartner, requireUser } from '../plugins/session-auth.js';
 import { statusResponse, Str, Uuid } from '../schemas/common.js';
 
+/** What these routes use of the services. */
+type Deps = Pick<Services, 'policy'>;
+
 const Phone = Str(E164_PATTERN, 'phone number in E.164 format');
 
 const PageQuery = Type.Object({
@@ -37,7 +40,7 @@ interface Table {
 }
 
 /** Calling Name Delivery tables of users, usergroups and enterprises (spec 10). */
-export function registerCnamRoutes(app: FastifyInstance, services: Services): void {
+export function registerCnamRoutes(app: FastifyInstance, services: Deps): void {
   const { cnam } = services.policy;
   const partnerOwner =
     (scope: 'usergroup' | 'enterprise') =>

@@ -6,6 +6,9 @@ import { requireUser } from '../plugins/session-auth.js';
 import { P, statusResponse, Str } from '../schemas/common.js';
 import { PHONE_PATTERN, PhoneNumber } from './phone.js';
 
+/** What these routes use of the services. */
+type Deps = Pick<Services, 'dialplanV1'>;
+
 const SIP_PATTERN = '^[a-z0-9]{2,20}_[0-9]{2}$';
 const SipName = Str(SIP_PATTERN, 'SIP account of the user');
 /** spec 4.2: `phone`/`to` of call-through and callback, anchored as intended. */
@@ -80,7 +83,7 @@ const Body = Type.Object(
 const View = Type.Object({}, { additionalProperties: true });
 
 /** The user's dialplan v1 and its call functions (spec 4.2 /api/dialplan). */
-export function registerDialplanV1Routes(app: FastifyInstance, services: Services): void {
+export function registerDialplanV1Routes(app: FastifyInstance, services: Deps): void {
   const tags = ['dialplan'];
   app.get(
     '/api/dialplan',

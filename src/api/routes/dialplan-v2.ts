@@ -5,6 +5,9 @@ import type { DialplanV2 } from '../../services/dialplan-v2-service.js';
 import { requireUser } from '../plugins/session-auth.js';
 import { statusResponse, Str, Uuid } from '../schemas/common.js';
 
+/** What these routes use of the services. */
+type Deps = Pick<Services, 'dialplansV2'>;
+
 // spec 4.1 element formats.
 const TARGET = '^\\+[0-9]{3,20}$|^[a-z0-9]{2,20}_[0-9]{2}$';
 const DATE = Str('^[0-9]{2}\\.[0-9]{2}\\.[0-9]{4}$', 'dd.MM.yyyy');
@@ -85,7 +88,7 @@ const WRONG_REFS = {
 };
 
 /** Dialplan v2 (spec 4.1). */
-export function registerDialplanV2Routes(app: FastifyInstance, services: Services): void {
+export function registerDialplanV2Routes(app: FastifyInstance, services: Deps): void {
   const { dialplansV2 } = services;
 
   app.get(

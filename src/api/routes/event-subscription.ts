@@ -5,6 +5,9 @@ import { requirePartner, requireUser } from '../plugins/session-auth.js';
 import { ServiceError } from '../../errors/index.js';
 import { statusResponse, Uuid } from '../schemas/common.js';
 
+/** What these routes use of the services. */
+type Deps = Pick<Services, 'eventSystem' | 'objects'>;
+
 /** Channel of the call API events of one user (spec 3.24 GET /api/call/event). */
 export const callChannel = (userId: string): string => `call:${userId}`;
 
@@ -16,7 +19,7 @@ const conferenceStatuses = {
 };
 
 /** Subscriptions that route channel events into the session's stream. */
-export function registerEventSubscriptionRoutes(app: FastifyInstance, services: Services): void {
+export function registerEventSubscriptionRoutes(app: FastifyInstance, services: Deps): void {
   const { subscriptions, partnerCdr } = services.eventSystem;
 
   /** The session's user and the conference named in the URL (wrong-conference otherwise). */

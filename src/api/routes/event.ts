@@ -7,6 +7,9 @@ import type { Session } from '../../services/session-store.js';
 import { ServiceError } from '../../errors/index.js';
 import { statusResponse } from '../schemas/common.js';
 
+/** What these routes use of the services. */
+type Deps = Pick<Services, 'eventSystem'>;
+
 const Next = Type.String({
   pattern: '^[0-9]{1,15}$',
   description: 'id of the next event wanted (default 0)',
@@ -30,7 +33,7 @@ function streamCursor(request: FastifyRequest): number {
   return next === undefined ? 0 : Number(next);
 }
 
-export function registerEventRoutes(app: FastifyInstance, services: Services): void {
+export function registerEventRoutes(app: FastifyInstance, services: Deps): void {
   const { reader, filters } = services.eventSystem;
 
   app.get(

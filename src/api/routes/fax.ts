@@ -5,6 +5,9 @@ import type { Services } from '../../services/index.js';
 import { requireUser } from '../plugins/session-auth.js';
 import { binaryResponse, statusResponse, Str, Uuid } from '../schemas/common.js';
 
+/** What these routes use of the services. */
+type Deps = Pick<Services, 'config' | 'faxes'>;
+
 const Description = Str('^.{0,200}$', 'a short description of this fax');
 const Params = Type.Object({ uuid: Uuid });
 
@@ -43,7 +46,7 @@ function send(
 }
 
 /** Spec 3.13: fax objects, their PDF uploads, the converted TIFF/PNG/PDF and sender reports. */
-export function registerFaxRoutes(app: FastifyInstance, services: Services): void {
+export function registerFaxRoutes(app: FastifyInstance, services: Deps): void {
   const { faxes, config } = services;
 
   app.post(

@@ -6,6 +6,9 @@ import { requireUser } from '../plugins/session-auth.js';
 import { PageParams, pageFromQuery } from '../schemas/paging.js';
 import { P, statusResponse, Str, Uuid } from '../schemas/common.js';
 
+/** What these routes use of the services. */
+type Deps = Pick<Services, 'events' | 'ivrs'>;
+
 // spec 5.1 element formats.
 const E164 = '^\\+[0-9]{3,20}$';
 const Digit = Str(`${P.uuid}|${E164}`, 'an IVR UUID to run, or a phone number to redirect to');
@@ -38,7 +41,7 @@ const WRONG_ANN = {
 };
 
 /** Interactive voice response (spec 5.1). */
-export function registerIvrRoutes(app: FastifyInstance, services: Services): void {
+export function registerIvrRoutes(app: FastifyInstance, services: Deps): void {
   const { ivrs } = services;
 
   app.post(

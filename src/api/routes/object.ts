@@ -12,6 +12,9 @@ import {
   MetadataResponse,
 } from './user-metadata.js';
 
+/** What these routes use of the services. */
+type Deps = Pick<Services, 'metadata' | 'objects'>;
+
 const Params = Type.Object({ uuid: Uuid });
 
 const WRONG_OBJECT = {
@@ -19,7 +22,7 @@ const WRONG_OBJECT = {
 };
 
 /** Spec 3.12: tag attachments and metadata of objects of any type. */
-export function registerObjectRoutes(app: FastifyInstance, services: Services): void {
+export function registerObjectRoutes(app: FastifyInstance, services: Deps): void {
   const { objects, metadata } = services;
 
   app.post(

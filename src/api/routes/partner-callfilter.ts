@@ -4,6 +4,9 @@ import type { Services } from '../../services/index.js';
 import { requirePartner } from '../plugins/session-auth.js';
 import { statusResponse, Uuid } from '../schemas/common.js';
 
+/** What these routes use of the services. */
+type Deps = Pick<Services, 'policy'>;
+
 const WRONG_USER = {
   'wrong-user': 'the given user-uuid does not exist or the user does not belong to the current partner',
 };
@@ -17,7 +20,7 @@ const CallFilter = Type.Unknown({
 });
 
 /** Call filters of a partner's users (spec 9.1.3 /api/partner/callfilter). */
-export function registerPartnerCallFilterRoutes(app: FastifyInstance, services: Services): void {
+export function registerPartnerCallFilterRoutes(app: FastifyInstance, services: Deps): void {
   const { callFilters } = services.policy;
   const idOf = (params: unknown): string => (params as { uuid: string }).uuid.toLowerCase();
 

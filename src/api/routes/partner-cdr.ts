@@ -9,6 +9,9 @@ import { requirePartner } from '../plugins/session-auth.js';
 import { statusResponse, Uuid } from '../schemas/common.js';
 import { PageParams } from '../schemas/paging.js';
 
+/** What these routes use of the services. */
+type Deps = Pick<Services, 'cdrs'>;
+
 const CdrEntry = Type.Object(
   {
     phone: Type.String({ description: 'the number (or SIP account) the CDR is filed under' }),
@@ -42,7 +45,7 @@ const Query = Type.Object({
 });
 
 /** The partner's call detail records per phone (spec 9.1.4 GET /api/partner/cdr/(phone)). */
-export function registerPartnerCdrRoutes(app: FastifyInstance, services: Services): void {
+export function registerPartnerCdrRoutes(app: FastifyInstance, services: Deps): void {
   // The static GET /api/partner/cdr/event (event-subscription.ts) wins over
   // this parametric route in Fastify's router, so `event` is never a phone.
   app.get(

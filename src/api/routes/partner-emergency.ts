@@ -5,6 +5,9 @@ import { EMERGENCY_PATTERNS } from '../../domain/policy/emergency.js';
 import { requirePartner } from '../plugins/session-auth.js';
 import { statusResponse, Str, Uuid } from '../schemas/common.js';
 
+/** What these routes use of the services. */
+type Deps = Pick<Services, 'policy'>;
+
 const WRONG_USER = {
   'wrong-user': 'the given user-uuid does not exist or the user does not belong to the current partner',
 };
@@ -22,7 +25,7 @@ const Fields = {
 };
 
 /** Emergency-call data of a partner's users (spec 9.1.5 /api/partner/emergency). */
-export function registerPartnerEmergencyRoutes(app: FastifyInstance, services: Services): void {
+export function registerPartnerEmergencyRoutes(app: FastifyInstance, services: Deps): void {
   const { emergency } = services.policy;
 
   app.get(

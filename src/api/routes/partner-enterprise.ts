@@ -5,6 +5,9 @@ import type { EnterpriseFields } from '../../services/policy/enterprise-service.
 import { requirePartner } from '../plugins/session-auth.js';
 import { statusResponse, Str, Uuid } from '../schemas/common.js';
 
+/** What these routes use of the services. */
+type Deps = Pick<Services, 'policy'>;
+
 const WRONG_ENTERPRISE = {
   'wrong-enterprise': 'the given enterprise uuid does not exist or does not belong to the partner',
 };
@@ -22,7 +25,7 @@ const Fields = Type.Object({
 const GroupList = Type.Array(Uuid, { maxItems: 1000 });
 
 /** Enterprises of a partner (spec 9.1.7 /api/partner/enterprise). */
-export function registerPartnerEnterpriseRoutes(app: FastifyInstance, services: Services): void {
+export function registerPartnerEnterpriseRoutes(app: FastifyInstance, services: Deps): void {
   const { enterprises } = services.policy;
 
   app.post(

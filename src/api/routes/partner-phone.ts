@@ -7,6 +7,9 @@ import { requirePartner } from '../plugins/session-auth.js';
 import { statusResponse, Str, Uuid } from '../schemas/common.js';
 import { FlagProps, PHONE_PATTERN, PhoneNumber } from './phone.js';
 
+/** What these routes use of the services. */
+type Deps = Pick<Services, 'partnerPhones'>;
+
 const Entry = Type.Object(
   {
     ...FlagProps,
@@ -32,7 +35,7 @@ const ListQuery = Type.Object({
 });
 
 /** Partner control over its users' phone numbers (spec 9.1.2 /api/partner/phone). */
-export function registerPartnerPhoneRoutes(app: FastifyInstance, services: Services): void {
+export function registerPartnerPhoneRoutes(app: FastifyInstance, services: Deps): void {
   app.get(
     '/api/partner/phone',
     {

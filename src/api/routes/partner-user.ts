@@ -7,6 +7,9 @@ import { requirePartner } from '../plugins/session-auth.js';
 import { P, statusResponse, Str, Uuid } from '../schemas/common.js';
 import { pageFromQuery, PageParams } from '../schemas/paging.js';
 
+/** What these routes use of the services. */
+type Deps = Pick<Services, 'events' | 'partnerPhones' | 'partnerUsers'>;
+
 const WRONG_USER = {
   'wrong-user': 'the given user-uuid does not exist or the user does not belong to the current partner',
 };
@@ -46,7 +49,7 @@ const UserView = Type.Object({
 });
 
 /** Partner control over its users (spec 9.1.1 /api/partner/user, /api/partner/recovery). */
-export function registerPartnerUserRoutes(app: FastifyInstance, services: Services): void {
+export function registerPartnerUserRoutes(app: FastifyInstance, services: Deps): void {
   const { partnerUsers } = services;
 
   app.get(

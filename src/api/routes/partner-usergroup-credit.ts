@@ -4,6 +4,9 @@ import type { Services } from '../../services/index.js';
 import { requirePartner } from '../plugins/session-auth.js';
 import { statusResponse, Str, Uuid } from '../schemas/common.js';
 
+/** What these routes use of the services. */
+type Deps = Pick<Services, 'policy'>;
+
 export const WRONG_USERGROUP = {
   'wrong-usergroup': 'the given usergroup uuid does not exist or does not belong to the partner',
 };
@@ -20,7 +23,7 @@ const ZoneFilter = Type.Array(
 );
 
 /** Credit (live counter in Redis) and zone filter of a usergroup (spec 9.1.6). */
-export function registerPartnerUsergroupCreditRoutes(app: FastifyInstance, services: Services): void {
+export function registerPartnerUsergroupCreditRoutes(app: FastifyInstance, services: Deps): void {
   const { credits, zoneFilters } = services.policy;
   const idOf = (params: unknown): string => (params as { uuid: string }).uuid.toLowerCase();
 

@@ -11,6 +11,9 @@ import {
   WRONG_USERGROUP,
 } from './partner-usergroup-credit.js';
 
+/** What these routes use of the services. */
+type Deps = Pick<Services, 'events' | 'policy'>;
+
 const Fields = Type.Object({
   description: Type.Optional(Str('^.{0,200}$', 'the description for this usergroup')),
   prefix: Type.Optional(
@@ -24,7 +27,7 @@ const Fields = Type.Object({
 const UserList = Type.Array(Uuid, { maxItems: 1000 });
 
 /** Usergroups of a partner, their users, extensions and call limit (spec 9.1.6). */
-export function registerPartnerUsergroupRoutes(app: FastifyInstance, services: Services): void {
+export function registerPartnerUsergroupRoutes(app: FastifyInstance, services: Deps): void {
   const { usergroups, extensions, callLimits } = services.policy;
   const idOf = (params: unknown): string => (params as { uuid: string }).uuid.toLowerCase();
   /** spec 7.1.3: users whose `usergroup` field changed learn it. */

@@ -5,6 +5,9 @@ import type { Session } from '../../services/session-store.js';
 import { ServiceError } from '../../errors/index.js';
 import { P, statusResponse, Str } from '../schemas/common.js';
 
+/** What these routes use of the services. */
+type Deps = Pick<Services, 'lifecycle'>;
+
 const ResetBody = Type.Object({
   username: Type.Optional(Str(P.username)),
   email: Type.Optional(Str(P.email, 'alternatively to the username: the e-mail address of the user')),
@@ -18,7 +21,7 @@ type ResetBody = { username?: string; email?: string; code: string; password: st
  * POST /api/partner/recovery (spec 9.1.1); the e-mail/captcha path
  * (POST /api/password/recovery) is not served.
  */
-export function registerPasswordRoutes(app: FastifyInstance, services: Services): void {
+export function registerPasswordRoutes(app: FastifyInstance, services: Deps): void {
   const { lifecycle } = services;
 
   app.post(

@@ -5,6 +5,9 @@ import type { UserPhoneRequest } from '../../services/phone-service.js';
 import { requireUser } from '../plugins/session-auth.js';
 import { statusResponse, Str, Uuid } from '../schemas/common.js';
 
+/** What these routes use of the services. */
+type Deps = Pick<Services, 'phones'>;
+
 /** spec 3.9 / 9.1.2: phonenumber `^\+[0-9]{3,20}$`. */
 export const PHONE_PATTERN = '^\\+[0-9]{3,20}$';
 export const PhoneNumber = Str(PHONE_PATTERN, 'phone number in E.164 format');
@@ -65,7 +68,7 @@ const PhoneView = Type.Object(
 );
 
 /** The user's phone numbers (spec 3.9 /api/phone). */
-export function registerPhoneRoutes(app: FastifyInstance, services: Services): void {
+export function registerPhoneRoutes(app: FastifyInstance, services: Deps): void {
   app.get(
     '/api/phone',
     {

@@ -7,6 +7,9 @@ import { ServiceError } from '../../errors/index.js';
 import { checkOrigin, sidOf } from '../plugins/session-auth.js';
 import { Language, P, statusResponse, Str, Uuid } from '../schemas/common.js';
 
+/** What these routes use of the services. */
+type Deps = Pick<Services, 'config' | 'eventSystem' | 'nextEventId' | 'sessions' | 'users' | 'partners'>;
+
 const SessionInfo = Type.Object({
   sid: Type.String(),
   did: Type.String(),
@@ -33,7 +36,7 @@ type LoginBody = {
   user?: string;
 };
 
-export function serverUrl(services: Services, request: FastifyRequest): string {
+export function serverUrl(services: Deps, request: FastifyRequest): string {
   return services.config.publicUrl ?? `${request.protocol}://${request.host}`;
 }
 
@@ -48,7 +51,7 @@ function clearSessionCookies(reply: FastifyReply): void {
   reply.clearCookie('server', { path: '/' });
 }
 
-export function registerSessionRoutes(app: FastifyInstance, services: Services): void {
+export function registerSessionRoutes(app: FastifyInstance, services: Deps): void {
   const { sessions, users, partners, config } = services;
 
   async function sessionInfo(session: Session, request: FastifyRequest): Promise<Record<string, unknown>> {
@@ -66,7 +69,10 @@ export function registerSessionRoutes(app: FastifyInstance, services: Services):
     if (
       await sessions.overCreateLimit(request.ip, config.sessionCreateLimit, config.sessionCreateWindowSeconds)
     ) {
-      throw new ServiceError('resource-throttle', 'too many sessions created from this address; try again later');
+      throw new ServiceError(
+        'resource-throttle',
+        'too many sessions created from this address; try again later',
+      );
     }
     return sessions.create({ language, origin: request.headers.origin });
   }

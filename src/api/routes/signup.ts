@@ -6,6 +6,9 @@ import type { SignupUserInput } from '../../services/signup-service.js';
 import { ServiceError } from '../../errors/index.js';
 import { Language, P, statusResponse, Str, Uuid } from '../schemas/common.js';
 
+/** What these routes use of the services. */
+type Deps = Pick<Services, 'signup'>;
+
 const UNKNOWN_VERIFICATION = { 'unknown-verification': 'the given verification key is unknown' };
 
 const VerificationBody = Type.Object({
@@ -39,7 +42,7 @@ const SignupUserBody = Type.Object({
  * forms of POST /api/signup/verification answer as if the captcha or code were
  * wrong (no captcha was ever requested; no hardware code is known).
  */
-export function registerSignupRoutes(app: FastifyInstance, services: Services): void {
+export function registerSignupRoutes(app: FastifyInstance, services: Deps): void {
   const { signup } = services;
 
   app.post(

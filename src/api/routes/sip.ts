@@ -6,6 +6,9 @@ import { requireUser } from '../plugins/session-auth.js';
 import { statusResponse, Str } from '../schemas/common.js';
 import { PHONE_PATTERN } from './phone.js';
 
+/** What these routes use of the services. */
+type Deps = Pick<Services, 'sipAccounts' | 'sipBlf' | 'sipNotify'>;
+
 const WRONG_SIP = { 'wrong-sip': 'the SIP user does not match any of the user’s SIP accounts' };
 const WRONG_DOMAIN = { 'wrong-domain': 'the specified domain is not a valid choice' };
 
@@ -26,7 +29,7 @@ const Params = Type.Object({
 });
 
 /** SIP accounts (spec 3.21): configuration, registrations, custom NOTIFYs and busy lamp field. */
-export function registerSipRoutes(app: FastifyInstance, services: Services): void {
+export function registerSipRoutes(app: FastifyInstance, services: Deps): void {
   const { sipAccounts, sipNotify, sipBlf } = services;
 
   app.post(

@@ -7,6 +7,9 @@ import { requireUser } from '../plugins/session-auth.js';
 import { P, statusResponse, Str, Uuid } from '../schemas/common.js';
 import { pageFromQuery, PageParams } from '../schemas/paging.js';
 
+/** What these routes use of the services. */
+type Deps = Pick<Services, 'objects' | 'tags'>;
+
 const UUID = P.uuid.slice(1, -1);
 
 const Params = Type.Object({ uuid: Uuid });
@@ -57,7 +60,7 @@ type ObjectListQuery = {
 };
 
 /** Spec 3.10: the user's tags, and the objects carrying a tag. */
-export function registerTagRoutes(app: FastifyInstance, services: Services): void {
+export function registerTagRoutes(app: FastifyInstance, services: Deps): void {
   const { tags, objects } = services;
 
   app.get(

@@ -5,6 +5,9 @@ import { ServiceError } from '../../errors/index.js';
 import { requireUser } from '../plugins/session-auth.js';
 import { P, statusResponse, Str } from '../schemas/common.js';
 
+/** What these routes use of the services. */
+type Deps = Pick<Services, 'sessions' | 'lifecycle'>;
+
 const DeleteBody = Type.Object({
   username: Type.Optional(Str(P.username)),
   email: Type.Optional(Str(P.email)),
@@ -13,7 +16,7 @@ const DeleteBody = Type.Object({
 type DeleteBody = { username?: string; email?: string; password: string };
 
 /** Self-service account deletion (spec 3.5 POST /api/user/delete). */
-export function registerUserDeleteRoutes(app: FastifyInstance, services: Services): void {
+export function registerUserDeleteRoutes(app: FastifyInstance, services: Deps): void {
   const { lifecycle } = services;
 
   app.post(

@@ -5,6 +5,9 @@ import type { MetadataFlags, MetadataQuery, MetadataUpdate } from '../../service
 import { requireUser } from '../plugins/session-auth.js';
 import { P, statusResponse, Str } from '../schemas/common.js';
 
+/** What these routes use of the services. */
+type Deps = Pick<Services, 'metadata'>;
+
 const KEY = P.metadataKey.slice(1, -1);
 
 /** Query of GET /api/user/metadata and GET /api/object/(uuid)/metadata. */
@@ -46,7 +49,7 @@ export function metadataFlags(query: unknown): MetadataFlags {
 }
 
 /** Spec 3.5 GET/POST /api/user/metadata; the logic is shared with object metadata (spec 3.12). */
-export function registerUserMetadataRoutes(app: FastifyInstance, services: Services): void {
+export function registerUserMetadataRoutes(app: FastifyInstance, services: Deps): void {
   const { metadata } = services;
 
   app.get(

@@ -6,6 +6,9 @@ import { ServiceError } from '../../errors/index.js';
 import { requireUser } from '../plugins/session-auth.js';
 import { binaryResponse, P, statusResponse } from '../schemas/common.js';
 
+/** What these routes use of the services. */
+type Deps = Pick<Services, 'config' | 'events' | 'pictures'>;
+
 const SIZES = ['small', 'medium', 'large', 'huge', '48', '96', '192', '384'];
 
 const PictureParams = Type.Object({
@@ -37,7 +40,7 @@ function pixelsOf(request: FastifyRequest): PicturePixels {
 }
 
 /** Spec 3.6: setting, deleting and downloading profile pictures. */
-export function registerUserPictureRoutes(app: FastifyInstance, services: Services): void {
+export function registerUserPictureRoutes(app: FastifyInstance, services: Deps): void {
   const { pictures, events, config } = services;
 
   app.post(

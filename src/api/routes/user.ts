@@ -6,6 +6,9 @@ import { ServiceError } from '../../errors/index.js';
 import { requireUser } from '../plugins/session-auth.js';
 import { Language, P, statusResponse, Str, Uuid } from '../schemas/common.js';
 
+/** What these routes use of the services. */
+type Deps = Pick<Services, 'events' | 'userProfile'>;
+
 const Quota = Type.Object({ volume: Type.Integer(), fax: Type.Integer() });
 
 const UserProfileSchema = Type.Object(
@@ -90,7 +93,7 @@ const BasicInfoSchema = Type.Object({
 });
 
 /** Spec 3.5: the session user's profile, and basic information about other users. */
-export function registerUserRoutes(app: FastifyInstance, services: Services): void {
+export function registerUserRoutes(app: FastifyInstance, services: Deps): void {
   const { userProfile, events } = services;
 
   app.get(
