@@ -229,7 +229,8 @@ export class DialplanV1Service {
       throw new ServiceError('wrong-phone', "from is not one of the user's numbers with dialplan_enable set");
     }
     const plan = await this.get(userId);
-    if (plan.cti_via === undefined) throw new ServiceError('no-via', "no cti_via is set in the user's dialplan");
+    if (plan.cti_via === undefined)
+      throw new ServiceError('no-via', "no cti_via is set in the user's dialplan");
     const job: CallbackRequest = {
       user: userId,
       from: req.from,
