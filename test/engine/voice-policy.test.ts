@@ -171,7 +171,10 @@ describe('calls from SIP accounts', () => {
     expect(out.request.from.number).toBe('+4940600001');
     ok.remoteHangup();
     h.directory.policies.set('uc', {
-      callFilter: parseCallFilter([{ operator: 'match', key: '^\\+4940888', pass: false }], re2CallFilterCompiler),
+      callFilter: parseCallFilter(
+        [{ operator: 'match', key: '^\\+4940888', pass: false }],
+        re2CallFilterCompiler,
+      ),
     });
     const refused = h.adapter.dialFromAccount(a, '+4940888002');
     await until(() => refused.state === 'ended', 'refused');

@@ -160,15 +160,18 @@ export async function engineHarness(): Promise<EngineHarness> {
   const prefix = `cpt:${randomToken(8)}:`;
   const bindings = new Map<string, string[]>();
   const adapter = new FakeAdapter({
-    bindings: async (account) =>
-      (bindings.get(account) ?? []).map((contact) => ({
-        contact,
-        source: '192.0.2.9:5060',
-        transport: 'udp' as const,
-        expiresAt: Date.now() + 60_000,
-        callId: 'reg',
-        cseq: 1,
-      })),
+    location: {
+      bind: async () => undefined,
+      bindings: async (account) =>
+        (bindings.get(account) ?? []).map((contact) => ({
+          contact,
+          source: '192.0.2.9:5060',
+          transport: 'udp' as const,
+          expiresAt: Date.now() + 60_000,
+          callId: 'reg',
+          cseq: 1,
+        })),
+    },
   });
   const directory = new MemoryDirectory();
   const voice = new MemoryVoice();

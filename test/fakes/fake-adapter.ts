@@ -6,9 +6,11 @@
  * which legs are bridged. The engine cannot tell it from a real adapter;
  * test/contract/ holds it to the same behaviour as the embedded one.
  */
+import { createHash } from 'node:crypto';
 import { EventEmitter } from 'node:events';
 import {
   MediaError,
+  type AccountCredentials,
   type AccountRef,
   type Bridge,
   type DeviceBinding,
@@ -21,6 +23,7 @@ import {
   type LegEvents,
   type LegState,
   type LocationStore,
+  type MediaLocator,
   type MediaPort,
   type MediaStats,
   type NotifyRequest,
@@ -260,6 +263,8 @@ export class FakeAccountLeg extends FakeLeg implements OutboundLeg {
 const DEFAULT_MEDIA_MS = 1000;
 
 class FakeMedia implements MediaPort {
+  constructor(private readonly locator: MediaLocator | null) {}
+
   private readonly bridges = new Map<Leg, Leg>();
   private readonly playing = new Map<Leg, { stop(): void }>();
   private readonly dtmf = new Map<Leg, Set<(d: DtmfEvent) => void>>();
@@ -274,6 +279,11 @@ class FakeMedia implements MediaPort {
 
   bridgedWith(leg: Leg): Leg | null {
     return this.bridges.get(leg) ?? null;
+  }
+
+  /** What plays into the leg now (null: nothing). */
+  nowPlaying(leg: Leg): readonly PromptSource[] | null {
+    return this.playing.has(leg) ? (FakeMedia.leg(leg)?.played.at(-1) ?? null) : null;
   }
 
   async bridge(a: Leg, b: Leg): Promise<Bridge> {
@@ -324,7 +334,7 @@ class FakeMedia implements MediaPort {
     if (!l?.media) return { done: Promise.resolve('stopped'), stop: () => undefined };
     this.playing.get(leg)?.stop();
     l.played.push([...sources]);
-    const ms = this.duration(sources);
+    let ms = this.duration(sources);
     let end!: (e: PlayEnd) => void;
     const done = new Promise<PlayEnd>((r) => (end = r));
     let over = false;
@@ -338,13 +348,27 @@ class FakeMedia implements MediaPort {
     };
     const onEnded = () => finish('stopped');
     l.once('ended', onEnded);
-    const total = ms === null ? 0 : opts.loop ? Infinity : ms;
-    const timer = setTimeout(
-      () => finish(ms === null ? 'failed' : 'finished'),
-      Number.isFinite(total) ? total : 2 ** 31 - 1,
-    );
+    let timer: NodeJS.Timeout | undefined;
+    const start = () => {
+      if (over) return;
+      // A missing medium fails as soon as it is looked for, like a file that cannot be read.
+      if (ms === null) {
+        finish('failed');
+        return;
+      }
+      const total = opts.loop ? Infinity : ms;
+      timer = setTimeout(() => finish('finished'), Number.isFinite(total) ? total : 2 ** 31 - 1);
+    };
     const handle = { done, stop: () => finish('stopped') };
     this.playing.set(leg, handle);
+    const refs = sources.flatMap((s) => (s.kind === 'media' ? [s.ref] : []));
+    const locator = this.locator;
+    if (locator && refs.length > 0)
+      void Promise.all(refs.map((r) => locator.locate(r))).then((found) => {
+        if (found.some((f) => f === null)) ms = null;
+        start();
+      });
+    else start();
     return handle;
   }
 
@@ -436,9 +460,18 @@ class FakeRecorded implements RecordedMedia {
   }
 }
 
+export interface FakeAdapterOptions {
+  /** Where account targets find their devices, and where register() binds them. */
+  location?: Pick<LocationStore, 'bindings' | 'bind'>;
+  /** Digest credentials register() checks passwords against. */
+  accounts?: AccountCredentials;
+  /** Media references resolve through it (null: missing, the playback fails); absent: every medium exists. */
+  media?: MediaLocator;
+}
+
 export class FakeAdapter extends EventEmitter<{ outbound: [FakeOutboundLeg] }> implements TelephonyAdapter {
   readonly kind = 'fake';
-  readonly media = new FakeMedia();
+  readonly media: FakeMedia;
   private handler: ((leg: InboundLeg) => void) | null = null;
   /** Legs sent to the network (trunk legs and every device leg of an account), in order. */
   readonly outbound: FakeOutboundLeg[] = [];
@@ -446,8 +479,31 @@ export class FakeAdapter extends EventEmitter<{ outbound: [FakeOutboundLeg] }> i
   readonly notifies: Array<{ binding: DeviceBinding; account: string; req: NotifyRequest }> = [];
   private started = false;
 
-  constructor(private readonly location: Pick<LocationStore, 'bindings'> | null = null) {
+  private readonly location: Pick<LocationStore, 'bindings' | 'bind'> | null;
+  private readonly accounts: AccountCredentials | null;
+
+  constructor(opts: FakeAdapterOptions = {}) {
     super();
+    this.location = opts.location ?? null;
+    this.accounts = opts.accounts ?? null;
+    this.media = new FakeMedia(opts.media ?? null);
+  }
+
+  /** A device registers for an account: the password checked against the account's HA1, the binding stored. */
+  async register(account: string, password: string, contact: string): Promise<'ok' | 'refused'> {
+    const creds = await this.accounts?.credentials(account);
+    if (!creds || !this.location) return 'refused';
+    const ha1 = createHash('md5').update(`${creds.name}:${creds.domain}:${password}`).digest('hex');
+    if (ha1 !== creds.ha1.md5) return 'refused';
+    await this.location.bind(creds, {
+      contact,
+      source: '192.0.2.20:5060',
+      transport: 'udp',
+      expires: 300,
+      callId: nextId('reg-'),
+      cseq: 1,
+    });
+    return 'ok';
   }
 
   readonly signaling = {
