@@ -1,0 +1,455 @@
+import { alawToLinear, linearToAlaw, linearToUlaw, ulawToLinear, type G711Codec } from '../rtp/g711.js';
+import { SAMPLES_PER_FRAME, type MediaPacer } from './pacer.js';
+import { framePower, TalkDetector, type TalkDetectorOptions } from './talk-detector.js';
+
+/**
+ * The conference mixer of the embedded engine (spec 3.17, issue 17): N
+ * members on one 20 ms clock, each hearing the sum of all the others.
+ *
+ * Per frame: every member's input (G.711 A-law or µ-law, decoded to 16-bit
+ * PCM) goes through its talk detector; the members whose gate is open and
+ * who are not muted contribute their audio, scaled by volume_in, to one
+ * total. Each member then hears total minus its own contribution, scaled by
+ * volume_out, limited to 16 bits and encoded in its own codec: O(N) per
+ * frame instead of summing N - 1 inputs for each of N listeners. A member
+ * that contributes nothing and has volume_out 0 hears exactly the total, so
+ * those members (the listeners, usually most of a room) share one encoding
+ * per codec.
+ *
+ * Frames in and out go through a small interface: the RTP side calls
+ * `member.receive(payload)` with each packet's payload (any ptime; samples
+ * queue in a FIFO of up to 80 ms, the oldest dropped beyond that), and the
+ * mixer calls the member's `send(payload, frame)` once per 20 ms frame with
+ * 160 octets in the member's codec. `send` must not keep or change the
+ * buffer past the call unless it copies it (RtpSession.sendRtp copies):
+ * members of one codec may be handed the same buffer.
+ *
+ * Volume (spec 3.17: -4 to 4, 0 the default): 3 dB per step, so -4 is
+ * -12 dB and +4 is +12 dB. The spec gives a symmetric integer scale around
+ * 0, which implies equal steps; 3 dB (twice or half the power) is a clearly
+ * audible step, and +12 dB lifts a -10 dBm0 talker to +2 dBm0, still under
+ * G.711's +3.14 dBm0 maximum. (FreeSWITCH's legacy table, ×1.3 … ×4.3 and
+ * ×0.8 … ×0.2, has uneven steps but about the same ends: +12.7 / -14 dB.)
+ *
+ * Clipping: a frame whose mixed peak exceeds 16 bits is scaled down as a
+ * whole to full scale (a per-frame limiter) instead of being clipped sample
+ * by sample, which would add harmonics to every voice in it.
+ *
+ * mute: the member's audio goes to nobody (its talk flag stays false: the
+ * conference does not hear it talk). deaf: the member hears nothing of the
+ * conference (prompts played to it alone still reach it).
+ */
+
+/** Volume levels of spec 3.17. */
+export const MIN_VOLUME = -4;
+export const MAX_VOLUME = 4;
+export const VOLUME_STEP_DB = 3;
+
+/** The linear gain of a volume level. */
+export function volumeGain(level: number): number {
+  return 10 ** ((VOLUME_STEP_DB * level) / 20);
+}
+
+const FIFO_FRAMES = 4;
+const FIFO_SAMPLES = FIFO_FRAMES * SAMPLES_PER_FRAME;
+const FULL_SCALE = 32767;
+
+export interface MixState {
+  mute: boolean;
+  deaf: boolean;
+  volumeIn: number;
+  volumeOut: number;
+}
+
+export interface MixerMemberOptions extends Partial<MixState> {
+  codec: G711Codec;
+  /** What the member hears in frame `frame`: 160 octets of G.711 in its codec. */
+  send: (payload: Buffer, frame: number) => void;
+}
+
+/** A playback mixed into what one member (or the whole room) hears. */
+export interface Overlay {
+  /** Stops it; idempotent. */
+  stop(): void;
+  /** Resolves when it played out or was stopped. */
+  readonly done: Promise<void>;
+}
+
+/** One member's side of the mixer. */
+export interface MixerMember {
+  readonly codec: G711Codec;
+  readonly state: Readonly<MixState>;
+  /** The member talks (after attack, with hangover; false while muted). */
+  readonly talk: boolean;
+  /** The member is the loudest talker of the room. */
+  readonly floor: boolean;
+  /** A G.711 payload the member sent, in its codec. */
+  receive(payload: Uint8Array): void;
+  update(changes: Partial<MixState>): void;
+  /** Plays 8 kHz PCM to this member only (prompts, hold music), mixed over what it hears. */
+  play(pcm: Int16Array, opts?: { loop?: boolean }): Overlay;
+  leave(): void;
+}
+
+export interface MixerOptions {
+  /** Runs the mixer on this clock while it has members; without one, call mix() yourself. */
+  pacer?: MediaPacer;
+  talk?: TalkDetectorOptions;
+  /** The members whose talk or floor changed in a frame (called at most once per frame). */
+  onActivity?: (changed: readonly MixerMember[]) => void;
+  onError?: (err: unknown) => void;
+}
+
+class Playback implements Overlay {
+  #pos = 0;
+  #stopped = false;
+  #resolve!: () => void;
+  readonly done = new Promise<void>((resolve) => {
+    this.#resolve = resolve;
+  });
+
+  constructor(
+    private readonly pcm: Int16Array,
+    private readonly loop: boolean,
+  ) {
+    if (pcm.length === 0) this.stop();
+  }
+
+  get ended(): boolean {
+    return this.#stopped;
+  }
+
+  stop(): void {
+    if (this.#stopped) return;
+    this.#stopped = true;
+    this.#resolve();
+  }
+
+  /** Adds the next frame into `acc`. */
+  addInto(acc: Int32Array | Float64Array): void {
+    const pcm = this.pcm;
+    for (let i = 0; i < SAMPLES_PER_FRAME && !this.#stopped; i += 1) {
+      acc[i]! += pcm[this.#pos]!;
+      this.#pos += 1;
+      if (this.#pos >= pcm.length) {
+        if (this.loop) this.#pos = 0;
+        else this.stop();
+      }
+    }
+  }
+}
+
+/** Drops the ended ones; answers whether any is left. */
+function prune(list: Playback[]): boolean {
+  for (let i = list.length - 1; i >= 0; i -= 1) if (list[i]!.ended) list.splice(i, 1);
+  return list.length > 0;
+}
+
+class Member implements MixerMember {
+  readonly state: MixState;
+  readonly detector: TalkDetector;
+  /** FIFO of received samples. */
+  readonly fifo = new Int16Array(FIFO_SAMPLES);
+  fifoStart = 0;
+  fifoCount = 0;
+  /** This frame's input and what it put into the total. */
+  readonly frame = new Int16Array(SAMPLES_PER_FRAME);
+  readonly contribution = new Int32Array(SAMPLES_PER_FRAME);
+  contributes = false;
+  gainIn = 1;
+  gainOut = 1;
+  talk = false;
+  floor = false;
+  left = false;
+  readonly overlays: Playback[] = [];
+  readonly decode: (code: number) => number;
+  readonly encode: (sample: number) => number;
+
+  constructor(
+    private readonly onLeave: (m: Member) => void,
+    readonly codec: G711Codec,
+    readonly send: (payload: Buffer, frame: number) => void,
+    state: MixState,
+    talk: TalkDetectorOptions | undefined,
+  ) {
+    this.state = { ...state };
+    this.detector = new TalkDetector(talk);
+    this.decode = codec === 'PCMU' ? ulawToLinear : alawToLinear;
+    this.encode = codec === 'PCMU' ? linearToUlaw : linearToAlaw;
+    this.#gains();
+  }
+
+  receive(payload: Uint8Array): void {
+    if (this.left) return;
+    const fifo = this.fifo;
+    const decode = this.decode;
+    for (let i = 0; i < payload.length; i += 1) {
+      if (this.fifoCount === FIFO_SAMPLES) {
+        // Full: the oldest sample goes, keeping the delay bounded.
+        this.fifoStart = (this.fifoStart + 1) % FIFO_SAMPLES;
+        this.fifoCount -= 1;
+      }
+      fifo[(this.fifoStart + this.fifoCount) % FIFO_SAMPLES] = decode(payload[i]!);
+      this.fifoCount += 1;
+    }
+  }
+
+  /** Moves the next 20 ms into `frame`; false when less than a frame is queued (a gap: silence). */
+  pull(): boolean {
+    if (this.fifoCount < SAMPLES_PER_FRAME) return false;
+    const fifo = this.fifo;
+    const frame = this.frame;
+    let p = this.fifoStart;
+    for (let i = 0; i < SAMPLES_PER_FRAME; i += 1) {
+      frame[i] = fifo[p]!;
+      p = p + 1 === FIFO_SAMPLES ? 0 : p + 1;
+    }
+    this.fifoStart = p;
+    this.fifoCount -= SAMPLES_PER_FRAME;
+    return true;
+  }
+
+  update(changes: Partial<MixState>): void {
+    if (changes.mute !== undefined) this.state.mute = changes.mute;
+    if (changes.deaf !== undefined) this.state.deaf = changes.deaf;
+    if (changes.volumeIn !== undefined) this.state.volumeIn = clampVolume(changes.volumeIn);
+    if (changes.volumeOut !== undefined) this.state.volumeOut = clampVolume(changes.volumeOut);
+    this.#gains();
+  }
+
+  play(pcm: Int16Array, opts: { loop?: boolean } = {}): Overlay {
+    const p = new Playback(pcm, opts.loop ?? false);
+    if (this.left) p.stop();
+    else this.overlays.push(p);
+    return p;
+  }
+
+  leave(): void {
+    if (this.left) return;
+    this.left = true;
+    for (const o of this.overlays) o.stop();
+    this.onLeave(this);
+  }
+
+  #gains(): void {
+    this.gainIn = volumeGain(this.state.volumeIn);
+    this.gainOut = volumeGain(this.state.volumeOut);
+  }
+}
+
+function clampVolume(v: number): number {
+  if (!Number.isFinite(v)) return 0;
+  return Math.max(MIN_VOLUME, Math.min(MAX_VOLUME, Math.round(v)));
+}
+
+/** 20 ms of silence in a codec (what a deaf member hears). */
+function silenceFrame(codec: G711Codec): Buffer {
+  return Buffer.alloc(SAMPLES_PER_FRAME, codec === 'PCMU' ? linearToUlaw(0) : linearToAlaw(0));
+}
+
+export class ConferenceMixer {
+  readonly #opts: MixerOptions;
+  #members: Member[] = [];
+  readonly #total = new Int32Array(SAMPLES_PER_FRAME);
+  readonly #scratch = new Float64Array(SAMPLES_PER_FRAME);
+  readonly #roomOverlays: Playback[] = [];
+  readonly #silence: Record<G711Codec, Buffer> = { PCMU: silenceFrame('PCMU'), PCMA: silenceFrame('PCMA') };
+  #unsubscribe: (() => void) | null = null;
+  #frame = 0;
+  #floor: Member | null = null;
+  #closed = false;
+
+  constructor(opts: MixerOptions = {}) {
+    this.#opts = opts;
+  }
+
+  get size(): number {
+    return this.#members.length;
+  }
+
+  get members(): readonly MixerMember[] {
+    return this.#members;
+  }
+
+  join(opts: MixerMemberOptions): MixerMember {
+    if (this.#closed) throw new Error('the mixer is closed');
+    const m = new Member(
+      this.#remove,
+      opts.codec,
+      opts.send,
+      {
+        mute: opts.mute ?? false,
+        deaf: opts.deaf ?? false,
+        volumeIn: clampVolume(opts.volumeIn ?? 0),
+        volumeOut: clampVolume(opts.volumeOut ?? 0),
+      },
+      this.#opts.talk,
+    );
+    this.#members = [...this.#members, m];
+    if (this.#opts.pacer && this.#unsubscribe === null) {
+      this.#unsubscribe = this.#opts.pacer.subscribe((frame) => this.#tick(frame));
+    }
+    return m;
+  }
+
+  /** Plays 8 kHz PCM to every member (join and leave tones), deaf ones excepted. */
+  playAll(pcm: Int16Array, opts: { loop?: boolean } = {}): Overlay {
+    const p = new Playback(pcm, opts.loop ?? false);
+    if (this.#closed) p.stop();
+    else this.#roomOverlays.push(p);
+    return p;
+  }
+
+  /** Removes every member and stops the clock. */
+  close(): void {
+    this.#closed = true;
+    for (const m of this.#members) m.leave();
+    for (const o of this.#roomOverlays) o.stop();
+    this.#stopClock();
+  }
+
+  readonly #remove = (m: Member): void => {
+    this.#members = this.#members.filter((x) => x !== m);
+    if (this.#floor === m) this.#floor = null;
+    if (this.#members.length === 0) this.#stopClock();
+  };
+
+  /** Mixes one 20 ms frame: every member gets its `send` call. */
+  mix(frame = this.#frame + 1): void {
+    this.#frame = frame;
+    const members = this.#members;
+    const total = this.#total;
+    total.fill(0);
+    let changed: Member[] | null = null;
+    for (const m of members) {
+      const got = m.pull();
+      const power = got ? framePower(m.frame) : 0;
+      m.detector.process(power);
+      m.contributes = got && !m.state.mute && m.detector.open;
+      if (m.contributes) addScaled(m.frame, m.gainIn, m.contribution, total);
+      const talk = !m.state.mute && m.detector.talk;
+      if (talk !== m.talk) {
+        m.talk = talk;
+        (changed ??= []).push(m);
+      }
+    }
+    changed = this.#assignFloor(changed);
+    const room = this.#roomOverlays.length > 0 && prune(this.#roomOverlays);
+    if (room) for (const o of this.#roomOverlays) o.addInto(total);
+
+    const shared: Partial<Record<G711Codec, Buffer>> = {};
+    for (const m of members) {
+      const own = m.overlays.length > 0 && prune(m.overlays);
+      let out: Buffer;
+      if (m.state.deaf && !own) out = this.#silence[m.codec];
+      else if (!m.contributes && m.gainOut === 1 && !own && !m.state.deaf) {
+        out = shared[m.codec] ??= this.#encode(total, null, 1, null, m.encode);
+      } else {
+        out = this.#encode(
+          m.state.deaf ? null : total,
+          m.contributes && !m.state.deaf ? m.contribution : null,
+          m.gainOut,
+          own ? m.overlays : null,
+          m.encode,
+        );
+      }
+      try {
+        m.send(out, frame);
+      } catch (err) {
+        this.#opts.onError?.(err);
+      }
+    }
+    if (changed !== null) {
+      try {
+        this.#opts.onActivity?.(changed);
+      } catch (err) {
+        this.#opts.onError?.(err);
+      }
+    }
+  }
+
+  /**
+   * The floor goes to the loudest talker (smoothed level); the holder keeps
+   * it while it talks unless another talker is 3 dB (twice the power) louder,
+   * so two people talking at a similar level do not toss it every frame.
+   * Nobody holds it while nobody talks (spec 7.11: talk and floor go false
+   * together in the conference_update example).
+   */
+  #assignFloor(changed: Member[] | null): Member[] | null {
+    let loudest: Member | null = null;
+    for (const m of this.#members) {
+      if (m.talk && (loudest === null || m.detector.level > loudest.detector.level)) loudest = m;
+    }
+    const holder = this.#floor;
+    let next = loudest;
+    if (holder !== null && holder.talk && loudest !== null && loudest !== holder) {
+      if (loudest.detector.level < 2 * holder.detector.level) next = holder;
+    } else if (holder !== null && holder.talk) next = holder;
+    if (next === holder) return changed;
+    const out = changed ?? [];
+    if (holder !== null) {
+      holder.floor = false;
+      if (!out.includes(holder)) out.push(holder);
+    }
+    if (next !== null) {
+      next.floor = true;
+      if (!out.includes(next)) out.push(next);
+    }
+    this.#floor = next;
+    return out;
+  }
+
+  /** (total - own) * gain + overlays, limited to 16 bits, encoded. */
+  #encode(
+    total: Int32Array | null,
+    own: Int32Array | null,
+    gain: number,
+    overlays: Playback[] | null,
+    encode: (sample: number) => number,
+  ): Buffer {
+    const acc = this.#scratch;
+    if (total === null) acc.fill(0);
+    else if (own === null) for (let i = 0; i < SAMPLES_PER_FRAME; i += 1) acc[i] = total[i]! * gain;
+    else for (let i = 0; i < SAMPLES_PER_FRAME; i += 1) acc[i] = (total[i]! - own[i]!) * gain;
+    if (overlays !== null) for (const o of overlays) o.addInto(acc);
+    let peak = 0;
+    for (let i = 0; i < SAMPLES_PER_FRAME; i += 1) {
+      const a = acc[i]! < 0 ? -acc[i]! : acc[i]!;
+      if (a > peak) peak = a;
+    }
+    const scale = peak > FULL_SCALE ? FULL_SCALE / peak : 1;
+    const out = Buffer.allocUnsafe(SAMPLES_PER_FRAME);
+    for (let i = 0; i < SAMPLES_PER_FRAME; i += 1) out[i] = encode(Math.round(acc[i]! * scale));
+    return out;
+  }
+
+  readonly #tick = (frame: number): void => {
+    try {
+      this.mix(frame);
+    } catch (err) {
+      this.#opts.onError?.(err);
+    }
+  };
+
+  #stopClock(): void {
+    this.#unsubscribe?.();
+    this.#unsubscribe = null;
+  }
+}
+
+/** contribution = frame * gain (rounded), total += contribution. */
+function addScaled(frame: Int16Array, gain: number, contribution: Int32Array, total: Int32Array): void {
+  if (gain === 1) {
+    for (let i = 0; i < SAMPLES_PER_FRAME; i += 1) {
+      const s = frame[i]!;
+      contribution[i] = s;
+      total[i]! += s;
+    }
+    return;
+  }
+  for (let i = 0; i < SAMPLES_PER_FRAME; i += 1) {
+    const s = Math.round(frame[i]! * gain);
+    contribution[i] = s;
+    total[i]! += s;
+  }
+}
