@@ -354,6 +354,11 @@ describe('live conferences through the API (spec 3.17 .../event, .../member)', (
       expect(await h.call('DELETE', `/api/conference/${uuid}`, { sid: u.sid })).toEqual({ status: 'ok' });
       await closed;
       expect(got.at(-1)).toEqual([uuid, { kind: 'close' }]);
+      // Purging (here from the trash) closes a room that is still live too.
+      const purged = new Promise<void>((resolve) => (arrived = resolve));
+      expect(await h.call('DELETE', '/api/trash', { sid: u.sid })).toEqual({ status: 'ok' });
+      await purged;
+      expect(got.map(([, c]) => c.kind)).toEqual(['member', 'close', 'close']);
     } finally {
       await stop();
     }

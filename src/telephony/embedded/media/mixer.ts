@@ -1,6 +1,6 @@
 import { alawToLinear, linearToAlaw, linearToUlaw, ulawToLinear, type G711Codec } from '../rtp/g711.js';
 import { SAMPLES_PER_FRAME, type MediaPacer } from './pacer.js';
-import { framePower, TalkDetector, type TalkDetectorOptions } from './talk-detector.js';
+import { TalkDetector, type TalkDetectorOptions } from './talk-detector.js';
 
 /**
  * The conference mixer of the embedded engine (spec 3.17, issue 17): N
@@ -22,7 +22,8 @@ import { framePower, TalkDetector, type TalkDetectorOptions } from './talk-detec
  * mixer calls the member's `send(payload, frame)` once per 20 ms frame with
  * 160 octets in the member's codec. `send` must not keep or change the
  * buffer past the call unless it copies it (RtpSession.sendRtp copies):
- * members of one codec may be handed the same buffer.
+ * the buffers are reused from frame to frame, and members of one codec may
+ * be handed the same one.
  *
  * Volume (spec 3.17: -4 to 4, 0 the default): 3 dB per step, so -4 is
  * -12 dB and +4 is +12 dB. The spec gives a symmetric integer scale around
@@ -49,6 +50,16 @@ export const VOLUME_STEP_DB = 3;
 export function volumeGain(level: number): number {
   return 10 ** ((VOLUME_STEP_DB * level) / 20);
 }
+
+/** G.711 through lookup tables of this module: 256 entries to decode, 64 Ki (by the sample's 16 bits) to encode. */
+const DECODE: Record<G711Codec, Int16Array> = {
+  PCMU: Int16Array.from({ length: 256 }, (_, c) => ulawToLinear(c)),
+  PCMA: Int16Array.from({ length: 256 }, (_, c) => alawToLinear(c)),
+};
+const ENCODE: Record<G711Codec, Uint8Array> = {
+  PCMU: Uint8Array.from({ length: 0x10000 }, (_, i) => linearToUlaw((i << 16) >> 16)),
+  PCMA: Uint8Array.from({ length: 0x10000 }, (_, i) => linearToAlaw((i << 16) >> 16)),
+};
 
 const FIFO_FRAMES = 4;
 const FIFO_SAMPLES = FIFO_FRAMES * SAMPLES_PER_FRAME;
@@ -162,8 +173,10 @@ class Member implements MixerMember {
   floor = false;
   left = false;
   readonly overlays: Playback[] = [];
-  readonly decode: (code: number) => number;
-  readonly encode: (sample: number) => number;
+  readonly decode: Int16Array;
+  readonly encode: Uint8Array;
+  /** What the member hears, reused every frame. */
+  readonly out = Buffer.alloc(SAMPLES_PER_FRAME);
 
   constructor(
     private readonly onLeave: (m: Member) => void,
@@ -174,8 +187,8 @@ class Member implements MixerMember {
   ) {
     this.state = { ...state };
     this.detector = new TalkDetector(talk);
-    this.decode = codec === 'PCMU' ? ulawToLinear : alawToLinear;
-    this.encode = codec === 'PCMU' ? linearToUlaw : linearToAlaw;
+    this.decode = DECODE[codec];
+    this.encode = ENCODE[codec];
     this.#gains();
   }
 
@@ -183,30 +196,46 @@ class Member implements MixerMember {
     if (this.left) return;
     const fifo = this.fifo;
     const decode = this.decode;
-    for (let i = 0; i < payload.length; i += 1) {
-      if (this.fifoCount === FIFO_SAMPLES) {
-        // Full: the oldest sample goes, keeping the delay bounded.
-        this.fifoStart = (this.fifoStart + 1) % FIFO_SAMPLES;
-        this.fifoCount -= 1;
-      }
-      fifo[(this.fifoStart + this.fifoCount) % FIFO_SAMPLES] = decode(payload[i]!);
-      this.fifoCount += 1;
+    let n = payload.length;
+    let from = 0;
+    if (n > FIFO_SAMPLES) {
+      // More than the FIFO holds: only the newest samples count.
+      from = n - FIFO_SAMPLES;
+      n = FIFO_SAMPLES;
     }
+    const overflow = this.fifoCount + n - FIFO_SAMPLES;
+    if (overflow > 0) {
+      // Full: the oldest samples go, keeping the delay bounded.
+      this.fifoStart = (this.fifoStart + overflow) % FIFO_SAMPLES;
+      this.fifoCount -= overflow;
+    }
+    let w = (this.fifoStart + this.fifoCount) % FIFO_SAMPLES;
+    for (let i = from; i < from + n; i += 1) {
+      fifo[w] = decode[payload[i]!]!;
+      w = w + 1 === FIFO_SAMPLES ? 0 : w + 1;
+    }
+    this.fifoCount += n;
   }
 
-  /** Moves the next 20 ms into `frame`; false when less than a frame is queued (a gap: silence). */
-  pull(): boolean {
-    if (this.fifoCount < SAMPLES_PER_FRAME) return false;
+  /**
+   * Moves the next 20 ms into `frame` and answers its mean power (per
+   * sample); -1 when less than a frame is queued (a gap: silence).
+   */
+  pull(): number {
+    if (this.fifoCount < SAMPLES_PER_FRAME) return -1;
     const fifo = this.fifo;
     const frame = this.frame;
     let p = this.fifoStart;
+    let sum = 0;
     for (let i = 0; i < SAMPLES_PER_FRAME; i += 1) {
-      frame[i] = fifo[p]!;
+      const v = fifo[p]!;
+      frame[i] = v;
+      sum += v * v;
       p = p + 1 === FIFO_SAMPLES ? 0 : p + 1;
     }
     this.fifoStart = p;
     this.fifoCount -= SAMPLES_PER_FRAME;
-    return true;
+    return sum / SAMPLES_PER_FRAME;
   }
 
   update(changes: Partial<MixState>): void {
@@ -252,6 +281,11 @@ export class ConferenceMixer {
   #members: Member[] = [];
   readonly #total = new Int32Array(SAMPLES_PER_FRAME);
   readonly #scratch = new Float64Array(SAMPLES_PER_FRAME);
+  readonly #diff = new Int32Array(SAMPLES_PER_FRAME);
+  readonly #shared: Record<G711Codec, Buffer> = {
+    PCMU: Buffer.alloc(SAMPLES_PER_FRAME),
+    PCMA: Buffer.alloc(SAMPLES_PER_FRAME),
+  };
   readonly #roomOverlays: Playback[] = [];
   readonly #silence: Record<G711Codec, Buffer> = { PCMU: silenceFrame('PCMU'), PCMA: silenceFrame('PCMA') };
   #unsubscribe: (() => void) | null = null;
@@ -322,10 +356,9 @@ export class ConferenceMixer {
     total.fill(0);
     let changed: Member[] | null = null;
     for (const m of members) {
-      const got = m.pull();
-      const power = got ? framePower(m.frame) : 0;
-      m.detector.process(power);
-      m.contributes = got && !m.state.mute && m.detector.open;
+      const power = m.pull();
+      m.detector.process(power < 0 ? 0 : power);
+      m.contributes = power >= 0 && !m.state.mute && m.detector.open;
       if (m.contributes) addScaled(m.frame, m.gainIn, m.contribution, total);
       const talk = !m.state.mute && m.detector.talk;
       if (talk !== m.talk) {
@@ -337,20 +370,29 @@ export class ConferenceMixer {
     const room = this.#roomOverlays.length > 0 && prune(this.#roomOverlays);
     if (room) for (const o of this.#roomOverlays) o.addInto(total);
 
-    const shared: Partial<Record<G711Codec, Buffer>> = {};
+    let sharedU = false;
+    let sharedA = false;
     for (const m of members) {
       const own = m.overlays.length > 0 && prune(m.overlays);
       let out: Buffer;
       if (m.state.deaf && !own) out = this.#silence[m.codec];
       else if (!m.contributes && m.gainOut === 1 && !own && !m.state.deaf) {
-        out = shared[m.codec] ??= this.#encode(total, null, 1, null, m.encode);
+        // Hears exactly the total: one encoding per codec and frame for all such members.
+        out = this.#shared[m.codec];
+        if (m.codec === 'PCMU' ? !sharedU : !sharedA) {
+          this.#encode(total, null, 1, null, m.encode, out);
+          if (m.codec === 'PCMU') sharedU = true;
+          else sharedA = true;
+        }
       } else {
-        out = this.#encode(
+        out = m.out;
+        this.#encode(
           m.state.deaf ? null : total,
           m.contributes && !m.state.deaf ? m.contribution : null,
           m.gainOut,
           own ? m.overlays : null,
           m.encode,
+          out,
         );
       }
       try {
@@ -399,14 +441,41 @@ export class ConferenceMixer {
     return out;
   }
 
-  /** (total - own) * gain + overlays, limited to 16 bits, encoded. */
+  /** (total - own) * gain + overlays, limited to 16 bits, encoded into `out`. */
   #encode(
     total: Int32Array | null,
     own: Int32Array | null,
     gain: number,
     overlays: Playback[] | null,
-    encode: (sample: number) => number,
-  ): Buffer {
+    encode: Uint8Array,
+    out: Buffer,
+  ): void {
+    if (gain === 1 && overlays === null && total !== null) {
+      // The common case in integers: no gain, no prompt.
+      // One pass in the common case: encode while looking for the peak; redo scaled only when it clipped.
+      const diff = this.#diff;
+      let peak = 0;
+      if (own === null) {
+        for (let i = 0; i < SAMPLES_PER_FRAME; i += 1) {
+          const v = total[i]!;
+          out[i] = encode[v & 0xffff]!;
+          const a = v < 0 ? -v : v;
+          if (a > peak) peak = a;
+        }
+      } else {
+        for (let i = 0; i < SAMPLES_PER_FRAME; i += 1) {
+          const v = total[i]! - own[i]!;
+          out[i] = encode[v & 0xffff]!;
+          const a = v < 0 ? -v : v;
+          if (a > peak) peak = a;
+        }
+      }
+      if (peak <= FULL_SCALE) return;
+      const scale = FULL_SCALE / peak;
+      for (let i = 0; i < SAMPLES_PER_FRAME; i += 1) diff[i] = own === null ? total[i]! : total[i]! - own[i]!;
+      for (let i = 0; i < SAMPLES_PER_FRAME; i += 1) out[i] = encode[Math.round(diff[i]! * scale) & 0xffff]!;
+      return;
+    }
     const acc = this.#scratch;
     if (total === null) acc.fill(0);
     else if (own === null) for (let i = 0; i < SAMPLES_PER_FRAME; i += 1) acc[i] = total[i]! * gain;
@@ -418,9 +487,7 @@ export class ConferenceMixer {
       if (a > peak) peak = a;
     }
     const scale = peak > FULL_SCALE ? FULL_SCALE / peak : 1;
-    const out = Buffer.allocUnsafe(SAMPLES_PER_FRAME);
-    for (let i = 0; i < SAMPLES_PER_FRAME; i += 1) out[i] = encode(Math.round(acc[i]! * scale));
-    return out;
+    for (let i = 0; i < SAMPLES_PER_FRAME; i += 1) out[i] = encode[Math.round(acc[i]! * scale) & 0xffff]!;
   }
 
   readonly #tick = (frame: number): void => {
