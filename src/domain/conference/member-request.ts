@@ -57,7 +57,7 @@ export function parseMemberRequest(
       return problem(`'update/${id}/user' must be a user UUID`);
     }
     const changes: MemberChanges = {};
-    if (c['user'] !== undefined) changes.user = (c['user']).toLowerCase();
+    if (c['user'] !== undefined) changes.user = c['user'].toLowerCase();
     if (c['mute'] !== undefined) changes.mute = c['mute'] as boolean;
     if (c['deaf'] !== undefined) changes.deaf = c['deaf'] as boolean;
     if (c['volume_in'] !== undefined) changes.volume_in = c['volume_in'] as number;
