@@ -35,6 +35,7 @@ import { registerCnamRoutes } from './routes/cnam.js';
 import { registerSipRoutes } from './routes/sip.js';
 import { registerDialplanV2Routes } from './routes/dialplan-v2.js';
 import { registerIvrRoutes } from './routes/ivr.js';
+import { registerConferenceRoutes } from './routes/conference.js';
 
 export interface BuildAppOptions {
   logger?: boolean | { level: string };
@@ -104,6 +105,7 @@ export async function buildApp(services: Services, opts: BuildAppOptions = {}): 
   await registerAdminQueueRoutes(app, services);
   registerRecordingRoutes(app, services);
   registerAnnouncementRoutes(app, services);
+  registerConferenceRoutes(app, services);
   registerTagRoutes(app, services);
   registerObjectRoutes(app, services);
   registerTrashRoutes(app, services);

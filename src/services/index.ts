@@ -34,6 +34,9 @@ import { RegistrationStore } from '../store/redis/registrations.js';
 import { RedisSipNotifyRelay, type SipNotifier } from '../store/redis/sip-notify-relay.js';
 import { CdrService } from './cdr-service.js';
 import { createVoicemailNotifier } from './voicemail-notifier.js';
+import { RedisConferenceRooms } from '../store/redis/conference-rooms.js';
+import { ConferenceService } from './conference-service.js';
+import { ConferenceLiveService } from './conference-live-service.js';
 
 export interface ServiceDeps {
   config: Config;
@@ -69,6 +72,10 @@ export interface Services {
   /** Recordings (spec 3.14) and announcements (spec 3.15): audio objects converted by the media worker. */
   recordings: RecordingService;
   announcements: AnnouncementService;
+  /** Conference objects (spec 3.17): PIN, active, mute_default, the numbers that reach them. */
+  conferences: ConferenceService;
+  /** Live conferences on any node: subscriptions, member control, the mixing node's state and events (spec 7.11). */
+  conferenceLive: ConferenceLiveService;
   /** Partner policy: call filters, usergroups, enterprises, credit, emergency, calling names (spec 9.1.3-9.1.7, 10). */
   policy: PolicyServices;
   /** Phone numbers of users (spec 3.9) and their partner control (spec 9.1.2). */
@@ -130,6 +137,11 @@ export function createServices(deps: ServiceDeps): Services {
   const recordings = new RecordingService(objects, eventSystem.publisher, media, config.objectDir, {
     onFinished: async (obj, outcome) => voicemail?.recordingFinished(obj, outcome),
   });
+  const conferenceLive = new ConferenceLiveService(
+    new RedisConferenceRooms(redis, config.redisPrefix),
+    eventSystem.publisher,
+    eventSystem.subscriptions,
+  );
   const services: Services = {
     config,
     db,
@@ -154,6 +166,8 @@ export function createServices(deps: ServiceDeps): Services {
     faxes: new FaxService(db, objects, eventSystem.publisher, media, config.objectDir),
     recordings,
     announcements: new AnnouncementService(objects, eventSystem.publisher, media, config.objectDir),
+    conferences: new ConferenceService(db, objects, conferenceLive),
+    conferenceLive,
     policy,
     phones: new PhoneService(db, redis, config.redisPrefix, objects, eventSystem.publisher),
     partnerPhones: new PartnerPhoneService(db, eventSystem.publisher),
