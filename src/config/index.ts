@@ -85,7 +85,6 @@ const envSchema = z.object({
     .string()
     .regex(/^[A-Za-z0-9_.-]{1,64}$/, 'NODE_ID must be 1-64 letters, digits, _ . -')
     .optional(),
-  ROUTING_CACHE_MS: z.coerce.number().int().min(0).max(60_000).default(1000),
   SIP_MIN_EXPIRES: z.coerce.number().int().min(1).default(60),
   // Digest challenges offered, in order (RFC 8760). MD5 alone by default: libre-based
   // phones (baresip) and others fail on a challenge whose algorithm they lack.
@@ -165,8 +164,6 @@ export interface Config {
   telephony: 'embedded';
   /** This node's name in the shared call registry (default: the host name). */
   nodeId: string;
-  /** How long the engine reuses a number's routing row and calling names (0 = always read). */
-  routingCacheMs: number;
   /** Shortest REGISTER interval accepted (423 below). */
   sipMinExpires: number;
   /** Digest algorithms challenged with, in order; responses with either are verified. */
@@ -243,7 +240,6 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
         .replace(/[^A-Za-z0-9_.-]/g, '-')
         .slice(0, 64) ||
         'node'),
-    routingCacheMs: e.ROUTING_CACHE_MS,
     sipMinExpires: e.SIP_MIN_EXPIRES,
     sipDigestAlgorithms: [...new Set(e.SIP_DIGEST_ALGORITHMS.split(','))] as Array<'MD5' | 'SHA-256'>,
     secretKey,

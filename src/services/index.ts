@@ -1,6 +1,7 @@
 import type { Redis } from 'ioredis';
 import type { Config } from '../config/index.js';
 import type { Db } from '../store/db.js';
+import { ConfigCache, TableWriteWatcher } from '../store/config-cache.js';
 import type { EventLog } from '../events/event-log.js';
 import { createEventSystem, type EventSystem } from '../events/index.js';
 import type { EventPublisher } from '../events/types.js';
@@ -104,6 +105,11 @@ export interface Services {
   eventSystem: EventSystem;
   /** Producers publish here: `events.publish({ users: [uuid] }, 'user_modify', {})`. */
   events: EventPublisher;
+  /**
+   * What calls read of the configuration, cached per process and dropped on
+   * every node when a table it reads is written (store/config-cache.ts).
+   */
+  configCache: ConfigCache;
   /** The id of the next event of a session's event stream (`next_event`, spec 3.1). */
   nextEventId(sid: string): Promise<number>;
   /** Closes the connections the services opened besides `redis` (subscribers, queues). */
@@ -111,7 +117,10 @@ export interface Services {
 }
 
 export function createServices(deps: ServiceDeps): Services {
-  const { config, db, redis } = deps;
+  const { config, redis } = deps;
+  const configCache = new ConfigCache(redis, `${config.redisPrefix}config:invalidate`);
+  // Every write through the services tells the configuration cache which tables changed.
+  const db = deps.db.withPlugin(new TableWriteWatcher((tables) => configCache.tablesWritten(tables)));
   const sessions = new SessionStore(redis, config.redisPrefix, config.sessionIdleSeconds);
   const eventSystem = createEventSystem(redis, config, sessions);
   const tags = new TagService(db, eventSystem.publisher);
@@ -188,8 +197,10 @@ export function createServices(deps: ServiceDeps): Services {
     eventLog: eventSystem.log,
     eventSystem,
     events: invalidatingPublisher(eventSystem.publisher, profiles),
+    configCache,
     nextEventId: (sid) => eventSystem.log.nextId(sid),
     close: async () => {
+      await configCache.close();
       await profiles.close();
       await eventSystem.close();
       await media.close();
