@@ -34,11 +34,17 @@ import { RegistrationStore } from '../store/redis/registrations.js';
 import { RedisSipNotifyRelay, type SipNotifier } from '../store/redis/sip-notify-relay.js';
 import { CdrService } from './cdr-service.js';
 import { createVoicemailNotifier } from './voicemail-notifier.js';
+import { Metrics } from '../metrics/index.js';
+import { HealthService } from './health.js';
+import { installPlatformProbes } from './metric-probes.js';
+import { AdminQueries } from './admin-queries.js';
 
 export interface ServiceDeps {
   config: Config;
   db: Db;
   redis: Redis;
+  /** The process's metrics registry; a new one (with process metrics) when omitted. */
+  metrics?: Metrics;
 }
 
 /** The use cases the API (and the admin CLI) call; built once per process. */
@@ -95,6 +101,12 @@ export interface Services {
   cdrs: CdrService;
   eventLog: EventLog;
   eventSystem: EventSystem;
+  /** Every metric of the process (GET /metrics); the call engine updates `metrics.telephony`. */
+  metrics: Metrics;
+  /** Readiness checks (GET /ready): Redis and the database; roles register their own. */
+  health: HealthService;
+  /** Operator listings (users, numbers, registrations) of `callplane admin` and the admin API. */
+  adminQueries: AdminQueries;
   /** Producers publish here: `events.publish({ users: [uuid] }, 'user_modify', {})`. */
   events: EventPublisher;
   /** The id of the next event of a session's event stream (`next_event`, spec 3.1). */
@@ -105,8 +117,10 @@ export interface Services {
 
 export function createServices(deps: ServiceDeps): Services {
   const { config, db, redis } = deps;
+  const metrics = deps.metrics ?? new Metrics({ defaultMetrics: true });
+  const health = new HealthService();
   const sessions = new SessionStore(redis, config.redisPrefix, config.sessionIdleSeconds);
-  const eventSystem = createEventSystem(redis, config, sessions);
+  const eventSystem = createEventSystem(redis, config, sessions, metrics);
   const tags = new TagService(db, eventSystem.publisher);
   const objects = new ObjectService(db, eventSystem.publisher, tags);
   const pictures = new PictureService(db, config.objectDir);
@@ -120,6 +134,7 @@ export function createServices(deps: ServiceDeps): Services {
     registrations,
   );
   const policy = createPolicyServices(db, redis, config.redisPrefix);
+  installPlatformProbes(metrics, health, { redis, db, media, eventSystem, registrations });
   const profiles = new ProfileCache<UserProfile>(
     redis,
     `${config.redisPrefix}profile:invalidate`,
@@ -173,6 +188,9 @@ export function createServices(deps: ServiceDeps): Services {
     cdrs: new CdrService(db, eventSystem.partnerCdr),
     eventLog: eventSystem.log,
     eventSystem,
+    metrics,
+    health,
+    adminQueries: new AdminQueries(db, registrations),
     events: invalidatingPublisher(eventSystem.publisher, profiles),
     nextEventId: (sid) => eventSystem.log.nextId(sid),
     close: async () => {
