@@ -50,6 +50,14 @@ module.exports = {
       to: { path: '^src/(?!metrics|domain)', dependencyTypesNot: ['npm'] },
     },
     {
+      name: 'client-stands-alone',
+      comment:
+        'src/client is shipped as callplane/client and built on its own: it imports nothing else of src',
+      severity: 'error',
+      from: { path: '^src/client' },
+      to: { path: '^src/(?!client)' },
+    },
+    {
       name: 'errors-outside-api',
       comment: 'the error registry is for every layer; it imports nothing of them',
       severity: 'error',

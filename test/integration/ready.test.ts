@@ -61,14 +61,21 @@ describe('/ready and a Redis that stops', () => {
   it('is 200 with Redis, the database and the media worker of this process', async () => {
     const r = await ready();
     expect(r.code).toBe(200);
-    expect(r.body.checks).toMatchObject({ redis: { ok: true }, database: { ok: true }, worker: { ok: true } });
+    expect(r.body.checks).toMatchObject({
+      redis: { ok: true },
+      database: { ok: true },
+      worker: { ok: true },
+    });
   });
 
   it('turns 503 naming Redis when it stops; /health and /metrics still answer', async () => {
     await stopRedis(redis);
     const r = await ready();
     expect(r.code).toBe(503);
-    expect(r.body).toMatchObject({ status: 'fail', checks: { redis: { ok: false }, database: { ok: true } } });
+    expect(r.body).toMatchObject({
+      status: 'fail',
+      checks: { redis: { ok: false }, database: { ok: true } },
+    });
     expect((await h.app.inject({ method: 'GET', url: '/health' })).statusCode).toBe(200);
     const m = await h.app.inject({ method: 'GET', url: '/metrics' });
     expect(m.statusCode).toBe(200);

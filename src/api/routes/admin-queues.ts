@@ -24,6 +24,8 @@ export async function registerAdminQueueRoutes(app: FastifyInstance, services: D
     // Not spec routes: no session auth, and bodies pass through untouched (no envelope).
     scope.addHook('onRoute', (route) => {
       route.config = { ...route.config, auth: 'none', binary: true };
+      // An operator tool, not part of the API the OpenAPI description (and the typed client) covers.
+      route.schema = { ...route.schema, hide: true };
     });
 
     if (!key) {
