@@ -6,6 +6,9 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { FastifyInstance } from 'fastify';
 import { loadConfig, type Config } from '../../src/config/index.js';
+import { Metrics } from '../../src/metrics/index.js';
+import { HealthService } from '../../src/services/health.js';
+import { installPlatformProbes } from '../../src/services/metric-probes.js';
 import { createHarness, type Harness } from '../helpers/harness.js';
 import { Scrape } from '../helpers/prometheus.js';
 
@@ -120,6 +123,21 @@ describe('/metrics', () => {
     expect(
       after.value('callplane_events_appended_total') - before.value('callplane_events_appended_total'),
     ).toBe(1);
+  });
+
+  it('samples how many session streams and events the event log holds', async () => {
+    /** A fresh registry each time: the event log scan is reused for 15 s within one. */
+    const sample = async (): Promise<Scrape> => {
+      const m = new Metrics();
+      installPlatformProbes(m, new HealthService(), h.services);
+      return new Scrape(await m.scrape());
+    };
+    const before = await sample();
+    const u = await h.user();
+    for (let i = 0; i < 3; i++) await h.services.events.publish({ users: [u.uuid] }, 'user_modify', {});
+    const after = await sample();
+    expect(after.value('callplane_event_streams') - before.value('callplane_event_streams')).toBe(1);
+    expect(after.value('callplane_event_log_depth') - before.value('callplane_event_log_depth')).toBe(3);
   });
 
   it('carries the telephony metrics the call engine updates, and live registrations from Redis', async () => {
