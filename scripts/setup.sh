@@ -15,8 +15,9 @@ set -euo pipefail
 # answers, because one may already run elsewhere.
 DEBIAN_PACKAGES="ffmpeg ghostscript espeak-ng libtiff-tools sox"
 # The test suite drives the embedded SIP engine with real peers: sipp
-# (sip-tester) and the baresip softphone.
-TEST_DEBIAN_PACKAGES="sip-tester baresip"
+# (sip-tester) and the baresip softphone; test/integration/ready.test.ts
+# starts and stops a redis-server of its own.
+TEST_DEBIAN_PACKAGES="sip-tester baresip redis-server"
 REDIS_PACKAGE="redis-server"
 POSTGRES_PACKAGE="postgresql"
 

@@ -2,7 +2,7 @@ import { ServiceError } from '../errors/index.js';
 import type { Services } from '../services/index.js';
 
 /** What these routes use of the services. */
-type Deps = Pick<Services, 'partners' | 'phones' | 'users'>;
+type Deps = Pick<Services, 'adminQueries' | 'partners' | 'phones' | 'users'>;
 
 /**
  * Admin operations, shared by the CLI (direct database access) and the running
@@ -12,7 +12,13 @@ export type AdminCommand =
   | { op: 'partner.create'; name: string }
   | { op: 'user.create'; username: string; password: string; email?: string; partner?: string }
   | { op: 'numbers.add'; area: string; numbers: string[] }
-  | { op: 'user.set-area'; user: string; area: string };
+  | { op: 'user.set-area'; user: string; area: string }
+  | { op: 'user.list'; partner?: string; limit?: number; offset?: number }
+  | { op: 'numbers.list'; area?: string; state?: NumberState; limit?: number; offset?: number }
+  | { op: 'registrations.list'; user?: string };
+
+export type NumberState = 'free' | 'reserved' | 'active';
+export const NUMBER_STATES: readonly NumberState[] = ['free', 'reserved', 'active'];
 
 export async function runAdminCommand(services: Deps, cmd: AdminCommand): Promise<Record<string, unknown>> {
   switch (cmd.op) {
@@ -61,9 +67,42 @@ export async function runAdminCommand(services: Deps, cmd: AdminCommand): Promis
       await services.phones.setArea(user.uuid, cmd.area);
       return { uuid: user.uuid, area_code: cmd.area };
     }
+    case 'user.list':
+      return {
+        users: await services.adminQueries.users({
+          ...(cmd.partner !== undefined ? { partner: cmd.partner } : {}),
+          ...windowOf(cmd),
+        }),
+      };
+    case 'numbers.list': {
+      if (cmd.area !== undefined && !/^[0-9]{1,10}$/.test(cmd.area))
+        throw new ServiceError('wrong-syntax', 'area codes are 1-10 digits');
+      if (cmd.state !== undefined && !NUMBER_STATES.includes(cmd.state))
+        throw new ServiceError('wrong-syntax', `state must be one of ${NUMBER_STATES.join(', ')}`);
+      return {
+        numbers: await services.adminQueries.numbers({
+          ...(cmd.area !== undefined ? { area: cmd.area } : {}),
+          ...(cmd.state !== undefined ? { state: cmd.state } : {}),
+          ...windowOf(cmd),
+        }),
+      };
+    }
+    case 'registrations.list':
+      return {
+        registrations: await services.adminQueries.registrationList(
+          cmd.user !== undefined ? { user: cmd.user } : {},
+        ),
+      };
     default:
       throw new ServiceError('wrong-syntax', 'unknown admin command');
   }
+}
+
+function windowOf(cmd: { limit?: number; offset?: number }): { limit?: number; offset?: number } {
+  return {
+    ...(cmd.limit !== undefined ? { limit: cmd.limit } : {}),
+    ...(cmd.offset !== undefined ? { offset: cmd.offset } : {}),
+  };
 }
 
 /** A user given by UUID instead of username or e-mail. */

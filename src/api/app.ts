@@ -36,9 +36,14 @@ import { registerSipRoutes } from './routes/sip.js';
 import { registerDialplanV2Routes } from './routes/dialplan-v2.js';
 import { registerIvrRoutes } from './routes/ivr.js';
 import { registerConferenceRoutes } from './routes/conference.js';
+import { installHttpMetrics } from './plugins/http-metrics.js';
+import { registerOpsRoutes } from './routes/ops.js';
+import { registerAdminApiRoutes } from './routes/admin-api.js';
 
 export interface BuildAppOptions {
   logger?: boolean | { level: string };
+  /** Request durations and answer statuses in GET /metrics (default on; off only to measure their cost). */
+  httpMetrics?: boolean;
 }
 
 /**
@@ -79,6 +84,8 @@ export async function buildApp(services: Services, opts: BuildAppOptions = {}): 
 
   installEnvelope(app);
   installSessionAuth(app, services.sessions);
+  if (opts.httpMetrics !== false) installHttpMetrics(app, services.metrics);
+  registerOpsRoutes(app, services, { listener: 'api' });
 
   app.get('/api/openapi.json', { config: { auth: 'none' }, schema: { hide: true } }, async (_req, reply) => {
     return reply.type('application/json').send(JSON.stringify(app.swagger()));
@@ -103,6 +110,7 @@ export async function buildApp(services: Services, opts: BuildAppOptions = {}): 
   registerCnamRoutes(app, services);
   registerFaxRoutes(app, services);
   await registerAdminQueueRoutes(app, services);
+  await registerAdminApiRoutes(app, services);
   registerRecordingRoutes(app, services);
   registerAnnouncementRoutes(app, services);
   registerConferenceRoutes(app, services);

@@ -110,7 +110,24 @@ const envSchema = z.object({
     .regex(/^smtps?:\/\/[^/]/, 'SMTP_URL must be an smtp:// or smtps:// URL, e.g. smtp://127.0.0.1:25')
     .optional(),
   SMTP_FROM: z.string().min(3).default('callplane@localhost'),
+  // GET /metrics (Prometheus): a bearer token, and/or a listener of its own.
+  METRICS_TOKEN: z.string().min(16, 'METRICS_TOKEN must have at least 16 characters').optional(),
+  METRICS_PORT: z.coerce.number().int().min(1).max(65535).optional(),
+  METRICS_HOST: z.string().default('127.0.0.1'),
 });
+
+/** Every environment variable the configuration reads (the README's table lists each). */
+export const CONFIG_VARIABLES: readonly string[] = Object.keys(envSchema.shape);
+
+/** The defaults of the variables that have one, as the parsed configuration sees them. */
+export function configDefaults(): Record<string, string> {
+  const parsed = envSchema.parse({}) as Record<string, unknown>;
+  return Object.fromEntries(
+    Object.entries(parsed)
+      .filter(([, v]) => v !== undefined)
+      .map(([k, v]) => [k, String(v)]),
+  );
+}
 
 export type Env = z.input<typeof envSchema>;
 
@@ -178,6 +195,14 @@ export interface Config {
   smtpUrl: string | undefined;
   /** Sender address of those e-mails. */
   smtpFrom: string;
+  /**
+   * GET /metrics: with a token, only `Authorization: Bearer <token>` gets in;
+   * with a port, it is served there (on metricsHost) and not on the API port;
+   * with neither, only loopback and private-network clients get in.
+   */
+  metricsToken: string | undefined;
+  metricsPort: number | undefined;
+  metricsHost: string;
 }
 
 export class ConfigError extends Error {
@@ -245,6 +270,9 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     secretKey,
     smtpUrl: e.SMTP_URL,
     smtpFrom: e.SMTP_FROM,
+    metricsToken: e.METRICS_TOKEN,
+    metricsPort: e.METRICS_PORT,
+    metricsHost: e.METRICS_HOST,
   };
 }
 

@@ -1,4 +1,5 @@
 import { UnrecoverableError, Worker, type Job } from 'bullmq';
+import type { Services } from '../services/index.js';
 import { audioHandlers } from './handlers/audio.js';
 import { faxHandlers } from './handlers/fax.js';
 import type { MediaHandler, MediaHandlers, MediaJobContext, MediaServices } from './handler-types.js';
@@ -42,11 +43,26 @@ function defaultOnError(err: Error, job?: MediaJob): void {
  * by its `kind` to the fax or audio handlers. Retries (3 attempts, exponential
  * backoff) come from the job options set by the queue.
  */
-export function startMediaWorker(services: MediaServices, opts: MediaWorkerOptions): RunningMediaWorker {
+/** The worker process's services: the handlers' plus where it reports durations and readiness. */
+export type WorkerServices = MediaServices & Pick<Services, 'metrics' | 'health'>;
+
+export function startMediaWorker(services: WorkerServices, opts: MediaWorkerOptions): RunningMediaWorker {
   const handlers: Partial<MediaHandlers> = { ...faxHandlers, ...audioHandlers, ...opts.handlers };
   const onError = opts.onError ?? defaultOnError;
+  const durations = services.metrics.media.duration;
 
   const processJob = async (job: Job<MediaJob>): Promise<void> => {
+    const started = performance.now();
+    let outcome = 'failed';
+    try {
+      await runJob(job);
+      outcome = 'ok';
+    } finally {
+      durations.observe({ kind: job.data.kind, outcome }, (performance.now() - started) / 1000);
+    }
+  };
+
+  const runJob = async (job: Job<MediaJob>): Promise<void> => {
     const data = job.data;
     const handler = handlers[data.kind] as MediaHandler | undefined;
     if (!handler) throw new UnrecoverableError(`no handler for media job kind ${data.kind}`);
@@ -75,8 +91,15 @@ export function startMediaWorker(services: MediaServices, opts: MediaWorkerOptio
   });
   worker.on('failed', (job, err) => onError(err, job?.data));
   worker.on('error', (err) => onError(err));
+  // Readiness of this process (GET /ready) includes its worker while it runs.
+  const unregister = services.health.register('worker', () => {
+    if (!worker.isRunning()) throw new Error('the media worker is not running');
+  });
   return {
     worker,
-    close: () => worker.close(),
+    close: async () => {
+      unregister();
+      await worker.close();
+    },
   };
 }

@@ -38,11 +38,17 @@ import { createVoicemailNotifier } from './voicemail-notifier.js';
 import { RedisConferenceRooms } from '../store/redis/conference-rooms.js';
 import { ConferenceService } from './conference-service.js';
 import { ConferenceLiveService } from './conference-live-service.js';
+import { Metrics } from '../metrics/index.js';
+import { HealthService } from './health.js';
+import { installPlatformProbes } from './metric-probes.js';
+import { AdminQueries } from './admin-queries.js';
 
 export interface ServiceDeps {
   config: Config;
   db: Db;
   redis: Redis;
+  /** The process's metrics registry; a new one (with process metrics) when omitted. */
+  metrics?: Metrics;
 }
 
 /** The use cases the API (and the admin CLI) call; built once per process. */
@@ -103,6 +109,12 @@ export interface Services {
   cdrs: CdrService;
   eventLog: EventLog;
   eventSystem: EventSystem;
+  /** Every metric of the process (GET /metrics); the call engine updates `metrics.telephony`. */
+  metrics: Metrics;
+  /** Readiness checks (GET /ready): Redis and the database; roles register their own. */
+  health: HealthService;
+  /** Operator listings (users, numbers, registrations) of `callplane admin` and the admin API. */
+  adminQueries: AdminQueries;
   /** Producers publish here: `events.publish({ users: [uuid] }, 'user_modify', {})`. */
   events: EventPublisher;
   /**
@@ -121,8 +133,10 @@ export function createServices(deps: ServiceDeps): Services {
   const configCache = new ConfigCache(redis, `${config.redisPrefix}config:invalidate`);
   // Every write through the services tells the configuration cache which tables changed.
   const db = deps.db.withPlugin(new TableWriteWatcher((tables) => configCache.tablesWritten(tables)));
+  const metrics = deps.metrics ?? new Metrics({ defaultMetrics: true });
+  const health = new HealthService();
   const sessions = new SessionStore(redis, config.redisPrefix, config.sessionIdleSeconds);
-  const eventSystem = createEventSystem(redis, config, sessions);
+  const eventSystem = createEventSystem(redis, config, sessions, metrics);
   const tags = new TagService(db, eventSystem.publisher);
   const objects = new ObjectService(db, eventSystem.publisher, tags);
   const pictures = new PictureService(db, config.objectDir);
@@ -136,6 +150,7 @@ export function createServices(deps: ServiceDeps): Services {
     registrations,
   );
   const policy = createPolicyServices(db, redis, config.redisPrefix);
+  installPlatformProbes(metrics, health, { redis, db, media, eventSystem, registrations });
   const profiles = new ProfileCache<UserProfile>(
     redis,
     `${config.redisPrefix}profile:invalidate`,
@@ -196,6 +211,9 @@ export function createServices(deps: ServiceDeps): Services {
     cdrs: new CdrService(db, eventSystem.partnerCdr),
     eventLog: eventSystem.log,
     eventSystem,
+    metrics,
+    health,
+    adminQueries: new AdminQueries(db, registrations),
     events: invalidatingPublisher(eventSystem.publisher, profiles),
     configCache,
     nextEventId: (sid) => eventSystem.log.nextId(sid),

@@ -25,8 +25,11 @@ export interface Harness {
   services: Services;
   app: FastifyInstance;
   redis: Redis;
-  /** Builds a second app on the same Redis and database (another API node, or a restart). */
-  newApp(): Promise<FastifyInstance>;
+  /**
+   * Builds a second app on the same Redis and database (another API node, or
+   * a restart); `services` replaces the harness's (e.g. with a changed config).
+   */
+  newApp(services?: Services): Promise<FastifyInstance>;
   /** JSON call; returns the parsed body. */
   call(method: InjectOptions['method'], url: string, opts?: CallOptions): Promise<Record<string, any>>;
   /** Creates a user with system tags, logs in, returns uuid + sid. */
@@ -88,8 +91,8 @@ export async function createHarness(env: Record<string, string> = {}): Promise<H
   const redis = await connectRedis(config.redisUrl);
   const services = createServices({ config, db: opened.db, redis });
   const apps: FastifyInstance[] = [];
-  const newApp = async (): Promise<FastifyInstance> => {
-    const a = await buildApp(services);
+  const newApp = async (appServices: Services = services): Promise<FastifyInstance> => {
+    const a = await buildApp(appServices);
     apps.push(a);
     return a;
   };
