@@ -10,7 +10,10 @@ import { faxPagePng, faxThumbnailPng } from '../media/processors/fax-preview.js'
 import type { FaxRenderResult } from '../media/processors/fax-render.js';
 import { buildSenderReport } from '../media/processors/fax-report.js';
 import type { Db } from '../store/db.js';
+import { quotaMonthStart } from '../domain/fax/quota.js';
+import { canMoveReport } from '../domain/fax/report.js';
 import {
+  faxReportEvent,
   faxReportToApi,
   FaxReportStore,
   type FaxReport,
@@ -139,7 +142,10 @@ export class FaxService {
       throw new ServiceError('wrong-state', 'the contents of an incoming fax cannot be changed');
     }
     if (await this.reportStore.hasOutgoing(obj.uuid)) {
-      throw new ServiceError('wrong-state', 'the fax was already transmitted; its contents cannot be changed');
+      throw new ServiceError(
+        'wrong-state',
+        'the fax was already transmitted; its contents cannot be changed',
+      );
     }
     const check = await checkFaxPdf(body);
     if (!check.ok) throw new ServiceError('malformed-file', check.reason);
@@ -281,8 +287,17 @@ export class FaxService {
     return report;
   }
 
-  /** Updates a report (status, end time, codes ...); publishes fax_report. */
+  /**
+   * Updates a report (status, end time, codes, progress ...); publishes
+   * fax_report. A report that reached an end state (ok, fail, busy, cancel,
+   * error) stays as it is: a late update answers `wrong-state`.
+   */
   async updateReport(uuid: string, changes: FaxReportChanges): Promise<FaxReport> {
+    const current = await this.reportStore.byId(uuid);
+    if (!current) throw new ServiceError('wrong-report', `unknown fax report ${uuid}`);
+    if (!canMoveReport(current.status, changes.status ?? current.status)) {
+      throw new ServiceError('wrong-state', `fax report ${uuid} has ended (${current.status})`);
+    }
     const report = await this.reportStore.update(uuid, changes);
     if (!report) throw new ServiceError('wrong-report', `unknown fax report ${uuid}`);
     await this.publishReport(await this.objectOf(report.fax), report);
@@ -291,6 +306,15 @@ export class FaxService {
 
   reports(fax: string): Promise<FaxReport[]> {
     return this.reportStore.ofFax(fax);
+  }
+
+  report(uuid: string): Promise<FaxReport | undefined> {
+    return this.reportStore.byId(uuid);
+  }
+
+  /** Fax pages `owner` sent (or has under way) in this calendar month: spec 3.5 `used.fax`. */
+  outgoingPagesThisMonth(owner: string, nowMs = Date.now()): Promise<number> {
+    return this.reportStore.outgoingPages(owner, quotaMonthStart(nowMs));
   }
 
   /** GET /api/fax/(fax)/report/(report)/x.pdf: the sender report with a thumbnail of page 1. */
@@ -344,7 +368,7 @@ export class FaxService {
   private async publishReport(fax: ObjectRecord, report: FaxReport): Promise<void> {
     await this.events.publish({ users: this.objects.readers(fax) }, 'fax_report', {
       fax: fax.uuid,
-      report: { [report.uuid]: faxReportToApi(report) },
+      report: { [report.uuid]: faxReportEvent(report) },
     });
   }
 
