@@ -55,6 +55,8 @@ export interface FaxProgress {
   pagesDone: number;
   /** Pages of the document being sent; null when receiving (not known until the end). */
   pageCount: number | null;
+  /** Size of the latest page's image data in the line's encoding (T.4/T.6), in bytes. */
+  pageBytes: number;
 }
 
 export interface FaxResult {
@@ -101,6 +103,7 @@ export class FaxSession extends EventEmitter<FaxSessionEvents> {
   private samples = 0;
   private pagesDone = 0;
   private pageCount: number | null = null;
+  private pageBytes = 0;
   private phaseB: FaxPhaseB | null = null;
   private finished: FaxResult | null = null;
   private sender: UdptlSender | null = null;
@@ -128,7 +131,7 @@ export class FaxSession extends EventEmitter<FaxSessionEvents> {
   }
 
   get progress(): FaxProgress {
-    return { pagesDone: this.pagesDone, pageCount: this.pageCount };
+    return { pagesDone: this.pagesDone, pageCount: this.pageCount, pageBytes: this.pageBytes };
   }
 
   /** UDPTL statistics of the T.38 leg (recovered and lost packets), null on audio. */
@@ -257,6 +260,7 @@ export class FaxSession extends EventEmitter<FaxSessionEvents> {
           break;
         case 'page':
           this.pagesDone = this.opts.direction === 'send' ? e.stats.pagesTx : e.stats.pagesRx;
+          this.pageBytes = e.stats.imageSize;
           if (this.opts.direction === 'send' && e.stats.pagesInFile > 0)
             this.pageCount = this.sendCount(e.stats);
           this.safeEmit('page', this.progress);
