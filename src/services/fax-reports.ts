@@ -211,6 +211,29 @@ export class FaxReportStore {
     return fromRow({ ...row, attempts: [] });
   }
 
+  /**
+   * Inserts an outgoing report unless its page count would pass `quota`
+   * pages this month (null then). The owner's user row is locked for the
+   * check and the insert, so sends queued at the same moment are counted one
+   * after the other and cannot pass the quota together.
+   */
+  async insertWithinQuota(
+    input: NewFaxReport,
+    owner: string,
+    since: number,
+    quota: number,
+  ): Promise<FaxReport | null> {
+    return this.db.transaction().execute(async (trx) => {
+      await trx.selectFrom('users').select('uuid').where('uuid', '=', owner).forUpdate().executeTakeFirst();
+      const { rows } = await sql<{ pages: string | number }>`SELECT ${outgoingPagesSql(
+        sql`${owner.toLowerCase()}::uuid`,
+        since,
+      )} AS pages`.execute(trx);
+      if (Number(rows[0]?.pages ?? 0) + (input.pageCount ?? 0) > quota) return null;
+      return new FaxReportStore(trx).insert(input);
+    });
+  }
+
   async update(uuid: string, changes: FaxReportChanges): Promise<FaxReport | undefined> {
     if (changes.status !== undefined && !FAX_REPORT_STATUSES.includes(changes.status)) {
       throw new ServiceError('wrong-syntax', `unknown fax report status ${changes.status}`);

@@ -288,6 +288,42 @@ export class FaxService {
   }
 
   /**
+   * The report of a send (status `dial`), unless the fax's pages would pass
+   * the owner's monthly quota: `quota-exceeded` (spec 3.13 send). Publishes
+   * fax_report.
+   */
+  async startSendReport(input: NewFaxReport, owner: string, quota: number): Promise<FaxReport> {
+    const fax = await this.objectOf(input.fax);
+    const report = await this.reportStore.insertWithinQuota(
+      { ...input, fax: fax.uuid },
+      owner,
+      quotaMonthStart(Date.now()),
+      quota,
+    );
+    if (!report)
+      throw new ServiceError('quota-exceeded', 'sending this fax would exceed the monthly fax page quota');
+    await this.publishReport(fax, report);
+    return report;
+  }
+
+  /** The TIFF-F of a fax with contents (the document a send transmits), or null without contents. */
+  async contentTiff(uuid: string): Promise<{ tiff: string; pageCount: number } | null> {
+    const row = await this.db
+      .selectFrom('objects')
+      .leftJoin('fax_files', 'fax_files.fax_uuid', 'objects.uuid')
+      .select(['objects.data', 'fax_files.content'])
+      .where('objects.uuid', '=', uuid.toLowerCase())
+      .where('objects.type', '=', 'fax')
+      .executeTakeFirst();
+    const data = row?.data;
+    if (!row?.content || data?.['status'] !== 'ok') return null;
+    return {
+      tiff: path.join(this.folder(uuid.toLowerCase()), row.content, FAX_FILES.tif),
+      pageCount: Number(data['page_count']),
+    };
+  }
+
+  /**
    * Updates a report (status, end time, codes, progress ...); publishes
    * fax_report. A report that reached an end state (ok, fail, busy, cancel,
    * error) stays as it is: a late update answers `wrong-state`.

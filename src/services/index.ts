@@ -25,6 +25,8 @@ import { PhoneService } from './phone-service.js';
 import { PartnerPhoneService } from './partner-phone-service.js';
 import { DialplanV1Service } from './dialplan-v1-service.js';
 import { createPolicyServices, type PolicyServices } from './policy/index.js';
+import { FaxSendService } from './fax-send.js';
+import { BullFaxSendQueue } from '../media/fax-send-queue.js';
 import { SipAccountService } from './sip-account-service.js';
 import { DialplanV2Service } from './dialplan-v2-service.js';
 import { IvrService } from './ivr-service.js';
@@ -66,6 +68,10 @@ export interface Services {
   media: BullMediaQueue;
   /** Fax objects, uploads and reports (spec 3.13). */
   faxes: FaxService;
+  /** Fax sends (spec 3.13 send): checks, the report, the queued attempts, cancel. */
+  faxSend: FaxSendService;
+  /** The queue of fax send attempts a telephony node's FaxSender runs. */
+  faxSendQueue: BullFaxSendQueue;
   /** Recordings (spec 3.14) and announcements (spec 3.15): audio objects converted by the media worker. */
   recordings: RecordingService;
   announcements: AnnouncementService;
@@ -111,6 +117,7 @@ export function createServices(deps: ServiceDeps): Services {
   const objects = new ObjectService(db, eventSystem.publisher, tags);
   const pictures = new PictureService(db, config.objectDir);
   const media = new BullMediaQueue(redis, config.redisPrefix);
+  const faxSendQueue = new BullFaxSendQueue(redis, config.redisPrefix);
   const registrations = new RegistrationStore(redis, config.redisPrefix, eventSystem.publisher);
   const sipAccounts = new SipAccountService(
     db,
@@ -130,6 +137,7 @@ export function createServices(deps: ServiceDeps): Services {
   const recordings = new RecordingService(objects, eventSystem.publisher, media, config.objectDir, {
     onFinished: async (obj, outcome) => voicemail?.recordingFinished(obj, outcome),
   });
+  const faxes = new FaxService(db, objects, eventSystem.publisher, media, config.objectDir);
   const services: Services = {
     config,
     db,
@@ -151,7 +159,9 @@ export function createServices(deps: ServiceDeps): Services {
     objects,
     metadata: new MetadataService(db, eventSystem.publisher, objects),
     media,
-    faxes: new FaxService(db, objects, eventSystem.publisher, media, config.objectDir),
+    faxes,
+    faxSend: new FaxSendService(db, redis, config.redisPrefix, faxes, policy.callFilters, faxSendQueue),
+    faxSendQueue,
     recordings,
     announcements: new AnnouncementService(objects, eventSystem.publisher, media, config.objectDir),
     policy,
@@ -179,6 +189,7 @@ export function createServices(deps: ServiceDeps): Services {
       await profiles.close();
       await eventSystem.close();
       await media.close();
+      await faxSendQueue.close();
       voicemail?.close();
     },
   };
