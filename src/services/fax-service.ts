@@ -254,6 +254,45 @@ export class FaxService {
     return true;
   }
 
+  /** A fax being received (spec 3.13 status `record`): incoming, in the owner's inbox, unread. */
+  async createIncoming(owner: string, description: string | null): Promise<ObjectRecord> {
+    return this.objects.create({
+      type: 'fax',
+      owner,
+      description,
+      data: { status: 'record' satisfies FaxStatus, incoming: true },
+      tags: ['tag_inbox', 'tag_unread'],
+    });
+  }
+
+  /**
+   * The end of a reception: with received pages, `content` (a folder inside
+   * the fax's folder holding x.tif and x.pdf) becomes the contents and the
+   * status `ok`; without, the status is `fail` (spec 3.13). Publishes
+   * object_modify. Null when the fax is gone.
+   */
+  async finishIncoming(
+    uuid: string,
+    content: { name: string; pageCount: number; xRes: number; yRes: number; sizeBytes: number } | null,
+  ): Promise<ObjectRecord | null> {
+    const changed = await this.transition(
+      uuid,
+      null,
+      async (trx) => {
+        if (!content) return { status: 'fail', ...CONTENT_FIELDS };
+        await trx
+          .insertInto('fax_files')
+          .values({ fax_uuid: uuid.toLowerCase(), content: content.name, upload: null })
+          .onConflict((oc) => oc.column('fax_uuid').doUpdateSet({ content: content.name, upload: null }))
+          .execute();
+        return { status: 'ok', page_count: content.pageCount, x_res: content.xRes, y_res: content.yRes };
+      },
+      content?.sizeBytes ?? 0,
+    );
+    if (changed) await this.publishModify(changed);
+    return changed;
+  }
+
   /** Path of x.pdf or x.tif of a fax with contents; no-content (a 404 download) when there are none. */
   async contentFile(userId: string, uuid: string, file: keyof typeof FAX_FILES): Promise<string> {
     const { dir } = await this.contentDir(userId, uuid);

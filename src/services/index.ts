@@ -26,6 +26,7 @@ import { PartnerPhoneService } from './partner-phone-service.js';
 import { DialplanV1Service } from './dialplan-v1-service.js';
 import { createPolicyServices, type PolicyServices } from './policy/index.js';
 import { FaxSendService } from './fax-send.js';
+import { FaxInbox } from './fax-inbox.js';
 import { BullFaxSendQueue } from '../media/fax-send-queue.js';
 import { SipAccountService } from './sip-account-service.js';
 import { DialplanV2Service } from './dialplan-v2-service.js';
@@ -72,6 +73,8 @@ export interface Services {
   faxSend: FaxSendService;
   /** The queue of fax send attempts a telephony node's FaxSender runs. */
   faxSendQueue: BullFaxSendQueue;
+  /** Faxes received on fax_enable numbers: inbox object, incoming report, contents (spec 3.13). */
+  faxInbox: FaxInbox;
   /** Recordings (spec 3.14) and announcements (spec 3.15): audio objects converted by the media worker. */
   recordings: RecordingService;
   announcements: AnnouncementService;
@@ -162,6 +165,7 @@ export function createServices(deps: ServiceDeps): Services {
     faxes,
     faxSend: new FaxSendService(db, redis, config.redisPrefix, faxes, policy.callFilters, faxSendQueue),
     faxSendQueue,
+    faxInbox: new FaxInbox(faxes),
     recordings,
     announcements: new AnnouncementService(objects, eventSystem.publisher, media, config.objectDir),
     policy,
