@@ -7,6 +7,7 @@ import {
   parseT38Sdp,
   t38Session,
 } from '../../src/telephony/embedded/sip/sdp-t38.js';
+import { buildSdp, DEFAULT_OFFER } from '../../src/telephony/embedded/sip/sdp.js';
 
 /** The re-INVITE offer and the 200 OK answer of the captured call in test/fixtures/t38/vega-udptl.json. */
 const CAPTURED_OFFER = [
@@ -136,6 +137,19 @@ describe('T.38 SDP', () => {
       localMaxDatagram: 400,
       redundancy: true,
     });
+  });
+
+  it('an audio answer refusing an offered image stream keeps its udptl transport', () => {
+    const sdp = buildSdp({
+      address: '127.0.0.1',
+      port: 4000,
+      codecs: DEFAULT_OFFER,
+      sessionId: '1',
+      version: 1,
+      rejected: ['image'],
+    });
+    expect(sdp).toContain('m=image 0 udptl t38\r\n');
+    expect(parseT38Sdp(sdp)?.port).toBe(0);
   });
 
   it('builds an SDP that parses back to the same parameters', () => {

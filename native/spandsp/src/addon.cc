@@ -1,11 +1,14 @@
-// The spandsp addon of callplane: exports FaxEngine (fax-engine.h) and the
+// The spandsp addon of callplane: exports FaxEngine (fax-engine.h),
+// ToneDetector (tone-detector.h) and the
 // T.30 constants the TypeScript side decides with.
 #include "fax-engine.h"
+#include "tone-detector.h"
 
 namespace {
 
 Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("FaxEngine", FaxEngine::Define(env));
+  exports.Set("ToneDetector", ToneDetector::Define(env));
   Napi::Object modems = Napi::Object::New(env);
   modems.Set("V27TER", static_cast<int>(T30_SUPPORT_V27TER));
   modems.Set("V29", static_cast<int>(T30_SUPPORT_V29));

@@ -94,8 +94,15 @@ export interface SpandspEngine {
   close(): void;
 }
 
+/** spandsp's modem_connect_tones_rx: returns the tone's code once detected (1 CNG, 2 CED, 6 V.21 preamble), else 0. */
+export interface SpandspToneDetector {
+  rx(samples: Int16Array): number;
+  close(): void;
+}
+
 export interface SpandspAddon {
   FaxEngine: new (opts: EngineOptions) => SpandspEngine;
+  ToneDetector: new (kind: 'cng' | 'ced') => SpandspToneDetector;
   modems: { V27TER: number; V29: number; V17: number };
   compressions: { T4_1D: number; T4_2D: number; T6: number };
   spandspRelease: string;
