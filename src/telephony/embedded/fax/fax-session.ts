@@ -163,7 +163,7 @@ export class FaxSession extends EventEmitter<FaxSessionEvents> {
   /** A UDPTL datagram from the far end; recovered packets from redundancy go in too, in order. */
   datagramIn(datagram: Uint8Array): void {
     if (this.mode !== 't38' || this.finished || !this.receiver) return;
-    for (const r of this.receiver.receive(datagram)) this.engine.rxIfp(r.ifp, r.seq);
+    for (const r of this.receiver.receive(datagram)) this.engine.rxIfp(r.ifp, r.index);
     this.pump();
   }
 

@@ -173,7 +173,14 @@ export class UdptlSender {
 }
 
 export interface ReceivedIfp {
+  /** The sender's sequence number. */
   seq: number;
+  /**
+   * A sequence number that goes on where the last one left off when the
+   * sender's numbering starts again: what the IFP decoder (which drops
+   * numbers it has seen) is given.
+   */
+  index: number;
   ifp: Buffer;
   /** Taken from a later datagram's redundancy, not its own datagram. */
   recovered: boolean;
@@ -187,7 +194,14 @@ export interface UdptlReceiverStats {
   recovered: number;
   /** IFP packets lost for good (neither they nor a redundant copy arrived). */
   lost: number;
+  /** Times the far end's sequence numbering started again. */
+  resyncs: number;
 }
+
+/** Datagrams further behind than this are no reordering but a new numbering ... */
+const FAR_BEHIND = 64;
+/** ... once this many arrive in a row. */
+const RESYNC_AFTER = 8;
 
 /**
  * Turns received UDPTL datagrams into IFP packets in sequence order: a gap
@@ -198,7 +212,18 @@ export interface UdptlReceiverStats {
  */
 export class UdptlReceiver {
   private next: number | null = null;
-  readonly stats: UdptlReceiverStats = { datagrams: 0, malformed: 0, stale: 0, recovered: 0, lost: 0 };
+  /** Datagrams in a row from far behind the expected sequence number (see RESYNC_AFTER). */
+  private farBehind = 0;
+  /** index = seq + offset (mod 2^16); moved on a resync so the index stays continuous. */
+  private offset = 0;
+  readonly stats: UdptlReceiverStats = {
+    datagrams: 0,
+    malformed: 0,
+    stale: 0,
+    recovered: 0,
+    lost: 0,
+    resyncs: 0,
+  };
 
   receive(datagram: Uint8Array): ReceivedIfp[] {
     this.stats.datagrams++;
@@ -213,21 +238,29 @@ export class UdptlReceiver {
       // More than half the sequence space ahead means behind: late or repeated.
       if (gap >= 0x8000) {
         this.stats.stale++;
-        return [];
+        // A sender that starts its numbering again (a new gateway after a
+        // re-INVITE, a restart) stays far behind: after a few such datagrams
+        // in a row its numbering is taken as the new one.
+        this.farBehind = 0x10000 - gap > FAR_BEHIND ? this.farBehind + 1 : 0;
+        if (this.farBehind < RESYNC_AFTER) return [];
+        this.stats.resyncs++;
+        this.offset = (this.next - p.seq) & 0xffff;
+        this.next = p.seq;
       }
+      this.farBehind = 0;
       const secondary = p.errorRecovery.kind === 'redundancy' ? p.errorRecovery.secondary : [];
       for (let back = gap; back >= 1; back--) {
         const copy = secondary[back - 1];
         const seq = (p.seq - back) & 0xffff;
         if (copy && copy.length > 0) {
-          out.push({ seq, ifp: copy, recovered: true });
+          out.push({ seq, index: (seq + this.offset) & 0xffff, ifp: copy, recovered: true });
           this.stats.recovered++;
         } else {
           this.stats.lost++;
         }
       }
     }
-    out.push({ seq: p.seq, ifp: p.primary, recovered: false });
+    out.push({ seq: p.seq, index: (p.seq + this.offset) & 0xffff, ifp: p.primary, recovered: false });
     this.next = (p.seq + 1) & 0xffff;
     return out;
   }
