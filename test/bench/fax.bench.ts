@@ -74,25 +74,19 @@ function makePair(tiff: string, transport: Transport): Pair {
   return pair;
 }
 
-/** Line time before the first image bit and the image bits, from a faster-than-real-time run. */
-function lineProfile(tiff: string, transport: Transport): { setupMs: number; bits: number; lineMs: number } {
+/** The image bits and the line time of the fax, from a faster-than-real-time run. */
+function lineProfile(tiff: string, transport: Transport): { bits: number; lineMs: number } {
   const pair = makePair(tiff, transport);
-  let lineMs = 0;
-  let setupMs = 0;
   let bytes = 0;
   pair.sender.on('page', (p) => (bytes += p.pageBytes));
-  pair.sender.on('phase-b', () => {
-    // phase B ends with DCS; TCF training (1.5 s of the image modem) follows before image data
-    setupMs = lineMs + 1500;
-  });
   const run =
     transport === 'audio'
-      ? audioLoopback(pair.sender, pair.receiver, 'PCMA', { onStep: (ms) => (lineMs = ms) })
-      : t38Loopback(pair.sender, pair.receiver, { onStep: (ms) => (lineMs = ms) });
+      ? audioLoopback(pair.sender, pair.receiver, 'PCMA')
+      : t38Loopback(pair.sender, pair.receiver);
   pair.sender.close();
   pair.receiver.close();
   if (run.sender?.status !== 'ok') throw new Error(`profile run failed: ${JSON.stringify(run.sender)}`);
-  return { setupMs, bits: bytes * 8, lineMs: run.lineMs };
+  return { bits: bytes * 8, lineMs: run.lineMs };
 }
 
 interface RealTimeRun {
@@ -166,7 +160,7 @@ async function main(): Promise<void> {
       `  ${transport === 'audio' ? 'G.711 audio' : 'T.38/UDPTL '}: wall ${f1(run.wallMs / 1000)} s for ${r.pagesDone} page(s) ` +
         `= ${f1(run.wallMs / 1000 / r.pagesDone)} s/page; line-rate minimum ${f1(profile.lineMs / 1000)} s = ` +
         `${Math.round(profile.bits / 1000)} kbit / 14,400 (${f1(dataMs / 1000)} s) + T.30 set-up and handshakes ` +
-        `(${f1(handshakesMs / 1000)} s, ${f1(profile.setupMs / 1000)} s of it before the first page) -> ` +
+        `(${f1(handshakesMs / 1000)} s) -> ` +
         `ratio ${f2(run.wallMs / profile.lineMs)}`,
     );
   }
