@@ -4,9 +4,11 @@
 FROM node:20-slim
 
 # Media conversion (worker role): ffmpeg for audio, ghostscript for fax
-# documents, espeak-ng for text to speech.
+# documents, espeak-ng for text to speech. The fax addon (native/spandsp,
+# built by npm ci) links spandsp and libtiff and needs a C++ tool chain.
 RUN apt-get update \
  && apt-get install -y --no-install-recommends ffmpeg ghostscript espeak-ng \
+      libspandsp-dev libtiff-dev g++ make python3 pkg-config \
  && rm -rf /var/lib/apt/lists/*
 
 WORKDIR /app
@@ -16,6 +18,8 @@ ENV NODE_ENV=production \
     DATA_DIR=/data
 
 COPY package.json package-lock.json ./
+COPY scripts/build-native.ts ./scripts/
+COPY native ./native
 # npm install is the fallback for a lock file made on a registry that lacks some
 # platforms' optional packages (see scripts/setup.sh); it leaves the lock as is.
 RUN (npm ci --omit=dev --no-audit --no-fund \

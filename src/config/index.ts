@@ -49,6 +49,15 @@ const envSchema = z.object({
     .int()
     .min(1024)
     .default(20 * 1024 * 1024),
+  // Fax sends (spec 3.13 send): retries after busy, no answer or a T.30 line failure.
+  FAX_RETRIES: z.coerce.number().int().min(0).max(20).default(3),
+  FAX_RETRY_DELAYS: z
+    .string()
+    .regex(
+      /^\s*[0-9]{1,6}(\s*,\s*[0-9]{1,6})*\s*$/,
+      'FAX_RETRY_DELAYS: seconds, comma-separated (e.g. 60,300,900)',
+    )
+    .default('60,300,900'),
   ADMIN_KEY: z.string().min(8, 'ADMIN_KEY must have at least 8 characters').optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   TRUST_PROXY: boolFromEnv.default(false),
@@ -161,6 +170,10 @@ export interface Config {
   mediaConcurrency: number;
   /** Largest fax upload (PDF) accepted; larger ones answer too-large. */
   faxMaxBytes: number;
+  /** Retries of a fax send after busy, no answer or a T.30 line failure. */
+  faxRetries: number;
+  /** Seconds before each retry; the last repeats. */
+  faxRetryDelays: number[];
   /** Key for the queue dashboard under /admin/queues; unset = dashboard off (404). */
   adminKey: string | undefined;
   /** SIP domains users may choose (spec 3.21); the first is the default. */
@@ -242,6 +255,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     trustProxy: e.TRUST_PROXY,
     mediaConcurrency: e.MEDIA_CONCURRENCY,
     faxMaxBytes: e.FAX_MAX_BYTES,
+    faxRetries: e.FAX_RETRIES,
+    faxRetryDelays: e.FAX_RETRY_DELAYS.split(',').map((x) => Number(x.trim())),
     adminKey: e.ADMIN_KEY,
     sipDomains: e.SIP_DOMAIN.split(','),
     sipAccountLimit: e.SIP_ACCOUNT_LIMIT,

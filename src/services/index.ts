@@ -26,6 +26,9 @@ import { PhoneService } from './phone-service.js';
 import { PartnerPhoneService } from './partner-phone-service.js';
 import { DialplanV1Service } from './dialplan-v1-service.js';
 import { createPolicyServices, type PolicyServices } from './policy/index.js';
+import { FaxSendService } from './fax-send.js';
+import { FaxInbox } from './fax-inbox.js';
+import { BullFaxSendQueue } from '../media/fax-send-queue.js';
 import { SipAccountService } from './sip-account-service.js';
 import { DialplanV2Service } from './dialplan-v2-service.js';
 import { IvrService } from './ivr-service.js';
@@ -76,6 +79,12 @@ export interface Services {
   media: BullMediaQueue;
   /** Fax objects, uploads and reports (spec 3.13). */
   faxes: FaxService;
+  /** Fax sends (spec 3.13 send): checks, the report, the queued attempts, cancel. */
+  faxSend: FaxSendService;
+  /** The queue of fax send attempts a telephony node's FaxSender runs. */
+  faxSendQueue: BullFaxSendQueue;
+  /** Faxes received on fax_enable numbers: inbox object, incoming report, contents (spec 3.13). */
+  faxInbox: FaxInbox;
   /** Recordings (spec 3.14) and announcements (spec 3.15): audio objects converted by the media worker. */
   recordings: RecordingService;
   announcements: AnnouncementService;
@@ -141,6 +150,7 @@ export function createServices(deps: ServiceDeps): Services {
   const objects = new ObjectService(db, eventSystem.publisher, tags);
   const pictures = new PictureService(db, config.objectDir);
   const media = new BullMediaQueue(redis, config.redisPrefix);
+  const faxSendQueue = new BullFaxSendQueue(redis, config.redisPrefix);
   const registrations = new RegistrationStore(redis, config.redisPrefix, eventSystem.publisher);
   const sipAccounts = new SipAccountService(
     db,
@@ -166,6 +176,7 @@ export function createServices(deps: ServiceDeps): Services {
     eventSystem.publisher,
     eventSystem.subscriptions,
   );
+  const faxes = new FaxService(db, objects, eventSystem.publisher, media, config.objectDir);
   const services: Services = {
     config,
     db,
@@ -187,7 +198,10 @@ export function createServices(deps: ServiceDeps): Services {
     objects,
     metadata: new MetadataService(db, eventSystem.publisher, objects),
     media,
-    faxes: new FaxService(db, objects, eventSystem.publisher, media, config.objectDir),
+    faxes,
+    faxSend: new FaxSendService(db, redis, config.redisPrefix, faxes, policy.callFilters, faxSendQueue),
+    faxSendQueue,
+    faxInbox: new FaxInbox(faxes),
     recordings,
     announcements: new AnnouncementService(objects, eventSystem.publisher, media, config.objectDir),
     conferences: new ConferenceService(db, objects, conferenceLive),
@@ -222,6 +236,7 @@ export function createServices(deps: ServiceDeps): Services {
       await profiles.close();
       await eventSystem.close();
       await media.close();
+      await faxSendQueue.close();
       voicemail?.close();
     },
   };
