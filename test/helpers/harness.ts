@@ -54,8 +54,10 @@ export interface TestUser {
   sid: string;
 }
 
-async function freshDatabase(): Promise<{ opened: OpenedDatabase; drop: () => Promise<void>; url?: string }> {
-  if (TEST_DATABASE === 'pglite') {
+async function freshDatabase(
+  kind: 'pglite' | 'postgres',
+): Promise<{ opened: OpenedDatabase; drop: () => Promise<void>; url?: string }> {
+  if (kind === 'pglite') {
     return { opened: await openDatabase({ pgliteDir: 'memory://' }), drop: async () => undefined };
   }
   const name = `cp_test_${randomToken(10).toLowerCase()}`;
@@ -77,10 +79,18 @@ async function freshDatabase(): Promise<{ opened: OpenedDatabase; drop: () => Pr
   };
 }
 
-export async function createHarness(env: Record<string, string> = {}): Promise<Harness> {
+export interface HarnessOptions {
+  /** The database of this harness (default: TEST_DATABASE). */
+  database?: 'pglite' | 'postgres';
+}
+
+export async function createHarness(
+  env: Record<string, string> = {},
+  opts: HarnessOptions = {},
+): Promise<Harness> {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'callplane-test-'));
   const prefix = `cpt:${randomToken(8)}:`;
-  const { opened, drop, url } = await freshDatabase();
+  const { opened, drop, url } = await freshDatabase(opts.database ?? TEST_DATABASE);
   const config = loadConfig({
     DATA_DIR: dataDir,
     REDIS_PREFIX: prefix,
