@@ -103,6 +103,8 @@ const envSchema = z.object({
     .regex(/^smtps?:\/\/[^/]/, 'SMTP_URL must be an smtp:// or smtps:// URL, e.g. smtp://127.0.0.1:25')
     .optional(),
   SMTP_FROM: z.string().min(3).default('callplane@localhost'),
+  // Issue 14: bound of each cache of compiled user patterns (patterns, event filters, call filters).
+  PATTERN_CACHE_MB: z.coerce.number().int().min(1).max(4096).default(64),
 });
 
 export type Env = z.input<typeof envSchema>;
@@ -169,6 +171,8 @@ export interface Config {
   smtpUrl: string | undefined;
   /** Sender address of those e-mails. */
   smtpFrom: string;
+  /** Bytes each cache of compiled user patterns may hold (lib/patterns.ts). */
+  patternCacheBytes: number;
 }
 
 export class ConfigError extends Error {
@@ -229,6 +233,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     secretKey,
     smtpUrl: e.SMTP_URL,
     smtpFrom: e.SMTP_FROM,
+    patternCacheBytes: e.PATTERN_CACHE_MB * 1024 * 1024,
   };
 }
 

@@ -31,7 +31,7 @@ export function createEventSystem(redis: Redis, config: Config, sessions: Sessio
     maxAgeSeconds: config.eventMaxAgeSeconds,
     idleSeconds: config.sessionIdleSeconds,
   });
-  const filters = new FilterStore(redis, prefix, config.sessionIdleSeconds);
+  const filters = new FilterStore(redis, prefix, config.sessionIdleSeconds, config.patternCacheBytes);
   sessions.onTouch((p, sid) => {
     log.touch(p, sid);
     filters.touch(p, sid);

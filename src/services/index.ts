@@ -33,6 +33,7 @@ import { SipNotifyService } from './sip-notify-service.js';
 import { RegistrationStore } from '../store/redis/registrations.js';
 import { RedisSipNotifyRelay, type SipNotifier } from '../store/redis/sip-notify-relay.js';
 import { CdrService } from './cdr-service.js';
+import { userPatterns } from '../lib/patterns.js';
 import { createVoicemailNotifier } from './voicemail-notifier.js';
 
 export interface ServiceDeps {
@@ -105,6 +106,7 @@ export interface Services {
 
 export function createServices(deps: ServiceDeps): Services {
   const { config, db, redis } = deps;
+  userPatterns.setCacheBytes(config.patternCacheBytes);
   const sessions = new SessionStore(redis, config.redisPrefix, config.sessionIdleSeconds);
   const eventSystem = createEventSystem(redis, config, sessions);
   const tags = new TagService(db, eventSystem.publisher);
@@ -119,7 +121,7 @@ export function createServices(deps: ServiceDeps): Services {
     config.secretKey,
     registrations,
   );
-  const policy = createPolicyServices(db, redis, config.redisPrefix);
+  const policy = createPolicyServices(db, redis, config.redisPrefix, config.patternCacheBytes);
   const profiles = new ProfileCache<UserProfile>(
     redis,
     `${config.redisPrefix}profile:invalidate`,
