@@ -3,6 +3,7 @@ import { ServiceError } from './errors/index.js';
 import { runAdminCommand, type AdminCommand } from './admin/commands.js';
 import { sendAdminCommand } from './admin/socket.js';
 import { ConfigError, loadConfig, type Config } from './config/index.js';
+import { raiseOpenFileLimit } from './lib/open-files.js';
 import { RedisUnavailableError } from './lib/redis.js';
 import { openAdminServices, startEngine, type Role } from './main.js';
 import { DatabaseBusyError } from './store/db.js';
@@ -21,8 +22,20 @@ function config(): Config {
   }
 }
 
+/** Open files wanted for SIP over TCP, RTP and the API at full load (issue 14, item 5). */
+const OPEN_FILES_WANTED = 65536;
+
+/** Raises the open-file limit where allowed and says what it is. */
+function reportOpenFiles(): void {
+  const { after, note } = raiseOpenFileLimit(OPEN_FILES_WANTED);
+  if (after === null) return;
+  const why = note ? `; below ${OPEN_FILES_WANTED}: ${note}` : '';
+  process.stdout.write(`callplane: open files limit ${after.soft} (hard ${after.hard}${why})\n`);
+}
+
 async function serve(roles: Role[]): Promise<void> {
   const cfg = config();
+  reportOpenFiles();
   try {
     const engine = await startEngine(cfg, roles);
     const where = engine.url ? `listening on ${engine.url}` : `media concurrency ${cfg.mediaConcurrency}`;
@@ -106,6 +119,15 @@ adminCmd
   .command('add <area> <numbers...>')
   .description('add free numbers to the pool of an area code; prints {"added"}')
   .action((area: string, numbers: string[]) => admin({ op: 'numbers.add', area, numbers }));
+const authCmd = adminCmd.command('auth').description('the SIP password guessing guard');
+authCmd
+  .command('blocked')
+  .description('list the blocks in force; prints {"blocked":[{kind,source,account,seconds}]}')
+  .action(() => admin({ op: 'auth.blocked' }));
+authCmd
+  .command('unblock <target>')
+  .description('lift the blocks of an IP address or a SIP account; prints {"target","unblocked"}')
+  .action((target: string) => admin({ op: 'auth.unblock', target }));
 const userCmd = adminCmd.command('user').description('user accounts');
 userCmd
   .command('set-area <user> <area>')

@@ -2,7 +2,7 @@ import { ServiceError } from '../errors/index.js';
 import type { Services } from '../services/index.js';
 
 /** What these routes use of the services. */
-type Deps = Pick<Services, 'partners' | 'phones' | 'users'>;
+type Deps = Pick<Services, 'partners' | 'phones' | 'users' | 'authGuard'>;
 
 /**
  * Admin operations, shared by the CLI (direct database access) and the running
@@ -12,7 +12,9 @@ export type AdminCommand =
   | { op: 'partner.create'; name: string }
   | { op: 'user.create'; username: string; password: string; email?: string; partner?: string }
   | { op: 'numbers.add'; area: string; numbers: string[] }
-  | { op: 'user.set-area'; user: string; area: string };
+  | { op: 'user.set-area'; user: string; area: string }
+  | { op: 'auth.blocked' }
+  | { op: 'auth.unblock'; target: string };
 
 export async function runAdminCommand(services: Deps, cmd: AdminCommand): Promise<Record<string, unknown>> {
   switch (cmd.op) {
@@ -60,6 +62,14 @@ export async function runAdminCommand(services: Deps, cmd: AdminCommand): Promis
       if (!user) throw new ServiceError('wrong-user', `user '${cmd.user}' does not exist`);
       await services.phones.setArea(user.uuid, cmd.area);
       return { uuid: user.uuid, area_code: cmd.area };
+    }
+    case 'auth.blocked':
+      // Issue 14: the SIP password guard's blocks in force, longest first.
+      return { blocked: await services.authGuard.listBlocked() };
+    case 'auth.unblock': {
+      if (!/^[^\s]{1,100}$/.test(cmd.target))
+        throw new ServiceError('wrong-syntax', 'give an IP address or a SIP account name');
+      return { target: cmd.target, unblocked: await services.authGuard.unblock(cmd.target) };
     }
     default:
       throw new ServiceError('wrong-syntax', 'unknown admin command');

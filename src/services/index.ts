@@ -31,6 +31,8 @@ import { IvrService } from './ivr-service.js';
 import { SipBlfService } from './sip-blf-service.js';
 import { SipNotifyService } from './sip-notify-service.js';
 import { RegistrationStore } from '../store/redis/registrations.js';
+import { AuthFailureGuard } from '../store/redis/auth-guard.js';
+import { pino } from 'pino';
 import { RedisSipNotifyRelay, type SipNotifier } from '../store/redis/sip-notify-relay.js';
 import { CdrService } from './cdr-service.js';
 import { userPatterns } from '../lib/patterns.js';
@@ -83,6 +85,8 @@ export interface Services {
   ivrs: IvrService;
   /** The location service shared by all telephony nodes (Redis): SIP registrations (RFC 3261 §10.3). */
   registrations: RegistrationStore;
+  /** SIP password guessing guard (SIP_AUTH_*), shared by every telephony node; `admin auth` commands. */
+  authGuard: AuthFailureGuard;
   /**
    * The SIP stack's NOTIFY sender, set by the telephony role at start-up; null
    * in a process without one, where notify requests go to the telephony nodes
@@ -164,6 +168,10 @@ export function createServices(deps: ServiceDeps): Services {
     dialplansV2: new DialplanV2Service(db, eventSystem.publisher, objects, sipAccounts),
     ivrs: new IvrService(db, objects),
     registrations,
+    authGuard: new AuthFailureGuard(redis, config.redisPrefix, {
+      ...config.sipAuthGuard,
+      log: pino({ level: config.logLevel, base: { role: 'sip-auth' } }),
+    }),
     sipNotifier: null,
     sipNotify: new SipNotifyService(
       sipAccounts,

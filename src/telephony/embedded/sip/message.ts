@@ -341,6 +341,11 @@ export function tagOf(value: string | undefined): string | null {
 export class StreamFramer {
   private buf: Buffer = EMPTY;
 
+  /** Bytes of a message begun but not complete (keep-alive CRLFs not counted). */
+  get pending(): number {
+    return this.buf.length;
+  }
+
   /** Feeds bytes; returns complete messages (raw) and whether the stream is beyond repair. */
   push(chunk: Buffer): { messages: Buffer[]; broken: boolean } {
     this.buf = this.buf.length === 0 ? chunk : Buffer.concat([this.buf, chunk]);
