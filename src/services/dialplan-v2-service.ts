@@ -2,7 +2,7 @@ import { ServiceError } from '../errors/index.js';
 import { patternErrorMessage } from '../domain/event-filter.js';
 import { compileCaller } from '../domain/routing/dialplan-v2.js';
 import { isPatternLimitError, userPatterns } from '../lib/patterns.js';
-import type { EventPublisher } from '../events/types.js';
+import type { EventOutbox } from '../events/outbox.js';
 import { newId, uuidV1Micros } from '../lib/ids.js';
 import type { Db } from '../store/db.js';
 import type { ObjectService } from './object-service.js';
@@ -124,7 +124,7 @@ function references(d: DialplanV2): { announcements: string[]; sip: string[] } {
 export class DialplanV2Service {
   constructor(
     private readonly db: Db,
-    private readonly events: EventPublisher,
+    private readonly outbox: EventOutbox,
     private readonly objects: ObjectService,
     private readonly sipAccounts: SipAccountService,
   ) {}
@@ -206,7 +206,7 @@ export class DialplanV2Service {
   /** spec 4.1: "When the dialplan is active in GET /api/phone it will be removed there as well." */
   async remove(userId: string, uuid: string): Promise<void> {
     const id = uuid.toLowerCase();
-    const cleared = await this.db.transaction().execute(async (trx) => {
+    await this.outbox.run(async (trx, events) => {
       const del = await trx
         .deleteFrom('dialplans_v2')
         .where('owner', '=', userId)
@@ -224,9 +224,8 @@ export class DialplanV2Service {
         .where('user_uuid', '=', userId)
         .where('dialplan', '=', id)
         .executeTakeFirst();
-      return upd.numUpdatedRows > 0n;
+      // spec 7.3.1: the phone configuration changed.
+      if (upd.numUpdatedRows > 0n) await events.publish({ users: [userId] }, 'phone_modify', {});
     });
-    // spec 7.3.1: the phone configuration changed.
-    if (cleared) await this.events.publish({ users: [userId] }, 'phone_modify', {});
   }
 }

@@ -3,6 +3,7 @@ import type { Config } from '../config/index.js';
 import type { Db } from '../store/db.js';
 import type { EventLog } from '../events/event-log.js';
 import { createEventSystem, type EventSystem } from '../events/index.js';
+import { EventOutbox } from '../events/outbox.js';
 import type { EventPublisher } from '../events/types.js';
 import { invalidatingPublisher, ProfileCache } from './profile-cache.js';
 import type { UserProfile } from './user-profile-service.js';
@@ -102,6 +103,8 @@ export interface Services {
   eventSystem: EventSystem;
   /** Producers publish here: `events.publish({ users: [uuid] }, 'user_modify', {})`. */
   events: EventPublisher;
+  /** Events of database changes: recorded in the change's transaction, published after commit, relayed after a crash. */
+  outbox: EventOutbox;
   /** The id of the next event of a session's event stream (`next_event`, spec 3.1). */
   nextEventId(sid: string): Promise<number>;
   /** Closes the connections the services opened besides `redis` (subscribers, queues). */
@@ -113,24 +116,24 @@ export function createServices(deps: ServiceDeps): Services {
   userPatterns.setCacheBytes(config.patternCacheBytes);
   const sessions = new SessionStore(redis, config.redisPrefix, config.sessionIdleSeconds);
   const eventSystem = createEventSystem(redis, config, sessions);
-  const tags = new TagService(db, eventSystem.publisher);
-  const objects = new ObjectService(db, eventSystem.publisher, tags);
-  const pictures = new PictureService(db, config.objectDir);
-  const media = new BullMediaQueue(redis, config.redisPrefix);
-  const registrations = new RegistrationStore(redis, config.redisPrefix, eventSystem.publisher);
-  const sipAccounts = new SipAccountService(
-    db,
-    eventSystem.publisher,
-    config,
-    config.secretKey,
-    registrations,
-  );
-  const policy = createPolicyServices(db, redis, config.redisPrefix, config.patternCacheBytes);
   const profiles = new ProfileCache<UserProfile>(
     redis,
     `${config.redisPrefix}profile:invalidate`,
     config.profileCacheMs,
   );
+  const events = invalidatingPublisher(eventSystem.publisher, profiles);
+  // Events of database changes commit with them and are relayed after a crash (issue 14).
+  const outbox = new EventOutbox(db, events, {
+    onError: (err) => process.emitWarning(`event outbox: ${String(err)}`),
+  });
+  outbox.start();
+  const tags = new TagService(db, outbox);
+  const objects = new ObjectService(db, outbox, tags);
+  const pictures = new PictureService(db, config.objectDir);
+  const media = new BullMediaQueue(redis, config.redisPrefix);
+  const registrations = new RegistrationStore(redis, config.redisPrefix, eventSystem.publisher);
+  const sipAccounts = new SipAccountService(db, outbox, config, config.secretKey, registrations);
+  const policy = createPolicyServices(db, redis, config.redisPrefix, config.patternCacheBytes);
   // Voicemail e-mails (spec 3.9 notification_email) after a recording's conversion; null without SMTP_URL.
   const voicemail = createVoicemailNotifier(config, db, (uuid) => recordings.telephonyWav(uuid));
   const recordings = new RecordingService(objects, eventSystem.publisher, media, config.objectDir, {
@@ -155,17 +158,17 @@ export function createServices(deps: ServiceDeps): Services {
     signup: new SignupService(db, sessions),
     tags,
     objects,
-    metadata: new MetadataService(db, eventSystem.publisher, objects),
+    metadata: new MetadataService(db, outbox, objects),
     media,
     faxes: new FaxService(db, objects, eventSystem.publisher, media, config.objectDir),
     recordings,
     announcements: new AnnouncementService(objects, eventSystem.publisher, media, config.objectDir),
     policy,
-    phones: new PhoneService(db, redis, config.redisPrefix, objects, eventSystem.publisher),
-    partnerPhones: new PartnerPhoneService(db, eventSystem.publisher),
-    dialplanV1: new DialplanV1Service(db, redis, config.redisPrefix, objects, eventSystem.publisher),
+    phones: new PhoneService(db, redis, config.redisPrefix, objects, outbox),
+    partnerPhones: new PartnerPhoneService(db, outbox),
+    dialplanV1: new DialplanV1Service(db, redis, config.redisPrefix, objects, eventSystem.publisher, outbox),
     sipAccounts,
-    dialplansV2: new DialplanV2Service(db, eventSystem.publisher, objects, sipAccounts),
+    dialplansV2: new DialplanV2Service(db, outbox, objects, sipAccounts),
     ivrs: new IvrService(db, objects),
     registrations,
     authGuard: new AuthFailureGuard(redis, config.redisPrefix, {
@@ -183,9 +186,11 @@ export function createServices(deps: ServiceDeps): Services {
     cdrs: new CdrService(db, eventSystem.partnerCdr),
     eventLog: eventSystem.log,
     eventSystem,
-    events: invalidatingPublisher(eventSystem.publisher, profiles),
+    events,
+    outbox,
     nextEventId: (sid) => eventSystem.log.nextId(sid),
     close: async () => {
+      await outbox.stop();
       await profiles.close();
       await eventSystem.close();
       await media.close();

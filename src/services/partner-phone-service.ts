@@ -2,7 +2,7 @@ import type { Updateable } from 'kysely';
 import { ServiceError } from '../errors/index.js';
 import type { Db } from '../store/db.js';
 import type { PhonesTable } from '../store/schema.js';
-import type { EventPublisher } from '../events/types.js';
+import type { EventOutbox } from '../events/outbox.js';
 import {
   flagColumns,
   flagsOf,
@@ -29,7 +29,7 @@ export type PartnerPhoneView = Record<PhoneFlag, boolean> & { p_asserted_identit
 export class PartnerPhoneService {
   constructor(
     private readonly db: Db,
-    private readonly events: EventPublisher,
+    private readonly outbox: EventOutbox,
   ) {}
 
   /** `GET /api/partner/phone`: number -> user UUID, ordered by number, `start` exclusive. */
@@ -85,7 +85,8 @@ export class PartnerPhoneService {
     const deletes = req.delete ?? [];
     const touched = [...creates.map(([n]) => n), ...updates.map(([n]) => n), ...deletes];
     const dup = touched.find((n, i) => touched.indexOf(n) !== i);
-    if (dup !== undefined) throw new ServiceError('wrong-syntax', `${dup} is listed in more than one section`);
+    if (dup !== undefined)
+      throw new ServiceError('wrong-syntax', `${dup} is listed in more than one section`);
     if (!(await this.controlsPhones(partnerId))) {
       throw new ServiceError('phone-forbidden', 'the partner may not control phone number assignments');
     }
@@ -97,9 +98,12 @@ export class PartnerPhoneService {
       .where('deleted', '=', false)
       .executeTakeFirst();
     if (!user)
-      throw new ServiceError('wrong-user', 'the user does not exist or does not belong to the current partner');
+      throw new ServiceError(
+        'wrong-user',
+        'the user does not exist or does not belong to the current partner',
+      );
 
-    await this.db.transaction().execute(async (trx) => {
+    await this.outbox.run(async (trx, events) => {
       await lockOwnedNumbers(trx, userId, [...updates.map(([k]) => k), ...deletes]);
       if (creates.length > 0) {
         const taken = await trx
@@ -146,7 +150,7 @@ export class PartnerPhoneService {
           await trx.updateTable('phones').set(set).where('number', '=', n).execute();
       }
       if (deletes.length > 0) await trx.deleteFrom('phones').where('number', 'in', deletes).execute();
+      if (touched.length > 0) await events.publish({ users: [userId] }, 'phone_modify', {});
     });
-    if (touched.length > 0) await this.events.publish({ users: [userId] }, 'phone_modify', {});
   }
 }
