@@ -36,7 +36,10 @@ const HEAVY_FILTER = Array.from({ length: 20 }, (_, i) => ({
 /** The old path: every call compiled every pattern. */
 const fresh: CallFilterCompiler = (pattern) => {
   const re = RE2JS.compile(pattern);
-  return { test: (t) => re.test(t), replaceAll: (t, v) => (re.test(t) ? re.matcher(t).replaceAll(() => v) : t) };
+  return {
+    test: (t) => re.test(t),
+    replaceAll: (t, v) => (re.test(t) ? re.matcher(t).replaceAll(() => v) : t),
+  };
 };
 
 function perSecond(fn: () => void, ms: number): number {
