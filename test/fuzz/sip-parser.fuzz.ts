@@ -10,7 +10,7 @@
  * random header names and values, and plain random bytes, drawn by
  * fast-check from a printed seed (FUZZ_SEED reproduces a run). The loop runs
  * in a worker thread watched by the main thread: no progress for
- * FUZZ_HANG_MS is a hang. Any input slower than 100 ms is reported.
+ * FUZZ_HANG_MS is a hang. An input slower than 100 ms in four tries is reported.
  *
  *   FUZZ_RUNS=1000000 FUZZ_SEED=14 npm run fuzz:sip
  */
@@ -273,7 +273,13 @@ if (!isMainThread) {
       fc.property(inputArb, fc.integer({ min: 1, max: 1500 }), (buf, chunk) => {
         const t0 = performance.now();
         exercise(buf, chunk);
-        const ms = performance.now() - t0;
+        let ms = performance.now() - t0;
+        // A GC pause or a busy machine also makes an input slow: count it only if it stays slow.
+        for (let again = 0; ms > 100 && again < 3; again++) {
+          const t1 = performance.now();
+          exercise(buf, chunk);
+          ms = Math.min(ms, performance.now() - t1);
+        }
         progress.done += 1;
         progress.bytes += buf.length;
         if (ms > progress.slowest) progress.slowest = ms;
