@@ -25,19 +25,20 @@ function config(): Config {
 /** Open files wanted for SIP over TCP, RTP and the API at full load (issue 14, item 5). */
 const OPEN_FILES_WANTED = 65536;
 
-/** Raises the open-file limit where allowed and says what it is. */
-function reportOpenFiles(): void {
-  const { after, note } = raiseOpenFileLimit(OPEN_FILES_WANTED);
-  if (after === null) return;
+/** The open-file limit line, once the engine runs. */
+function openFilesLine({ after, note }: ReturnType<typeof raiseOpenFileLimit>): string {
+  if (after === null) return '';
   const why = note ? `; below ${OPEN_FILES_WANTED}: ${note}` : '';
-  process.stdout.write(`callplane: open files limit ${after.soft} (hard ${after.hard}${why})\n`);
+  return `callplane: open files limit ${after.soft} (hard ${after.hard}${why})\n`;
 }
 
 async function serve(roles: Role[]): Promise<void> {
   const cfg = config();
-  reportOpenFiles();
+  // Raised before any socket opens; reported once the engine started.
+  const files = raiseOpenFileLimit(OPEN_FILES_WANTED);
   try {
     const engine = await startEngine(cfg, roles);
+    process.stdout.write(openFilesLine(files));
     const where = engine.url ? `listening on ${engine.url}` : `media concurrency ${cfg.mediaConcurrency}`;
     process.stdout.write(`callplane: ${roles.join('+')} ${where} (data in ${cfg.dataDir})\n`);
     const shutdown = (): void => {
