@@ -3,6 +3,7 @@ import { ServiceError } from './errors/index.js';
 import { runAdminCommand, type AdminCommand, type NumberState } from './admin/commands.js';
 import { sendAdminCommand } from './admin/socket.js';
 import { ConfigError, loadConfig, type Config } from './config/index.js';
+import { raiseOpenFileLimit } from './lib/open-files.js';
 import { RedisUnavailableError } from './lib/redis.js';
 import { openAdminServices, startEngine, type Role } from './main.js';
 import { startOpsServer } from './api/ops-server.js';
@@ -22,8 +23,20 @@ function config(): Config {
   }
 }
 
+/** Open files wanted for SIP over TCP, RTP and the API at full load (issue 14, item 5). */
+const OPEN_FILES_WANTED = 65536;
+
+/** The open-file limit line, once the engine runs. */
+function openFilesLine({ after, note }: ReturnType<typeof raiseOpenFileLimit>): string {
+  if (after === null) return '';
+  const why = note ? `; below ${OPEN_FILES_WANTED}: ${note}` : '';
+  return `callplane: open files limit ${after.soft} (hard ${after.hard}${why})\n`;
+}
+
 async function serve(roles: Role[]): Promise<void> {
   const cfg = config();
+  // Raised before any socket opens; reported once the engine started.
+  const files = raiseOpenFileLimit(OPEN_FILES_WANTED);
   try {
     const engine = await startEngine(cfg, roles);
     // METRICS_PORT: /metrics, /health and /ready on a listener of their own, whatever the roles.
@@ -36,6 +49,7 @@ async function serve(roles: Role[]): Promise<void> {
               throw err;
             },
           );
+    process.stdout.write(openFilesLine(files));
     const where = engine.url ? `listening on ${engine.url}` : `media concurrency ${cfg.mediaConcurrency}`;
     const metrics = ops ? `, metrics on ${ops.url}` : '';
     process.stdout.write(`callplane: ${roles.join('+')} ${where} (data in ${cfg.dataDir})${metrics}\n`);
@@ -148,6 +162,15 @@ adminCmd
   .description('live SIP registrations of every node, or of one user; prints {"registrations"}')
   .option('--user <user>', 'only the SIP accounts of this user (username, e-mail or UUID)')
   .action((o: { user?: string }) => admin({ op: 'registrations.list', ...o }));
+const authCmd = adminCmd.command('auth').description('the SIP password guessing guard');
+authCmd
+  .command('blocked')
+  .description('list the blocks in force; prints {"blocked":[{kind,source,account,seconds}]}')
+  .action(() => admin({ op: 'auth.blocked' }));
+authCmd
+  .command('unblock <target>')
+  .description('lift the blocks of an IP address or a SIP account; prints {"target","unblocked"}')
+  .action((target: string) => admin({ op: 'auth.unblock', target }));
 const userCmd = adminCmd.command('user').description('user accounts');
 userCmd
   .command('list')

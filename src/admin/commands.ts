@@ -2,7 +2,7 @@ import { ServiceError } from '../errors/index.js';
 import type { Services } from '../services/index.js';
 
 /** What these routes use of the services. */
-type Deps = Pick<Services, 'adminQueries' | 'partners' | 'phones' | 'users'>;
+type Deps = Pick<Services, 'adminQueries' | 'authGuard' | 'partners' | 'phones' | 'users'>;
 
 /**
  * Admin operations, shared by the CLI (direct database access) and the running
@@ -15,7 +15,9 @@ export type AdminCommand =
   | { op: 'user.set-area'; user: string; area: string }
   | { op: 'user.list'; partner?: string; limit?: number; offset?: number }
   | { op: 'numbers.list'; area?: string; state?: NumberState; limit?: number; offset?: number }
-  | { op: 'registrations.list'; user?: string };
+  | { op: 'registrations.list'; user?: string }
+  | { op: 'auth.blocked' }
+  | { op: 'auth.unblock'; target: string };
 
 export type NumberState = 'free' | 'reserved' | 'active';
 export const NUMBER_STATES: readonly NumberState[] = ['free', 'reserved', 'active'];
@@ -93,6 +95,14 @@ export async function runAdminCommand(services: Deps, cmd: AdminCommand): Promis
           cmd.user !== undefined ? { user: cmd.user } : {},
         ),
       };
+    case 'auth.blocked':
+      // Issue 14: the SIP password guard's blocks in force, longest first.
+      return { blocked: await services.authGuard.listBlocked() };
+    case 'auth.unblock': {
+      if (!/^[^\s]{1,100}$/.test(cmd.target))
+        throw new ServiceError('wrong-syntax', 'give an IP address or a SIP account name');
+      return { target: cmd.target, unblocked: await services.authGuard.unblock(cmd.target) };
+    }
     default:
       throw new ServiceError('wrong-syntax', 'unknown admin command');
   }

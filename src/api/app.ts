@@ -3,7 +3,8 @@ import swagger from '@fastify/swagger';
 import websocket from '@fastify/websocket';
 import Fastify, { type FastifyInstance } from 'fastify';
 import type { Services } from '../services/index.js';
-import { installEnvelope } from './plugins/envelope.js';
+import { envelopeServerOptions, installEnvelope } from './plugins/envelope.js';
+import { installTextGuard } from './plugins/text-guard.js';
 import { installSessionAuth } from './plugins/session-auth.js';
 import { registerRecordingRoutes } from './routes/recording.js';
 import { registerAnnouncementRoutes } from './routes/announcement.js';
@@ -57,6 +58,7 @@ export async function buildApp(services: Services, opts: BuildAppOptions = {}): 
     bodyLimit: 2 * 1024 * 1024,
     ajv: { customOptions: { coerceTypes: false, removeAdditional: false, allErrors: false } },
     routerOptions: { ignoreTrailingSlash: true },
+    ...envelopeServerOptions,
   });
 
   await app.register(cookie);
@@ -83,6 +85,7 @@ export async function buildApp(services: Services, opts: BuildAppOptions = {}): 
   });
 
   installEnvelope(app);
+  installTextGuard(app);
   installSessionAuth(app, services.sessions);
   if (opts.httpMetrics !== false) installHttpMetrics(app, services.metrics);
   registerOpsRoutes(app, services, { listener: 'api' });

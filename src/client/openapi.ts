@@ -2028,12 +2028,36 @@ export interface paths {
           };
           content?: never;
         };
-        /** @description Upgrade Required: the request did not ask for a WebSocket */
-        426: {
+        /**
+         * @description Status strings:
+         *     - `ok`: The API call was successfully executed and no error has occurred
+         *     - `no-session`: The request did not include a valid session id, or it contained an invalid or expired id
+         *     - `no-auth`: The session id included in the request is not authenticated with a valid user or partner
+         *     - `wrong-origin`: The Origin header does not match the Origin header of the session creation request
+         *     - `wrong-syntax`: Some element in the request does not match the required element syntax format
+         *     - `missing-element`: Some mandatory element is missing from the request
+         *     - `fail`: A generic failure has occurred
+         */
+        200: {
           headers: {
             [name: string]: unknown;
           };
-          content?: never;
+          content: {
+            'application/json': {
+              message?: string;
+              /** @enum {string} */
+              status:
+                | 'ok'
+                | 'no-session'
+                | 'no-auth'
+                | 'wrong-origin'
+                | 'wrong-syntax'
+                | 'missing-element'
+                | 'fail';
+            } & {
+              [key: string]: unknown;
+            };
+          };
         };
       };
     };

@@ -1,4 +1,5 @@
 import os from 'node:os';
+import net from 'node:net';
 import path from 'node:path';
 import { z } from 'zod';
 import { loadOrCreateKeyFile, parseSecretKey } from '../lib/secret-box.js';
@@ -123,6 +124,27 @@ const envSchema = z.object({
   METRICS_TOKEN: z.string().min(16, 'METRICS_TOKEN must have at least 16 characters').optional(),
   METRICS_PORT: z.coerce.number().int().min(1).max(65535).optional(),
   METRICS_HOST: z.string().default('127.0.0.1'),
+  // Issue 14: bound of each cache of compiled user patterns (patterns, event filters, call filters).
+  PATTERN_CACHE_MB: z.coerce.number().int().min(1).max(4096).default(64),
+  // Issue 14: the SIP password guessing guard (store/redis/auth-guard.ts).
+  SIP_AUTH_ALLOW: z
+    .string()
+    .refine(
+      (v) => v.split(',').every((e) => isNetwork(e.trim())),
+      'SIP_AUTH_ALLOW must be a comma list of IP addresses or networks (10.0.0.0/8)',
+    )
+    .optional(),
+  SIP_AUTH_MAX_FAILURES: z.coerce.number().int().min(1).default(5),
+  SIP_AUTH_SOURCE_MAX_FAILURES: z.coerce.number().int().min(1).default(30),
+  SIP_AUTH_ACCOUNT_MAX_FAILURES: z.coerce.number().int().min(1).default(20),
+  SIP_AUTH_WINDOW_SECONDS: z.coerce.number().int().min(1).default(300),
+  SIP_AUTH_BLOCK_SECONDS: z.coerce.number().int().min(1).default(60),
+  SIP_AUTH_MAX_BLOCK_SECONDS: z.coerce.number().int().min(1).default(3600),
+  // Issue 14: SIP over TCP limits (telephony/embedded/sip/transport.ts).
+  SIP_TCP_MAX_CONNECTIONS: z.coerce.number().int().min(1).default(4096),
+  SIP_TCP_MAX_PER_SOURCE: z.coerce.number().int().min(1).default(100),
+  SIP_TCP_MESSAGE_TIMEOUT_SECONDS: z.coerce.number().int().min(1).default(10),
+  SIP_TCP_IDLE_SECONDS: z.coerce.number().int().min(1).default(600),
 });
 
 /** Every environment variable the configuration reads (the README's table lists each). */
@@ -136,6 +158,14 @@ export function configDefaults(): Record<string, string> {
       .filter(([, v]) => v !== undefined)
       .map(([k, v]) => [k, String(v)]),
   );
+}
+
+/** `ip` or `ip/bits`. */
+function isNetwork(entry: string): boolean {
+  const [ip = '', bits, extra] = entry.split('/');
+  const v = net.isIP(ip);
+  if (v === 0 || extra !== undefined) return false;
+  return bits === undefined || (/^[0-9]{1,3}$/.test(bits) && Number(bits) <= (v === 6 ? 128 : 32));
 }
 
 export type Env = z.input<typeof envSchema>;
@@ -216,6 +246,20 @@ export interface Config {
   metricsToken: string | undefined;
   metricsPort: number | undefined;
   metricsHost: string;
+  /** Bytes each cache of compiled user patterns may hold (lib/patterns.ts). */
+  patternCacheBytes: number;
+  /** SIP over TCP caps and timeouts (sip/transport.ts TcpLimits), for SipStack's `tcp` option. */
+  sipTcpLimits: { maxConnections: number; maxPerSource: number; messageTimeoutMs: number; idleMs: number };
+  /** SIP password guessing guard (store/redis/auth-guard.ts AuthGuardOptions). */
+  sipAuthGuard: {
+    allow: string[];
+    maxFailures: number;
+    sourceMaxFailures: number;
+    accountMaxFailures: number;
+    windowSeconds: number;
+    blockSeconds: number;
+    maxBlockSeconds: number;
+  };
 }
 
 export class ConfigError extends Error {
@@ -288,6 +332,25 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     metricsToken: e.METRICS_TOKEN,
     metricsPort: e.METRICS_PORT,
     metricsHost: e.METRICS_HOST,
+    patternCacheBytes: e.PATTERN_CACHE_MB * 1024 * 1024,
+    sipTcpLimits: {
+      maxConnections: e.SIP_TCP_MAX_CONNECTIONS,
+      maxPerSource: e.SIP_TCP_MAX_PER_SOURCE,
+      messageTimeoutMs: e.SIP_TCP_MESSAGE_TIMEOUT_SECONDS * 1000,
+      idleMs: e.SIP_TCP_IDLE_SECONDS * 1000,
+    },
+    sipAuthGuard: {
+      allow: (e.SIP_AUTH_ALLOW ?? '')
+        .split(',')
+        .map((a) => a.trim())
+        .filter((a) => a !== ''),
+      maxFailures: e.SIP_AUTH_MAX_FAILURES,
+      sourceMaxFailures: e.SIP_AUTH_SOURCE_MAX_FAILURES,
+      accountMaxFailures: e.SIP_AUTH_ACCOUNT_MAX_FAILURES,
+      windowSeconds: e.SIP_AUTH_WINDOW_SECONDS,
+      blockSeconds: e.SIP_AUTH_BLOCK_SECONDS,
+      maxBlockSeconds: e.SIP_AUTH_MAX_BLOCK_SECONDS,
+    },
   };
 }
 

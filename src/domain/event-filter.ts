@@ -30,6 +30,17 @@ function isObject(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
+/**
+ * The message for a pattern the compiler refused: a cost limit (the
+ * compiler's PatternLimitError names it) or a syntax error.
+ */
+export function patternErrorMessage(where: string, err: unknown): string {
+  const e = err instanceof Error ? err : new Error(String(err));
+  return e.name === 'PatternLimitError'
+    ? `${where} ${e.message}`
+    : `${where} is not a valid regular expression: ${e.message}`;
+}
+
 /** Parses a filter; throws FilterSyntaxError with a message naming the offending part. */
 export function parseFilter(input: unknown, compile: RegexCompiler): Filter {
   let nodes = 0;
@@ -63,9 +74,7 @@ export function parseFilter(input: unknown, compile: RegexCompiler): Filter {
         try {
           match = compile(pattern);
         } catch (err) {
-          throw new FilterSyntaxError(
-            `${path}.value is not a valid regular expression: ${(err as Error).message}`,
-          );
+          throw new FilterSyntaxError(patternErrorMessage(`${path}.value`, err));
         }
         return { op, key: key(), match };
       }

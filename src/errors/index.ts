@@ -59,6 +59,8 @@ const CALL_STATUSES = [
   'pool-depleted',
   'quota-exceeded',
   'resource-throttle',
+  // spec 3.27 GET /api/event: no event arrived within the timeout.
+  'timeout',
   'too-large',
   'too-young',
   'unknown-appid',

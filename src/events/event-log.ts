@@ -1,5 +1,5 @@
 import type { Redis } from 'ioredis';
-import type { ApiEvent, Audience, EventPublisher } from './types.js';
+import type { ApiEvent, Audience, EventPublisher, PublishOptions } from './types.js';
 
 /**
  * Per-session event streams in Redis (spec 3.27, chapter 6).
@@ -32,6 +32,37 @@ redis.call('PUBLISH', ARGV[6], ARGV[7])
 return id
 `;
 
+/**
+ * The same append for every session of one event, at most once per marker
+ * key (the outbox's token): a relay retrying after a crash, or two relays
+ * racing, cannot queue an event twice. KEYS: marker, then next/log per
+ * session. ARGV: marker TTL, maxEvents, min time, now, idle seconds,
+ * notify channel, then body and sid per session. Returns -1 when the
+ * marker existed.
+ */
+const APPEND_ONCE_LUA = `
+if not redis.call('SET', KEYS[1], '1', 'NX', 'EX', ARGV[1]) then return -1 end
+local n = (#KEYS - 1) / 2
+for i = 1, n do
+  local nk, lk = KEYS[2 * i], KEYS[2 * i + 1]
+  local id = redis.call('INCR', nk) - 1
+  redis.call('XADD', lk, 'MAXLEN', ARGV[2], id .. '-1', 't', ARGV[4], 'e', ARGV[5 + 2 * i])
+  while true do
+    local first = redis.call('XRANGE', lk, '-', '+', 'COUNT', 1)
+    if #first == 0 then break end
+    if tonumber(first[1][2][2]) >= tonumber(ARGV[3]) then break end
+    redis.call('XDEL', lk, first[1][1])
+  end
+  redis.call('EXPIRE', nk, ARGV[5])
+  redis.call('EXPIRE', lk, ARGV[5])
+  redis.call('PUBLISH', ARGV[6], ARGV[6 + 2 * i])
+end
+return n
+`;
+
+/** How long a once-marker is kept: longer than any relay retries an event. */
+const ONCE_TTL_SECONDS = 7 * 86400;
+
 export interface EventLogOptions {
   prefix: string;
   /** Events kept per session (older ones are dropped; the client sees the gap). */
@@ -58,6 +89,7 @@ export class EventLog {
     private readonly opts: EventLogOptions,
   ) {
     redis.defineCommand('cpAppendEvent', { numberOfKeys: 2, lua: APPEND_LUA });
+    redis.defineCommand('cpAppendEventOnce', { lua: APPEND_ONCE_LUA });
   }
 
   key(kind: 'next' | 'log', sid: string): string {
@@ -85,6 +117,37 @@ export class EventLog {
     )) as number;
     this.opts.onAppend?.();
     return id;
+  }
+
+  /**
+   * Appends one event to several sessions' streams unless `token` was used
+   * before; false when it was (the event is queued already).
+   */
+  async appendOnce(
+    token: string,
+    entries: ReadonlyArray<{ sid: string; event: string; payload: Record<string, unknown> }>,
+    time: number,
+  ): Promise<boolean> {
+    const now = Math.floor(Date.now() / 1000);
+    const keys = [`${this.opts.prefix}ev:once:${token}`];
+    const argv: Array<string | number> = [
+      ONCE_TTL_SECONDS,
+      this.opts.maxEvents,
+      now - this.opts.maxAgeSeconds,
+      now,
+      this.opts.idleSeconds,
+      this.notifyChannel,
+    ];
+    for (const e of entries) {
+      keys.push(this.key('next', e.sid), this.key('log', e.sid));
+      argv.push(JSON.stringify({ event: e.event, time, ...e.payload }), e.sid);
+    }
+    const done = (await (this.redis as unknown as AppendOnceCommand).cpAppendEventOnce(
+      keys.length,
+      ...keys,
+      ...argv,
+    )) as number;
+    return done >= 0;
   }
 
   async nextId(sid: string): Promise<number> {
@@ -148,6 +211,10 @@ interface AppendCommand {
   cpAppendEvent(...args: Array<string | number>): Promise<unknown>;
 }
 
+interface AppendOnceCommand {
+  cpAppendEventOnce(...args: Array<string | number>): Promise<unknown>;
+}
+
 /** Resolves an audience to the ids of the live sessions that should receive an event. */
 export interface AudienceResolver {
   sessionsOf(audience: Audience): Promise<string[]>;
@@ -170,10 +237,25 @@ export class SessionEventPublisher implements EventPublisher {
     private readonly admit: Admission,
   ) {}
 
-  async publish(audience: Audience, event: string, payload: Record<string, unknown> = {}): Promise<void> {
-    const time = Math.floor(Date.now() / 1000);
+  async publish(
+    audience: Audience,
+    event: string,
+    payload: Record<string, unknown> = {},
+    opts: PublishOptions = {},
+  ): Promise<void> {
+    const time = opts.time ?? Math.floor(Date.now() / 1000);
     const sids = await this.audiences.sessionsOf(audience);
     const admitted = await this.admit(sids, { event, time, ...payload });
+    if (opts.once !== undefined) {
+      const entries = sids.flatMap((sid, i) => {
+        const ev = admitted[i];
+        if (!ev) return [];
+        const { event: _e, time: _t, ...rest } = ev;
+        return [{ sid, event, payload: rest }];
+      });
+      if (entries.length > 0) await this.log.appendOnce(opts.once, entries, time);
+      return;
+    }
     await Promise.all(
       sids.map(async (sid, i) => {
         const ev = admitted[i];

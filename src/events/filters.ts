@@ -1,31 +1,38 @@
 import { createHash } from 'node:crypto';
 import type { Redis } from 'ioredis';
-import { RE2JS } from 're2js';
 import { evaluateFilter, parseFilter, type Filter, type RegexCompiler } from '../domain/event-filter.js';
+import { userPatterns } from '../lib/patterns.js';
+import { SizedLru } from '../lib/sized-lru.js';
 
 /**
- * Users' regular expressions run on RE2JS, a linear-time engine (no
- * backtracking), so a pattern like `(a+)+$` cannot stall the server. Pure
- * JavaScript: no native build step.
+ * Users' regular expressions run on RE2 (re2js, linear-time matching) after
+ * the cost check of lib/patterns.ts, from its cache: a pattern like `(a+)+$`
+ * cannot stall the server, nor can one that would compile to a huge program.
+ * Checks each pattern on its own (no summed budget): for callers that have
+ * validated the whole object when it was stored (dialplans).
  */
 export const re2Compiler: RegexCompiler = (pattern) => {
-  const re = RE2JS.compile(pattern);
-  // test() is a partial match like matcher().find(), without building a Matcher.
+  const re = userPatterns.compile(pattern);
   return (text) => re.test(text);
 };
 
 /**
  * Session filters live in Redis (ev:filter:<sid>, JSON) so every node applies
- * the same filter; compiled forms are cached per process by content hash.
+ * the same filter; compiled forms are cached per process by content hash, in
+ * a cache bounded by the bytes their patterns take (issue 14: a count bound
+ * let a few heavy filters exhaust the heap).
  */
 export class FilterStore {
-  private readonly compiled = new Map<string, Filter>();
+  private readonly compiled: SizedLru<string, Filter>;
 
   constructor(
     private readonly redis: Redis,
     private readonly prefix: string,
     private readonly idleSeconds: number,
-  ) {}
+    cacheBytes = 64 * 1024 * 1024,
+  ) {
+    this.compiled = new SizedLru(cacheBytes);
+  }
 
   private key(sid: string): string {
     return `${this.prefix}ev:filter:${sid}`;
@@ -33,23 +40,29 @@ export class FilterStore {
 
   /** Checks the filter (throws FilterSyntaxError) and attaches it to the session. */
   async attach(sid: string, filter: unknown): Promise<void> {
-    parseFilter(filter, re2Compiler);
-    await this.redis.set(this.key(sid), JSON.stringify(filter), 'EX', this.idleSeconds);
+    const json = JSON.stringify(filter);
+    await this.compile(json, filter);
+    await this.redis.set(this.key(sid), json, 'EX', this.idleSeconds);
   }
 
   async detach(sid: string): Promise<void> {
     await this.redis.del(this.key(sid));
   }
 
-  private compile(json: string): Filter {
+  /** The parsed filter of a stored version, compiled once (lib/patterns.ts prepare: yields between patterns). */
+  private async compile(json: string, parsed?: unknown): Promise<Filter> {
     const hash = createHash('sha1').update(json).digest('base64');
-    let f = this.compiled.get(hash);
-    if (!f) {
-      f = parseFilter(JSON.parse(json) as unknown, re2Compiler);
-      if (this.compiled.size > 5000) this.compiled.clear();
-      this.compiled.set(hash, f);
-    }
-    return f;
+    const hit = this.compiled.get(hash);
+    if (hit) return hit;
+    const input = parsed ?? (JSON.parse(json) as unknown);
+    const { value, weight } = await userPatterns.prepare((compile) =>
+      parseFilter(input, (p) => {
+        const re = compile(p);
+        return (text) => re.test(text);
+      }),
+    );
+    this.compiled.set(hash, value, weight + json.length * 2);
+    return value;
   }
 
   /**
@@ -62,15 +75,17 @@ export class FilterStore {
   ): Promise<Array<Record<string, unknown> | null>> {
     if (sids.length === 0) return [];
     const filters = await this.redis.mget(sids.map((s) => this.key(s)));
-    return filters.map((json) => {
-      if (json === null) return event;
-      try {
-        return evaluateFilter(this.compile(json), event) ? event : null;
-      } catch (err) {
-        // Spec 3.27: a filter that fails at evaluation lets the event through, marked.
-        return { ...event, filter_error: (err as Error).message || 'filter evaluation failed' };
-      }
-    });
+    return Promise.all(
+      filters.map(async (json) => {
+        if (json === null) return event;
+        try {
+          return evaluateFilter(await this.compile(json), event) ? event : null;
+        } catch (err) {
+          // Spec 3.27: a filter that fails at evaluation lets the event through, marked.
+          return { ...event, filter_error: (err as Error).message || 'filter evaluation failed' };
+        }
+      }),
+    );
   }
 
   touch(pipeline: ReturnType<Redis['pipeline']>, sid: string): void {

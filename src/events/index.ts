@@ -39,7 +39,7 @@ export function createEventSystem(
     idleSeconds: config.sessionIdleSeconds,
     ...(appended ? { onAppend: () => appended.inc() } : {}),
   });
-  const filters = new FilterStore(redis, prefix, config.sessionIdleSeconds);
+  const filters = new FilterStore(redis, prefix, config.sessionIdleSeconds, config.patternCacheBytes);
   sessions.onTouch((p, sid) => {
     log.touch(p, sid);
     filters.touch(p, sid);

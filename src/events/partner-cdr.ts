@@ -165,7 +165,12 @@ export class PartnerCdrDelivery {
   private async dispatchOnce(pid: string): Promise<void> {
     const stream = this.k('stream', pid);
     const { live } = await this.liveSubscribers(pid);
-    const consumers = (await this.redis.xinfo('CONSUMERS', stream, GROUP)) as unknown[][];
+    // No stream or group yet (a partner that never subscribed cancels): nothing to hand over.
+    const consumers = (await this.redis.xinfo('CONSUMERS', stream, GROUP).catch((err: unknown) => {
+      if (/no such key|NOGROUP/i.test(String(err))) return null;
+      throw err;
+    })) as unknown[][] | null;
+    if (consumers === null) return;
     const liveSet = new Set(live);
     let rr = Number(await this.redis.incr(this.k('rr', pid)));
     const nextConsumer = (): string => live[rr++ % live.length] as string;

@@ -14,7 +14,19 @@ export interface ApiEvent {
   [field: string]: unknown;
 }
 
+export interface PublishOptions {
+  /** Publish at most once under this token, however often asked (the outbox relay's retries). */
+  once?: string;
+  /** The event's time in seconds (the outbox keeps the commit's); default now. */
+  time?: number;
+}
+
 /** The one thing producers need: publish an event's name and payload (spec chapter 7) to an audience. */
 export interface EventPublisher {
-  publish(audience: Audience, event: string, payload?: Record<string, unknown>): Promise<void>;
+  publish(
+    audience: Audience,
+    event: string,
+    payload?: Record<string, unknown>,
+    opts?: PublishOptions,
+  ): Promise<void>;
 }

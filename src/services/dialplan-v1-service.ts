@@ -2,6 +2,7 @@ import type { Redis } from 'ioredis';
 import { ServiceError } from '../errors/index.js';
 import { featureSection } from '../domain/feature-packs.js';
 import type { Db } from '../store/db.js';
+import type { EventOutbox } from '../events/outbox.js';
 import type { EventPublisher } from '../events/types.js';
 import type { ObjectService } from './object-service.js';
 
@@ -87,6 +88,7 @@ export class DialplanV1Service {
     private readonly redisPrefix: string,
     private readonly objects: ObjectService,
     private readonly events: EventPublisher,
+    private readonly outbox: EventOutbox,
   ) {}
 
   /** Which of `names` are the user's SIP accounts (spec 3.21). */
@@ -140,7 +142,7 @@ export class DialplanV1Service {
       if (foreign !== undefined)
         throw new ServiceError('wrong-sip', `${foreign} is not one of the user's SIP accounts`);
     }
-    await this.db.transaction().execute(async (trx) => {
+    await this.outbox.run(async (trx, events) => {
       const row = await trx
         .selectFrom('dialplans_v1')
         .select('data')
@@ -159,8 +161,8 @@ export class DialplanV1Service {
           oc.column('user_uuid').doUpdateSet({ data: values.data, modified_us: values.modified_us }),
         )
         .execute();
+      await events.publish({ users: [userId] }, 'dialplan_modify', {});
     });
-    await this.events.publish({ users: [userId] }, 'dialplan_modify', {});
   }
 
   /** `POST /api/dialplan/callthrough`: one process per user; without `phone` it is cleared. */

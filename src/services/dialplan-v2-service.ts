@@ -1,6 +1,8 @@
 import { ServiceError } from '../errors/index.js';
-import { re2Compiler } from '../events/filters.js';
-import type { EventPublisher } from '../events/types.js';
+import { patternErrorMessage } from '../domain/event-filter.js';
+import { compileCaller } from '../domain/routing/dialplan-v2.js';
+import { isPatternLimitError, userPatterns } from '../lib/patterns.js';
+import type { EventOutbox } from '../events/outbox.js';
 import { newId, uuidV1Micros } from '../lib/ids.js';
 import type { Db } from '../store/db.js';
 import type { ObjectService } from './object-service.js';
@@ -51,14 +53,6 @@ function checkProfile(p: DialplanProfile, i: number): void {
   if (actions.length === 0) throw new ServiceError('missing-element', `profiles[${i}] has no action`);
   // spec 4.1: "Only one action object in a profile element is allowed."
   if (actions.length > 1) throw new ServiceError('wrong-syntax', `profiles[${i}] has more than one action`);
-  const caller = p.filter?.caller;
-  if (caller !== undefined) {
-    try {
-      re2Compiler(caller);
-    } catch {
-      throw new ServiceError('wrong-syntax', `profiles[${i}].filter.caller is no valid regular expression`);
-    }
-  }
   const t = p.filter?.time;
   if (!t) return;
   const days: Record<string, number | null> = {};
@@ -73,6 +67,40 @@ function checkProfile(p: DialplanProfile, i: number): void {
   if (s != null && e != null && e < s) {
     throw new ServiceError('wrong-syntax', `profiles[${i}].filter.time.date_end precedes date_start`);
   }
+}
+
+/**
+ * The caller regexes, compiled as calls will use them (whole-number match,
+ * domain compileCaller) under the pattern limits of lib/patterns.ts, summed
+ * over the dialplan, without holding the event loop; the compiled forms stay
+ * cached for the calls.
+ */
+async function checkCallers(profiles: readonly DialplanProfile[]): Promise<void> {
+  await userPatterns
+    .prepare((compile) => {
+      profiles.forEach((p, i) => {
+        const caller = p.filter?.caller;
+        if (caller === undefined) return;
+        let refused: unknown = null;
+        const matcher = compileCaller(caller, (pattern) => {
+          try {
+            const re = compile(pattern);
+            return (text) => re.test(text);
+          } catch (err) {
+            if (isPatternLimitError(err)) refused = err;
+            throw err;
+          }
+        });
+        const where = `profiles[${i}].filter.caller`;
+        if (refused !== null) throw new ServiceError('wrong-syntax', patternErrorMessage(where, refused));
+        if (matcher === null)
+          throw new ServiceError('wrong-syntax', `${where} is no valid regular expression`);
+      });
+    })
+    .catch((err: unknown) => {
+      if (isPatternLimitError(err)) throw new ServiceError('wrong-syntax', err.message);
+      throw err;
+    });
 }
 
 /** The announcements and SIP accounts a dialplan refers to. */
@@ -96,7 +124,7 @@ function references(d: DialplanV2): { announcements: string[]; sip: string[] } {
 export class DialplanV2Service {
   constructor(
     private readonly db: Db,
-    private readonly events: EventPublisher,
+    private readonly outbox: EventOutbox,
     private readonly objects: ObjectService,
     private readonly sipAccounts: SipAccountService,
   ) {}
@@ -104,6 +132,7 @@ export class DialplanV2Service {
   /** Semantic checks beyond the schema: actions, dates, regexes, references to own objects only. */
   async validate(userId: string, d: DialplanV2): Promise<void> {
     (d.profiles ?? []).forEach(checkProfile);
+    await checkCallers(d.profiles ?? []);
     const refs = references(d);
     for (const a of refs.announcements) {
       await this.objects.get(userId, a, { type: 'announcement', notFound: 'wrong-announcement' });
@@ -177,7 +206,7 @@ export class DialplanV2Service {
   /** spec 4.1: "When the dialplan is active in GET /api/phone it will be removed there as well." */
   async remove(userId: string, uuid: string): Promise<void> {
     const id = uuid.toLowerCase();
-    const cleared = await this.db.transaction().execute(async (trx) => {
+    await this.outbox.run(async (trx, events) => {
       const del = await trx
         .deleteFrom('dialplans_v2')
         .where('owner', '=', userId)
@@ -195,9 +224,8 @@ export class DialplanV2Service {
         .where('user_uuid', '=', userId)
         .where('dialplan', '=', id)
         .executeTakeFirst();
-      return upd.numUpdatedRows > 0n;
+      // spec 7.3.1: the phone configuration changed.
+      if (upd.numUpdatedRows > 0n) await events.publish({ users: [userId] }, 'phone_modify', {});
     });
-    // spec 7.3.1: the phone configuration changed.
-    if (cleared) await this.events.publish({ users: [userId] }, 'phone_modify', {});
   }
 }

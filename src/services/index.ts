@@ -4,6 +4,7 @@ import type { Db } from '../store/db.js';
 import { ConfigCache, TableWriteWatcher } from '../store/config-cache.js';
 import type { EventLog } from '../events/event-log.js';
 import { createEventSystem, type EventSystem } from '../events/index.js';
+import { EventOutbox } from '../events/outbox.js';
 import type { EventPublisher } from '../events/types.js';
 import { invalidatingPublisher, ProfileCache } from './profile-cache.js';
 import type { UserProfile } from './user-profile-service.js';
@@ -35,8 +36,11 @@ import { IvrService } from './ivr-service.js';
 import { SipBlfService } from './sip-blf-service.js';
 import { SipNotifyService } from './sip-notify-service.js';
 import { RegistrationStore } from '../store/redis/registrations.js';
+import { AuthFailureGuard } from '../store/redis/auth-guard.js';
+import { pino } from 'pino';
 import { RedisSipNotifyRelay, type SipNotifier } from '../store/redis/sip-notify-relay.js';
 import { CdrService } from './cdr-service.js';
+import { userPatterns } from '../lib/patterns.js';
 import { createVoicemailNotifier } from './voicemail-notifier.js';
 import { RedisConferenceRooms } from '../store/redis/conference-rooms.js';
 import { ConferenceService } from './conference-service.js';
@@ -105,6 +109,8 @@ export interface Services {
   ivrs: IvrService;
   /** The location service shared by all telephony nodes (Redis): SIP registrations (RFC 3261 §10.3). */
   registrations: RegistrationStore;
+  /** SIP password guessing guard (SIP_AUTH_*), shared by every telephony node; `admin auth` commands. */
+  authGuard: AuthFailureGuard;
   /**
    * The SIP stack's NOTIFY sender, set by the telephony role at start-up; null
    * in a process without one, where notify requests go to the telephony nodes
@@ -131,6 +137,8 @@ export interface Services {
    * every node when a table it reads is written (store/config-cache.ts).
    */
   configCache: ConfigCache;
+  /** Events of database changes: recorded in the change's transaction, published after commit, relayed after a crash. */
+  outbox: EventOutbox;
   /** The id of the next event of a session's event stream (`next_event`, spec 3.1). */
   nextEventId(sid: string): Promise<number>;
   /** Closes the connections the services opened besides `redis` (subscribers, queues). */
@@ -139,6 +147,7 @@ export interface Services {
 
 export function createServices(deps: ServiceDeps): Services {
   const { config, redis } = deps;
+  userPatterns.setCacheBytes(config.patternCacheBytes);
   const configCache = new ConfigCache(redis, `${config.redisPrefix}config:invalidate`);
   // Every write through the services tells the configuration cache which tables changed.
   const db = deps.db.withPlugin(new TableWriteWatcher((tables) => configCache.tablesWritten(tables)));
@@ -146,26 +155,26 @@ export function createServices(deps: ServiceDeps): Services {
   const health = new HealthService();
   const sessions = new SessionStore(redis, config.redisPrefix, config.sessionIdleSeconds);
   const eventSystem = createEventSystem(redis, config, sessions, metrics);
-  const tags = new TagService(db, eventSystem.publisher);
-  const objects = new ObjectService(db, eventSystem.publisher, tags);
-  const pictures = new PictureService(db, config.objectDir);
-  const media = new BullMediaQueue(redis, config.redisPrefix);
-  const faxSendQueue = new BullFaxSendQueue(redis, config.redisPrefix);
-  const registrations = new RegistrationStore(redis, config.redisPrefix, eventSystem.publisher);
-  const sipAccounts = new SipAccountService(
-    db,
-    eventSystem.publisher,
-    config,
-    config.secretKey,
-    registrations,
-  );
-  const policy = createPolicyServices(db, redis, config.redisPrefix);
-  installPlatformProbes(metrics, health, { redis, db, media, eventSystem, registrations });
   const profiles = new ProfileCache<UserProfile>(
     redis,
     `${config.redisPrefix}profile:invalidate`,
     config.profileCacheMs,
   );
+  const events = invalidatingPublisher(eventSystem.publisher, profiles);
+  // Events of database changes commit with them and are relayed after a crash (issue 14).
+  const outbox = new EventOutbox(db, events, {
+    onError: (err) => process.emitWarning(`event outbox: ${String(err)}`),
+  });
+  outbox.start();
+  const tags = new TagService(db, outbox);
+  const objects = new ObjectService(db, outbox, tags);
+  const pictures = new PictureService(db, config.objectDir);
+  const media = new BullMediaQueue(redis, config.redisPrefix);
+  const faxSendQueue = new BullFaxSendQueue(redis, config.redisPrefix);
+  const registrations = new RegistrationStore(redis, config.redisPrefix, eventSystem.publisher);
+  const sipAccounts = new SipAccountService(db, outbox, config, config.secretKey, registrations);
+  const policy = createPolicyServices(db, redis, config.redisPrefix, config.patternCacheBytes);
+  installPlatformProbes(metrics, health, { redis, db, media, eventSystem, registrations });
   // Voicemail e-mails (spec 3.9 notification_email) after a recording's conversion; null without SMTP_URL.
   const voicemail = createVoicemailNotifier(config, db, (uuid) => recordings.telephonyWav(uuid));
   const recordings = new RecordingService(objects, eventSystem.publisher, media, config.objectDir, {
@@ -196,7 +205,7 @@ export function createServices(deps: ServiceDeps): Services {
     signup: new SignupService(db, sessions),
     tags,
     objects,
-    metadata: new MetadataService(db, eventSystem.publisher, objects),
+    metadata: new MetadataService(db, outbox, objects),
     media,
     faxes,
     faxSend: new FaxSendService(db, redis, config.redisPrefix, faxes, policy.callFilters, faxSendQueue),
@@ -207,13 +216,17 @@ export function createServices(deps: ServiceDeps): Services {
     conferences: new ConferenceService(db, objects, conferenceLive),
     conferenceLive,
     policy,
-    phones: new PhoneService(db, redis, config.redisPrefix, objects, eventSystem.publisher),
-    partnerPhones: new PartnerPhoneService(db, eventSystem.publisher),
-    dialplanV1: new DialplanV1Service(db, redis, config.redisPrefix, objects, eventSystem.publisher),
+    phones: new PhoneService(db, redis, config.redisPrefix, objects, outbox),
+    partnerPhones: new PartnerPhoneService(db, outbox),
+    dialplanV1: new DialplanV1Service(db, redis, config.redisPrefix, objects, eventSystem.publisher, outbox),
     sipAccounts,
-    dialplansV2: new DialplanV2Service(db, eventSystem.publisher, objects, sipAccounts),
+    dialplansV2: new DialplanV2Service(db, outbox, objects, sipAccounts),
     ivrs: new IvrService(db, objects),
     registrations,
+    authGuard: new AuthFailureGuard(redis, config.redisPrefix, {
+      ...config.sipAuthGuard,
+      log: pino({ level: config.logLevel, base: { role: 'sip-auth' } }),
+    }),
     sipNotifier: null,
     sipNotify: new SipNotifyService(
       sipAccounts,
@@ -228,11 +241,13 @@ export function createServices(deps: ServiceDeps): Services {
     metrics,
     health,
     adminQueries: new AdminQueries(db, registrations),
-    events: invalidatingPublisher(eventSystem.publisher, profiles),
+    events,
+    outbox,
     configCache,
     nextEventId: (sid) => eventSystem.log.nextId(sid),
     close: async () => {
       await configCache.close();
+      await outbox.stop();
       await profiles.close();
       await eventSystem.close();
       await media.close();

@@ -8,7 +8,7 @@ import {
   type MetadataChanges,
   type MetadataSelection,
 } from '../domain/metadata.js';
-import type { EventPublisher } from '../events/types.js';
+import type { EventOutbox } from '../events/outbox.js';
 import type { Db } from '../store/db.js';
 import type { ObjectService } from './object-service.js';
 
@@ -50,7 +50,7 @@ function apiError(err: unknown): unknown {
 export class MetadataService {
   constructor(
     private readonly db: Db,
-    private readonly events: EventPublisher,
+    private readonly outbox: EventOutbox,
     private readonly objects: ObjectService,
   ) {}
 
@@ -60,13 +60,15 @@ export class MetadataService {
 
   async setUser(userId: string, body: MetadataUpdate, flags: MetadataFlags = {}): Promise<void> {
     const changes = checked(body);
-    if (!flags.nostore) await this.write({ kind: 'user', uuid: userId }, changes);
-    if (!flags.noevent && hasChanges(changes)) {
-      await this.events.publish({ users: [userId] }, 'user_metadata', {
-        update: changes.update,
-        delete: changes.delete,
-      });
-    }
+    const event =
+      !flags.noevent && hasChanges(changes)
+        ? {
+            audience: [userId],
+            name: 'user_metadata',
+            payload: { update: changes.update, delete: changes.delete },
+          }
+        : null;
+    await this.write({ kind: 'user', uuid: userId }, changes, !flags.nostore, event);
   }
 
   async getObject(
@@ -87,15 +89,15 @@ export class MetadataService {
   ): Promise<void> {
     const obj = await this.objects.get(userId, objectUuid, { need: 'write' });
     const changes = checked(body);
-    if (!flags.nostore) await this.write({ kind: 'object', uuid: obj.uuid }, changes);
-    if (!flags.noevent && hasChanges(changes)) {
-      await this.events.publish({ users: this.objects.readers(obj) }, 'object_metadata', {
-        object: obj.uuid,
-        user: userId,
-        update: changes.update,
-        delete: changes.delete,
-      });
-    }
+    const event =
+      !flags.noevent && hasChanges(changes)
+        ? {
+            audience: this.objects.readers(obj),
+            name: 'object_metadata',
+            payload: { object: obj.uuid, user: userId, update: changes.update, delete: changes.delete },
+          }
+        : null;
+    await this.write({ kind: 'object', uuid: obj.uuid }, changes, !flags.nostore, event);
   }
 
   /** Account deletion: drops the user's metadata. */
@@ -118,11 +120,21 @@ export class MetadataService {
     return out;
   }
 
-  /** Upserts and deletes in one transaction: a request applies completely or not at all. */
-  private async write(target: Target, changes: MetadataChanges): Promise<void> {
+  /**
+   * Upserts and deletes in one transaction with their event (events/outbox.ts):
+   * a request applies completely or not at all, and never without its event.
+   */
+  private async write(
+    target: Target,
+    changes: MetadataChanges,
+    store: boolean,
+    event: { audience: string[]; name: string; payload: Record<string, unknown> } | null,
+  ): Promise<void> {
     const { table, owner } = TABLES[target.kind];
-    const entries = Object.entries(changes.update);
-    await this.db.transaction().execute(async (trx) => {
+    const entries = store ? Object.entries(changes.update) : [];
+    if (!store && event === null) return;
+    await this.outbox.run(async (trx, events) => {
+      if (event) await events.publish({ users: event.audience }, event.name, event.payload);
       if (entries.length > 0) {
         // `null` is stored as the JSON value null, unlike a delete (spec 3.12 example).
         const values = entries.map(([k, v]) => sql`(${target.uuid}, ${k}, ${JSON.stringify(v)}::jsonb)`);
@@ -131,7 +143,7 @@ export class MetadataService {
           values ${sql.join(values)}
           on conflict (${sql.ref(owner)}, key) do update set value = excluded.value`.execute(trx);
       }
-      if (changes.delete.length > 0) {
+      if (store && changes.delete.length > 0) {
         await sql`
           delete from ${sql.table(table)}
           where ${sql.ref(owner)} = ${target.uuid} and key in (${sql.join(changes.delete)})`.execute(trx);

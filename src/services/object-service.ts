@@ -7,7 +7,7 @@ import {
   type ObjectRecord,
 } from '../domain/objects.js';
 import type { PageQuery } from '../domain/paging.js';
-import type { EventPublisher } from '../events/types.js';
+import type { EventOutbox } from '../events/outbox.js';
 import { newId, uuidV1Micros } from '../lib/ids.js';
 import type { Db } from '../store/db.js';
 import type { SystemTags } from '../store/schema.js';
@@ -90,7 +90,7 @@ export class ObjectService {
 
   constructor(
     private readonly db: Db,
-    private readonly events: EventPublisher,
+    private readonly outbox: EventOutbox,
     private readonly tags: TagService,
     private readonly onHookError: (err: unknown, obj: ObjectRecord) => void = (err, obj) =>
       process.emitWarning(`purge hook of ${obj.type} ${obj.uuid} failed: ${String(err)}`),
@@ -108,7 +108,8 @@ export class ObjectService {
     if (createdUs === null) throw new Error('object UUIDs must be time-based (v1)');
     const data = input.data ?? {};
     checkStorable(data, input.description, input.searchText);
-    await this.db.transaction().execute(async (trx) => {
+    // The object and its object_new commit together (events/outbox.ts).
+    return this.outbox.run(async (trx, events) => {
       const system = await systemTagsOf(trx, input.owner);
       const ids = [system.tag_all];
       const names = new Set<string>(SYSTEM_TAG_NAMES);
@@ -136,14 +137,14 @@ export class ObjectService {
         .insertInto('object_tags')
         .values(ids.map((tag_uuid) => ({ object_uuid: uuid, tag_uuid })))
         .execute();
+      const obj = (await loadObjects(trx, [uuid]))[0];
+      if (!obj) throw new Error(`object ${uuid} vanished after creation`);
+      await events.publish({ users: this.readers(obj) }, 'object_new', {
+        ...eventBase(obj),
+        tag: obj.tags,
+      });
+      return obj;
     });
-    const obj = (await this.load([uuid]))[0];
-    if (!obj) throw new Error(`object ${uuid} vanished after creation`);
-    await this.events.publish({ users: this.readers(obj) }, 'object_new', {
-      ...eventBase(obj),
-      tag: obj.tags,
-    });
-    return obj;
   }
 
   /** The object if the user may read it (and it has the given type); another user's object is not found. */
@@ -178,14 +179,14 @@ export class ObjectService {
     changes: ObjectChanges,
     opts: { actor?: string; event?: boolean } = {},
   ): Promise<ObjectRecord> {
-    const found = await this.db.transaction().execute(async (trx) => {
+    return this.outbox.run(async (trx, events) => {
       const row = await trx
         .selectFrom('objects')
         .select('data')
         .where('uuid', '=', obj.uuid)
         .forUpdate()
         .executeTakeFirst();
-      if (!row) return false;
+      if (!row) return obj;
       const data = changes.data ? { ...row.data, ...changes.data } : row.data;
       checkStorable(data, changes.description, changes.searchText);
       await trx
@@ -198,18 +199,17 @@ export class ObjectService {
         })
         .where('uuid', '=', obj.uuid)
         .execute();
-      return true;
+      const updated = (await loadObjects(trx, [obj.uuid]))[0];
+      if (!updated) return obj;
+      if (opts.event !== false) {
+        await events.publish(
+          { users: this.readers(updated) },
+          'object_modify',
+          eventBase(updated, opts.actor),
+        );
+      }
+      return updated;
     });
-    const updated = found ? (await this.load([obj.uuid]))[0] : undefined;
-    if (!updated) return obj;
-    if (opts.event !== false) {
-      await this.events.publish(
-        { users: this.readers(updated) },
-        'object_modify',
-        eventBase(updated, opts.actor),
-      );
-    }
-    return updated;
   }
 
   /**
@@ -221,14 +221,16 @@ export class ObjectService {
   async moveToTrash(obj: ObjectRecord, actor?: string): Promise<void> {
     if (obj.trashed) return;
     const system = await systemTagsOf(this.db, obj.owner);
-    const added = await this.db
-      .insertInto('object_tags')
-      .values({ object_uuid: obj.uuid, tag_uuid: system.tag_trash })
-      .onConflict((oc) => oc.doNothing())
-      .returning('tag_uuid')
-      .execute();
-    if (added.length === 0) return;
-    await this.events.publish({ users: this.readers(obj) }, 'object_delete', eventBase(obj, actor));
+    await this.outbox.run(async (trx, events) => {
+      const added = await trx
+        .insertInto('object_tags')
+        .values({ object_uuid: obj.uuid, tag_uuid: system.tag_trash })
+        .onConflict((oc) => oc.doNothing())
+        .returning('tag_uuid')
+        .execute();
+      if (added.length > 0)
+        await events.publish({ users: this.readers(obj) }, 'object_delete', eventBase(obj, actor));
+    });
   }
 
   /** Deletes permanently (with its tags and metadata); publishes object_delete with `purge: true`. */
@@ -243,7 +245,7 @@ export class ObjectService {
       if (ids.length === 0) break;
       await this.purgeMany(await this.load(ids), { actor: userId, event: true });
     }
-    await this.events.publish({ users: [userId] }, 'trash_purge', {});
+    await this.outbox.run((_trx, events) => events.publish({ users: [userId] }, 'trash_purge', {}));
   }
 
   /** Account deletion: purges every object of the user, running type hooks, without events. */
@@ -285,7 +287,7 @@ export class ObjectService {
     // Re-tagging needs the propagate level (spec 3.12 access-denied); owners have it.
     const obj = await this.get(userId, uuid, { need: 'propagate' });
     if (add.length === 0 && del.length === 0) return;
-    await this.db.transaction().execute(async (trx) => {
+    await this.outbox.run(async (trx, events) => {
       const locked = await trx
         .selectFrom('objects')
         .select('uuid')
@@ -319,13 +321,13 @@ export class ObjectService {
           .where('tag_uuid', 'in', del)
           .execute();
       }
-    });
-    const after = (await this.load([obj.uuid]))[0] ?? obj;
-    await this.events.publish({ users: this.readers(after) }, 'object_tag', {
-      ...eventBase(after, userId),
-      tag: after.tags,
-      tag_add: add,
-      tag_delete: del,
+      const after = (await loadObjects(trx, [obj.uuid]))[0] ?? obj;
+      await events.publish({ users: this.readers(after) }, 'object_tag', {
+        ...eventBase(after, userId),
+        tag: after.tags,
+        tag_add: add,
+        tag_delete: del,
+      });
     });
   }
 
@@ -349,30 +351,35 @@ export class ObjectService {
     opts: { actor?: string | undefined; event: boolean },
   ): Promise<void> {
     if (objs.length === 0) return;
-    const deleted = await this.db
-      .deleteFrom('objects')
-      .where(
-        'uuid',
-        'in',
-        objs.map((o) => o.uuid),
-      )
-      .returning('uuid')
-      .execute();
-    const gone = new Set(deleted.map((r) => r.uuid));
-    for (const obj of objs.filter((o) => gone.has(o.uuid))) {
-      const hooks = this.hooks.get(obj.type);
-      if (hooks?.purge) {
-        try {
-          await hooks.purge(obj);
-        } catch (err) {
-          this.onHookError(err, obj);
+    const gone = await this.outbox.run(async (trx, events) => {
+      const deleted = await trx
+        .deleteFrom('objects')
+        .where(
+          'uuid',
+          'in',
+          objs.map((o) => o.uuid),
+        )
+        .returning('uuid')
+        .execute();
+      const ids = new Set(deleted.map((r) => r.uuid));
+      if (opts.event) {
+        for (const obj of objs.filter((o) => ids.has(o.uuid))) {
+          await events.publish({ users: this.readers(obj) }, 'object_delete', {
+            ...eventBase(obj, opts.actor),
+            purge: true,
+          });
         }
       }
-      if (opts.event) {
-        await this.events.publish({ users: this.readers(obj) }, 'object_delete', {
-          ...eventBase(obj, opts.actor),
-          purge: true,
-        });
+      return ids;
+    });
+    // Files and type state go after the rows: a crash in between leaves files, never rows without them.
+    for (const obj of objs.filter((o) => gone.has(o.uuid))) {
+      const hooks = this.hooks.get(obj.type);
+      if (!hooks?.purge) continue;
+      try {
+        await hooks.purge(obj);
+      } catch (err) {
+        this.onHookError(err, obj);
       }
     }
   }

@@ -2,7 +2,7 @@ import type { Updateable } from 'kysely';
 import { ServiceError } from '../errors/index.js';
 import type { Db } from '../store/db.js';
 import type { PhonesTable } from '../store/schema.js';
-import type { EventPublisher } from '../events/types.js';
+import type { EventOutbox } from '../events/outbox.js';
 import {
   flagColumns,
   flagsOf,
@@ -29,7 +29,7 @@ export type PartnerPhoneView = Record<PhoneFlag, boolean> & { p_asserted_identit
 export class PartnerPhoneService {
   constructor(
     private readonly db: Db,
-    private readonly events: EventPublisher,
+    private readonly outbox: EventOutbox,
   ) {}
 
   /** `GET /api/partner/phone`: number -> user UUID, ordered by number, `start` exclusive. */
@@ -103,7 +103,7 @@ export class PartnerPhoneService {
         'the user does not exist or does not belong to the current partner',
       );
 
-    await this.db.transaction().execute(async (trx) => {
+    await this.outbox.run(async (trx, events) => {
       await lockOwnedNumbers(trx, userId, [...updates.map(([k]) => k), ...deletes]);
       if (creates.length > 0) {
         const taken = await trx
@@ -150,7 +150,7 @@ export class PartnerPhoneService {
           await trx.updateTable('phones').set(set).where('number', '=', n).execute();
       }
       if (deletes.length > 0) await trx.deleteFrom('phones').where('number', 'in', deletes).execute();
+      if (touched.length > 0) await events.publish({ users: [userId] }, 'phone_modify', {});
     });
-    if (touched.length > 0) await this.events.publish({ users: [userId] }, 'phone_modify', {});
   }
 }

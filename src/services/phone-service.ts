@@ -5,7 +5,7 @@ import { randomInt } from 'node:crypto';
 import { randomToken } from '../lib/ids.js';
 import type { Db } from '../store/db.js';
 import type { PhonesTable } from '../store/schema.js';
-import type { EventPublisher } from '../events/types.js';
+import type { EventOutbox } from '../events/outbox.js';
 import type { ObjectService } from './object-service.js';
 
 /** The switches of a number; all optional in requests (spec 3.9, 9.1.2). */
@@ -99,7 +99,7 @@ export class PhoneService {
     private readonly redis: Redis,
     private readonly redisPrefix: string,
     private readonly objects: ObjectService,
-    private readonly events: EventPublisher,
+    private readonly outbox: EventOutbox,
     opts: PhoneServiceOptions = {},
   ) {
     this.phoneLimit = opts.phoneLimit ?? 10;
@@ -156,7 +156,7 @@ export class PhoneService {
       }
     }
     try {
-      const created = await this.db.transaction().execute(async (trx) => {
+      return await this.outbox.run(async (trx, events) => {
         const owned = await lockOwnedNumbers(trx, userId, [...updates.map(([k]) => k), ...deletes]);
         const result: Record<string, { unlock_code: string }> = {};
         if (req.create === true) {
@@ -180,12 +180,11 @@ export class PhoneService {
           await trx.updateTable('phones').set(userUpdateColumns(u)).where('number', '=', n).execute();
         }
         if (deletes.length > 0) await trx.deleteFrom('phones').where('number', 'in', deletes).execute();
+        if (req.create === true || updates.length > 0 || deletes.length > 0) {
+          await events.publish({ users: [userId] }, 'phone_modify', {});
+        }
         return result;
       });
-      if (req.create === true || updates.length > 0 || deletes.length > 0) {
-        await this.events.publish({ users: [userId] }, 'phone_modify', {});
-      }
-      return created;
     } finally {
       if (lockToken !== null) await this.redis.eval(RELEASE, 1, this.createLockKey(userId), lockToken);
     }
@@ -193,22 +192,17 @@ export class PhoneService {
 
   /** The number was called and the unlock code entered (spec 3.9): it becomes active. */
   async unlock(number: string, code: string): Promise<boolean> {
-    const r = await this.db
-      .updateTable('phones')
-      .set({ unlock_code: null })
-      .where('number', '=', number)
-      .where('unlock_code', '=', code)
-      .executeTakeFirst();
-    const ok = Number(r.numUpdatedRows) > 0;
-    if (ok) {
-      const row = await this.db
-        .selectFrom('phones')
-        .select('user_uuid')
+    return this.outbox.run(async (trx, events) => {
+      const row = await trx
+        .updateTable('phones')
+        .set({ unlock_code: null })
         .where('number', '=', number)
+        .where('unlock_code', '=', code)
+        .returning('user_uuid')
         .executeTakeFirst();
-      if (row) await this.events.publish({ users: [row.user_uuid] }, 'phone_modify', {});
-    }
-    return ok;
+      if (row) await events.publish({ users: [row.user_uuid] }, 'phone_modify', {});
+      return row !== undefined;
+    });
   }
 
   /** Admin: adds free numbers to the pool of an area code; numbers in use or pooled are skipped. */

@@ -1,5 +1,5 @@
 import type { Redis } from 'ioredis';
-import type { Audience, EventPublisher } from '../events/types.js';
+import type { Audience, EventPublisher, PublishOptions } from '../events/types.js';
 
 /**
  * A short-lived per-process cache of rendered `GET /api/user` profiles, the
@@ -59,9 +59,14 @@ export class ProfileCache<T> {
 /** A publisher that invalidates cached profiles whenever `user_modify` goes out. */
 export function invalidatingPublisher<T>(inner: EventPublisher, cache: ProfileCache<T>): EventPublisher {
   return {
-    async publish(audience: Audience, event: string, payload?: Record<string, unknown>): Promise<void> {
+    async publish(
+      audience: Audience,
+      event: string,
+      payload?: Record<string, unknown>,
+      opts?: PublishOptions,
+    ): Promise<void> {
       if (event === 'user_modify' && 'users' in audience) await cache.invalidate(audience.users);
-      await inner.publish(audience, event, payload);
+      await inner.publish(audience, event, payload, opts);
     },
   };
 }

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { ServiceError } from '../errors/index.js';
 import type { Config } from '../config/index.js';
-import type { EventPublisher } from '../events/types.js';
+import type { EventOutbox } from '../events/outbox.js';
 import { hashPassword } from '../lib/passwords.js';
 import { SecretBox } from '../lib/secret-box.js';
 import type { Db } from '../store/db.js';
@@ -54,7 +54,7 @@ export class SipAccountService {
 
   constructor(
     private readonly db: Db,
-    private readonly events: EventPublisher,
+    private readonly outbox: EventOutbox,
     private readonly config: Pick<Config, 'sipDomains' | 'sipAccountLimit'>,
     secretKey: Buffer,
     /** The location service: GET shows registrations, deleting an account drops them. */
@@ -84,7 +84,7 @@ export class SipAccountService {
     const passwordHash = await hashPassword(input.password);
     for (let attempt = 0; ; attempt++) {
       try {
-        const name = await this.db.transaction().execute(async (trx) => {
+        const name = await this.outbox.run(async (trx, events) => {
           const user = await trx
             .selectFrom('users')
             .select('username')
@@ -126,13 +126,13 @@ export class SipAccountService {
               created_us: Date.now() * 1000,
             })
             .execute();
+          // spec 7.15.1: description only when one was set.
+          await events.publish({ users: [userId] }, 'sip_new', {
+            user: n,
+            domain,
+            ...(input.description !== undefined ? { description: input.description } : {}),
+          });
           return n;
-        });
-        // spec 7.15.1: description only when one was set.
-        await this.events.publish({ users: [userId] }, 'sip_new', {
-          user: name,
-          domain,
-          ...(input.description !== undefined ? { description: input.description } : {}),
         });
         return { user: name, domain };
       } catch (err) {
@@ -264,26 +264,31 @@ export class SipAccountService {
       throw new ServiceError('missing-element', 'a password is needed to move this account to that domain');
     }
     if (input.description !== undefined) changes.description = input.description;
-    await this.db
-      .updateTable('sip_accounts')
-      .set(changes)
-      .where('owner', '=', userId)
-      .where('name', '=', name)
-      .execute();
     // spec 7.15.2: description only when it actually changed.
     const described = input.description !== undefined && input.description !== (current.description ?? '');
-    await this.events.publish({ users: [userId] }, 'sip_modify', {
-      user: name,
-      domain,
-      ...(described ? { description: input.description } : {}),
+    await this.outbox.run(async (trx, events) => {
+      await trx
+        .updateTable('sip_accounts')
+        .set(changes)
+        .where('owner', '=', userId)
+        .where('name', '=', name)
+        .execute();
+      await events.publish({ users: [userId] }, 'sip_modify', {
+        user: name,
+        domain,
+        ...(described ? { description: input.description } : {}),
+      });
     });
   }
 
   async remove(userId: string, name: string): Promise<void> {
     const current = await this.own(userId, name);
-    await this.db.deleteFrom('sip_accounts').where('owner', '=', userId).where('name', '=', name).execute();
+    const { deliver } = await this.outbox.commit(async (trx, events) => {
+      await trx.deleteFrom('sip_accounts').where('owner', '=', userId).where('name', '=', name).execute();
+      await events.publish({ users: [userId] }, 'sip_delete', { user: name, domain: current.domain });
+    });
     // Its devices are unregistered (sip_unregister each) before sip_delete goes out.
     await this.registrations?.unbindAll({ name, owner: userId, domain: current.domain });
-    await this.events.publish({ users: [userId] }, 'sip_delete', { user: name, domain: current.domain });
+    await deliver();
   }
 }

@@ -1,5 +1,5 @@
 import { ServiceError } from '../errors/index.js';
-import type { EventPublisher } from '../events/types.js';
+import type { EventOutbox } from '../events/outbox.js';
 import { newId, uuidV1Micros } from '../lib/ids.js';
 import type { Db } from '../store/db.js';
 import type { Database } from '../store/schema.js';
@@ -47,7 +47,7 @@ const wrongTag = (): ServiceError =>
 export class TagService {
   constructor(
     private readonly db: Db,
-    private readonly events: EventPublisher,
+    private readonly outbox: EventOutbox,
   ) {}
 
   /** The user's own tags and tags other users granted access to; no system or share tags. */
@@ -82,12 +82,14 @@ export class TagService {
       foreign_use: input.foreign_use ?? false,
       kind: 'user',
     };
-    await this.db
-      .insertInto('tags')
-      .values({ ...row, created_us: uuidV1Micros(uuid) ?? Date.now() * 1000 })
-      .execute();
     const tag = info(row, undefined);
-    await this.events.publish({ users: Object.keys(tag.policy) }, 'tag_new', { tag: uuid, ...tag });
+    await this.outbox.run(async (trx, events) => {
+      await trx
+        .insertInto('tags')
+        .values({ ...row, created_us: uuidV1Micros(uuid) ?? Date.now() * 1000 })
+        .execute();
+      await events.publish({ users: Object.keys(tag.policy) }, 'tag_new', { tag: uuid, ...tag });
+    });
     return uuid;
   }
 
@@ -110,21 +112,19 @@ export class TagService {
       label: changes.label ?? row.label,
       foreign_use: changes.foreign_use ?? row.foreign_use,
     };
-    if (changes.label !== undefined || changes.foreign_use !== undefined) {
-      await this.db
-        .updateTable('tags')
-        .set({ label: next.label, foreign_use: next.foreign_use })
-        .where('uuid', '=', row.uuid)
-        .execute();
-    }
     const after = info(next, (await this.policiesOf([row.uuid])).get(row.uuid));
     // Spec 7.4.2: users who lost access are listed with level 0.
     const policy: Record<string, number> = { ...after.policy };
     for (const user of Object.keys(before ?? {})) if (!(user in policy)) policy[user] = 0;
-    await this.events.publish({ users: Object.keys(policy) }, 'tag_modify', {
-      tag: row.uuid,
-      ...after,
-      policy,
+    await this.outbox.run(async (trx, events) => {
+      if (changes.label !== undefined || changes.foreign_use !== undefined) {
+        await trx
+          .updateTable('tags')
+          .set({ label: next.label, foreign_use: next.foreign_use })
+          .where('uuid', '=', row.uuid)
+          .execute();
+      }
+      await events.publish({ users: Object.keys(policy) }, 'tag_modify', { tag: row.uuid, ...after, policy });
     });
   }
 
@@ -134,8 +134,10 @@ export class TagService {
     if (level !== OWNER_LEVEL)
       throw new ServiceError('access-denied', 'the user is not the owner of the tag');
     const audience = Object.keys(info(row, (await this.policiesOf([row.uuid])).get(row.uuid)).policy);
-    await this.db.deleteFrom('tags').where('uuid', '=', row.uuid).execute();
-    await this.events.publish({ users: audience }, 'tag_delete', { tag: row.uuid });
+    await this.outbox.run(async (trx, events) => {
+      await trx.deleteFrom('tags').where('uuid', '=', row.uuid).execute();
+      await events.publish({ users: audience }, 'tag_delete', { tag: row.uuid });
+    });
   }
 
   /**

@@ -150,6 +150,18 @@ export interface Database {
   dialplans_v2: DialplansV2Table;
   ivrs: IvrsTable;
   cdrs: CdrsTable;
+  event_outbox: EventOutboxTable;
+}
+
+/** Events of committed changes not yet published (events/outbox.ts); time in seconds. */
+export interface EventOutboxTable {
+  id: Generated<number>;
+  token: string;
+  audience: Json;
+  event: string;
+  payload: Json;
+  time: number;
+  created_us: number;
 }
 
 /** One send/receive attempt of a fax (spec 3.13 `report`); times in seconds. */

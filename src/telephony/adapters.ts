@@ -8,7 +8,6 @@ import { createHash } from 'node:crypto';
 import path from 'node:path';
 import type { Config } from '../config/index.js';
 import type { Services } from '../services/index.js';
-import { AuthFailureGuard } from '../store/redis/auth-guard.js';
 import type { AdapterEnvironment, Logger, TelephonyAdapter } from './adapter.js';
 import { EmbeddedAdapter, type EmbeddedOptions } from './embedded/adapter.js';
 import type { SipTimers } from './embedded/sip/transaction.js';
@@ -16,15 +15,24 @@ import { ObjectStoreMediaLocator } from './platform/voice-directory.js';
 
 type Deps = Pick<
   Services,
-  'redis' | 'sipAccounts' | 'registrations' | 'sipBlf' | 'announcements' | 'recordings'
+  'authGuard' | 'sipAccounts' | 'registrations' | 'sipBlf' | 'announcements' | 'recordings' | 'configCache'
 >;
 
-export function adapterEnvironment(services: Deps, config: Config, log: Logger): AdapterEnvironment {
+export function adapterEnvironment(services: Deps, log: Logger): AdapterEnvironment {
+  const cache = services.configCache;
   return {
-    accounts: services.sipAccounts,
+    // Every REGISTER and call authenticates: the credentials come from the configuration cache.
+    accounts: {
+      credentials: (name) =>
+        cache.get('accounts', `credentials:${name}`, () => services.sipAccounts.credentials(name)),
+    },
     location: services.registrations,
-    authGuard: new AuthFailureGuard(services.redis, config.redisPrefix),
-    watchers: services.sipBlf,
+    // One guard for every node and adapter, configured once (SIP_AUTH_*).
+    authGuard: services.authGuard,
+    watchers: {
+      watchersOf: (number) =>
+        cache.get('accounts', `watchers:${number}`, () => services.sipBlf.watchersOf(number)),
+    },
     media: new ObjectStoreMediaLocator(services),
     log,
   };
@@ -44,6 +52,7 @@ export function embeddedOptions(config: Config, timers?: Partial<SipTimers>): Em
     minExpires: config.sipMinExpires,
     rtpTimeoutMs: config.rtpTimeoutSeconds * 1000,
     recordingDir: path.join(config.objectDir, 'tmp', 'recordings'),
+    tcpLimits: config.sipTcpLimits,
     ...(timers ? { timers } : {}),
   };
 }
@@ -55,7 +64,7 @@ export async function createAdapter(
   log: Logger,
   opts: { timers?: Partial<SipTimers> } = {},
 ): Promise<TelephonyAdapter> {
-  const env = adapterEnvironment(services, config, log);
+  const env = adapterEnvironment(services, log);
   switch (config.telephony) {
     case 'embedded':
       return EmbeddedAdapter.create(embeddedOptions(config, opts.timers), env);

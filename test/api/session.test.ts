@@ -241,10 +241,16 @@ describe('generic rules (spec 2)', () => {
     );
   });
 
-  it('answers unknown API calls with a JSON 404', async () => {
-    const res = await h.app.inject({ method: 'GET', url: '/api/nonexistent' });
-    expect(res.statusCode).toBe(404);
-    expect(res.json().status).toBe('fail');
+  it('answers unknown API calls in the envelope: HTTP 200, wrong-syntax', async () => {
+    for (const [method, url] of [
+      ['GET', '/api/nonexistent'],
+      ['PATCH', '/api/session'],
+      ['GET', '/'],
+    ] as const) {
+      const res = await h.app.inject({ method, url });
+      expect(res.statusCode).toBe(200);
+      expect(res.json()).toEqual({ status: 'wrong-syntax', message: `no API call ${method} ${url}` });
+    }
   });
 });
 

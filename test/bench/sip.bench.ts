@@ -260,7 +260,6 @@ async function mediaLoad(h: TelephonyHarness, calls: number) {
     for (const s of sessions) stats.set(s, s.stats);
   }, 250);
   const cpu0 = process.cpuUsage();
-  const t0 = performance.now();
   const uac = await runSipp({
     scenario: 'uac-call',
     remote: `127.0.0.1:${h.sipPort}`,
@@ -275,7 +274,6 @@ async function mediaLoad(h: TelephonyHarness, calls: number) {
     timeoutSeconds,
   });
   const cpu = process.cpuUsage(cpu0);
-  const wall = (performance.now() - t0) / 1000;
   clearInterval(poll);
   const callee = await uas.done;
   pool.open = open;

@@ -69,7 +69,7 @@ export async function createTelephonyHarness(
     : silentLogger;
   const adapter = await EmbeddedAdapter.create(
     embeddedOptions(h.config),
-    adapterEnvironment(h.services, h.config, log),
+    adapterEnvironment(h.services, log),
   );
   const node = await startTelephonyNode(h.services, h.config, adapter, { log, sweepMs: 250 });
   const telephony = Object.assign(node, { adapter });

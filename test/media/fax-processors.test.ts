@@ -98,6 +98,12 @@ describe('renderFaxTiff (ghostscript -> TIFF-F)', () => {
     expect(pages).toEqual([1, 2, 3]);
   });
 
+  it('converts 100 pages: any page count the size limit allows (issue 14, item 7)', async () => {
+    const { result, output } = await render(await textPdf(100));
+    expect(result.pageCount).toBe(100);
+    expect(tiffInfo(output)).toHaveLength(100);
+  });
+
   it('makes Letter pages 1728 pixels wide too, and writes G3 on request', async () => {
     const { result, output } = await render(await textPdf(1, LETTER), { compression: 'g3' });
     expect(result.pageCount).toBe(1);

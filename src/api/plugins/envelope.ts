@@ -1,4 +1,11 @@
-import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { Socket } from 'node:net';
+import type {
+  FastifyError,
+  FastifyInstance,
+  FastifyReply,
+  FastifyRequest,
+  FastifyServerOptions,
+} from 'fastify';
 import { ServiceError } from '../../errors/index.js';
 
 /** Payloads that already are an envelope (errors) and must not be wrapped again. */
@@ -91,10 +98,42 @@ export function installEnvelope(app: FastifyInstance): void {
     return reply.code(200).type('application/json').send(envelope(apiError.status, apiError.message));
   });
 
+  // An unknown method or URL is a request whose syntax matches no API call (spec 2.1 wrong-syntax).
   app.setNotFoundHandler((request, reply) => {
     return reply
-      .code(404)
+      .code(200)
       .type('application/json')
-      .send(envelope('fail', `no API call ${request.method} ${request.url.split('?')[0] ?? ''}`));
+      .send(envelope('wrong-syntax', `no API call ${request.method} ${request.url.split('?')[0] ?? ''}`));
   });
 }
+
+/**
+ * The answers Fastify and Node's HTTP parser give before any route runs, in
+ * the envelope too (spec 2.1: every JSON answer is HTTP 200; issue 14 item 6):
+ * a malformed URL (Fastify: 400), a path parameter over maxParamLength
+ * (Fastify: 414), headers or request line over Node's limit (431) and
+ * unparsable HTTP (400). The last two close the connection: the parser
+ * cannot find the next request in the stream.
+ */
+export const envelopeServerOptions: Pick<FastifyServerOptions, 'frameworkErrors' | 'clientErrorHandler'> = {
+  frameworkErrors: (error, _request, reply) => {
+    const message = error.code === 'FST_ERR_MAX_PARAM_LENGTH' ? 'a path element is too long' : error.message;
+    const plain = reply as unknown as FastifyReply;
+    void plain.code(200).type('application/json').send(envelope('wrong-syntax', message));
+  },
+  clientErrorHandler: (error: NodeJS.ErrnoException, socket: Socket) => {
+    if (error.code === 'ECONNRESET' || !socket.writable) {
+      socket.destroy();
+      return;
+    }
+    const message =
+      error.code === 'HPE_HEADER_OVERFLOW'
+        ? 'the request line or headers are too large'
+        : 'the request is not valid HTTP';
+    const body = JSON.stringify({ status: 'wrong-syntax', message });
+    socket.end(
+      `HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\n` +
+        `Connection: close\r\n\r\n${body}`,
+    );
+  },
+};

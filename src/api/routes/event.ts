@@ -154,7 +154,7 @@ export function registerEventRoutes(app: FastifyInstance, services: Deps): void 
 
   // Beyond the spec: the same session stream over a WebSocket, one JSON event per message.
   // `wsHandler` (not `websocket: true`, which hides the route) keeps it in the
-  // OpenAPI description; a plain GET without the upgrade answers 426.
+  // OpenAPI description; a plain GET without the upgrade answers `wrong-syntax`.
   app.route({
     method: 'GET',
     url: '/api/event/ws',
@@ -172,15 +172,16 @@ export function registerEventRoutes(app: FastifyInstance, services: Deps): void 
       querystring: Type.Object({ next: Type.Optional(Next), sid: Type.Optional(Type.String()) }),
       response: {
         101: { description: 'Switching Protocols: the WebSocket stream of events', type: 'null' },
-        426: { description: 'Upgrade Required: the request did not ask for a WebSocket', type: 'null' },
+        ...statusResponse({}),
       },
     },
-    handler: async (_request, reply) =>
-      reply
-        .code(426)
-        .header('upgrade', 'websocket')
-        .type('text/plain')
-        .send('a WebSocket upgrade is required\n'),
+    // Every JSON answer is in the envelope (spec 2.1): a GET without the upgrade is a malformed call.
+    handler: async () => {
+      throw new ServiceError(
+        'wrong-syntax',
+        'a WebSocket upgrade is required (Connection: Upgrade, Upgrade: websocket)',
+      );
+    },
     wsHandler: (socket, request) => {
       const session = request.session as Session;
       const ctl = new AbortController();

@@ -16,7 +16,7 @@
  * - No decision at the end (or an empty filter) allows the call.
  *
  * Regexes come from partners, so they are compiled by an injected engine with
- * linear-time matching (RE2, see lib/re2-call-filter.ts); this module is pure.
+ * linear-time matching and a cost limit (lib/patterns.ts); this module is pure.
  *
  * Decisions where the spec is silent: unknown fields are wrong-syntax; the
  * top-level `callfilter` may be one operator object (the spec's GET example)
@@ -25,7 +25,7 @@
  * "+4911"; as a regex `^+` would only repeat the anchor); a rewrite that makes
  * the number longer than CALL_FILTER_LIMITS.maxNumber denies the call.
  */
-import type { Matcher } from '../event-filter.js';
+import { patternErrorMessage, type Matcher } from '../event-filter.js';
 import { PolicyError, isRecord, onlyFields } from './errors.js';
 
 /** Valid `service` operator keys (spec 9.1.3). */
@@ -113,8 +113,7 @@ export function parseCallFilter(input: unknown, compile: CallFilterCompiler): Ca
     try {
       return compile(normalizeCallFilterPattern(key));
     } catch (err) {
-      const why = err instanceof Error ? err.message : String(err);
-      throw new PolicyError('wrong-syntax', `${path}.key is not a valid regular expression: ${why}`);
+      throw new PolicyError('wrong-syntax', patternErrorMessage(`${path}.key`, err));
     }
   };
 

@@ -159,7 +159,9 @@ export async function renderFaxTiff(opts: FaxRenderOptions): Promise<FaxRenderRe
   await announced;
   let meta: Metadata;
   try {
-    meta = await sharp(opts.output, { pages: -1 }).metadata();
+    // The first page's header holds the page count: reading all pages as one
+    // image hit sharp's pixel limit at 67 A4 pages (issue 14, item 7).
+    meta = await sharp(opts.output).metadata();
   } catch (err) {
     throw new FaxRenderError(`ghostscript wrote no readable TIFF: ${(err as Error).message}`);
   }

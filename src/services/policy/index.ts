@@ -24,10 +24,15 @@ export interface PolicyServices {
   cnam: CnamService;
 }
 
-export function createPolicyServices(db: Db, redis: Redis, redisPrefix: string): PolicyServices {
+export function createPolicyServices(
+  db: Db,
+  redis: Redis,
+  redisPrefix: string,
+  patternCacheBytes?: number,
+): PolicyServices {
   const creditStore = new CreditStore(redis, redisPrefix);
   return {
-    callFilters: new CallFilterService(db),
+    callFilters: new CallFilterService(db, patternCacheBytes),
     emergency: new EmergencyService(db),
     // A deleted group's credit goes with it (credit.ts: Redis is its only copy).
     usergroups: new UsergroupService(db, [(g) => creditStore.delete(g)]),

@@ -8,6 +8,7 @@ import * as m010 from './010-blf.js';
 import * as m009 from './009-cdr.js';
 import * as m013 from './013-fax-transmission.js';
 import * as m014 from './014-conference.js';
+import * as m015 from './015-event-outbox.js';
 
 /** Migrations are listed in code so they ship with the package and run identically on PGlite and PostgreSQL. */
 const migrations: Record<string, Migration> = {
@@ -20,6 +21,7 @@ const migrations: Record<string, Migration> = {
   '009-cdr': m009,
   '013-fax-transmission': m013,
   '014-conference': m014,
+  '015-event-outbox': m015,
 };
 
 export const migrationProvider: MigrationProvider = {

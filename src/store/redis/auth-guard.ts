@@ -1,48 +1,117 @@
+import net from 'node:net';
 import type { Redis } from 'ioredis';
 
-export interface AuthGuardOptions {
-  /** Failed authentications from one address within the window that block it. */
-  maxFailures: number;
-  windowSeconds: number;
-  /** How long a blocked address is refused. */
-  blockSeconds: number;
+/**
+ * The telephony adapter's view of the guard: asked before a challenge or a
+ * verification, told the outcome after.
+ */
+export interface AuthGuard {
+  /** Whether a login of `account` (null: not known yet) from `source` (IP) is refused now. */
+  blocked(source: string, account: string | null): Promise<boolean>;
+  failure(source: string, account: string | null): Promise<void>;
+  success(source: string, account: string): Promise<void>;
 }
 
-export const DEFAULT_AUTH_GUARD: AuthGuardOptions = { maxFailures: 10, windowSeconds: 60, blockSeconds: 300 };
+export interface AuthGuardOptions {
+  /** Failures of one account from one address within the window that block that pair. */
+  maxFailures: number;
+  /** Failures from one address over accounts it never logged in to that block the address. */
+  sourceMaxFailures: number;
+  /** Failures of one account over all addresses that block it for addresses it never logged in from. */
+  accountMaxFailures: number;
+  windowSeconds: number;
+  /** The first block; each further one of the same pair, address or account doubles, up to maxBlockSeconds. */
+  blockSeconds: number;
+  maxBlockSeconds: number;
+  /** How long a successful login makes its (address, account) pair trusted. */
+  trustSeconds: number;
+  /** Addresses and networks (`203.0.113.7`, `10.0.0.0/8`, `2001:db8::/32`) never blocked. */
+  allow: readonly string[];
+  log?: AuthGuardLog;
+}
+
+export interface AuthGuardLog {
+  warn(obj: Record<string, unknown>, msg: string): void;
+}
+
+export const DEFAULT_AUTH_GUARD: AuthGuardOptions = {
+  maxFailures: 5,
+  sourceMaxFailures: 30,
+  accountMaxFailures: 20,
+  windowSeconds: 300,
+  blockSeconds: 60,
+  maxBlockSeconds: 3600,
+  trustSeconds: 7 * 86400,
+  allow: [],
+};
+
+export type BlockKind = 'pair' | 'source' | 'account';
+
+export interface BlockedEntry {
+  kind: BlockKind;
+  source?: string;
+  account?: string;
+  /** Seconds until the block ends. */
+  seconds: number;
+}
 
 /**
- * Counts a failure; at the limit the address is blocked and its count starts
- * over. KEYS: counter, block. ARGV: maxFailures, windowSeconds, blockSeconds.
- * The window starts at the first failure (fixed window), so a steady trickle
- * below the limit per window never blocks.
+ * Counts one failure against a pair, an address and an account at once and
+ * blocks whichever reached its limit, for blockSeconds doubled per earlier
+ * block (strikes, remembered for a day). KEYS: for each of the three
+ * scopes, its counter, block and strike keys (9 keys; a scope with an
+ * empty counter key is skipped). ARGV: the three limits, window,
+ * blockSeconds, maxBlockSeconds. Returns the block durations (0: none).
  */
 const FAILURE_LUA = `
-local n = redis.call('INCR', KEYS[1])
-if n == 1 then redis.call('EXPIRE', KEYS[1], tonumber(ARGV[2])) end
-if n >= tonumber(ARGV[1]) then
-  redis.call('SET', KEYS[2], '1', 'EX', tonumber(ARGV[3]))
-  redis.call('DEL', KEYS[1])
-  return 1
+local out = {}
+for s = 0, 2 do
+  local counter, block, strikes = KEYS[s*3+1], KEYS[s*3+2], KEYS[s*3+3]
+  local blocked = 0
+  if counter ~= '' then
+    local n = redis.call('INCR', counter)
+    if n == 1 then redis.call('EXPIRE', counter, tonumber(ARGV[4])) end
+    if n >= tonumber(ARGV[s+1]) then
+      local k = redis.call('INCR', strikes)
+      redis.call('EXPIRE', strikes, 86400)
+      blocked = math.min(tonumber(ARGV[5]) * 2 ^ (k - 1), tonumber(ARGV[6]))
+      redis.call('SET', block, '1', 'EX', blocked)
+      redis.call('DEL', counter)
+    end
+  end
+  out[s+1] = blocked
 end
-return 0
+return out
 `;
 
 interface GuardCommands {
-  cpAuthFailure(counter: string, block: string, max: number, window: number, block2: number): Promise<number>;
+  cpSipAuthFailure(...args: Array<string | number>): Promise<number[]>;
 }
 
+const norm = (s: string): string => encodeURIComponent(s.toLowerCase());
+
 /**
- * Refuses an address for a while after repeated failed digest authentication
- * (password guessing against SIP accounts), shared by every telephony node.
- * The stack asks blocked() before challenging and answers 403 without a
- * challenge while it is true; it reports failure() for a wrong response or an
- * unknown account (not for a first request without credentials or a stale
- * nonce, which are part of the normal exchange) and success() after a good
- * one. Keys: `<prefix>sipauth:fail:<ip>` and `<prefix>sipauth:block:<ip>`.
+ * SIP digest password guessing guard (issue 14, item 4), shared by every
+ * telephony node through Redis. Failures are counted three ways:
+ *
+ * - per (address, account): maxFailures block that pair with exponential
+ *   back-off; a success of the same pair clears it, another account's
+ *   success does not;
+ * - per address, over accounts the address never logged in to: guesses
+ *   across many accounts from one address block the address, but not the
+ *   phones behind it that logged in before (trusted pairs);
+ * - per account, over all addresses: guesses spread over many addresses
+ *   block the account for every address it never logged in from.
+ *
+ * Allow-listed networks are never blocked. Keys under `<prefix>sipauth:`:
+ * `fail|block|strike:(pair|src|acct):...` and `trust:<ip>|<account>`.
  */
-export class AuthFailureGuard {
+export class AuthFailureGuard implements AuthGuard {
   private readonly opts: AuthGuardOptions;
   private readonly cmd: GuardCommands;
+  private readonly allow = new net.BlockList();
+  /** Counted in this process, for metrics. */
+  readonly stats = { failures: 0, refused: 0, blocks: 0 };
 
   constructor(
     private readonly redis: Redis,
@@ -50,33 +119,182 @@ export class AuthFailureGuard {
     opts: Partial<AuthGuardOptions> = {},
   ) {
     this.opts = { ...DEFAULT_AUTH_GUARD, ...opts };
-    for (const [k, v] of Object.entries(this.opts))
-      if (!Number.isSafeInteger(v) || v < 1) throw new RangeError(`${k} must be a positive integer`);
-    redis.defineCommand('cpAuthFailure', { numberOfKeys: 2, lua: FAILURE_LUA });
+    for (const [k, v] of Object.entries(this.opts)) {
+      if (typeof v === 'number' && (!Number.isSafeInteger(v) || v < 1))
+        throw new RangeError(`${k} must be a positive integer`);
+    }
+    for (const entry of this.opts.allow) addAllowed(this.allow, entry);
+    redis.defineCommand('cpSipAuthFailure', { numberOfKeys: 9, lua: FAILURE_LUA });
     this.cmd = redis as unknown as GuardCommands;
   }
 
-  /** The address without the port (`203.0.113.7`, `2001:db8::1`). */
-  private key(kind: 'fail' | 'block', ip: string): string {
-    return `${this.prefix}sipauth:${kind}:${ip.toLowerCase()}`;
+  private key(kind: 'fail' | 'block' | 'strike', scope: 'pair' | 'src' | 'acct', id: string): string {
+    return `${this.prefix}sipauth:${kind}:${scope}:${id}`;
   }
 
-  async blocked(ip: string): Promise<boolean> {
-    return (await this.redis.exists(this.key('block', ip))) === 1;
+  private trustKey(source: string, account: string): string {
+    return `${this.prefix}sipauth:trust:${norm(source)}|${norm(account)}`;
   }
 
-  async failure(ip: string): Promise<void> {
-    await this.cmd.cpAuthFailure(
-      this.key('fail', ip),
-      this.key('block', ip),
-      this.opts.maxFailures,
-      this.opts.windowSeconds,
-      this.opts.blockSeconds,
+  private allowed(source: string): boolean {
+    const v = net.isIP(source);
+    return v !== 0 && this.allow.check(source, v === 6 ? 'ipv6' : 'ipv4');
+  }
+
+  async blocked(source: string, account: string | null): Promise<boolean> {
+    if (this.allowed(source)) return false;
+    const src = norm(source);
+    let refused: boolean;
+    if (account === null) {
+      refused = (await this.redis.exists(this.key('block', 'src', src))) === 1;
+    } else {
+      const acct = norm(account);
+      const [pair, trusted, srcBlock, acctBlock] = await this.redis.mget(
+        this.key('block', 'pair', `${src}|${acct}`),
+        this.trustKey(source, account),
+        this.key('block', 'src', src),
+        this.key('block', 'acct', acct),
+      );
+      // A trusted pair (it logged in before) escapes the address and account blocks, not its own.
+      refused = pair !== null || (trusted === null && (srcBlock !== null || acctBlock !== null));
+    }
+    if (refused) this.stats.refused += 1;
+    return refused;
+  }
+
+  async failure(source: string, account: string | null): Promise<void> {
+    if (this.allowed(source)) return;
+    this.stats.failures += 1;
+    const src = norm(source);
+    const trusted = account !== null && (await this.redis.exists(this.trustKey(source, account))) === 1;
+    const scopes: Array<[BlockKind, 'pair' | 'src' | 'acct', string] | null> = [
+      account === null ? null : ['pair', 'pair', `${src}|${norm(account)}`],
+      // A trusted pair's typo counts for the pair only: it must not block its neighbours.
+      trusted ? null : ['source', 'src', src],
+      account === null || trusted ? null : ['account', 'acct', norm(account)],
+    ];
+    const keys = scopes.flatMap((s) =>
+      s === null
+        ? ['', '', '']
+        : [this.key('fail', s[1], s[2]), this.key('block', s[1], s[2]), this.key('strike', s[1], s[2])],
     );
+    const o = this.opts;
+    const blocks = await this.cmd.cpSipAuthFailure(
+      ...keys,
+      o.maxFailures,
+      o.sourceMaxFailures,
+      o.accountMaxFailures,
+      o.windowSeconds,
+      o.blockSeconds,
+      o.maxBlockSeconds,
+    );
+    blocks.forEach((seconds, i) => {
+      const scope = scopes[i];
+      if (!scope || !seconds) return;
+      this.stats.blocks += 1;
+      this.opts.log?.warn(
+        { source, account, scope: scope[0], seconds },
+        `SIP authentication blocked (${scope[0]}) after repeated failures`,
+      );
+    });
   }
 
-  /** A good authentication clears the address's failures (not an active block). */
-  async success(ip: string): Promise<void> {
-    await this.redis.del(this.key('fail', ip));
+  /** Clears the pair's failures and back-off and trusts the pair; other pairs keep theirs. */
+  async success(source: string, account: string): Promise<void> {
+    if (this.allowed(source)) return;
+    const id = `${norm(source)}|${norm(account)}`;
+    await this.redis
+      .multi()
+      .del(this.key('fail', 'pair', id), this.key('strike', 'pair', id))
+      .set(this.trustKey(source, account), '1', 'EX', this.opts.trustSeconds)
+      .exec();
+  }
+
+  /** Every block in force (admin `auth blocked`). */
+  async listBlocked(): Promise<BlockedEntry[]> {
+    const base = `${this.prefix}sipauth:block:`;
+    const keys = await this.scan(`${escapeGlob(base)}*`);
+    const ttls = keys.length === 0 ? [] : await Promise.all(keys.map((k) => this.redis.ttl(k)));
+    const out: BlockedEntry[] = [];
+    keys.forEach((k, i) => {
+      const [scope, id = ''] = splitOnce(k.slice(base.length), ':');
+      const seconds = Math.max(ttls[i] ?? 0, 0);
+      if (scope === 'pair') {
+        const [source, account] = splitOnce(id, '|').map(decodeURIComponent) as [string, string];
+        out.push({ kind: 'pair', source, account, seconds });
+      } else if (scope === 'src') out.push({ kind: 'source', source: decodeURIComponent(id), seconds });
+      else if (scope === 'acct') out.push({ kind: 'account', account: decodeURIComponent(id), seconds });
+    });
+    return out.sort((a, b) => b.seconds - a.seconds);
+  }
+
+  /**
+   * Lifts the blocks of an address (its own and its pairs) or of an account
+   * (its own and its pairs), with their counters and back-off. Returns how
+   * many blocks were lifted.
+   */
+  async unblock(ipOrAccount: string): Promise<number> {
+    const id = norm(ipOrAccount);
+    const isIp = net.isIP(ipOrAccount) !== 0;
+    const scope = isIp ? 'src' : 'acct';
+    const pairGlob = isIp ? `${escapeGlob(id)}|*` : `*|${escapeGlob(id)}`;
+    const blocks = [
+      this.key('block', scope, id),
+      ...(await this.scan(`${escapeGlob(this.key('block', 'pair', ''))}${pairGlob}`)),
+    ];
+    const lifted = await this.redis.exists(...blocks);
+    const state = [
+      this.key('fail', scope, id),
+      this.key('strike', scope, id),
+      ...(await this.scan(`${escapeGlob(this.key('fail', 'pair', ''))}${pairGlob}`)),
+      ...(await this.scan(`${escapeGlob(this.key('strike', 'pair', ''))}${pairGlob}`)),
+    ];
+    await this.redis.del(...blocks, ...state);
+    return lifted;
+  }
+
+  private async scan(match: string): Promise<string[]> {
+    const out: string[] = [];
+    let cursor = '0';
+    do {
+      const [next, keys] = await this.redis.scan(cursor, 'MATCH', match, 'COUNT', 1000);
+      out.push(...keys);
+      cursor = next;
+    } while (cursor !== '0');
+    return out;
+  }
+}
+
+function splitOnce(s: string, sep: string): [string, string] {
+  const i = s.indexOf(sep);
+  return i < 0 ? [s, ''] : [s.slice(0, i), s.slice(i + sep.length)];
+}
+
+function escapeGlob(s: string): string {
+  return s.replace(/[*?[\]\\]/g, '\\$&');
+}
+
+/** Adds `ip` or `ip/bits` to the allow-list; throws RangeError on anything else. */
+function addAllowed(list: net.BlockList, entry: string): void {
+  const [ip = '', bits] = entry.split('/');
+  const v = net.isIP(ip);
+  if (v === 0) throw new RangeError(`'${entry}' is no IP address or network`);
+  const type = v === 6 ? 'ipv6' : 'ipv4';
+  if (bits === undefined) list.addAddress(ip, type);
+  else {
+    const n = Number(bits);
+    if (!/^[0-9]{1,3}$/.test(bits) || n > (v === 6 ? 128 : 32))
+      throw new RangeError(`'${entry}' has no valid prefix length`);
+    list.addSubnet(ip, n, type);
+  }
+}
+
+/** Whether an allow-list entry is valid (config validation). */
+export function isAllowEntry(entry: string): boolean {
+  try {
+    addAllowed(new net.BlockList(), entry);
+    return true;
+  } catch {
+    return false;
   }
 }

@@ -17,6 +17,7 @@ import { EmbeddedSignaling, type TrunkEntry } from './signaling.js';
 import type { DigestAlgorithm } from './sip/digest.js';
 import { SipStack } from './sip/stack.js';
 import type { SipTimers } from './sip/transaction.js';
+import type { TcpLimits } from './sip/transport.js';
 
 export interface EmbeddedOptions {
   sipHost: string;
@@ -37,6 +38,8 @@ export interface EmbeddedOptions {
   /** Where recordings are written until the platform takes them over. */
   recordingDir: string;
   timers?: Partial<SipTimers>;
+  /** SIP over TCP caps and timeouts (SIP_TCP_*). */
+  tcpLimits?: Partial<TcpLimits>;
 }
 
 async function resolveTrunks(trunks: EmbeddedOptions['trunks']): Promise<TrunkEntry[]> {
@@ -64,6 +67,7 @@ export class EmbeddedAdapter implements TelephonyAdapter {
       port: o.sipPort,
       advertisedHost: o.advertisedAddress,
       ...(o.timers ? { timers: o.timers } : {}),
+      ...(o.tcpLimits ? { tcp: o.tcpLimits } : {}),
     });
     this.pool = new RtpPortPool({ host: o.sipHost, min: o.rtpPorts.min, max: o.rtpPorts.max });
     const auth = new Authenticator(env.accounts, env.authGuard, {

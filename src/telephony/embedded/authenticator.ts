@@ -6,7 +6,9 @@
  * deployed phones (baresip 1.0 among them) fail on a challenge whose
  * algorithm they lack instead of skipping it. Answers with either
  * algorithm are verified whatever was offered.
- * Addresses that keep failing are refused outright for a while.
+ * Repeated failures are refused outright for a while: per address and
+ * account, per address and per account (store/redis/auth-guard.ts), so a
+ * phone behind the same address as a guesser keeps registering.
  */
 import type { AccountCredentials, AccountRef, AuthGuard } from '../adapter.js';
 import {
@@ -36,6 +38,13 @@ export class Authenticator {
     private readonly opts: AuthenticatorOptions,
   ) {
     this.nonces = new NonceService(opts.nonceSecret, opts.nonceTtlMs);
+  }
+
+  /** The user part of To (REGISTER) or From (calls): the account a request without credentials is for. */
+  private namedUser(tx: ServerTransaction, proxy: boolean): string | null {
+    const header = tx.request.get(proxy ? 'from' : 'to') ?? '';
+    const user = parseUri(parseNameAddr(header)?.uri ?? '')?.user;
+    return user ? user : null;
   }
 
   /** The realm to challenge with: the request's own domain when it is one of ours. */
@@ -70,7 +79,9 @@ export class Authenticator {
     const req = tx.request;
     const value = req.get(proxy ? 'proxy-authorization' : 'authorization');
     const creds = value ? parseDigestCredentials(value) : null;
-    if (await this.guard.blocked(ip, creds?.username ?? null)) {
+    // The account asked for: the digest username, else the user the request names (To for REGISTER, From for calls).
+    const account = creds?.username ?? (value ? null : this.namedUser(tx, proxy));
+    if (await this.guard.blocked(ip, account)) {
       tx.respond(403, 'Forbidden (too many failed attempts)');
       return null;
     }
@@ -89,22 +100,22 @@ export class Authenticator {
       this.challengeResponse(tx, proxy, freshness === 'stale');
       return null;
     }
-    const account = await this.accounts.credentials(creds.username);
+    const found = await this.accounts.credentials(creds.username);
     const ok =
-      account !== null &&
-      creds.realm === account.domain &&
+      found !== null &&
+      creds.realm === found.domain &&
       verifyDigest({
         method: req.method,
         credentials: creds,
-        ha1: creds.algorithm === 'SHA-256' ? account.ha1.sha256 : account.ha1.md5,
+        ha1: creds.algorithm === 'SHA-256' ? found.ha1.sha256 : found.ha1.md5,
         body: req.body.toString(),
       });
-    if (!ok || !account) {
+    if (!ok || !found) {
       await this.guard.failure(ip, creds.username);
       tx.respond(403, 'Forbidden');
       return null;
     }
-    await this.guard.success(ip, account.name);
-    return { name: account.name, owner: account.owner, domain: account.domain };
+    await this.guard.success(ip, creds.username);
+    return { name: found.name, owner: found.owner, domain: found.domain };
   }
 }

@@ -337,31 +337,74 @@ export function tagOf(value: string | undefined): string | null {
   return m ? (m[1] ?? null) : null;
 }
 
-/** TCP framing (RFC 3261 §18.3): splits a stream into messages by Content-Length. */
+/**
+ * TCP framing (RFC 3261 §18.3): splits a stream into messages by
+ * Content-Length. Linear in the bytes received however they are chunked: a
+ * client trickling a 64 KB message a byte at a time must not cost a copy
+ * and a header search of everything so far per byte (issue 14: fuzzing
+ * found 100 ms for 10 KB in 9-byte chunks). Bytes go into a buffer grown by
+ * doubling, the header end is searched only in what is new, and a found
+ * header's message length is kept until the message is complete.
+ */
 export class StreamFramer {
-  private buf: Buffer = EMPTY;
+  private store: Buffer = EMPTY;
+  private start = 0;
+  private end = 0;
+  /** Bytes of the current message already searched for the header end. */
+  private scanned = 0;
+  /** Length of the current message once its header is complete; -1 before. */
+  private total = -1;
+
+  /** Bytes of a message begun but not complete (keep-alive CRLFs not counted). */
+  get pending(): number {
+    return this.end - this.start;
+  }
+
+  private append(chunk: Buffer): void {
+    if (this.start === this.end) this.start = this.end = 0;
+    if (this.end + chunk.length > this.store.length) {
+      const live = this.end - this.start;
+      const size = Math.max(this.store.length * 2, live + chunk.length, 4096);
+      const next = Buffer.allocUnsafe(size);
+      this.store.copy(next, 0, this.start, this.end);
+      this.store = next;
+      this.start = 0;
+      this.end = live;
+    }
+    chunk.copy(this.store, this.end);
+    this.end += chunk.length;
+  }
 
   /** Feeds bytes; returns complete messages (raw) and whether the stream is beyond repair. */
   push(chunk: Buffer): { messages: Buffer[]; broken: boolean } {
-    this.buf = this.buf.length === 0 ? chunk : Buffer.concat([this.buf, chunk]);
+    this.append(chunk);
     const messages: Buffer[] = [];
     for (;;) {
-      // Keep-alive CRLFs between messages (RFC 5626 §3.5.1).
-      let start = 0;
-      while (start < this.buf.length && (this.buf[start] === 13 || this.buf[start] === 10)) start++;
-      if (start > 0) this.buf = this.buf.subarray(start);
-      const end = this.buf.indexOf(HEADER_END);
-      if (end < 0) return { messages, broken: this.buf.length > MAX_MESSAGE_BYTES };
-      const head = this.buf.toString('latin1', 0, end);
-      const m = /\r\n(?:content-length|l)[ \t]*:[ \t]*([0-9]+)/i.exec(head);
-      const len = m ? Number(m[1]) : 0;
-      if (!/^(SIP\/2\.0 [0-9]{3}|[A-Za-z]+ \S+ SIP\/2\.0(\r\n|$))/.test(head))
-        return { messages, broken: true };
-      if (len > MAX_MESSAGE_BYTES) return { messages, broken: true };
-      const total = end + 4 + len;
-      if (this.buf.length < total) return { messages, broken: false };
-      messages.push(Buffer.from(this.buf.subarray(0, total)));
-      this.buf = this.buf.subarray(total);
+      if (this.total < 0) {
+        // Keep-alive CRLFs between messages (RFC 5626 §3.5.1).
+        while (this.start < this.end && (this.store[this.start] === 13 || this.store[this.start] === 10)) {
+          this.start++;
+          this.scanned = 0;
+        }
+        const view = this.store.subarray(this.start, this.end);
+        const at = view.indexOf(HEADER_END, Math.max(0, this.scanned - 3));
+        if (at < 0) {
+          this.scanned = view.length;
+          return { messages, broken: view.length > MAX_MESSAGE_BYTES };
+        }
+        const head = view.toString('latin1', 0, at);
+        if (!/^(SIP\/2\.0 [0-9]{3}|[A-Za-z]+ \S+ SIP\/2\.0(\r\n|$))/.test(head))
+          return { messages, broken: true };
+        const m = /\r\n(?:content-length|l)[ \t]*:[ \t]*([0-9]+)/i.exec(head);
+        const len = m ? Number(m[1]) : 0;
+        if (len > MAX_MESSAGE_BYTES) return { messages, broken: true };
+        this.total = at + 4 + len;
+      }
+      if (this.end - this.start < this.total) return { messages, broken: false };
+      messages.push(Buffer.from(this.store.subarray(this.start, this.start + this.total)));
+      this.start += this.total;
+      this.total = -1;
+      this.scanned = 0;
     }
   }
 }

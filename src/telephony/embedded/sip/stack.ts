@@ -13,7 +13,7 @@ import {
   type ClientHandlers,
   type SipTimers,
 } from './transaction.js';
-import { SipTransports, type Peer } from './transport.js';
+import { SipTransports, type Peer, type TcpLimits } from './transport.js';
 
 /** Where the stack's bytes go (transport.ts on sockets; tests use an in-memory one). */
 export interface SipTransport {
@@ -33,6 +33,8 @@ export interface StackOptions {
   userAgent?: string;
   /** Default: UDP and TCP sockets on host:port. */
   transport?: SipTransport;
+  /** TCP connection caps and timeouts (transport.ts DEFAULT_TCP_LIMITS when unset). */
+  tcp?: Partial<TcpLimits>;
 }
 
 export interface TransactionUser {
@@ -75,7 +77,13 @@ export class SipStack {
   stats = { received: 0, malformed: 0, sent: 0 };
 
   constructor(private readonly opts: StackOptions) {
-    this.transports = opts.transport ?? new SipTransports({ host: opts.host, port: opts.port });
+    this.transports =
+      opts.transport ??
+      new SipTransports({
+        host: opts.host,
+        port: opts.port,
+        ...(opts.tcp ? { tcp: opts.tcp } : {}),
+      });
     this.timers = { ...DEFAULT_TIMERS, ...opts.timers };
     this.advertisedHost = opts.advertisedHost ?? (opts.host === '0.0.0.0' ? '127.0.0.1' : opts.host);
     this.userAgent = opts.userAgent ?? 'callplane';

@@ -3,9 +3,18 @@
  * same port. TCP connections are reused in both directions (a phone's
  * registration flow carries the calls to it, RFC 5626 spirit) and framed by
  * Content-Length. A transport delivers raw messages; parsing is above it.
+ *
+ * TCP is bounded (issue 14, item 5: one client holding 19,900 idle
+ * connections exhausted the open files, and a connection trickling a byte
+ * every 10 s was never dropped): a global and a per-address cap on accepted
+ * connections (refused at once, so they hold no descriptor), a deadline for
+ * each complete message (the first one counted from the accept), and an
+ * idle timeout. The global cap is kept under half the open-file limit, so
+ * the API, RTP and UDP SIP always have descriptors left.
  */
 import dgram from 'node:dgram';
 import net from 'node:net';
+import { openFileLimit } from '../../../lib/open-files.js';
 import { MAX_MESSAGE_BYTES, StreamFramer } from './message.js';
 
 export type TransportName = 'udp' | 'tcp';
@@ -18,11 +27,28 @@ export interface Peer {
 
 export const peerKey = (p: Peer): string => `${p.transport}:${p.address}:${p.port}`;
 
+export interface TcpLimits {
+  /** Accepted connections at once, all addresses (further ones are closed at accept). */
+  maxConnections: number;
+  /** Accepted connections at once from one address (a NATed office shares one). */
+  maxPerSource: number;
+  /** A message must be complete this long after its first byte, or after the accept (ms). */
+  messageTimeoutMs: number;
+  /** A connection without traffic is closed after this long (ms); phones send keep-alives. */
+  idleMs: number;
+}
+
+export const DEFAULT_TCP_LIMITS: TcpLimits = {
+  maxConnections: 4096,
+  maxPerSource: 100,
+  messageTimeoutMs: 10_000,
+  idleMs: 600_000,
+};
+
 export interface TransportOptions {
   host: string;
   port: number;
-  /** Idle TCP connections are closed after this long (ms). */
-  tcpIdleMs?: number;
+  tcp?: Partial<TcpLimits>;
 }
 
 type Handler = (raw: Buffer, peer: Peer) => void;
@@ -31,10 +57,26 @@ export class SipTransports {
   private udp: dgram.Socket | null = null;
   private tcp: net.Server | null = null;
   private readonly conns = new Map<string, net.Socket>();
+  /** Accepted connections per address. */
+  private readonly perSource = new Map<string, number>();
+  private accepted = 0;
   private handler: Handler = () => undefined;
   private boundPort = 0;
+  readonly limits: TcpLimits;
+  /** Connections refused at accept or closed by a limit, for metrics and tests. */
+  readonly tcpStats = { refusedGlobal: 0, refusedSource: 0, messageTimeouts: 0, idleTimeouts: 0 };
 
-  constructor(private readonly opts: TransportOptions) {}
+  constructor(private readonly opts: TransportOptions) {
+    const limits = { ...DEFAULT_TCP_LIMITS, ...opts.tcp };
+    const files = openFileLimit();
+    if (files !== null) limits.maxConnections = Math.min(limits.maxConnections, Math.floor(files.soft / 2));
+    this.limits = limits;
+  }
+
+  /** Accepted TCP connections open now. */
+  get tcpConnections(): number {
+    return this.accepted;
+  }
 
   onMessage(h: Handler): void {
     this.handler = h;
@@ -77,19 +119,51 @@ export class SipTransports {
 
   private adopt(s: net.Socket): void {
     const address = (s.remoteAddress ?? '').replace(/^::ffff:/, '');
+    const fromSource = this.perSource.get(address) ?? 0;
+    if (this.accepted >= this.limits.maxConnections || fromSource >= this.limits.maxPerSource) {
+      if (this.accepted >= this.limits.maxConnections) this.tcpStats.refusedGlobal += 1;
+      else this.tcpStats.refusedSource += 1;
+      s.on('error', () => undefined);
+      s.destroy();
+      return;
+    }
+    this.accepted += 1;
+    this.perSource.set(address, fromSource + 1);
     const peer: Peer = { transport: 'tcp', address, port: s.remotePort ?? 0 };
     const key = peerKey(peer);
     this.conns.set(key, s);
     const framer = new StreamFramer();
     s.setNoDelay(true);
-    s.setTimeout(this.opts.tcpIdleMs ?? 600_000, () => s.destroy());
+    // Slowloris: the first message, and every later one once begun, must be complete in time.
+    let deadline: NodeJS.Timeout | null = null;
+    const arm = (): void => {
+      deadline ??= setTimeout(() => {
+        this.tcpStats.messageTimeouts += 1;
+        s.destroy();
+      }, this.limits.messageTimeoutMs);
+    };
+    arm();
+    s.setTimeout(this.limits.idleMs, () => {
+      this.tcpStats.idleTimeouts += 1;
+      s.destroy();
+    });
     s.on('data', (chunk) => {
       const { messages, broken } = framer.push(chunk);
+      if (messages.length > 0 && deadline) {
+        clearTimeout(deadline);
+        deadline = null;
+      }
+      if (framer.pending > 0) arm();
       for (const m of messages) this.handler(m, peer);
       if (broken) s.destroy();
     });
     s.on('error', () => undefined);
     s.on('close', () => {
+      if (deadline) clearTimeout(deadline);
+      this.accepted -= 1;
+      const n = (this.perSource.get(address) ?? 1) - 1;
+      if (n > 0) this.perSource.set(address, n);
+      else this.perSource.delete(address);
       if (this.conns.get(key) === s) this.conns.delete(key);
     });
   }
