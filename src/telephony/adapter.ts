@@ -294,6 +294,24 @@ export interface NotifyPort {
   ): Promise<void>;
 }
 
+// -------------------------------------------------------------- recovery --
+
+/** What another process needs to end a leg whose process died (JSON-safe, adapter-specific). */
+export type LegSnapshot = Record<string, unknown>;
+
+/**
+ * Calls outlive a crash on paper: the engine keeps each answered leg's
+ * snapshot in Redis, and after the process that held it died, any node
+ * ends the far end with it (a BYE for SIP) so nobody is left talking to
+ * nothing — and billing — for long.
+ */
+export interface RecoveryPort {
+  /** The snapshot of an answered leg (null when there is nothing to end from outside). */
+  snapshot(leg: Leg): LegSnapshot | null;
+  /** Ends the far end of a leg of a process that is gone; resolves when it answered or gave up. */
+  terminate(snapshot: LegSnapshot, cause: EndCause): Promise<void>;
+}
+
 // ------------------------------------------------------------- the whole --
 
 export interface TelephonyAdapter {
@@ -302,6 +320,7 @@ export interface TelephonyAdapter {
   readonly media: MediaPort;
   readonly presence: PresencePort;
   readonly notifier: NotifyPort;
+  readonly recovery: RecoveryPort;
   /** Calls and registrations are served from here on. */
   start(): Promise<void>;
   /** Ends what is still up (legs end with their events) and releases sockets. */

@@ -325,6 +325,25 @@ export function adapterContract(name: string, make: () => Promise<ContractDriver
       });
     });
 
+    describe('crash recovery', () => {
+      it('an answered leg’s snapshot lets another process end its far end; none before the answer', async () => {
+        const far = await d.carrierCall('49309003333');
+        const leg = await d.nextInbound();
+        expect(d.adapter.recovery.snapshot(leg)).toBeNull();
+        await leg.answer();
+        await far.waitFor('answered');
+        const snapshot = d.adapter.recovery.snapshot(leg);
+        expect(snapshot).not.toBeNull();
+        // A JSON round trip: the snapshot lives in Redis between the processes.
+        await d.adapter.recovery.terminate(JSON.parse(JSON.stringify(snapshot)) as typeof snapshot & object, {
+          q850: 41,
+        });
+        await far.waitFor('ended');
+        expect(far.ending()).toBe('hangup');
+        leg.hangup();
+      });
+    });
+
     describe('presence and notify', () => {
       it('tells the phones watching a number of its calls (BLF)', async () => {
         const acc = d.account('contract_03', 'secret-03', ['+4930555000']);

@@ -22,7 +22,9 @@ import {
   type Leg,
   type LegEvents,
   type LegState,
+  type LegSnapshot,
   type LocationStore,
+  type RecoveryPort,
   type MediaLocator,
   type MediaPort,
   type MediaStats,
@@ -522,6 +524,23 @@ export class FakeAdapter extends EventEmitter<{ outbound: [FakeOutboundLeg] }> i
         return leg;
       }
       return this.send(req, null);
+    },
+  };
+
+  /** Every leg by id, so a snapshot can end its far end from "another process". */
+  private readonly legsById = new Map<string, FakeLeg>();
+  readonly terminated: Array<{ snapshot: LegSnapshot; cause: EndCause }> = [];
+
+  readonly recovery: RecoveryPort = {
+    snapshot: (leg) => {
+      const l = leg instanceof FakeAccountLeg ? leg.winner : leg instanceof FakeLeg ? leg : null;
+      if (!l || l.state !== 'answered') return null;
+      this.legsById.set(l.id, l);
+      return { leg: l.id };
+    },
+    terminate: async (snapshot, cause) => {
+      this.terminated.push({ snapshot, cause });
+      this.legsById.get(String(snapshot['leg']))?.markEnded(cause, 'local');
     },
   };
 

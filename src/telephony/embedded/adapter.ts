@@ -7,7 +7,16 @@
  */
 import dns from 'node:dns/promises';
 import net from 'node:net';
-import type { AdapterEnvironment, PresencePort, TelephonyAdapter } from '../adapter.js';
+import type {
+  AdapterEnvironment,
+  LegSnapshot,
+  PresencePort,
+  RecoveryPort,
+  TelephonyAdapter,
+} from '../adapter.js';
+import { AccountLeg } from './account-leg.js';
+import { LegBase } from './leg-base.js';
+import type { DialogSnapshot } from './sip/dialog.js';
 import { Authenticator } from './authenticator.js';
 import { DialogEventServer } from './dialog-events.js';
 import { EmbeddedMedia } from './media-port.js';
@@ -59,6 +68,14 @@ export class EmbeddedAdapter implements TelephonyAdapter {
   readonly media: EmbeddedMedia;
   readonly presence: PresencePort;
   readonly notifier: EmbeddedSignaling;
+  /** A leg's SIP dialog is its snapshot; a BYE from any node ends it. */
+  readonly recovery: RecoveryPort = {
+    snapshot: (leg) => {
+      const l = leg instanceof AccountLeg ? leg.winner : leg instanceof LegBase ? leg : null;
+      return (l?.snapshot() as LegSnapshot | null | undefined) ?? null;
+    },
+    terminate: (snapshot, cause) => this.signaling.terminate(snapshot as unknown as DialogSnapshot, cause),
+  };
   private readonly blf: DialogEventServer;
 
   private constructor(o: EmbeddedOptions, env: AdapterEnvironment, trunks: TrunkEntry[]) {

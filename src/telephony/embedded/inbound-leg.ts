@@ -249,6 +249,10 @@ export class EmbeddedInboundLeg extends LegBase implements InboundLeg, DialogLeg
     });
   }
 
+  protected confirmedDialog(): Dialog | null {
+    return this.sipDialog;
+  }
+
   protected release(): void {
     if (this.sipDialog) this.ctx.removeDialog(this.sipDialog);
   }

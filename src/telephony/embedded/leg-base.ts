@@ -7,6 +7,7 @@ import { SafeEmitter } from '../../lib/safe-emitter.js';
 import type { EndCause, LegEvents, LegState } from '../adapter.js';
 import type { MediaChannel } from './media-channel.js';
 import type { RtpSession } from './rtp/session.js';
+import { dialogSnapshot, type Dialog, type DialogSnapshot } from './sip/dialog.js';
 import type { Direction, SdpCodec } from './sip/sdp.js';
 import { randomToken } from './sip/stack.js';
 
@@ -108,4 +109,13 @@ export abstract class LegBase extends SafeEmitter<LegEvents> {
 
   /** Removes the leg from its owner's maps. */
   protected abstract release(): void;
+
+  /** The leg's dialog once confirmed (null before, and after it ended). */
+  protected abstract confirmedDialog(): Dialog | null;
+
+  /** What another process needs to end this leg (crash recovery); null without a confirmed dialog. */
+  snapshot(): DialogSnapshot | null {
+    const d = this.state === 'answered' ? this.confirmedDialog() : null;
+    return d ? dialogSnapshot(d) : null;
+  }
 }

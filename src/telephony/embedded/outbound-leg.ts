@@ -227,6 +227,10 @@ export class EmbeddedOutboundLeg extends LegBase implements OutboundLeg, DialogL
     tx.respond(200, 'OK');
   }
 
+  protected confirmedDialog(): Dialog | null {
+    return this.dialog;
+  }
+
   protected release(): void {
     if (this.dialog && !this.cancelWanted) this.ctx.removeDialog(this.dialog);
   }

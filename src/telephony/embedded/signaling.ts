@@ -18,7 +18,8 @@ import {
   type OutboundLeg,
   type SignalingPort,
 } from '../adapter.js';
-import { CAUSE } from '../causes.js';
+import { CAUSE, type EndCause } from '../causes.js';
+import { formatQ850Reason } from '../../domain/cdr/q850.js';
 import { AccountLeg } from './account-leg.js';
 import type { Authenticator } from './authenticator.js';
 import type { DialogEventServer } from './dialog-events.js';
@@ -28,7 +29,7 @@ import type { DialogLeg, LegContext } from './leg-context.js';
 import { EmbeddedOutboundLeg, type OutboundRoute } from './outbound-leg.js';
 import type { Registrar } from './registrar.js';
 import type { RtpPortPool } from './rtp/port-pool.js';
-import { contactUri, dialogKey, type Dialog } from './sip/dialog.js';
+import { contactUri, dialogFromSnapshot, dialogKey, type Dialog, type DialogSnapshot } from './sip/dialog.js';
 import { SipRequest, tagOf, type SipResponse } from './sip/message.js';
 import { parseReplaces } from './sip/replaces.js';
 import { parseSdp, type SdpCodec } from './sip/sdp.js';
@@ -186,6 +187,21 @@ export class EmbeddedSignaling implements SignalingPort, NotifyPort, Transaction
           if (res.status >= 200) resolve();
         },
         onTimeout: () => reject(new Error(`NOTIFY to ${binding.contact} timed out`)),
+      });
+    });
+  }
+
+  /** Ends the far end of a leg another process held (its dialog snapshot): BYE with the cause. */
+  terminate(snapshot: DialogSnapshot, cause: EndCause): Promise<void> {
+    const d = dialogFromSnapshot(snapshot);
+    const bye = d.request('BYE');
+    bye.set('reason', formatQ850Reason(cause.q850));
+    return new Promise((resolve) => {
+      this.o.stack.request(bye, d.peer, {
+        onResponse: (res) => {
+          if (res.status >= 200) resolve();
+        },
+        onTimeout: () => resolve(),
       });
     });
   }

@@ -49,6 +49,51 @@ export class Dialog {
   }
 }
 
+/** A dialog as another process can rebuild it to end the call (crash recovery): JSON-safe. */
+export interface DialogSnapshot {
+  callId: string;
+  localTag: string;
+  remoteTag: string;
+  local: string;
+  remote: string;
+  remoteTarget: string;
+  routeSet: string[];
+  peer: Peer;
+  localSeq: number;
+}
+
+export function dialogSnapshot(d: Dialog): DialogSnapshot {
+  return {
+    callId: d.callId,
+    localTag: d.localTag,
+    remoteTag: d.remoteTag,
+    local: d.local,
+    remote: d.remote,
+    remoteTarget: d.remoteTarget,
+    routeSet: [...d.routeSet],
+    peer: { ...d.peer },
+    localSeq: d.localSeq,
+  };
+}
+
+/**
+ * The dialog of a snapshot, its CSeq moved well past anything the dead
+ * process may have sent after the snapshot (§12.2.1.1: it must grow).
+ */
+export function dialogFromSnapshot(s: DialogSnapshot): Dialog {
+  return new Dialog(
+    s.callId,
+    s.localTag,
+    s.remoteTag,
+    s.local,
+    s.remote,
+    s.remoteTarget,
+    s.routeSet,
+    s.peer,
+    s.localSeq + 100,
+  );
+}
+
 export const dialogKey = (callId: string, localTag: string): string => `${callId}|${localTag}`;
 
 /** Strips the tag from a From/To value. */
