@@ -52,11 +52,15 @@ const envSchema = z.object({
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   TRUST_PROXY: boolFromEnv.default(false),
   // spec 3.21: the SIP domains a user may choose (comma list, the first is the default).
+  // Domain names are case-insensitive (RFC 3261 §19.1.4) and a list may be written with spaces.
   SIP_DOMAIN: z
     .string()
-    .regex(/^[a-z0-9.-]+(,[a-z0-9.-]+)*$/, 'SIP_DOMAIN must be a comma list of domain names')
+    .transform((v) => v.toLowerCase().replace(/\s+/g, ''))
+    .pipe(z.string().regex(/^[a-z0-9.-]+(,[a-z0-9.-]+)*$/, 'SIP_DOMAIN must be a comma list of domain names'))
     .default('sip.callplane.local'),
   SIP_ACCOUNT_LIMIT: z.coerce.number().int().min(1).max(99).default(10),
+  // spec 3.21 .../notify: how long the API waits for a device to answer the NOTIFY.
+  SIP_NOTIFY_TIMEOUT_MS: z.coerce.number().int().min(100).max(30_000).default(4000),
   // Embedded SIP/RTP engine (the telephony role).
   SIP_PORT: z.coerce.number().int().min(0).max(65535).default(5060),
   SIP_HOST: z.string().default('0.0.0.0'),
@@ -143,6 +147,8 @@ export interface Config {
   sipDomains: string[];
   /** SIP accounts per user before quota-exceeded (names end in _01.._99). */
   sipAccountLimit: number;
+  /** POST /api/sip/(sip-user)/notify answers `not-registered` when no device answered within this. */
+  sipNotifyTimeoutMs: number;
   /** The embedded SIP engine: UDP and TCP port, bind address, address put into Via/Contact/SDP. */
   sipPort: number;
   sipHost: string;
@@ -209,8 +215,9 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     mediaConcurrency: e.MEDIA_CONCURRENCY,
     faxMaxBytes: e.FAX_MAX_BYTES,
     adminKey: e.ADMIN_KEY,
-    sipDomains: e.SIP_DOMAIN.split(','),
+    sipDomains: [...new Set(e.SIP_DOMAIN.split(','))],
     sipAccountLimit: e.SIP_ACCOUNT_LIMIT,
+    sipNotifyTimeoutMs: e.SIP_NOTIFY_TIMEOUT_MS,
     sipPort: e.SIP_PORT,
     sipHost: e.SIP_HOST,
     sipAdvertisedAddress: e.SIP_ADVERTISED_ADDRESS ?? (e.SIP_HOST === '0.0.0.0' ? '127.0.0.1' : e.SIP_HOST),

@@ -127,6 +127,7 @@ export function createServices(deps: ServiceDeps): Services {
   );
   // Voicemail e-mails (spec 3.9 notification_email) after a recording's conversion; null without SMTP_URL.
   const voicemail = createVoicemailNotifier(config, db, (uuid) => recordings.telephonyWav(uuid));
+  const sipNotifyRelay = new RedisSipNotifyRelay(redis, config.redisPrefix, config.sipNotifyTimeoutMs);
   const recordings = new RecordingService(objects, eventSystem.publisher, media, config.objectDir, {
     onFinished: async (obj, outcome) => voicemail?.recordingFinished(obj, outcome),
   });
@@ -166,8 +167,9 @@ export function createServices(deps: ServiceDeps): Services {
     sipNotify: new SipNotifyService(
       sipAccounts,
       registrations,
-      new RedisSipNotifyRelay(redis, config.redisPrefix),
+      sipNotifyRelay,
       () => services.sipNotifier,
+      config.sipNotifyTimeoutMs,
     ),
     sipBlf: new SipBlfService(db, sipAccounts, policy.usergroups),
     cdrs: new CdrService(db, eventSystem.partnerCdr),
@@ -179,6 +181,7 @@ export function createServices(deps: ServiceDeps): Services {
       await profiles.close();
       await eventSystem.close();
       await media.close();
+      await sipNotifyRelay.close();
       voicemail?.close();
     },
   };
