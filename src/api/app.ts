@@ -35,6 +35,7 @@ import { registerCnamRoutes } from './routes/cnam.js';
 import { registerSipRoutes } from './routes/sip.js';
 import { registerDialplanV2Routes } from './routes/dialplan-v2.js';
 import { registerIvrRoutes } from './routes/ivr.js';
+import { registerPushRoutes } from './routes/push.js';
 
 export interface BuildAppOptions {
   logger?: boolean | { level: string };
@@ -91,6 +92,7 @@ export async function buildApp(services: Services, opts: BuildAppOptions = {}): 
   registerSipRoutes(app, services);
   registerDialplanV2Routes(app, services);
   registerIvrRoutes(app, services);
+  registerPushRoutes(app, services);
   registerPhoneRoutes(app, services);
   registerPartnerPhoneRoutes(app, services);
   registerPartnerCdrRoutes(app, services);

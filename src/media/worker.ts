@@ -4,6 +4,8 @@ import { faxHandlers } from './handlers/fax.js';
 import type { MediaHandler, MediaHandlers, MediaJobContext, MediaServices } from './handler-types.js';
 import { MEDIA_ATTEMPTS, type MediaJob } from './jobs.js';
 import { bullPrefix, MEDIA_QUEUE_NAME } from './queue.js';
+import { startPushWorker } from '../push/worker.js';
+import type { Services } from '../services/index.js';
 
 /**
  * A job started this often (each worker crash restarts it) is handed to its
@@ -25,6 +27,8 @@ export interface MediaWorkerOptions {
   handlers?: Partial<MediaHandlers>;
   /** Where job failures and worker errors go; the default writes to stderr. */
   onError?: (err: Error, job?: MediaJob) => void;
+  /** Also run push delivery (spec 8.2) when the services carry it; default true. */
+  push?: boolean;
 }
 
 export interface RunningMediaWorker {
@@ -42,7 +46,10 @@ function defaultOnError(err: Error, job?: MediaJob): void {
  * by its `kind` to the fax or audio handlers. Retries (3 attempts, exponential
  * backoff) come from the job options set by the queue.
  */
-export function startMediaWorker(services: MediaServices, opts: MediaWorkerOptions): RunningMediaWorker {
+export function startMediaWorker(
+  services: MediaServices & Partial<Pick<Services, 'push' | 'pushQueue'>>,
+  opts: MediaWorkerOptions,
+): RunningMediaWorker {
   const handlers: Partial<MediaHandlers> = { ...faxHandlers, ...audioHandlers, ...opts.handlers };
   const onError = opts.onError ?? defaultOnError;
 
@@ -75,8 +82,17 @@ export function startMediaWorker(services: MediaServices, opts: MediaWorkerOptio
   });
   worker.on('failed', (job, err) => onError(err, job?.data));
   worker.on('error', (err) => onError(err));
+  // The worker role's other queue, push delivery, runs beside the media jobs: both are
+  // background work any number of worker processes share through Redis.
+  const push =
+    opts.push !== false && services.push && services.pushQueue
+      ? startPushWorker({ config: services.config, devices: services.push, queue: services.pushQueue })
+      : null;
   return {
     worker,
-    close: () => worker.close(),
+    close: async () => {
+      await worker.close();
+      await push?.close();
+    },
   };
 }

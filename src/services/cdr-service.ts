@@ -257,7 +257,10 @@ export class CdrService {
   /** GET /api/partner/cdr/(phone): the partner's CDRs filed under `phone`, paged by (date, id). */
   async listForPartner(partnerId: string, phone: string, query: CdrQuery): Promise<Cdr[]> {
     if (!(await this.isPartnerPhone(partnerId, phone)))
-      throw new ServiceError('wrong-phone', 'the phone number was not assigned by the partner or does not exist');
+      throw new ServiceError(
+        'wrong-phone',
+        'the phone number was not assigned by the partner or does not exist',
+      );
     let q = this.db
       .selectFrom('cdrs')
       .selectAll()

@@ -139,7 +139,10 @@ export class FaxService {
       throw new ServiceError('wrong-state', 'the contents of an incoming fax cannot be changed');
     }
     if (await this.reportStore.hasOutgoing(obj.uuid)) {
-      throw new ServiceError('wrong-state', 'the fax was already transmitted; its contents cannot be changed');
+      throw new ServiceError(
+        'wrong-state',
+        'the fax was already transmitted; its contents cannot be changed',
+      );
     }
     const check = await checkFaxPdf(body);
     if (!check.ok) throw new ServiceError('malformed-file', check.reason);

@@ -34,6 +34,8 @@ import { RegistrationStore } from '../store/redis/registrations.js';
 import { RedisSipNotifyRelay, type SipNotifier } from '../store/redis/sip-notify-relay.js';
 import { CdrService } from './cdr-service.js';
 import { createVoicemailNotifier } from './voicemail-notifier.js';
+import { PushQueue } from '../push/queue.js';
+import { PushService } from './push-service.js';
 
 export interface ServiceDeps {
   config: Config;
@@ -93,6 +95,9 @@ export interface Services {
   sipBlf: SipBlfService;
   /** Call detail records: stored per leg, listed per phone, pushed to partners (spec 9.1.4, 9.2.1). */
   cdrs: CdrService;
+  /** Push registrations (spec 8.1) and the push events of spec 8.2, queued for the push worker. */
+  push: PushService;
+  pushQueue: PushQueue;
   eventLog: EventLog;
   eventSystem: EventSystem;
   /** Producers publish here: `events.publish({ users: [uuid] }, 'user_modify', {})`. */
@@ -128,8 +133,20 @@ export function createServices(deps: ServiceDeps): Services {
   // Voicemail e-mails (spec 3.9 notification_email) after a recording's conversion; null without SMTP_URL.
   const voicemail = createVoicemailNotifier(config, db, (uuid) => recordings.telephonyWav(uuid));
   const sipNotifyRelay = new RedisSipNotifyRelay(redis, config.redisPrefix, config.sipNotifyTimeoutMs);
+  const pushQueue = new PushQueue(redis, config.redisPrefix, {
+    attempts: config.push.attempts,
+    backoffMs: config.push.backoffMs,
+  });
+  const push = new PushService(db, pushQueue, config.push);
   const recordings = new RecordingService(objects, eventSystem.publisher, media, config.objectDir, {
-    onFinished: async (obj, outcome) => voicemail?.recordingFinished(obj, outcome),
+    onFinished: async (obj, outcome) => {
+      await voicemail?.recordingFinished(obj, outcome);
+      // spec 8.2.2: a recording is "received" once it can be played, like the voicemail e-mail.
+      if (outcome === 'ok') {
+        const from = typeof obj.data['from'] === 'string' ? obj.data['from'] : '';
+        await push.recordingNew(obj.owner, obj.uuid, from);
+      }
+    },
   });
   const services: Services = {
     config,
@@ -145,6 +162,7 @@ export function createServices(deps: ServiceDeps): Services {
       (u) => objects.deleteAllOfUser(u),
       (u) => pictures.remove(u),
       (u) => sipAccounts.dropRegistrationsOfUser(u),
+      (u) => push.removeAllOfUser(u),
     ]),
     partnerUsers: new PartnerUserService(db, sessions),
     signup: new SignupService(db, sessions),
@@ -158,7 +176,9 @@ export function createServices(deps: ServiceDeps): Services {
     policy,
     phones: new PhoneService(db, redis, config.redisPrefix, objects, eventSystem.publisher),
     partnerPhones: new PartnerPhoneService(db, eventSystem.publisher),
-    dialplanV1: new DialplanV1Service(db, redis, config.redisPrefix, objects, eventSystem.publisher),
+    dialplanV1: new DialplanV1Service(db, redis, config.redisPrefix, objects, eventSystem.publisher, {
+      onCallreverse: (owner, state, from, to) => push.callreverse(owner, state, from, to),
+    }),
     sipAccounts,
     dialplansV2: new DialplanV2Service(db, eventSystem.publisher, objects, sipAccounts),
     ivrs: new IvrService(db, objects),
@@ -173,6 +193,8 @@ export function createServices(deps: ServiceDeps): Services {
     ),
     sipBlf: new SipBlfService(db, sipAccounts, policy.usergroups),
     cdrs: new CdrService(db, eventSystem.partnerCdr),
+    push,
+    pushQueue,
     eventLog: eventSystem.log,
     eventSystem,
     events: invalidatingPublisher(eventSystem.publisher, profiles),
@@ -181,6 +203,7 @@ export function createServices(deps: ServiceDeps): Services {
       await profiles.close();
       await eventSystem.close();
       await media.close();
+      await pushQueue.close();
       await sipNotifyRelay.close();
       voicemail?.close();
     },

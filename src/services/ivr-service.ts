@@ -29,9 +29,11 @@ export class IvrService {
   /** Semantic checks: a digit, timeout's required fields, own IVRs and announcements only. */
   private async validate(userId: string, ivr: Ivr, self?: string): Promise<void> {
     const targets = IVR_DIGITS.map((d) => ivr[d]).filter((v): v is string => typeof v === 'string');
-    if (targets.length === 0) throw new ServiceError('missing-element', 'at least one DTMF digit must be given');
+    if (targets.length === 0)
+      throw new ServiceError('missing-element', 'at least one DTMF digit must be given');
     const t = ivr.timeout;
-    if (t?.action === 'call' && t.phone === undefined) throw new ServiceError('missing-element', 'timeout.phone');
+    if (t?.action === 'call' && t.phone === undefined)
+      throw new ServiceError('missing-element', 'timeout.phone');
     if (t?.action === 'play' && t.announcement === undefined) {
       throw new ServiceError('missing-element', 'timeout.announcement');
     }

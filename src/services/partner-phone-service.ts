@@ -85,7 +85,8 @@ export class PartnerPhoneService {
     const deletes = req.delete ?? [];
     const touched = [...creates.map(([n]) => n), ...updates.map(([n]) => n), ...deletes];
     const dup = touched.find((n, i) => touched.indexOf(n) !== i);
-    if (dup !== undefined) throw new ServiceError('wrong-syntax', `${dup} is listed in more than one section`);
+    if (dup !== undefined)
+      throw new ServiceError('wrong-syntax', `${dup} is listed in more than one section`);
     if (!(await this.controlsPhones(partnerId))) {
       throw new ServiceError('phone-forbidden', 'the partner may not control phone number assignments');
     }
@@ -97,7 +98,10 @@ export class PartnerPhoneService {
       .where('deleted', '=', false)
       .executeTakeFirst();
     if (!user)
-      throw new ServiceError('wrong-user', 'the user does not exist or does not belong to the current partner');
+      throw new ServiceError(
+        'wrong-user',
+        'the user does not exist or does not belong to the current partner',
+      );
 
     await this.db.transaction().execute(async (trx) => {
       await lockOwnedNumbers(trx, userId, [...updates.map(([k]) => k), ...deletes]);

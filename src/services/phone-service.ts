@@ -298,7 +298,10 @@ export class PhoneService {
       .executeTakeFirst();
     // Address verification is out of scope: the area code, set by an admin or partner, stands for it.
     if (!user || user.area_code === null) {
-      throw new ServiceError('address-missing', 'the user has no area code (address) to choose a number pool');
+      throw new ServiceError(
+        'address-missing',
+        'the user has no area code (address) to choose a number pool',
+      );
     }
     // SKIP LOCKED: two users of one area never wait on (or get) the same number.
     const taken = await sql<{ number: string }>`

@@ -11,7 +11,8 @@ export interface BlfChange {
 const isForeignKeyViolation = (err: unknown): boolean =>
   typeof err === 'object' && err !== null && (err as { code?: unknown }).code === '23503';
 
-const wrongPhone = (): ServiceError => new ServiceError('wrong-phone', 'at least one phone number does not exist');
+const wrongPhone = (): ServiceError =>
+  new ServiceError('wrong-phone', 'at least one phone number does not exist');
 
 /**
  * Busy lamp field subscriptions of SIP accounts (spec 3.21 blf): a device

@@ -98,7 +98,8 @@ export class TagService {
 
   async modify(userId: string, uuid: string, changes: TagChanges): Promise<void> {
     const { row, level } = await this.accessible(userId, uuid);
-    if (level !== OWNER_LEVEL) throw new ServiceError('access-denied', 'the user is not the owner of the tag');
+    if (level !== OWNER_LEVEL)
+      throw new ServiceError('access-denied', 'the user is not the owner of the tag');
     if (changes.label !== undefined) checkLabel(changes.label);
     const update = changes.policy?.update ?? {};
     const del = changes.policy?.delete ?? [];
@@ -130,7 +131,8 @@ export class TagService {
   /** Deletes a tag; the database detaches it from every object (object_tags cascade). */
   async delete(userId: string, uuid: string): Promise<void> {
     const { row, level } = await this.accessible(userId, uuid);
-    if (level !== OWNER_LEVEL) throw new ServiceError('access-denied', 'the user is not the owner of the tag');
+    if (level !== OWNER_LEVEL)
+      throw new ServiceError('access-denied', 'the user is not the owner of the tag');
     const audience = Object.keys(info(row, (await this.policiesOf([row.uuid])).get(row.uuid)).policy);
     await this.db.deleteFrom('tags').where('uuid', '=', row.uuid).execute();
     await this.events.publish({ users: audience }, 'tag_delete', { tag: row.uuid });

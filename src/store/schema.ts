@@ -150,6 +150,7 @@ export interface Database {
   dialplans_v2: DialplansV2Table;
   ivrs: IvrsTable;
   cdrs: CdrsTable;
+  push_devices: PushDevicesTable;
 }
 
 /** One send/receive attempt of a fax (spec 3.13 `report`); times in seconds. */
@@ -350,4 +351,15 @@ export interface CdrsTable {
   q850: number;
   published: Generated<boolean>;
   created_us: number;
+}
+
+/** A device registered for push events (spec 8.1); see 011-push.ts. */
+export interface PushDevicesTable {
+  system: 'gcm' | 'apns';
+  token: string;
+  user_id: string;
+  application_id: string | null;
+  sandbox: Generated<boolean>;
+  apns_topic: string | null;
+  registered_ms: ColumnType<number, number, number>;
 }

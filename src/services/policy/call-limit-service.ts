@@ -14,7 +14,8 @@ export class CallLimitService {
   async get(partnerId: string, groupId: string): Promise<number> {
     const g = await ownUsergroup(this.db, partnerId, groupId);
     const limit = await this.forGroup(g.uuid);
-    if (limit === null) throw new ServiceError('no-limit', 'the usergroup does not have a concurrent call limit');
+    if (limit === null)
+      throw new ServiceError('no-limit', 'the usergroup does not have a concurrent call limit');
     return limit;
   }
 

@@ -112,7 +112,10 @@ export class EnterpriseService {
       if (
         groups.some((g) => toAdd.includes(g.uuid) && g.enterprise_uuid !== null && g.enterprise_uuid !== id)
       ) {
-        throw new ServiceError('already-grouped', 'a usergroup listed in add is already in another enterprise');
+        throw new ServiceError(
+          'already-grouped',
+          'a usergroup listed in add is already in another enterprise',
+        );
       }
       if (toDel.length > 0) {
         await trx

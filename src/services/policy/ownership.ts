@@ -71,5 +71,6 @@ export async function ownEnterprise(db: Executor, partnerId: string, enterpriseI
 /** Rejects a request naming one item in both its `add` and `delete` lists. */
 export function disjoint(add: readonly string[], del: readonly string[], what: string): void {
   const both = add.find((x) => del.includes(x));
-  if (both !== undefined) throw new ServiceError('wrong-syntax', `${what} '${both}' is both added and deleted`);
+  if (both !== undefined)
+    throw new ServiceError('wrong-syntax', `${what} '${both}' is both added and deleted`);
 }

@@ -6,6 +6,7 @@ import * as m008 from './008-routing.js';
 import * as m007 from './007-phones.js';
 import * as m010 from './010-blf.js';
 import * as m009 from './009-cdr.js';
+import * as m011 from './011-push.js';
 
 /** Migrations are listed in code so they ship with the package and run identically on PGlite and PostgreSQL. */
 const migrations: Record<string, Migration> = {
@@ -16,6 +17,7 @@ const migrations: Record<string, Migration> = {
   '007-phones': m007,
   '010-blf': m010,
   '009-cdr': m009,
+  '011-push': m011,
 };
 
 export const migrationProvider: MigrationProvider = {
