@@ -68,7 +68,10 @@ export interface FakeProvider {
   close(): Promise<void>;
 }
 
-function recorder(defaultAnswer: (r: SeenRequest) => ScriptedAnswer): {
+function recorder(
+  defaultAnswer: (r: SeenRequest) => ScriptedAnswer,
+  scripted: (r: SeenRequest) => boolean = () => true,
+): {
   requests: SeenRequest[];
   script: ScriptedAnswer[];
   answer: (r: SeenRequest) => ScriptedAnswer;
@@ -83,7 +86,7 @@ function recorder(defaultAnswer: (r: SeenRequest) => ScriptedAnswer): {
     answer: (r) => {
       requests.push(r);
       for (const w of waiters.splice(0)) w();
-      return script.shift() ?? defaultAnswer(r);
+      return (scripted(r) ? script.shift() : undefined) ?? defaultAnswer(r);
     },
     waitFor: async (n, pathPrefix) => {
       const match = (): SeenRequest[] => requests.filter((r) => !pathPrefix || r.path.startsWith(pathPrefix));
@@ -151,10 +154,16 @@ export async function fakeApns(): Promise<FakeProvider> {
  */
 export async function fakeFcm(): Promise<FakeProvider & { tokenUrl: string }> {
   let issued = 0;
-  const rec = recorder((r) =>
-    r.path === '/token'
-      ? { status: 200, body: { access_token: `access-${++issued}`, expires_in: 3599, token_type: 'Bearer' } }
-      : { status: 200, body: { name: 'projects/p/messages/1' } },
+  // Scripted answers are for the send calls; the token endpoint always answers.
+  const rec = recorder(
+    (r) =>
+      r.path === '/token'
+        ? {
+            status: 200,
+            body: { access_token: `access-${++issued}`, expires_in: 3599, token_type: 'Bearer' },
+          }
+        : { status: 200, body: { name: 'projects/p/messages/1' } },
+    (r) => r.path !== '/token',
   );
   const server = http.createServer((req, res) => {
     const chunks: Buffer[] = [];
