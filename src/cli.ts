@@ -112,6 +112,15 @@ userCmd
   .description('set the area code whose number pool serves the user (username, e-mail or UUID)')
   .action((user: string, area: string) => admin({ op: 'user.set-area', user, area }));
 userCmd
+  .command('set-permission <user> <permission>')
+  .description(
+    'grant a special permission (spec 13.1): statistics (GET /api/statistics, /api/usage) or mwi (/api/mwi); --revoke takes it back',
+  )
+  .option('--revoke')
+  .action((user: string, permission: string, o: { revoke?: boolean }) =>
+    admin({ op: 'user.set-permission', user, permission, granted: o.revoke !== true }),
+  );
+userCmd
   .command('create')
   .description('create a user; prints {"uuid"}')
   .requiredOption('--username <username>')

@@ -1,5 +1,6 @@
 import { ServiceError } from '../errors/index.js';
 import type { Services } from '../services/index.js';
+import { PERMISSIONS, type Permission } from '../services/user-service.js';
 
 /** What these routes use of the services. */
 type Deps = Pick<Services, 'partners' | 'phones' | 'users'>;
@@ -12,7 +13,8 @@ export type AdminCommand =
   | { op: 'partner.create'; name: string }
   | { op: 'user.create'; username: string; password: string; email?: string; partner?: string }
   | { op: 'numbers.add'; area: string; numbers: string[] }
-  | { op: 'user.set-area'; user: string; area: string };
+  | { op: 'user.set-area'; user: string; area: string }
+  | { op: 'user.set-permission'; user: string; permission: string; granted: boolean };
 
 export async function runAdminCommand(services: Deps, cmd: AdminCommand): Promise<Record<string, unknown>> {
   switch (cmd.op) {
@@ -53,17 +55,34 @@ export async function runAdminCommand(services: Deps, cmd: AdminCommand): Promis
     case 'user.set-area': {
       if (!/^[0-9]{1,10}$/.test(cmd.area))
         throw new ServiceError('wrong-syntax', 'area codes are 1-10 digits');
-      const user =
-        (await services.users.byLogin(
-          cmd.user.includes('@') ? { email: cmd.user } : { username: cmd.user },
-        )) ?? (await byUuid(services, cmd.user));
-      if (!user) throw new ServiceError('wrong-user', `user '${cmd.user}' does not exist`);
+      const user = await userOf(services, cmd.user);
       await services.phones.setArea(user.uuid, cmd.area);
       return { uuid: user.uuid, area_code: cmd.area };
+    }
+    case 'user.set-permission': {
+      if (!(PERMISSIONS as readonly string[]).includes(cmd.permission)) {
+        throw new ServiceError('wrong-syntax', `permissions are ${PERMISSIONS.join(', ')}`);
+      }
+      const user = await userOf(services, cmd.user);
+      const permissions = await services.users.setPermission(
+        user.uuid,
+        cmd.permission as Permission,
+        cmd.granted,
+      );
+      return { uuid: user.uuid, permissions };
     }
     default:
       throw new ServiceError('wrong-syntax', 'unknown admin command');
   }
+}
+
+/** A user by username, e-mail or UUID, or `wrong-user`. */
+async function userOf(services: Deps, login: string): Promise<{ uuid: string }> {
+  const user =
+    (await services.users.byLogin(login.includes('@') ? { email: login } : { username: login })) ??
+    (await byUuid(services, login));
+  if (!user) throw new ServiceError('wrong-user', `user '${login}' does not exist`);
+  return user;
 }
 
 /** A user given by UUID instead of username or e-mail. */

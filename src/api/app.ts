@@ -36,6 +36,7 @@ import { registerSipRoutes } from './routes/sip.js';
 import { registerDialplanV2Routes } from './routes/dialplan-v2.js';
 import { registerIvrRoutes } from './routes/ivr.js';
 import { registerPushRoutes } from './routes/push.js';
+import { registerUsageRoutes } from './routes/usage.js';
 
 export interface BuildAppOptions {
   logger?: boolean | { level: string };
@@ -93,6 +94,7 @@ export async function buildApp(services: Services, opts: BuildAppOptions = {}): 
   registerDialplanV2Routes(app, services);
   registerIvrRoutes(app, services);
   registerPushRoutes(app, services);
+  registerUsageRoutes(app, services);
   registerPhoneRoutes(app, services);
   registerPartnerPhoneRoutes(app, services);
   registerPartnerCdrRoutes(app, services);

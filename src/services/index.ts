@@ -36,6 +36,8 @@ import { CdrService } from './cdr-service.js';
 import { createVoicemailNotifier } from './voicemail-notifier.js';
 import { PushQueue } from '../push/queue.js';
 import { PushService } from './push-service.js';
+import { UsageService } from './usage-service.js';
+import { LiveCounters } from '../store/redis/live-counters.js';
 
 export interface ServiceDeps {
   config: Config;
@@ -98,6 +100,8 @@ export interface Services {
   /** Push registrations (spec 8.1) and the push events of spec 8.2, queued for the push worker. */
   push: PushService;
   pushQueue: PushQueue;
+  /** Usage and statistics (spec 13.1.3-13.1.4): totals per user and period, peaks from live counters. */
+  usage: UsageService;
   eventLog: EventLog;
   eventSystem: EventSystem;
   /** Producers publish here: `events.publish({ users: [uuid] }, 'user_modify', {})`. */
@@ -116,7 +120,11 @@ export function createServices(deps: ServiceDeps): Services {
   const objects = new ObjectService(db, eventSystem.publisher, tags);
   const pictures = new PictureService(db, config.objectDir);
   const media = new BullMediaQueue(redis, config.redisPrefix);
-  const registrations = new RegistrationStore(redis, config.redisPrefix, eventSystem.publisher);
+  const users = new UserService(db);
+  const usage = new UsageService(db, new LiveCounters(redis, config.redisPrefix), users);
+  const registrations = new RegistrationStore(redis, config.redisPrefix, eventSystem.publisher, {
+    onAccount: (account, registered, expiresAt) => usage.registrationChanged(account, registered, expiresAt),
+  });
   const sipAccounts = new SipAccountService(
     db,
     eventSystem.publisher,
@@ -153,7 +161,7 @@ export function createServices(deps: ServiceDeps): Services {
     db,
     redis,
     sessions,
-    users: new UserService(db),
+    users,
     partners: new PartnerService(db),
     // No SMTP configuration exists yet, so e-mail changes answer email-failure.
     userProfile: new UserProfileService(db, { mailer: null, cache: profiles }),
@@ -195,6 +203,7 @@ export function createServices(deps: ServiceDeps): Services {
     cdrs: new CdrService(db, eventSystem.partnerCdr),
     push,
     pushQueue,
+    usage,
     eventLog: eventSystem.log,
     eventSystem,
     events: invalidatingPublisher(eventSystem.publisher, profiles),

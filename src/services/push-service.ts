@@ -199,12 +199,20 @@ export class PushService implements PushDeviceDirectory {
 
   /** spec 8.2.1, for fax reception: the owner received `fax` of `pageCount` pages from `phone`. */
   faxNew(owner: string, fax: string, phone: string, pageCount: number): Promise<void> {
-    return this.send(owner, { message: 'fax_new', fax, phone, page_count: pageCount }, `fax_new.${owner}.${fax}`);
+    return this.send(
+      owner,
+      { message: 'fax_new', fax, phone, page_count: pageCount },
+      `fax_new.${owner}.${fax}`,
+    );
   }
 
   /** spec 8.2.2: a new recording from the caller `phone`. */
   recordingNew(owner: string, recording: string, phone: string): Promise<void> {
-    return this.send(owner, { message: 'recording_new', recording, phone }, `recording_new.${owner}.${recording}`);
+    return this.send(
+      owner,
+      { message: 'recording_new', recording, phone },
+      `recording_new.${owner}.${recording}`,
+    );
   }
 
   /** spec 8.2.3, 8.2.4 */

@@ -56,6 +56,10 @@ export interface UsersTable {
   system_tags: ColumnType<SystemTags, string, string>;
   usergroup: string | null;
   created_us: number;
+  /** Special permissions (spec 13.1): 'statistics', 'mwi'. */
+  permissions: ColumnType<string[], string | undefined, string>;
+  /** Admin override of the area code (callplane admin user set-area); wins over area_code. */
+  area_override: ColumnType<string | null, string | null | undefined, string | null>;
 }
 
 export interface UserMetadataTable {
@@ -151,6 +155,8 @@ export interface Database {
   ivrs: IvrsTable;
   cdrs: CdrsTable;
   push_devices: PushDevicesTable;
+  usage_totals: UsageTotalsTable;
+  usage_peaks: UsagePeaksTable;
 }
 
 /** One send/receive attempt of a fax (spec 3.13 `report`); times in seconds. */
@@ -351,6 +357,8 @@ export interface CdrsTable {
   q850: number;
   published: Generated<boolean>;
   created_us: number;
+  /** Credits billed for the call (zone filter), 0 when free or unknown. */
+  cost: Generated<number>;
 }
 
 /** A device registered for push events (spec 8.1); see 011-push.ts. */
@@ -362,4 +370,31 @@ export interface PushDevicesTable {
   sandbox: Generated<boolean>;
   apns_topic: string | null;
   registered_ms: ColumnType<number, number, number>;
+}
+
+/** Counters of one user in one period (a UTC day or month); see 012-usage.ts. */
+export interface UsageTotalsTable {
+  /** `YYYY-MM-DD` or `YYYY-MM`. */
+  period: string;
+  /** '' when the CDR had none. */
+  partner_id: string;
+  user_id: string;
+  calls_in: number;
+  calls_out: number;
+  seconds_in: number;
+  seconds_out: number;
+  cost: number;
+  faxes_in: number;
+  faxes_out: number;
+  pages_in: number;
+  pages_out: number;
+  recordings: number;
+}
+
+/** Maxima per period and scope ('' system, `p:<partner>`, `u:<user>`). */
+export interface UsagePeaksTable {
+  period: string;
+  scope: string;
+  registrations: number;
+  calls: number;
 }

@@ -7,6 +7,7 @@ import * as m007 from './007-phones.js';
 import * as m010 from './010-blf.js';
 import * as m009 from './009-cdr.js';
 import * as m011 from './011-push.js';
+import * as m012 from './012-usage.js';
 
 /** Migrations are listed in code so they ship with the package and run identically on PGlite and PostgreSQL. */
 const migrations: Record<string, Migration> = {
@@ -18,6 +19,7 @@ const migrations: Record<string, Migration> = {
   '010-blf': m010,
   '009-cdr': m009,
   '011-push': m011,
+  '012-usage': m012,
 };
 
 export const migrationProvider: MigrationProvider = {
