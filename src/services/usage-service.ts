@@ -66,60 +66,69 @@ export class UsageService {
     return report;
   }
 
-  /** The report of a period straight from the totals; null when there is none. */
+  /**
+   * The report of a period straight from the totals; null when there is none.
+   * Two statements, each joined with the names it shows: one row per user
+   * active in the period, one per scope with a peak.
+   */
   async load(period: string): Promise<UsageReport | null> {
-    const [rows, peaks] = await Promise.all([
-      this.db.selectFrom('usage_totals').selectAll().where('period', '=', period).execute(),
-      this.db.selectFrom('usage_peaks').selectAll().where('period', '=', period).execute(),
+    const counters = sql.join(USAGE_COUNTERS.map((c) => sql.ref(`t.${c}`)));
+    const [totals, peaks] = await Promise.all([
+      sql<Record<string, unknown>>`
+        SELECT t.partner_id, t.user_id, u.username, p.name AS partner_name, ${counters}
+        FROM usage_totals t
+        LEFT JOIN users u ON u.uuid = nullif(t.user_id, '')::uuid
+        LEFT JOIN partners p ON p.id = nullif(t.partner_id, '')::uuid
+        WHERE t.period = ${period}`.execute(this.db),
+      sql<{
+        scope: string;
+        registrations: number;
+        calls: number;
+        username: string | null;
+        user_partner: string | null;
+        partner_name: string | null;
+        user_partner_name: string | null;
+      }>`
+        SELECT k.scope, k.registrations, k.calls, u.username, u.partner_id AS user_partner,
+          p.name AS partner_name, up.name AS user_partner_name
+        FROM usage_peaks k
+        LEFT JOIN users u ON k.scope LIKE 'u:%' AND u.uuid = substr(k.scope, 3)::uuid
+        LEFT JOIN partners up ON up.id = u.partner_id
+        LEFT JOIN partners p ON k.scope LIKE 'p:%' AND p.id = substr(k.scope, 3)::uuid
+        WHERE k.period = ${period}`.execute(this.db),
     ]);
-    const usageRows: UsageRow[] = rows.map((r) => ({
-      ...(Object.fromEntries(USAGE_COUNTERS.map((c) => [c, Number(r[c])])) as Record<
-        (typeof USAGE_COUNTERS)[number],
-        number
-      >),
-      partnerId: r.partner_id === '' ? null : r.partner_id,
-      userId: r.user_id === '' ? null : r.user_id,
-    }));
-    const seen = new Set(usageRows.map((r) => r.userId));
-    const peakUsers = peaks.filter((p) => p.scope.startsWith('u:') && !seen.has(p.scope.slice(2)));
-    const userIds = [
-      ...new Set([...usageRows.map((r) => r.userId), ...peakUsers.map((p) => p.scope.slice(2))]),
-    ].filter((u): u is string => u !== null);
-    const users = userIds.length
-      ? await this.db
-          .selectFrom('users')
-          .select(['uuid', 'username', 'partner_id'])
-          .where('uuid', 'in', userIds)
-          .execute()
-      : [];
-    const userRows = new Map(users.map((u) => [u.uuid, u]));
-    // A user with a peak but no counters: registered, never called. Listed with zeros.
-    for (const p of peakUsers) {
-      const id = p.scope.slice(2);
-      const zeros = Object.fromEntries(USAGE_COUNTERS.map((c) => [c, 0])) as Record<
-        (typeof USAGE_COUNTERS)[number],
-        number
-      >;
-      usageRows.push({ ...zeros, partnerId: userRows.get(id)?.partner_id ?? null, userId: id });
-    }
-    const partnerIds = [
-      ...new Set([
-        ...usageRows.map((r) => r.partnerId),
-        ...peaks.filter((p) => p.scope.startsWith('p:')).map((p) => p.scope.slice(2)),
-      ]),
-    ].filter((p): p is string => p !== null);
-    const partners = partnerIds.length
-      ? await this.db.selectFrom('partners').select(['id', 'name']).where('id', 'in', partnerIds).execute()
-      : [];
-    const peakRows: PeakRow[] = peaks.map((p) => ({
-      scope: p.scope,
-      registrations: Number(p.registrations),
-      calls: Number(p.calls),
-    }));
-    return usageReport(period, usageRows, peakRows, {
-      partners: new Map(partners.map((p) => [p.id, p.name])),
-      users: new Map(users.map((u) => [u.uuid, u.username])),
+    const names = { partners: new Map<string, string>(), users: new Map<string, string>() };
+    const rows: UsageRow[] = totals.rows.map((r) => {
+      const partnerId = r['partner_id'] === '' ? null : String(r['partner_id']);
+      const userId = r['user_id'] === '' ? null : String(r['user_id']);
+      if (partnerId !== null && typeof r['partner_name'] === 'string')
+        names.partners.set(partnerId, r['partner_name']);
+      if (userId !== null && typeof r['username'] === 'string') names.users.set(userId, r['username']);
+      const row = { partnerId, userId } as UsageRow;
+      for (const c of USAGE_COUNTERS) row[c] = Number(r[c]);
+      return row;
     });
+    const seen = new Set(rows.map((r) => r.userId));
+    for (const k of peaks.rows) {
+      if (k.scope.startsWith('p:') && k.partner_name !== null)
+        names.partners.set(k.scope.slice(2), k.partner_name);
+      if (!k.scope.startsWith('u:') || seen.has(k.scope.slice(2))) continue;
+      // A user with a peak but no counters (registered, never called) is listed with zeros.
+      const userId = k.scope.slice(2);
+      if (k.username !== null) names.users.set(userId, k.username);
+      if (k.user_partner !== null && k.user_partner_name !== null) {
+        names.partners.set(k.user_partner, k.user_partner_name);
+      }
+      const row = { partnerId: k.user_partner, userId } as UsageRow;
+      for (const c of USAGE_COUNTERS) row[c] = 0;
+      rows.push(row);
+    }
+    const peakRows: PeakRow[] = peaks.rows.map((k) => ({
+      scope: k.scope,
+      registrations: Number(k.registrations),
+      calls: Number(k.calls),
+    }));
+    return usageReport(period, rows, peakRows, names);
   }
 
   // ------------------------------------------------------------------ peaks --
