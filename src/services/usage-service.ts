@@ -92,9 +92,9 @@ export class UsageService {
         SELECT k.scope, k.registrations, k.calls, u.username, u.partner_id AS user_partner,
           p.name AS partner_name, up.name AS user_partner_name
         FROM usage_peaks k
-        LEFT JOIN users u ON k.scope LIKE 'u:%' AND u.uuid = substr(k.scope, 3)::uuid
+        LEFT JOIN users u ON u.uuid = CASE WHEN k.scope LIKE 'u:%' THEN substr(k.scope, 3)::uuid END
         LEFT JOIN partners up ON up.id = u.partner_id
-        LEFT JOIN partners p ON k.scope LIKE 'p:%' AND p.id = substr(k.scope, 3)::uuid
+        LEFT JOIN partners p ON p.id = CASE WHEN k.scope LIKE 'p:%' THEN substr(k.scope, 3)::uuid END
         WHERE k.period = ${period}`.execute(this.db),
     ]);
     const names = { partners: new Map<string, string>(), users: new Map<string, string>() };
