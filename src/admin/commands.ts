@@ -1,9 +1,10 @@
 import { ServiceError } from '../errors/index.js';
 import type { Services } from '../services/index.js';
 import { PERMISSIONS, type Permission } from '../services/user-service.js';
+import type { AddressArea } from '../services/address-service.js';
 
 /** What these routes use of the services. */
-type Deps = Pick<Services, 'partners' | 'phones' | 'users'>;
+type Deps = Pick<Services, 'addresses' | 'partners' | 'phones' | 'users'>;
 
 /**
  * Admin operations, shared by the CLI (direct database access) and the running
@@ -14,7 +15,8 @@ export type AdminCommand =
   | { op: 'user.create'; username: string; password: string; email?: string; partner?: string }
   | { op: 'numbers.add'; area: string; numbers: string[] }
   | { op: 'user.set-area'; user: string; area: string }
-  | { op: 'user.set-permission'; user: string; permission: string; granted: boolean };
+  | { op: 'user.set-permission'; user: string; permission: string; granted: boolean }
+  | { op: 'address.add'; rows: AddressArea[] };
 
 export async function runAdminCommand(services: Deps, cmd: AdminCommand): Promise<Record<string, unknown>> {
   switch (cmd.op) {
@@ -71,6 +73,8 @@ export async function runAdminCommand(services: Deps, cmd: AdminCommand): Promis
       );
       return { uuid: user.uuid, permissions };
     }
+    case 'address.add':
+      return { added: await services.addresses.add(cmd.rows) };
     default:
       throw new ServiceError('wrong-syntax', 'unknown admin command');
   }

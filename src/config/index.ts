@@ -108,6 +108,16 @@ const envSchema = z.object({
     .regex(/^smtps?:\/\/[^/]/, 'SMTP_URL must be an smtp:// or smtps:// URL, e.g. smtp://127.0.0.1:25')
     .optional(),
   SMTP_FROM: z.string().min(3).default('callplane@localhost'),
+  // spec 3.5 POST /api/user: countries whose addresses are accepted (others: unsupported-country).
+  ADDRESS_COUNTRIES: z
+    .string()
+    .transform((v) => v.toLowerCase().replace(/\s+/g, ''))
+    .pipe(
+      z
+        .string()
+        .regex(/^[a-z]{2}(,[a-z]{2})*$/, 'ADDRESS_COUNTRIES must be a comma list of ISO country codes'),
+    )
+    .default('de'),
   // Push (spec 8): APNs token-based auth (.p8 key) and FCM HTTP v1 (service account).
   PUSH_APNS_APP_IDS: z
     .string()
@@ -208,6 +218,8 @@ export interface Config {
   smtpFrom: string;
   /** Push registrations and delivery (spec 8). */
   push: PushConfig;
+  /** ISO codes of the countries POST /api/user accepts addresses of (spec 3.5 unsupported-country). */
+  addressCountries: string[];
 }
 
 /** Push registrations and delivery (spec 8). */
@@ -290,6 +302,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     smtpUrl: e.SMTP_URL,
     smtpFrom: e.SMTP_FROM,
     push: pushConfig(e),
+    addressCountries: e.ADDRESS_COUNTRIES.split(','),
   };
 }
 

@@ -37,6 +37,7 @@ import { createVoicemailNotifier } from './voicemail-notifier.js';
 import { PushQueue } from '../push/queue.js';
 import { PushService } from './push-service.js';
 import { UsageService } from './usage-service.js';
+import { AddressService } from './address-service.js';
 import { LiveCounters } from '../store/redis/live-counters.js';
 
 export interface ServiceDeps {
@@ -55,6 +56,8 @@ export interface Services {
   partners: PartnerService;
   /** The session user's own profile (spec 3.5) and profile pictures (spec 3.6). */
   userProfile: UserProfileService;
+  /** The address directory behind POST /api/user's address checks (spec 3.5). */
+  addresses: AddressService;
   pictures: PictureService;
   /** Disable, enable, delete, password recovery, sign-in after sign-up (spec 3.3, 3.5, 9.1.1). */
   lifecycle: UserLifecycle;
@@ -121,6 +124,7 @@ export function createServices(deps: ServiceDeps): Services {
   const pictures = new PictureService(db, config.objectDir);
   const media = new BullMediaQueue(redis, config.redisPrefix);
   const users = new UserService(db);
+  const addresses = new AddressService(db, config.addressCountries);
   const usage = new UsageService(db, new LiveCounters(redis, config.redisPrefix), users);
   const registrations = new RegistrationStore(redis, config.redisPrefix, eventSystem.publisher, {
     onAccount: (account, registered, expiresAt) => usage.registrationChanged(account, registered, expiresAt),
@@ -164,7 +168,12 @@ export function createServices(deps: ServiceDeps): Services {
     users,
     partners: new PartnerService(db),
     // No SMTP configuration exists yet, so e-mail changes answer email-failure.
-    userProfile: new UserProfileService(db, { mailer: null, cache: profiles }),
+    userProfile: new UserProfileService(db, {
+      mailer: null,
+      cache: profiles,
+      addresses,
+    }),
+    addresses,
     pictures,
     lifecycle: new UserLifecycle(db, sessions, [
       (u) => objects.deleteAllOfUser(u),

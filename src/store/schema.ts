@@ -157,6 +157,7 @@ export interface Database {
   push_devices: PushDevicesTable;
   usage_totals: UsageTotalsTable;
   usage_peaks: UsagePeaksTable;
+  address_areas: AddressAreasTable;
 }
 
 /** One send/receive attempt of a fax (spec 3.13 `report`); times in seconds. */
@@ -397,4 +398,14 @@ export interface UsagePeaksTable {
   scope: string;
   registrations: number;
   calls: number;
+}
+
+/** Address directory: a town of a zip code and its area code (spec 3.5); see 012-usage.ts. */
+export interface AddressAreasTable {
+  country: string;
+  zip_code: string;
+  /** domain/address.ts townKey(town) */
+  town_key: string;
+  town: string;
+  area_code: string;
 }

@@ -92,7 +92,10 @@ export function installSessionAuth(app: FastifyInstance, store: SessionStore): v
     let session = sid ? await store.get(sid) : null;
     if (!session) session = await sessionByDid(request, store);
     if (!session) {
-      throw new ServiceError('no-session', sid ? 'the session id is unknown or expired' : 'no session id given');
+      throw new ServiceError(
+        'no-session',
+        sid ? 'the session id is unknown or expired' : 'no session id given',
+      );
     }
     checkOrigin(session, request);
     request.session = session;

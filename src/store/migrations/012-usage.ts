@@ -2,7 +2,8 @@ import { sql, type Kysely } from 'kysely';
 
 /**
  * Usage and statistics (spec 13.1.3-13.1.4) and the user permissions they
- * need.
+ * need; beside them the address directory and area code override of the
+ * address checks (spec 3.5).
  *
  * `usage_totals` holds the counters of one user in one period, for two kinds
  * of period at once: a UTC day (`2024-05-17`, GET /api/statistics/(date)) and
@@ -43,6 +44,16 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .execute();
   // The admin's area code override (set-area); the address's own area code is area_code.
   await db.schema.alterTable('users').addColumn('area_override', 'text').execute();
+  // Address directory (spec 3.5 address verification): the towns of a zip code and their area code.
+  await db.schema
+    .createTable('address_areas')
+    .addColumn('country', 'text', (c) => c.notNull())
+    .addColumn('zip_code', 'text', (c) => c.notNull())
+    .addColumn('town_key', 'text', (c) => c.notNull())
+    .addColumn('town', 'text', (c) => c.notNull())
+    .addColumn('area_code', 'text', (c) => c.notNull())
+    .addPrimaryKeyConstraint('address_areas_pk', ['country', 'zip_code', 'town_key'])
+    .execute();
   // The credits a call was billed (zone filter ticks), filled by the call engine.
   await db.schema
     .alterTable('cdrs')
@@ -168,6 +179,7 @@ export async function down(db: Kysely<unknown>): Promise<void> {
   await sql`DROP FUNCTION IF EXISTS usage_cdrs_insert()`.execute(db);
   await db.schema.dropTable('usage_peaks').ifExists().execute();
   await db.schema.dropTable('usage_totals').ifExists().execute();
+  await db.schema.dropTable('address_areas').ifExists().execute();
   await db.schema.alterTable('cdrs').dropColumn('cost').execute();
   await db.schema.alterTable('users').dropColumn('area_override').execute();
   await db.schema.alterTable('users').dropColumn('permissions').execute();
