@@ -38,6 +38,7 @@ import { PushQueue } from '../push/queue.js';
 import { PushService } from './push-service.js';
 import { UsageService } from './usage-service.js';
 import { AddressService } from './address-service.js';
+import { MessageWaiting } from './message-waiting.js';
 import { LiveCounters } from '../store/redis/live-counters.js';
 
 export interface ServiceDeps {
@@ -105,6 +106,8 @@ export interface Services {
   pushQueue: PushQueue;
   /** Usage and statistics (spec 13.1.3-13.1.4): totals per user and period, peaks from live counters. */
   usage: UsageService;
+  /** The voice-message counts MWI NOTIFYs carry (spec 13.1.2, RFC 3842). */
+  messageWaiting: MessageWaiting;
   eventLog: EventLog;
   eventSystem: EventSystem;
   /** Producers publish here: `events.publish({ users: [uuid] }, 'user_modify', {})`. */
@@ -213,6 +216,7 @@ export function createServices(deps: ServiceDeps): Services {
     push,
     pushQueue,
     usage,
+    messageWaiting: new MessageWaiting(db),
     eventLog: eventSystem.log,
     eventSystem,
     events: invalidatingPublisher(eventSystem.publisher, profiles),
