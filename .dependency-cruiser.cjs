@@ -42,10 +42,24 @@ module.exports = {
     },
     {
       name: 'errors-outside-api',
-      comment: 'the error registry is for every layer; it imports nothing of them',
+      comment: 'the error registry is for every layer; it imports nothing of them but the pure domain',
       severity: 'error',
       from: { path: '^src/errors' },
-      to: { pathNot: '^src/errors' },
+      to: { pathNot: '^src/(errors|domain)' },
+    },
+    {
+      name: 'engine-never-imports-an-adapter',
+      comment: 'the call engine and the Call speak to adapters only through telephony/adapter.ts',
+      severity: 'error',
+      from: { path: '^src/telephony/(engine|call)/' },
+      to: { path: '^src/telephony/(embedded|freeswitch|platform)/|^src/telephony/(adapters|node)\\.ts$' },
+    },
+    {
+      name: 'adapters-stand-alone',
+      comment: 'an adapter implements telephony/adapter.ts with what it is given; it imports no engine, service or store',
+      severity: 'error',
+      from: { path: '^src/telephony/(embedded|freeswitch)/' },
+      to: { path: '^src/(api|services|store|events|media)/|^src/telephony/(engine|call|platform)/|^src/telephony/(adapters|node)\\.ts$' },
     },
   ],
   options: {

@@ -56,6 +56,15 @@ export const PROMPTS: Readonly<Record<string, Readonly<Record<Lang, string>>>> =
     de: 'Der Freischaltcode wurde akzeptiert.',
     en: 'Unlock code accepted.',
   },
+  // Conferences (spec 3.17): a participant alone in the room (before hold music), and a PIN of an inactive one.
+  'conference-alone': {
+    de: 'Sie sind zurzeit der einzige Teilnehmer dieser Konferenz.',
+    en: 'You are currently the only participant in this conference.',
+  },
+  'conference-inactive': {
+    de: 'Diese Konferenz ist nicht aktiv.',
+    en: 'This conference is not active.',
+  },
 };
 
 interface Tone {
@@ -65,12 +74,29 @@ interface Tone {
   filters: string;
 }
 
+/** Two 120 ms sine bursts in a row, each faded in and out over 5 ms (a lavfi graph). */
+function twoTone(first: number, second: number): string {
+  const burst = (f: number, label: string): string =>
+    `sine=frequency=${f}:sample_rate=8000:duration=0.12,afade=t=in:d=0.005,afade=t=out:st=0.115:d=0.005[${label}]`;
+  return `${burst(first, 'a')};${burst(second, 'b')};[a][b]concat=n=2:v=0:a=1[out0]`;
+}
+
 /** Language-independent tones, in sounds/tones/. */
 export const TONES: Readonly<Record<string, Tone>> = {
   beep: {
     description: 'Recording beep: 1 kHz sine, 0.5 s, -10 dBFS RMS, with 5 ms fades against clicks',
     source: 'sine=frequency=1000:sample_rate=8000:duration=0.5',
     filters: 'volume=11dB,afade=t=in:d=0.005,afade=t=out:st=0.495:d=0.005',
+  },
+  'conference-join': {
+    description: 'Conference join tone: 500 Hz then 750 Hz, 120 ms each (rising), about -10 dBm0',
+    source: twoTone(500, 750),
+    filters: 'volume=8dB',
+  },
+  'conference-leave': {
+    description: 'Conference leave tone: 750 Hz then 500 Hz, 120 ms each (falling), about -10 dBm0',
+    source: twoTone(750, 500),
+    filters: 'volume=8dB',
   },
   'fax-cng': {
     description: 'Fax calling tone (CNG, ITU-T T.30): 1100 Hz for 0.5 s, then 3 s silence; loop it',

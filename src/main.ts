@@ -5,11 +5,12 @@ import { buildApp } from './api/app.js';
 import type { Config } from './config/index.js';
 import { connectRedis } from './lib/redis.js';
 import { startMediaWorker } from './media/worker.js';
-import { startEmbeddedTelephony, type EmbeddedTelephony } from './telephony/embedded/index.js';
+import { createAdapter } from './telephony/adapters.js';
+import { startTelephonyNode, type TelephonyNode } from './telephony/node.js';
 import { createServices, type Services } from './services/index.js';
 import { openDatabase, type OpenedDatabase } from './store/db.js';
 
-/** api: REST + events; worker: BullMQ media jobs; telephony: the embedded SIP/RTP engine. */
+/** api: REST + events; worker: BullMQ media jobs; telephony: the call engine on the configured adapter. */
 export type Role = 'api' | 'worker' | 'telephony';
 
 export function pgliteDir(config: Config): string {
@@ -24,7 +25,7 @@ export function openConfiguredDatabase(config: Config): Promise<OpenedDatabase> 
 export interface RunningEngine {
   services: Services;
   url: string;
-  telephony: EmbeddedTelephony | null;
+  telephony: TelephonyNode | null;
   stop(): Promise<void>;
 }
 
@@ -52,12 +53,13 @@ export async function startEngine(config: Config, roles: Role[]): Promise<Runnin
     const worker = startMediaWorker(services, { concurrency: config.mediaConcurrency });
     stops.push(() => worker.close());
   }
-  let telephony: EmbeddedTelephony | null = null;
+  let telephony: TelephonyNode | null = null;
   if (roles.includes('telephony')) {
     const { default: pino } = await import('pino');
-    telephony = await startEmbeddedTelephony(services, config, {
-      log: pino({ level: config.logLevel, base: { role: 'telephony' } }),
-    });
+    const log = pino({ level: config.logLevel, base: { role: 'telephony', node: config.nodeId } });
+    // The adapter TELEPHONY names carries the calls; the engine on it is the same for every adapter.
+    const adapter = await createAdapter(services, config, log);
+    telephony = await startTelephonyNode(services, config, adapter, { log });
     stops.push(() => telephony!.stop());
   }
   stops.push(await startAdminSocket(services));

@@ -37,6 +37,7 @@ import { registerDialplanV2Routes } from './routes/dialplan-v2.js';
 import { registerIvrRoutes } from './routes/ivr.js';
 import { registerPushRoutes } from './routes/push.js';
 import { registerUsageRoutes } from './routes/usage.js';
+import { registerConferenceRoutes } from './routes/conference.js';
 
 export interface BuildAppOptions {
   logger?: boolean | { level: string };
@@ -108,6 +109,7 @@ export async function buildApp(services: Services, opts: BuildAppOptions = {}): 
   await registerAdminQueueRoutes(app, services);
   registerRecordingRoutes(app, services);
   registerAnnouncementRoutes(app, services);
+  registerConferenceRoutes(app, services);
   registerTagRoutes(app, services);
   registerObjectRoutes(app, services);
   registerTrashRoutes(app, services);

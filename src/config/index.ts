@@ -1,4 +1,5 @@
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { z } from 'zod';
 import { loadOrCreateKeyFile, parseSecretKey } from '../lib/secret-box.js';
@@ -82,6 +83,13 @@ const envSchema = z.object({
     )
     .optional(),
   RTP_TIMEOUT_SECONDS: z.coerce.number().int().min(0).default(60),
+  // The telephony adapter of the telephony role (src/telephony/adapters.ts).
+  TELEPHONY: z.enum(['embedded']).default('embedded'),
+  // This telephony node's name in the shared call registry; nodes sharing Redis need distinct ones.
+  NODE_ID: z
+    .string()
+    .regex(/^[A-Za-z0-9_.-]{1,64}$/, 'NODE_ID must be 1-64 letters, digits, _ . -')
+    .optional(),
   ROUTING_CACHE_MS: z.coerce.number().int().min(0).max(60_000).default(1000),
   SIP_MIN_EXPIRES: z.coerce.number().int().min(1).default(60),
   // Digest challenges offered, in order (RFC 8760). MD5 alone by default: libre-based
@@ -200,6 +208,10 @@ export interface Config {
   sipTrunks: Array<{ host: string; port: number | null }>;
   /** A call without RTP for this long is ended (0 = never). */
   rtpTimeoutSeconds: number;
+  /** The telephony adapter: `embedded` (SIP/RTP in this process). */
+  telephony: 'embedded';
+  /** This node's name in the shared call registry (default: the host name). */
+  nodeId: string;
   /** How long the engine reuses a number's routing row and calling names (0 = always read). */
   routingCacheMs: number;
   /** Shortest REGISTER interval accepted (423 below). */
@@ -295,6 +307,14 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
         return { host, port: port === undefined ? null : Number(port) };
       }),
     rtpTimeoutSeconds: e.RTP_TIMEOUT_SECONDS,
+    telephony: e.TELEPHONY,
+    nodeId:
+      e.NODE_ID ??
+      (os
+        .hostname()
+        .replace(/[^A-Za-z0-9_.-]/g, '-')
+        .slice(0, 64) ||
+        'node'),
     routingCacheMs: e.ROUTING_CACHE_MS,
     sipMinExpires: e.SIP_MIN_EXPIRES,
     sipDigestAlgorithms: [...new Set(e.SIP_DIGEST_ALGORITHMS.split(','))] as Array<'MD5' | 'SHA-256'>,

@@ -50,6 +50,11 @@ export function createEventSystem(redis: Redis, config: Config, sessions: Sessio
   const audiences = {
     sessionsOf: async (audience: Audience): Promise<string[]> => {
       if ('channel' in audience) return subscriptions.sessionsOf(audience.channel);
+      if ('sessions' in audience) {
+        const sids = [...new Set(audience.sessions)];
+        const alive = sids.length > 0 ? await sessions.exists(sids) : [];
+        return sids.filter((_, i) => alive[i]);
+      }
       const lists = await Promise.all(audience.users.map((u) => sessions.sessionsOfUser(u)));
       return [...new Set(lists.flat())];
     },

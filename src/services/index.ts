@@ -40,6 +40,9 @@ import { UsageService } from './usage-service.js';
 import { AddressService } from './address-service.js';
 import { MessageWaiting } from './message-waiting.js';
 import { LiveCounters } from '../store/redis/live-counters.js';
+import { RedisConferenceRooms } from '../store/redis/conference-rooms.js';
+import { ConferenceService } from './conference-service.js';
+import { ConferenceLiveService } from './conference-live-service.js';
 
 export interface ServiceDeps {
   config: Config;
@@ -77,6 +80,10 @@ export interface Services {
   /** Recordings (spec 3.14) and announcements (spec 3.15): audio objects converted by the media worker. */
   recordings: RecordingService;
   announcements: AnnouncementService;
+  /** Conference objects (spec 3.17): PIN, active, mute_default, the numbers that reach them. */
+  conferences: ConferenceService;
+  /** Live conferences on any node: subscriptions, member control, the mixing node's state and events (spec 7.11). */
+  conferenceLive: ConferenceLiveService;
   /** Partner policy: call filters, usergroups, enterprises, credit, emergency, calling names (spec 9.1.3-9.1.7, 10). */
   policy: PolicyServices;
   /** Phone numbers of users (spec 3.9) and their partner control (spec 9.1.2). */
@@ -163,6 +170,11 @@ export function createServices(deps: ServiceDeps): Services {
       }
     },
   });
+  const conferenceLive = new ConferenceLiveService(
+    new RedisConferenceRooms(redis, config.redisPrefix),
+    eventSystem.publisher,
+    eventSystem.subscriptions,
+  );
   const services: Services = {
     config,
     db,
@@ -193,6 +205,8 @@ export function createServices(deps: ServiceDeps): Services {
     faxes: new FaxService(db, objects, eventSystem.publisher, media, config.objectDir),
     recordings,
     announcements: new AnnouncementService(objects, eventSystem.publisher, media, config.objectDir),
+    conferences: new ConferenceService(db, objects, conferenceLive),
+    conferenceLive,
     policy,
     phones: new PhoneService(db, redis, config.redisPrefix, objects, eventSystem.publisher),
     partnerPhones: new PartnerPhoneService(db, eventSystem.publisher),

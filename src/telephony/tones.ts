@@ -1,5 +1,5 @@
 /** Tones every part of the telephony engine plays (the engine and the embedded media layer alike). */
-import type { PromptSource } from './ports.js';
+import type { PromptSource } from './adapter.js';
 
 /**
  * Call progress tones (ETSI ES 201 970 / ITU-T E.180 as used in Germany and

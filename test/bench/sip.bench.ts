@@ -89,7 +89,7 @@ async function registerRate(h: TelephonyHarness, rate: number) {
 async function mediaLoad(h: TelephonyHarness, calls: number) {
   // Every RTP endpoint the engine opens, to read the relay's own counters.
   const sessions: RtpSession[] = [];
-  const pool = h.telephony.pool;
+  const pool = h.telephony.adapter.pool;
   const open = pool.open.bind(pool);
   pool.open = async () => {
     const s = await open();

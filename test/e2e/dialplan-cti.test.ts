@@ -7,7 +7,7 @@
 import { once } from 'node:events';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CallbackCall } from '../../src/telephony/engine/callback.js';
-import type { Leg, MediaStats } from '../../src/telephony/ports.js';
+import type { Leg, MediaStats } from '../../src/telephony/adapter.js';
 import { sipAccount, updatePhone, userWithNumbers } from '../helpers/provision.js';
 import { G711A_PCAP, runSipp, startSipp, SIPP_AVAILABLE, type SippOptions } from '../helpers/sipp.js';
 import {
@@ -71,7 +71,7 @@ async function cdrs(phone: string, n: number) {
 }
 
 function stats(leg: Leg | null): MediaStats {
-  const s = leg ? h.telephony.signaling.stats(leg) : null;
+  const s = leg ? h.telephony.adapter.media.stats(leg) : null;
   if (!s) throw new Error('leg without media');
   return s;
 }
@@ -159,7 +159,10 @@ describe.skipIf(!SIPP_AVAILABLE)('dialplan v1 call functions (embedded B2BUA, si
       body: { from: number, to: '+4930777006' },
     });
     const [call] = await placed;
-    expect(await call.done).toMatchObject({ kind: 'second-failed', cause: { q850: 21, sip: 403 } });
+    expect(await call.done).toMatchObject({
+      kind: 'second-failed',
+      cause: { q850: 21, name: 'call-filter' },
+    });
     expect(call.second).toBeNull();
     const res = await far.done;
     expect(res.successful, res.errors).toBe(1);

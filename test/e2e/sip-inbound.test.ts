@@ -94,66 +94,6 @@ describe.skipIf(!SIPP_AVAILABLE)('carrier calls to a number (embedded B2BUA, sip
     expect(child['t_post']).toBeGreaterThanOrEqual(1);
   });
 
-  it('moves on to the next linear target when the first is busy', async () => {
-    const { accounts, number } = await withProfile(
-      (a) => ({ linear: { targets: [{ target: a[0] }, { target: a[1] }] } }),
-      2,
-    );
-    const busy = await phone(accounts[0]!, 'uas-busy.xml', { status: '486' });
-    const answer = await phone(accounts[1]!, 'uas-answer.xml');
-    const caller = await carrier(number.slice(1));
-    expect(caller.successful, caller.errors).toBe(1);
-    expect((await busy.done).successful).toBe(1);
-    expect((await answer.done).successful).toBe(1);
-    const cdrs = await eventually(async () => {
-      const c = await cdrsOf(h, number);
-      return c.length === 3 ? c : null;
-    }, 'three CDRs');
-    expect(cdrs.map((c) => [c['b_number'] ?? null, Number(c['t_post']) > 0])).toEqual([
-      [null, true],
-      [accounts[0]!.name, false],
-      [accounts[1]!.name, true],
-    ]);
-  });
-
-  it('cancels a target that does not answer within its timeout and rings the next', async () => {
-    const { accounts, number } = await withProfile(
-      (a) => ({ linear: { targets: [{ target: a[0], timeout: 2 }, { target: a[1] }] } }),
-      2,
-    );
-    const silent = await phone(accounts[0]!, 'uas-noanswer.xml');
-    const answer = await phone(accounts[1]!, 'uas-answer.xml');
-    const started = Date.now();
-    const caller = await carrier(number.slice(1));
-    expect(caller.successful, caller.errors).toBe(1);
-    expect((await silent.done).successful, 'the first phone got a CANCEL').toBe(1);
-    expect((await answer.done).successful).toBe(1);
-    expect(Date.now() - started).toBeGreaterThanOrEqual(2000);
-  });
-
-  it('passes the caller’s CANCEL on to the ringing phone', async () => {
-    const { accounts, number } = await withProfile((a) => ({ parallel: { targets: [a[0]] } }));
-    const silent = await phone(accounts[0]!, 'uas-noanswer.xml');
-    const caller = await carrier(number.slice(1), 'uac-cancel.xml', { vars: { ring_ms: '500' } });
-    expect(caller.successful, caller.errors).toBe(1);
-    expect((await silent.done).successful, 'the phone got the CANCEL').toBe(1);
-    const cdrs = await eventually(async () => {
-      const c = await cdrsOf(h, number);
-      return c.length === 2 ? c : null;
-    }, 'two CDRs');
-    expect(cdrs.every((c) => c['t_post'] === 0)).toBe(true);
-  });
-
-  it('forks in parallel: the first answer wins, the other phone is cancelled', async () => {
-    const { accounts, number } = await withProfile((a) => ({ parallel: { targets: [a[0], a[1]] } }), 2);
-    const slow = await phone(accounts[0]!, 'uas-noanswer.xml');
-    const fast = await phone(accounts[1]!, 'uas-answer.xml', { answer_delay_ms: '300' });
-    const caller = await carrier(number.slice(1));
-    expect(caller.successful, caller.errors).toBe(1);
-    expect((await fast.done).successful).toBe(1);
-    expect((await slow.done).successful, 'the slower phone got a CANCEL').toBe(1);
-  });
-
   it('rejects with the dialplan and answers an unknown number with 404', async () => {
     const { number } = await withProfile(() => ({ reject: {} }));
     const r = await carrier(number.slice(1), 'uac-call-expect-fail.xml', { vars: { expected: '403' } });

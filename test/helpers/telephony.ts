@@ -5,12 +5,14 @@
  */
 import dgram from 'node:dgram';
 import net from 'node:net';
-import { startEmbeddedTelephony, type EmbeddedTelephony } from '../../src/telephony/embedded/index.js';
+import { adapterEnvironment, embeddedOptions } from '../../src/telephony/adapters.js';
+import { EmbeddedAdapter } from '../../src/telephony/embedded/adapter.js';
 import { silentLogger, type Logger } from '../../src/telephony/engine/logger.js';
+import { startTelephonyNode, type TelephonyNode } from '../../src/telephony/node.js';
 import { createHarness, type Harness } from './harness.js';
 
 export interface TelephonyHarness extends Harness {
-  telephony: EmbeddedTelephony;
+  telephony: TelephonyNode & { adapter: EmbeddedAdapter };
   sipPort: number;
   /** Where outbound carrier calls go (a sipp UAS plays the carrier there). */
   trunkPort: number;
@@ -59,7 +61,12 @@ export async function createTelephonyHarness(env: Record<string, string> = {}): 
   const log: Logger = process.env['SIP_DEBUG']
     ? { debug: console.debug, info: console.info, warn: console.warn, error: console.error }
     : silentLogger;
-  const telephony = await startEmbeddedTelephony(h.services, h.config, { log, sweepMs: 250 });
+  const adapter = await EmbeddedAdapter.create(
+    embeddedOptions(h.config),
+    adapterEnvironment(h.services, h.config, log),
+  );
+  const node = await startTelephonyNode(h.services, h.config, adapter, { log, sweepMs: 250 });
+  const telephony = Object.assign(node, { adapter });
   return {
     ...h,
     telephony,

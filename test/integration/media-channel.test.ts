@@ -13,7 +13,7 @@ import { Player } from '../../src/telephony/embedded/media/player.js';
 import { readWav } from '../../src/telephony/embedded/media/wav.js';
 import { RtpPortPool, type RtpSession } from '../../src/telephony/embedded/rtp/index.js';
 import type { SdpCodec } from '../../src/telephony/embedded/sip/sdp.js';
-import type { DtmfEvent } from '../../src/telephony/ports.js';
+import type { DtmfEvent } from '../../src/telephony/adapter.js';
 import { zeroCrossingHz } from '../unit/media-fixtures.js';
 
 // Real UDP on 127.0.0.1; this file owns RTP ports 43400-43499.
@@ -105,7 +105,7 @@ describe('MediaChannel', () => {
     const r = await rec.done;
     off();
     expect(digits.map((d) => d.digit)).toEqual(['3']);
-    expect(r.written).toBe(true);
+    expect(r.media?.location).toEqual({ kind: 'file', path: file });
     expect(r.silenceOnly).toBe(false);
     const pcm = await readWav(file);
     expect(Math.abs(zeroCrossingHz(pcm.subarray(0, 4000)) - 700)).toBeLessThan(15);
@@ -122,7 +122,7 @@ describe('MediaChannel', () => {
     const rec = ch.record({ file: path.join(os.tmpdir(), 'never-written.wav'), maxSeconds: 10 });
     ch.close();
     await expect(second.done).resolves.toBe('stopped');
-    await expect(rec.done).resolves.toMatchObject({ reason: 'hangup', written: false });
+    await expect(rec.done).resolves.toMatchObject({ reason: 'hangup', media: null });
     await expect(ch.play([{ kind: 'silence', durationMs: 100 }]).done).resolves.toBe('stopped');
   });
 

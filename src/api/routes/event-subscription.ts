@@ -1,37 +1,19 @@
 import { Type } from '@sinclair/typebox';
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyInstance } from 'fastify';
 import type { Services } from '../../services/index.js';
 import { requirePartner, requireUser } from '../plugins/session-auth.js';
 import { ServiceError } from '../../errors/index.js';
-import { statusResponse, Uuid } from '../schemas/common.js';
+import { statusResponse } from '../schemas/common.js';
 
 /** What these routes use of the services. */
-type Deps = Pick<Services, 'eventSystem' | 'objects'>;
+type Deps = Pick<Services, 'eventSystem'>;
 
 /** Channel of the call API events of one user (spec 3.24 GET /api/call/event). */
 export const callChannel = (userId: string): string => `call:${userId}`;
 
-/** Channel of the detailed events of one conference (spec 3.17 GET /api/conference/(uuid)/event). */
-export const conferenceChannel = (conferenceId: string): string => `conference:${conferenceId.toLowerCase()}`;
-
-const conferenceStatuses = {
-  'wrong-conference': 'The given UUID does not match a conference accessible by the current user',
-};
-
-/** Subscriptions that route channel events into the session's stream. */
+/** Subscriptions that route channel events into the session's stream (conferences: routes/conference.ts). */
 export function registerEventSubscriptionRoutes(app: FastifyInstance, services: Deps): void {
   const { subscriptions, partnerCdr } = services.eventSystem;
-
-  /** The session's user and the conference named in the URL (wrong-conference otherwise). */
-  const conferenceOf = async (request: FastifyRequest) => {
-    const s = requireUser(request);
-    const { uuid } = request.params as { uuid: string };
-    const conference = await services.objects.get(s.userId, uuid, {
-      type: 'conference',
-      notFound: 'wrong-conference',
-    });
-    return { s, conference };
-  };
 
   app.get(
     '/api/call/event',
@@ -63,44 +45,6 @@ export function registerEventSubscriptionRoutes(app: FastifyInstance, services: 
     async (request) => {
       const s = requireUser(request);
       await subscriptions.unsubscribe(callChannel(s.userId), s.sid);
-      return {};
-    },
-  );
-
-  app.get(
-    '/api/conference/:uuid/event',
-    {
-      config: { auth: 'user' },
-      schema: {
-        tags: ['conference'],
-        summary: 'Subscribe the session to the event channel of a conference',
-        params: Type.Object({ uuid: Uuid }),
-        response: statusResponse(conferenceStatuses, Type.Object({ busy: Type.Boolean() })),
-      },
-    },
-    async (request) => {
-      const { s, conference } = await conferenceOf(request);
-      await subscriptions.subscribe(conferenceChannel(conference.uuid), s.sid);
-      // `busy` tells whether members are in the conference right now; the
-      // conference engine keeps it in the object's data while it runs.
-      return { busy: conference.data['active'] === true };
-    },
-  );
-
-  app.delete(
-    '/api/conference/:uuid/event',
-    {
-      config: { auth: 'user' },
-      schema: {
-        tags: ['conference'],
-        summary: "Cancel the session's subscription to a conference's events",
-        params: Type.Object({ uuid: Uuid }),
-        response: statusResponse(conferenceStatuses),
-      },
-    },
-    async (request) => {
-      const { s, conference } = await conferenceOf(request);
-      await subscriptions.unsubscribe(conferenceChannel(conference.uuid), s.sid);
       return {};
     },
   );

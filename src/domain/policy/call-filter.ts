@@ -16,7 +16,7 @@
  * - No decision at the end (or an empty filter) allows the call.
  *
  * Regexes come from partners, so they are compiled by an injected engine with
- * linear-time matching (RE2, see telephony/policy/regex.ts); this module is pure.
+ * linear-time matching (RE2, see lib/re2-call-filter.ts); this module is pure.
  *
  * Decisions where the spec is silent: unknown fields are wrong-syntax; the
  * top-level `callfilter` may be one operator object (the spec's GET example)

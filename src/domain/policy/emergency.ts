@@ -24,9 +24,6 @@ export const EMERGENCY_PATTERNS: Readonly<Record<EmergencyField, string>> = {
   emergency_rescue: '^.{0,10}$',
 };
 
-/** SIP header carrying the UUI (RFC 7433). */
-export const UUI_HEADER = 'User-to-User';
-
 export const EMERGENCY_NUMBERS = { '110': 'police', '112': 'rescue' } as const;
 export type EmergencyNumber = keyof typeof EMERGENCY_NUMBERS;
 export type EmergencyService = (typeof EMERGENCY_NUMBERS)[EmergencyNumber];
@@ -59,8 +56,8 @@ export interface EmergencyRoute {
   dialled: EmergencyNumber;
   /** The control centre's routing number, used as the call's destination. */
   destination: string;
-  /** Extra SIP headers for the outgoing INVITE (User-to-User when a UUI is set). */
-  headers: Record<string, string>;
+  /** The user-to-user information the call carries (RFC 7433 User-to-User for SIP), when set. */
+  uui?: string;
 }
 
 /** The control centre route for an emergency call, or null when the call routes normally. */
@@ -72,7 +69,5 @@ export function routeEmergency(
   const service = EMERGENCY_NUMBERS[dialled];
   const destination = service === 'police' ? info.emergency_police : info.emergency_rescue;
   if (!destination) return null;
-  const headers: Record<string, string> = {};
-  if (info.uui_header) headers[UUI_HEADER] = info.uui_header;
-  return { service, dialled, destination, headers };
+  return { service, dialled, destination, ...(info.uui_header ? { uui: info.uui_header } : {}) };
 }

@@ -1,5 +1,8 @@
 import type { Redis } from 'ioredis';
 import type { EventPublisher } from '../../events/types.js';
+import { RegistrationOrderError } from '../../errors/sip.js';
+
+export { RegistrationOrderError } from '../../errors/sip.js';
 
 /**
  * The location service (RFC 3261 §10.3) shared by every telephony node, in
@@ -51,22 +54,6 @@ export interface BindRequest {
 export interface RegisterOrder {
   callId: string;
   cseq: number;
-}
-
-/**
- * RFC 3261 §10.3 step 6: a REGISTER with the Call-ID of an existing binding
- * and a CSeq not higher than the stored one is out of order; nothing was
- * changed. The stack answers 500 (Server Internal Error) or 400.
- */
-export class RegistrationOrderError extends Error {
-  override name = 'RegistrationOrderError';
-  constructor(
-    readonly contact: string,
-    readonly storedCseq: number,
-    readonly cseq: number,
-  ) {
-    super(`REGISTER CSeq ${cseq} is not higher than ${storedCseq} of the binding ${contact}`);
-  }
 }
 
 /** What is stored per binding: the Binding plus what events and ordering need. */

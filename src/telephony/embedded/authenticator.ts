@@ -8,8 +8,7 @@
  * algorithm are verified whatever was offered.
  * Addresses that keep failing are refused outright for a while.
  */
-import type { SipAccountRef } from '../ports.js';
-import type { AuthFailureGuard } from '../../store/redis/auth-guard.js';
+import type { AccountCredentials, AccountRef, AuthGuard } from '../adapter.js';
 import {
   challenge,
   NonceService,
@@ -20,12 +19,6 @@ import {
 import { randomToken } from './sip/stack.js';
 import type { ServerTransaction } from './sip/transaction.js';
 import { parseNameAddr, parseUri } from './sip/uri.js';
-
-export interface AccountCredentials {
-  credentials(
-    name: string,
-  ): Promise<{ name: string; owner: string; domain: string; ha1: { md5: string; sha256: string } } | null>;
-}
 
 export interface AuthenticatorOptions {
   domains: readonly string[];
@@ -39,7 +32,7 @@ export class Authenticator {
 
   constructor(
     private readonly accounts: AccountCredentials,
-    private readonly guard: AuthFailureGuard,
+    private readonly guard: AuthGuard,
     private readonly opts: AuthenticatorOptions,
   ) {
     this.nonces = new NonceService(opts.nonceSecret, opts.nonceTtlMs);
@@ -72,21 +65,21 @@ export class Authenticator {
    * The authenticated account, or null when a response (challenge or 403)
    * has been sent. `proxy` selects 407/Proxy-* (calls) over 401 (REGISTER).
    */
-  async authenticate(tx: ServerTransaction, proxy: boolean): Promise<SipAccountRef | null> {
+  async authenticate(tx: ServerTransaction, proxy: boolean): Promise<AccountRef | null> {
     const ip = tx.peer.address;
-    if (await this.guard.blocked(ip)) {
+    const req = tx.request;
+    const value = req.get(proxy ? 'proxy-authorization' : 'authorization');
+    const creds = value ? parseDigestCredentials(value) : null;
+    if (await this.guard.blocked(ip, creds?.username ?? null)) {
       tx.respond(403, 'Forbidden (too many failed attempts)');
       return null;
     }
-    const req = tx.request;
-    const value = req.get(proxy ? 'proxy-authorization' : 'authorization');
     if (!value) {
       this.challengeResponse(tx, proxy, false);
       return null;
     }
-    const creds = parseDigestCredentials(value);
     if (!creds) {
-      await this.guard.failure(ip);
+      await this.guard.failure(ip, null);
       tx.respond(400, 'Bad Request (malformed credentials)');
       return null;
     }
@@ -107,11 +100,11 @@ export class Authenticator {
         body: req.body.toString(),
       });
     if (!ok || !account) {
-      await this.guard.failure(ip);
+      await this.guard.failure(ip, creds.username);
       tx.respond(403, 'Forbidden');
       return null;
     }
-    await this.guard.success(ip);
+    await this.guard.success(ip, account.name);
     return { name: account.name, owner: account.owner, domain: account.domain };
   }
 }

@@ -4,7 +4,7 @@
  * NOTIFY with the number's calls whenever one rings, is answered or ends.
  * Subscriptions live on the node that accepted them, like the phone's flow.
  */
-import type { CallPresence, DialogInfo } from '../engine/presence.js';
+import type { DialogInfo, PresencePort, WatcherDirectory } from '../adapter.js';
 import type { Authenticator } from './authenticator.js';
 import type { DialogLeg, LegContext } from './leg-context.js';
 import { contactUri, Dialog, tagOf, withoutTag } from './sip/dialog.js';
@@ -12,11 +12,6 @@ import { dialogInfoXml } from './sip/dialog-info.js';
 import { randomToken } from './sip/stack.js';
 import type { ServerTransaction } from './sip/transaction.js';
 import { parseUri } from './sip/uri.js';
-
-export interface Watchers {
-  /** SIP accounts allowed to watch a number (SipBlfService.watchersOf). */
-  watchersOf(number: string): Promise<string[]>;
-}
 
 const MAX_EXPIRES = 3600;
 const DEFAULT_EXPIRES = 600;
@@ -58,7 +53,7 @@ class Subscription implements DialogLeg {
   acked(): void {}
 }
 
-export class DialogEventServer implements CallPresence {
+export class DialogEventServer implements PresencePort {
   private readonly byNumber = new Map<string, Set<Subscription>>();
   /** The calls of each watched number, by Call-ID. */
   private readonly calls = new Map<string, Map<string, DialogInfo>>();
@@ -66,7 +61,7 @@ export class DialogEventServer implements CallPresence {
   constructor(
     private readonly ctx: LegContext,
     private readonly auth: Authenticator,
-    private readonly watchers: Watchers,
+    private readonly watchers: WatcherDirectory,
   ) {}
 
   expiresOf(tx: ServerTransaction): number {

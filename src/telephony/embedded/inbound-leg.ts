@@ -3,8 +3,10 @@
  * with our own RTP endpoint (media is always anchored) once the engine says.
  */
 import { formatQ850Reason } from '../../domain/cdr/q850.js';
-import { CAUSE, type EndCause, type InboundInfo, type InboundLeg, type Leg } from '../ports.js';
-import { LegBase, reasonPhrase } from './leg-base.js';
+import { reasonPhrase, sipStatusOf } from '../../errors/sip.js';
+import type { DialogRef, InboundInfo, InboundLeg } from '../adapter.js';
+import { CAUSE, type EndCause } from '../causes.js';
+import { LegBase } from './leg-base.js';
 import type { DialogLeg, LegContext } from './leg-context.js';
 import { contactUri, Dialog, tagOf, withoutTag } from './sip/dialog.js';
 import type { SipRequest } from './sip/message.js';
@@ -23,7 +25,7 @@ import type { ServerTransaction } from './sip/transaction.js';
 
 export class EmbeddedInboundLeg extends LegBase implements InboundLeg, DialogLeg {
   private readonly localTag = randomToken(6);
-  private dialog: Dialog | null = null;
+  private sipDialog: Dialog | null = null;
   private readonly sessionId = String(Date.now());
   private sdpVersion = 1;
   private answering: Promise<void> | null = null;
@@ -32,6 +34,8 @@ export class EmbeddedInboundLeg extends LegBase implements InboundLeg, DialogLeg
   constructor(
     private readonly ctx: LegContext,
     private readonly tx: ServerTransaction,
+    /** The call uuid the adapter made for this new call. */
+    readonly call: string,
     readonly info: InboundInfo,
     /** The caller's SDP offer; null for a delayed offer (answer comes in the ACK). */
     readonly offer: Sdp | null,
@@ -51,20 +55,20 @@ export class EmbeddedInboundLeg extends LegBase implements InboundLeg, DialogLeg
   ring(): void {
     if (this.state !== 'new') return;
     this.tx.respond(180, 'Ringing', { toTag: this.localTag, headers: { contact: this.contact() } });
-    this.markRinging(180);
+    this.markRinging('ringing');
   }
 
   private contact(): string {
     return this.ctx.stack.contact(this.info.called || null, this.tx.peer);
   }
 
-  get callRef(): { callId: string; localTag: string; remoteTag: string } {
+  get dialog(): DialogRef {
     const req = this.tx.request;
     return { callId: req.callId, localTag: this.localTag, remoteTag: tagOf(req.get('from')) ?? '' };
   }
 
-  answer(opts: { like?: Leg } = {}): Promise<void> {
-    this.answering ??= this.doAnswer(opts.like);
+  answer(): Promise<void> {
+    this.answering ??= this.doAnswer();
     return this.answering;
   }
 
@@ -84,7 +88,7 @@ export class EmbeddedInboundLeg extends LegBase implements InboundLeg, DialogLeg
     if (this.offer) {
       const chosen = this.offer.audio ? answerCodecs(this.offer.audio.codecs, preferred) : null;
       if (!chosen) {
-        this.reject({ q850: 65, sip: 488, reason: 'no common codec' });
+        this.reject(CAUSE.noCommonCodec);
         return false;
       }
       codecs = chosen;
@@ -124,15 +128,14 @@ export class EmbeddedInboundLeg extends LegBase implements InboundLeg, DialogLeg
       headers: { contact: this.contact() },
       body: this.localSdp(),
     });
-    this.markRinging(183);
+    this.markRinging('early');
     return true;
   }
 
-  private async doAnswer(like: Leg | undefined): Promise<void> {
+  private async doAnswer(): Promise<void> {
     if (this.state === 'ended' || this.state === 'answered') return;
-    // Answer in the codec the other leg chose, so the bridge relays without transcoding.
-    // (an unanswered inbound leg, a picker, offers what it can take)
-    const preferred = like instanceof LegBase ? (like.mediaCodecs ?? undefined) : undefined;
+    // Answer in the codec the call's other leg chose, so a bridge relays without transcoding.
+    const preferred = this.ctx.preferredCodecs(this);
     if (this.early) await this.early;
     if (!(await this.prepareMedia(preferred))) return;
     const rtp = this.rtp;
@@ -146,7 +149,7 @@ export class EmbeddedInboundLeg extends LegBase implements InboundLeg, DialogLeg
     });
     if (!res) return; // cancelled meanwhile
     const fromTag = tagOf(req.get('from')) ?? '';
-    this.dialog = new Dialog(
+    this.sipDialog = new Dialog(
       req.callId,
       this.localTag,
       fromTag,
@@ -157,8 +160,8 @@ export class EmbeddedInboundLeg extends LegBase implements InboundLeg, DialogLeg
       this.tx.peer,
       1,
     );
-    this.dialog.remoteSeq = req.cseq.seq;
-    this.ctx.addDialog(this.dialog, this);
+    this.sipDialog.remoteSeq = req.cseq.seq;
+    this.ctx.addDialog(this.sipDialog, this);
     this.tx.onNoAck = () => this.hangup(CAUSE.mediaTimeout);
     if (this.ctx.rtpTimeoutMs > 0) rtp.watch(this.ctx.rtpTimeoutMs, () => this.hangup(CAUSE.mediaTimeout));
     this.markAnswered();
@@ -176,7 +179,7 @@ export class EmbeddedInboundLeg extends LegBase implements InboundLeg, DialogLeg
 
   reject(cause: EndCause): void {
     if (this.state === 'answered' || this.state === 'ended') return;
-    const status = cause.sip ?? 480;
+    const status = sipStatusOf(cause);
     this.tx.respond(status, reasonPhrase(status), {
       toTag: this.localTag,
       headers: { reason: formatQ850Reason(cause.q850) },
@@ -193,13 +196,13 @@ export class EmbeddedInboundLeg extends LegBase implements InboundLeg, DialogLeg
 
   hangup(cause: EndCause = CAUSE.normal): void {
     if (this.state === 'ended') return;
-    if (this.state !== 'answered' || !this.dialog) {
-      this.reject(cause.sip ? cause : { ...cause, sip: 480 });
+    if (this.state !== 'answered' || !this.sipDialog) {
+      this.reject(cause);
       return;
     }
-    const bye = this.dialog.request('BYE');
+    const bye = this.sipDialog.request('BYE');
     bye.set('reason', formatQ850Reason(cause.q850));
-    this.ctx.stack.request(bye, this.dialog.peer, {
+    this.ctx.stack.request(bye, this.sipDialog.peer, {
       onResponse: () => undefined,
       onTimeout: () => undefined,
     });
@@ -247,6 +250,6 @@ export class EmbeddedInboundLeg extends LegBase implements InboundLeg, DialogLeg
   }
 
   protected release(): void {
-    if (this.dialog) this.ctx.removeDialog(this.dialog);
+    if (this.sipDialog) this.ctx.removeDialog(this.sipDialog);
   }
 }

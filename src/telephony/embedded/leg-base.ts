@@ -2,42 +2,18 @@
  * What inbound and outbound legs of the embedded engine share: identity,
  * state, timestamps, the RTP endpoint and the one-way trip to `ended`.
  */
-import { EventEmitter } from 'node:events';
 import net from 'node:net';
-import type { EndCause, LegEvents, LegState } from '../ports.js';
+import { SafeEmitter } from '../../lib/safe-emitter.js';
+import type { EndCause, LegEvents, LegState } from '../adapter.js';
 import type { MediaChannel } from './media-channel.js';
 import type { RtpSession } from './rtp/session.js';
 import type { Direction, SdpCodec } from './sip/sdp.js';
 import { randomToken } from './sip/stack.js';
 
-export const REASON_PHRASES: Record<number, string> = {
-  180: 'Ringing',
-  183: 'Session Progress',
-  200: 'OK',
-  400: 'Bad Request',
-  401: 'Unauthorized',
-  402: 'Payment Required',
-  403: 'Forbidden',
-  404: 'Not Found',
-  405: 'Method Not Allowed',
-  407: 'Proxy Authentication Required',
-  408: 'Request Timeout',
-  423: 'Interval Too Brief',
-  480: 'Temporarily Unavailable',
-  481: 'Call/Transaction Does Not Exist',
-  484: 'Address Incomplete',
-  486: 'Busy Here',
-  487: 'Request Terminated',
-  488: 'Not Acceptable Here',
-  500: 'Server Internal Error',
-  503: 'Service Unavailable',
-  603: 'Decline',
-};
-
-export const reasonPhrase = (status: number): string => REASON_PHRASES[status] ?? 'Unknown';
-
-export abstract class LegBase extends EventEmitter<LegEvents> {
+export abstract class LegBase extends SafeEmitter<LegEvents> {
   readonly id = randomToken(8);
+  /** The engine's call the leg belongs to (legs of one call prefer each other's codecs). */
+  abstract readonly call: string;
   state: LegState = 'new';
   readonly startedAt = Date.now();
   answeredAt: number | null = null;
@@ -77,9 +53,9 @@ export abstract class LegBase extends EventEmitter<LegEvents> {
     this.safeEmit('answered');
   }
 
-  protected markRinging(status: number): void {
+  protected markRinging(kind: 'ringing' | 'early'): void {
     if (this.state === 'new') this.state = 'ringing';
-    if (this.state !== 'ended') this.safeEmit('progress', status);
+    if (this.state !== 'ended') this.safeEmit('progress', kind);
   }
 
   /** Ends the leg once; releases its media. */
@@ -132,13 +108,4 @@ export abstract class LegBase extends EventEmitter<LegEvents> {
 
   /** Removes the leg from its owner's maps. */
   protected abstract release(): void;
-
-  /** A listener's exception must not take the SIP stack down (mediasoup's safeEmit). */
-  protected safeEmit<K extends keyof LegEvents>(event: K, ...args: LegEvents[K]): void {
-    try {
-      (this.emit as (e: K, ...a: LegEvents[K]) => boolean)(event, ...args);
-    } catch (err) {
-      process.emitWarning(`leg ${this.id} ${String(event)} listener failed: ${(err as Error).message}`);
-    }
-  }
 }

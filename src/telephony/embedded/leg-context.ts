@@ -1,7 +1,9 @@
 /** What a leg needs from the embedded signalling adapter that owns it. */
+import type { LegBase } from './leg-base.js';
 import type { RtpSession } from './rtp/session.js';
 import type { Dialog } from './sip/dialog.js';
 import type { SipRequest } from './sip/message.js';
+import type { SdpCodec } from './sip/sdp.js';
 import type { SipStack } from './sip/stack.js';
 import type { ServerTransaction } from './sip/transaction.js';
 
@@ -24,4 +26,11 @@ export interface LegContext {
   domain: string;
   addDialog(d: Dialog, leg: DialogLeg): void;
   removeDialog(d: Dialog): void;
+  /**
+   * The codecs `leg` should offer or answer with so that the other legs of
+   * its call relay to it unchanged: an answered leg's agreed codecs, else
+   * what a caller still waiting offered; undefined when the call has no
+   * other leg with media.
+   */
+  preferredCodecs(leg: LegBase): SdpCodec[] | undefined;
 }

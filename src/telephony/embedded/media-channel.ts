@@ -12,19 +12,18 @@ import type {
   DtmfEvent,
   PlayEnd,
   PlayHandle,
-  PlayOptions,
-  PromptSource,
+  RecordedMedia,
   RecordHandle,
   RecordOptions,
   RecordResult,
-} from '../ports.js';
+} from '../adapter.js';
 import { DtmfReceiver, dtmfTone, sendDtmf } from './media/dtmf.js';
-import type { Player } from './media/player.js';
+import type { AudioSource, Player } from './media/player.js';
 import { record } from './media/recorder.js';
 import { writeWav } from './media/wav.js';
 import type { RtpHeader } from './rtp/packet.js';
 import type { RtpPacketListener, RtpSession } from './rtp/session.js';
-import type { G711Codec } from './rtp/g711.js';
+import { alawToLinear, linearToAlaw, linearToUlaw, ulawToLinear, type G711Codec } from './rtp/g711.js';
 import { TELEPHONE_EVENT, type SdpCodec } from './sip/sdp.js';
 
 /** A packet listener slot with the RtpSession shape the recorder takes over and restores. */
@@ -41,9 +40,26 @@ class Tap {
 /** The playback and the recording of a leg without media (or whose media is gone). */
 export const NO_PLAYBACK: PlayHandle = { done: Promise.resolve('stopped'), stop: () => undefined };
 export const NO_RECORDING: RecordHandle = {
-  done: Promise.resolve({ durationMs: 0, silenceOnly: true, reason: 'hangup', written: false }),
+  done: Promise.resolve({ durationMs: 0, silenceOnly: true, reason: 'hangup', media: null }),
   stop: () => undefined,
 };
+
+/** A recording of the embedded engine: a WAV file on this machine. */
+class RecordedFile implements RecordedMedia {
+  readonly location;
+  constructor(readonly path: string) {
+    this.location = { kind: 'file', path } as const;
+  }
+  async discard(): Promise<void> {
+    await fs.rm(this.path, { force: true });
+  }
+}
+
+/** What a channel plays: the player's sources (media references already resolved to files). */
+export interface ChannelPlayOptions {
+  loop?: boolean;
+  mix?: readonly AudioSource[];
+}
 
 export interface MediaFormat {
   codec: G711Codec;
@@ -65,6 +81,7 @@ export function mediaFormat(codecs: readonly SdpCodec[] | null): MediaFormat {
 
 export class MediaChannel {
   #relay: RtpSession | null = null;
+  #transform: PacketTransform | null = null;
   readonly #taps = new Set<Tap>();
   readonly #dtmfListeners = new Set<(d: DtmfEvent) => void>();
   #dtmf: DtmfReceiver | null = null;
@@ -82,7 +99,13 @@ export class MediaChannel {
   }
 
   readonly #onPacket = (packet: Buffer, header: RtpHeader): void => {
-    if (this.#relay !== null) this.#relay.send(packet);
+    if (this.#relay !== null) {
+      if (this.#transform === null) this.#relay.send(packet);
+      else {
+        const out = this.#transform(packet, header);
+        if (out !== null) this.#relay.send(out);
+      }
+    }
     if (this.#taps.size > 0) for (const t of this.#taps) t.listener?.(packet, header);
     if (this.#dtmf !== null) {
       const digits = this.#dtmf.push(packet, header);
@@ -94,16 +117,20 @@ export class MediaChannel {
     return mediaFormat(this.codecs());
   }
 
-  /** Sends what this leg receives out of `to` unchanged (the bridge); null stops. */
-  relayTo(to: RtpSession | null): void {
+  /**
+   * Sends what this leg receives out of `to` (the bridge): unchanged, or
+   * through `transform` (null drops the packet); null stops.
+   */
+  relayTo(to: RtpSession | null, transform: PacketTransform | null = null): void {
     this.#relay = to;
+    this.#transform = transform;
   }
 
   get relaying(): RtpSession | null {
     return this.#relay;
   }
 
-  play(sources: readonly PromptSource[], opts: PlayOptions = {}): PlayHandle {
+  play(sources: readonly AudioSource[], opts: ChannelPlayOptions = {}): PlayHandle {
     if (this.#closed) return NO_PLAYBACK;
     this.#playback?.handle.stop();
     const f = this.format;
@@ -127,7 +154,8 @@ export class MediaChannel {
     return entry.handle;
   }
 
-  record(opts: RecordOptions): RecordHandle {
+  /** Records into `file` (a WAV, written when the recording ends and holds anything). */
+  record(opts: RecordOptions & { file: string }): RecordHandle {
     if (this.#closed) return NO_RECORDING;
     const tap = new Tap();
     this.#taps.add(tap);
@@ -149,12 +177,12 @@ export class MediaChannel {
     const done = rec.done.then(async (r): Promise<RecordResult> => {
       this.#taps.delete(tap);
       this.#recordings.delete(stopOnClose);
-      let written = false;
+      let media: RecordedMedia | null = null;
       if (r.samples.length > 0) {
         try {
           await fs.mkdir(path.dirname(opts.file), { recursive: true });
           await writeWav(opts.file, r.samples);
-          written = true;
+          media = new RecordedFile(opts.file);
         } catch (err) {
           process.emitWarning(`recording not written to ${opts.file}: ${(err as Error).message}`);
         }
@@ -163,7 +191,7 @@ export class MediaChannel {
         durationMs: r.durationMs,
         silenceOnly: r.silenceOnly,
         reason: hungUp ? 'hangup' : r.reason,
-        written,
+        media,
       };
     });
     return { done, stop: () => rec.stop() };
@@ -225,17 +253,58 @@ export class MediaChannel {
   }
 }
 
+/** Rewrites a relayed packet for the other leg's format; null drops it. */
+export type PacketTransform = (packet: Buffer, header: RtpHeader) => Buffer | null;
+
+const ULAW_TO_ALAW = new Uint8Array(256).map((_, code) => linearToAlaw(ulawToLinear(code)));
+const ALAW_TO_ULAW = new Uint8Array(256).map((_, code) => linearToUlaw(alawToLinear(code)));
+
+/**
+ * The packet rewrite from one leg's agreed format to the other's, or null
+ * when they agree (the relay then passes packets byte for byte): G.711
+ * payloads converted between µ-law and A-law by table, payload types
+ * renumbered, RFC 4733 events passed under the other leg's event type
+ * (dropped when it agreed none), anything else dropped. Sequence numbers,
+ * timestamps and SSRC stay, so the far end sees one continuous stream.
+ */
+export function formatTransform(from: MediaFormat, to: MediaFormat): PacketTransform | null {
+  if (
+    from.codec === to.codec &&
+    from.payloadType === to.payloadType &&
+    from.telephoneEvent === to.telephoneEvent
+  )
+    return null;
+  const table = from.codec === to.codec ? null : from.codec === 'PCMU' ? ULAW_TO_ALAW : ALAW_TO_ULAW;
+  return (packet, header) => {
+    let pt: number;
+    if (header.payloadType === from.payloadType) pt = to.payloadType;
+    else if (from.telephoneEvent !== null && header.payloadType === from.telephoneEvent) {
+      if (to.telephoneEvent === null) return null;
+      pt = to.telephoneEvent;
+    } else return null;
+    const out = Buffer.from(packet);
+    out[1] = (out[1]! & 0x80) | pt;
+    if (table !== null && pt === to.payloadType) {
+      const end = header.payloadOffset + header.payloadLength;
+      for (let i = header.payloadOffset; i < end; i++) out[i] = table[out[i]!]!;
+    }
+    return out;
+  };
+}
+
 /**
  * Anchors media between two legs: every packet one channel accepts goes out
- * of the other's session byte for byte (payload type, SSRC, sequence,
- * timestamps and RFC 4733 events unchanged), so the B2BUA stays transparent
- * to the codecs both phones agreed on; the received Buffer itself is sent
- * on. The answer undoes the bridge (and leaves alone a relay set since).
+ * of the other's session. When both legs agreed the same format (the
+ * adapter offers and answers a call's legs alike, so this is the rule) the
+ * received Buffer itself is sent on, byte for byte (payload type, SSRC,
+ * sequence, timestamps and RFC 4733 events unchanged), so the B2BUA stays
+ * transparent; otherwise formatTransform converts. The answer undoes the
+ * bridge (and leaves alone a relay set since).
  */
 export function bridgeChannels(a: MediaChannel, b: MediaChannel): () => void {
   if (a === b || a.session === b.session) throw new Error('cannot bridge a leg to itself');
-  a.relayTo(b.session);
-  b.relayTo(a.session);
+  a.relayTo(b.session, formatTransform(a.format, b.format));
+  b.relayTo(a.session, formatTransform(b.format, a.format));
   let bridged = true;
   return () => {
     if (!bridged) return;

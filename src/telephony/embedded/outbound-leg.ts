@@ -2,19 +2,15 @@
  * The UAC side of a call (RFC 3261 §13.2): an INVITE we send to the carrier
  * trunk or to a registered phone, with our own RTP endpoint in the offer.
  */
-import { formatQ850Reason, sipToQ850 } from '../../domain/cdr/q850.js';
-import {
-  CAUSE,
-  type EndCause,
-  type OriginateRequest,
-  type OriginateTarget,
-  type OutboundLeg,
-} from '../ports.js';
+import { formatQ850Reason } from '../../domain/cdr/q850.js';
+import { causeOfSipStatus } from '../../errors/sip.js';
+import type { OriginateRequest, OriginateTarget, OutboundLeg } from '../adapter.js';
+import { CAUSE, type EndCause } from '../causes.js';
 import { LegBase } from './leg-base.js';
 import type { DialogLeg, LegContext } from './leg-context.js';
 import { contactUri, Dialog, tagOf } from './sip/dialog.js';
 import { SipRequest, type SipResponse } from './sip/message.js';
-import { answerCodecs, buildSdp, DEFAULT_OFFER, parseSdp, type Direction, type SdpCodec } from './sip/sdp.js';
+import { answerCodecs, buildSdp, DEFAULT_OFFER, parseSdp, type Direction } from './sip/sdp.js';
 import { randomToken } from './sip/stack.js';
 import type { ClientTransaction, ServerTransaction } from './sip/transaction.js';
 import type { Peer } from './sip/transport.js';
@@ -27,8 +23,13 @@ export interface OutboundRoute {
   peer: Peer;
 }
 
+/** RFC 7433 User-to-User (emergency calls carry the partner's UUI, spec 9.1.5). */
+const UUI_HEADER = 'user-to-user';
+
 export class EmbeddedOutboundLeg extends LegBase implements OutboundLeg, DialogLeg {
   readonly target: OriginateTarget;
+  readonly call: string;
+  /** The final SIP status that ended it before an answer (486, 480, 408 ...), if any. */
   failureStatus: number | null = null;
   private readonly localTag = randomToken(6);
   private readonly callId: string;
@@ -46,6 +47,7 @@ export class EmbeddedOutboundLeg extends LegBase implements OutboundLeg, DialogL
   ) {
     super();
     this.target = req.target;
+    this.call = req.call;
     this.callId = `${randomToken(10)}@${ctx.stack.advertisedHost}`;
   }
 
@@ -62,8 +64,8 @@ export class EmbeddedOutboundLeg extends LegBase implements OutboundLeg, DialogL
       return;
     }
     this.rtp = rtp;
-    const like = this.req.offerLike;
-    const codecs: SdpCodec[] = (like instanceof LegBase ? like.mediaCodecs : null) ?? DEFAULT_OFFER;
+    // Offer what the call's other leg uses, so the bridge relays it unchanged.
+    const codecs = this.ctx.preferredCodecs(this) ?? DEFAULT_OFFER;
     const invite = new SipRequest('INVITE', this.route.uri);
     const from = this.req.from;
     const domain = this.ctx.domain;
@@ -78,9 +80,10 @@ export class EmbeddedOutboundLeg extends LegBase implements OutboundLeg, DialogL
     invite.set('cseq', '1 INVITE');
     invite.set('contact', this.ctx.stack.contact(from.clir ? null : from.number, this.route.peer));
     invite.set('allow', 'INVITE, ACK, CANCEL, BYE, OPTIONS, INFO');
-    if (this.req.assertedIdentity) invite.set('p-asserted-identity', this.req.assertedIdentity);
+    if (this.req.assertedIdentity)
+      invite.set('p-asserted-identity', `<sip:${this.req.assertedIdentity}@${domain}>`);
     if (from.clir) invite.set('privacy', 'id');
-    for (const [k, v] of Object.entries(this.req.headers ?? {})) invite.set(k, v);
+    if (this.req.uui !== undefined) invite.set(UUI_HEADER, this.req.uui);
     invite.setBody(
       'application/sdp',
       buildSdp({
@@ -104,7 +107,7 @@ export class EmbeddedOutboundLeg extends LegBase implements OutboundLeg, DialogL
         this.sendCancel();
         return;
       }
-      if (res.status > 100) this.markRinging(res.status);
+      if (res.status > 100) this.markRinging(res.status === 183 ? 'early' : 'ringing');
       return;
     }
     if (res.status >= 300) {
@@ -166,7 +169,7 @@ export class EmbeddedOutboundLeg extends LegBase implements OutboundLeg, DialogL
   private fail(status: number): void {
     this.failureStatus = status;
     if (this.cancelWanted) return; // 487 to our CANCEL: already ended locally
-    this.markEnded({ q850: sipToQ850(status), sip: status }, 'remote');
+    this.markEnded(causeOfSipStatus(status), 'remote');
   }
 
   hangup(cause: EndCause = CAUSE.normal): void {

@@ -3,7 +3,8 @@
  * refresh and remove bindings of a SIP account in the Redis location store,
  * several contacts per account. The answer lists the current bindings.
  */
-import { RegistrationOrderError, type RegistrationStore } from '../../store/redis/registrations.js';
+import { RegistrationOrderError } from '../../errors/sip.js';
+import type { LocationStore } from '../adapter.js';
 import type { Authenticator } from './authenticator.js';
 import type { ServerTransaction } from './sip/transaction.js';
 import { parseNameAddr, parseUri } from './sip/uri.js';
@@ -18,7 +19,7 @@ export interface RegistrarOptions {
 export class Registrar {
   constructor(
     private readonly auth: Authenticator,
-    private readonly store: RegistrationStore,
+    private readonly store: LocationStore,
     private readonly opts: RegistrarOptions,
   ) {}
 

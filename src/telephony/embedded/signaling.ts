@@ -1,45 +1,41 @@
 /**
- * The embedded telephony adapter: the SIP stack's transaction user. It
- * serves REGISTER, classifies INVITEs (carrier trunk or authenticated SIP
- * account), keeps the dialogs of all legs and implements the signalling and
- * media ports the call engine drives.
+ * The embedded signalling adapter: the SIP stack's transaction user. It
+ * serves REGISTER and SUBSCRIBE, takes INVITEs (from a carrier trunk, or
+ * digest-authenticated from a SIP account) as new calls, originates legs to
+ * the trunk and to accounts' registered devices, keeps every leg's dialog,
+ * and sends out-of-dialog NOTIFYs. The legs of one call offer and answer
+ * alike (preferredCodecs), so bridges relay RTP unchanged.
  */
-import type { Logger } from '../engine/logger.js';
+import { newId } from '../../lib/ids.js';
 import {
-  CAUSE,
-  type DtmfEvent,
+  type DeviceBinding,
   type InboundLeg,
-  type Leg,
-  type MediaPort,
-  type MediaStats,
+  type LocationStore,
+  type Logger,
+  type NotifyPort,
+  type NotifyRequest,
   type OriginateRequest,
   type OutboundLeg,
-  type PlayHandle,
-  type PlayOptions,
-  type PromptSource,
-  type RecordHandle,
-  type RecordOptions,
   type SignalingPort,
-} from '../ports.js';
+} from '../adapter.js';
+import { CAUSE } from '../causes.js';
+import { AccountLeg } from './account-leg.js';
 import type { Authenticator } from './authenticator.js';
-import { DialogEventServer, type Watchers } from './dialog-events.js';
+import type { DialogEventServer } from './dialog-events.js';
 import { EmbeddedInboundLeg } from './inbound-leg.js';
-import { LegBase } from './leg-base.js';
-import { bridgeChannels, MediaChannel, NO_PLAYBACK, NO_RECORDING } from './media-channel.js';
-import { Player } from './media/player.js';
+import type { LegBase } from './leg-base.js';
 import type { DialogLeg, LegContext } from './leg-context.js';
 import { EmbeddedOutboundLeg, type OutboundRoute } from './outbound-leg.js';
 import type { Registrar } from './registrar.js';
 import type { RtpPortPool } from './rtp/port-pool.js';
 import { contactUri, dialogKey, type Dialog } from './sip/dialog.js';
 import { SipRequest, tagOf, type SipResponse } from './sip/message.js';
-import { parseSdp } from './sip/sdp.js';
+import { parseReplaces } from './sip/replaces.js';
+import { parseSdp, type SdpCodec } from './sip/sdp.js';
 import { randomToken, type SipStack, type TransactionUser } from './sip/stack.js';
 import type { ServerTransaction } from './sip/transaction.js';
 import type { Peer } from './sip/transport.js';
 import { parseNameAddr, parseUri } from './sip/uri.js';
-import type { Binding } from '../../store/redis/registrations.js';
-import type { SipNotifier, SipNotifyRequest } from '../../store/redis/sip-notify-relay.js';
 
 export interface TrunkEntry {
   host: string;
@@ -51,26 +47,28 @@ export interface EmbeddedSignalingOptions {
   pool: RtpPortPool;
   registrar: Registrar;
   auth: Authenticator;
+  location: LocationStore;
   /** Carrier trunks (SIP_TRUNK), resolved to addresses; the first carries outbound calls. */
   trunks: TrunkEntry[];
   domain: string;
   mediaAddress: string;
   rtpTimeoutMs: number;
-  /** Who may watch which number (BLF); null leaves SUBSCRIBE unanswered with 489. */
-  watchers: Watchers | null;
   log: Logger;
 }
 
-export class EmbeddedSignaling implements SignalingPort, MediaPort, TransactionUser, SipNotifier {
+/** The methods the engine serves (RFC 3261 §20.5 Allow). */
+export const ALLOW = 'INVITE, ACK, CANCEL, BYE, OPTIONS, REGISTER, SUBSCRIBE, NOTIFY, INFO';
+
+export class EmbeddedSignaling implements SignalingPort, NotifyPort, TransactionUser {
   private readonly dialogs = new Map<string, DialogLeg>();
   /** INVITE server transactions awaiting an answer, for CANCEL. */
   private readonly pending = new Map<ServerTransaction, EmbeddedInboundLeg>();
+  /** The legs of each call (by call uuid) while they last. */
+  private readonly calls = new Map<string, Set<LegBase>>();
   private inbound: (leg: InboundLeg) => void = (leg) => leg.reject(CAUSE.congestion);
-  private readonly ctx: LegContext;
-  /** The dialog event package server (BLF), when watchers are configured. */
-  readonly presence: DialogEventServer | null;
-  /** Prompts decoded once and shared by every call. */
-  readonly player = new Player();
+  readonly ctx: LegContext;
+  /** The dialog event package server (BLF), set by the adapter. */
+  presence: DialogEventServer | null = null;
 
   constructor(private readonly o: EmbeddedSignalingOptions) {
     this.ctx = {
@@ -81,50 +79,83 @@ export class EmbeddedSignaling implements SignalingPort, MediaPort, TransactionU
       domain: o.domain,
       addDialog: (d, leg) => this.dialogs.set(d.key, leg),
       removeDialog: (d: Dialog) => this.dialogs.delete(d.key),
+      preferredCodecs: (leg) => this.preferredCodecs(leg),
     };
     o.stack.setUser(this);
-    this.presence = o.watchers ? new DialogEventServer(this.ctx, o.auth, o.watchers) : null;
   }
 
   get activeDialogs(): number {
     return this.dialogs.size;
   }
 
+  /** Legs with an RTP endpoint or a transaction still open, by call. */
+  get activeCalls(): number {
+    return this.calls.size;
+  }
+
   onInbound(handler: (leg: InboundLeg) => void): void {
     this.inbound = handler;
   }
 
-  // ------------------------------------------------------------ SignalingPort --
+  // ------------------------------------------------------ calls and legs --
 
-  originate(req: OriginateRequest): OutboundLeg {
-    const route = this.routeFor(req);
-    const leg = new EmbeddedOutboundLeg(
-      this.ctx,
-      req,
-      route ?? { uri: 'sip:invalid@invalid', peer: NO_PEER },
-    );
-    if (!route) queueMicrotask(() => leg.hangup(CAUSE.congestion));
-    else void leg.start();
-    return leg;
+  private track(leg: LegBase): void {
+    let set = this.calls.get(leg.call);
+    if (!set) this.calls.set(leg.call, (set = new Set<LegBase>()));
+    set.add(leg);
+    leg.once('ended', () => {
+      set.delete(leg);
+      if (set.size === 0 && this.calls.get(leg.call) === set) this.calls.delete(leg.call);
+    });
   }
 
-  private routeFor(req: OriginateRequest): OutboundRoute | null {
+  private preferredCodecs(leg: LegBase): SdpCodec[] | undefined {
+    const others = [...(this.calls.get(leg.call) ?? [])].filter((l) => l !== leg && l.state !== 'ended');
+    const agreed = others.find((l) => l.rtp !== null && l.codecs !== null);
+    if (agreed?.codecs) return agreed.codecs;
+    // A caller still waiting for the answer: what it offered.
+    return others.find((l) => l instanceof EmbeddedInboundLeg)?.mediaCodecs ?? undefined;
+  }
+
+  originate(req: OriginateRequest): OutboundLeg {
     const t = req.target;
-    if (t.kind === 'trunk') {
-      const trunk = this.o.trunks[0];
-      if (!trunk) return null;
-      const port = trunk.port ?? 5060;
-      return {
-        uri: `sip:${t.number}@${trunk.host}:${port}`,
-        peer: { transport: 'udp', address: trunk.host, port },
-      };
+    if (t.kind === 'account') {
+      const leg = new AccountLeg(req.call, t);
+      this.o.location.bindings(t.account).then(
+        (bindings) => {
+          const branches: EmbeddedOutboundLeg[] = [];
+          for (const b of bindings) {
+            const peer = peerOf(b.source, b.transport);
+            // Calls to a phone go back over the flow it registered from (NAT, RFC 5626 spirit).
+            if (peer) branches.push(this.startLeg(req, { uri: b.contact, peer }));
+          }
+          leg.fork(branches);
+        },
+        (err: unknown) => {
+          this.o.log.warn({ err, account: t.account }, 'location lookup failed');
+          leg.fork([]);
+        },
+      );
+      return leg;
     }
-    const colon = t.source.lastIndexOf(':');
-    const address = t.source.slice(0, colon);
-    const port = Number(t.source.slice(colon + 1));
-    if (!address || !Number.isInteger(port)) return null;
-    // Calls to a phone go back over the flow it registered from (NAT, RFC 5626 spirit).
-    return { uri: t.contact, peer: { transport: t.transport, address, port } };
+    const trunk = this.o.trunks[0];
+    if (!trunk) {
+      const leg = new EmbeddedOutboundLeg(this.ctx, req, { uri: 'sip:invalid@invalid', peer: NO_PEER });
+      queueMicrotask(() => leg.hangup(CAUSE.congestion));
+      return leg;
+    }
+    const port = trunk.port ?? 5060;
+    return this.startLeg(req, {
+      uri: `sip:${t.number}@${trunk.host}:${port}`,
+      peer: { transport: 'udp', address: trunk.host, port },
+    });
+  }
+
+  private startLeg(req: OriginateRequest, route: OutboundRoute): EmbeddedOutboundLeg {
+    const leg = new EmbeddedOutboundLeg(this.ctx, req, route);
+    this.track(leg);
+    void leg.start();
+    return leg;
   }
 
   /**
@@ -132,13 +163,13 @@ export class EmbeddedSignaling implements SignalingPort, MediaPort, TransactionU
    * registered device over the flow it registered from. Resolves with the
    * device's answer, rejects on a timeout.
    */
-  notify(binding: Binding, account: { name: string; domain: string }, req: SipNotifyRequest): Promise<void> {
-    const colon = binding.source.lastIndexOf(':');
-    const peer: Peer = {
-      transport: binding.transport,
-      address: binding.source.slice(0, colon),
-      port: Number(binding.source.slice(colon + 1)),
-    };
+  notify(
+    binding: DeviceBinding,
+    account: { name: string; domain: string },
+    req: NotifyRequest,
+  ): Promise<void> {
+    const peer = peerOf(binding.source, binding.transport);
+    if (!peer) return Promise.reject(new Error(`no address in ${binding.source}`));
     const aor = `<sip:${account.name}@${account.domain}>`;
     const n = new SipRequest('NOTIFY', binding.contact);
     n.set('from', `${aor};tag=${randomToken(6)}`);
@@ -157,46 +188,6 @@ export class EmbeddedSignaling implements SignalingPort, MediaPort, TransactionU
         onTimeout: () => reject(new Error(`NOTIFY to ${binding.contact} timed out`)),
       });
     });
-  }
-
-  // ---------------------------------------------------------------- MediaPort --
-
-  bridge(a: Leg, b: Leg): () => void {
-    const ca = this.channel(a);
-    const cb = this.channel(b);
-    if (!ca || !cb || ca === cb) return () => undefined;
-    return bridgeChannels(ca, cb);
-  }
-
-  play(leg: Leg, sources: readonly PromptSource[], opts?: PlayOptions): PlayHandle {
-    return this.channel(leg)?.play(sources, opts) ?? NO_PLAYBACK;
-  }
-
-  record(leg: Leg, opts: RecordOptions): RecordHandle {
-    return this.channel(leg)?.record(opts) ?? NO_RECORDING;
-  }
-
-  onDtmf(leg: Leg, listener: (d: DtmfEvent) => void): () => void {
-    return this.channel(leg)?.onDtmf(listener) ?? (() => undefined);
-  }
-
-  async sendDtmf(leg: Leg, digits: string, opts?: { durationMs?: number; pauseMs?: number }): Promise<void> {
-    await this.channel(leg)?.sendDigits(digits, opts);
-  }
-
-  /** The leg's media fan-out, made at its first use (null: no media endpoint). */
-  private channel(leg: Leg): MediaChannel | null {
-    if (!(leg instanceof LegBase) || !leg.rtp) return null;
-    if (leg.channel?.session !== leg.rtp) {
-      leg.channel?.close();
-      leg.channel = new MediaChannel(leg.rtp, () => leg.codecs, this.player);
-    }
-    return leg.channel;
-  }
-
-  stats(leg: Leg): MediaStats | null {
-    const s = leg instanceof LegBase ? leg.rtp?.stats : undefined;
-    return s ? { packetsIn: s.packetsIn, packetsOut: s.packetsOut, lost: s.lost } : null;
   }
 
   // ---------------------------------------------------------- TransactionUser --
@@ -222,15 +213,13 @@ export class EmbeddedSignaling implements SignalingPort, MediaPort, TransactionU
         else tx.respond(489, 'Bad Event');
         return;
       case 'OPTIONS':
-        tx.respond(200, 'OK', { headers: { allow: 'INVITE, ACK, CANCEL, BYE, OPTIONS, REGISTER, INFO' } });
+        tx.respond(200, 'OK', { toTag: randomToken(6), headers: { allow: ALLOW } });
         return;
       case 'BYE':
         tx.respond(481, 'Call/Transaction Does Not Exist');
         return;
       default:
-        tx.respond(405, 'Method Not Allowed', {
-          headers: { allow: 'INVITE, ACK, CANCEL, BYE, OPTIONS, REGISTER' },
-        });
+        tx.respond(405, 'Method Not Allowed', { toTag: randomToken(6), headers: { allow: ALLOW } });
     }
   }
 
@@ -301,9 +290,11 @@ export class EmbeddedSignaling implements SignalingPort, MediaPort, TransactionU
     const privacy = (req.get('privacy') ?? '').toLowerCase();
     const anonymous = fromUri?.user === 'anonymous' || fromUri?.host === 'anonymous.invalid';
     const number = account ? account.name : (paiUser ?? (anonymous ? null : (fromUri?.user ?? null)));
+    const replacesHeader = req.get('replaces');
     const leg = new EmbeddedInboundLeg(
       this.ctx,
       tx,
+      newId(),
       {
         origin: fromTrunk ? 'trunk' : 'account',
         account,
@@ -313,11 +304,12 @@ export class EmbeddedSignaling implements SignalingPort, MediaPort, TransactionU
           clir: privacy.includes('id') || privacy.includes('header') || anonymous,
         },
         called,
-        header: (name) => req.get(name),
+        replaces: replacesHeader !== undefined ? parseReplaces(replacesHeader) : null,
         source: `${tx.peer.address}:${tx.peer.port}`,
       },
       offer,
     );
+    this.track(leg);
     this.pending.set(tx, leg);
     leg.on('ended', () => this.pending.delete(tx));
     leg.on('answered', () => this.pending.delete(tx));
@@ -332,6 +324,15 @@ export class EmbeddedSignaling implements SignalingPort, MediaPort, TransactionU
       leg.hangup(CAUSE.failure);
     }
   }
+}
+
+/** "address:port" of a registration as a transport peer (IPv6 addresses keep their colons). */
+function peerOf(source: string, transport: 'udp' | 'tcp'): Peer | null {
+  const colon = source.lastIndexOf(':');
+  const address = source.slice(0, colon).replace(/^\[|\]$/g, '');
+  const port = Number(source.slice(colon + 1));
+  if (!address || !Number.isInteger(port) || port < 1 || port > 65535) return null;
+  return { transport, address, port };
 }
 
 const NO_PEER: Peer = { transport: 'udp', address: '127.0.0.1', port: 9 };

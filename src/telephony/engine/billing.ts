@@ -5,7 +5,7 @@
  */
 import type { TickPlan } from '../../domain/policy/zone-filter.js';
 import type { CreditStore } from '../../store/redis/credit.js';
-import type { Logger } from './logger.js';
+import type { Logger } from '../adapter.js';
 
 export interface Billing {
   stop(): void;

@@ -1,68 +1,101 @@
 /**
- * The call engine: takes every inbound leg from the signalling port and
- * runs it as a carrier call to a number or a call placed by a SIP account.
- * Holds nothing but the set of live calls; all configuration comes through
- * the directory, all signalling and media through the ports.
+ * The call engine: every call the adapter delivers becomes a Call with a
+ * first step — a carrier call to one of the platform's numbers is routed
+ * (inbound-call.ts), a call a SIP account places goes to another account,
+ * an extension or the carrier (account-call.ts). The calls live in the
+ * node's registry; all configuration comes through the directories, all
+ * signalling and media through the adapter's ports.
  */
-import { CAUSE, type InboundLeg, type MediaPort, type SignalingPort } from '../ports.js';
+import { newId } from '../../lib/ids.js';
 import type { CallLimiter } from '../../store/redis/call-limit.js';
 import type { CreditStore } from '../../store/redis/credit.js';
+import type { InboundLeg, Logger, TelephonyAdapter } from '../adapter.js';
+import { Call, type CallParties } from '../call/call.js';
+import type { CallRegistry } from '../call/registry.js';
+import { CAUSE } from '../causes.js';
+import { accountCallStep } from './account-call.js';
 import { CdrWriter, type CdrSink } from './cdr-writer.js';
-import type { DialplanCalls } from './dialplan-calls.js';
+import type { DialplanHooks, EngineContext } from './context.js';
 import type { CallDirectory } from './directory.js';
-import { handleInboundCall } from './inbound-call.js';
-import type { Logger } from './logger.js';
-import { handleAccountCall } from './outbound-call.js';
-import { PickupRegistry, type CallPresence } from './presence.js';
+import { inboundCallStep } from './inbound-call.js';
+import { PickupRegistry } from './presence.js';
 import type { VoiceDirectory } from './voice/voice-directory.js';
 
 export interface CallEngineDeps {
-  signaling: SignalingPort;
-  media: MediaPort;
+  adapter: Pick<TelephonyAdapter, 'signaling' | 'media' | 'presence'>;
+  registry: CallRegistry;
   directory: CallDirectory;
   cdrSink: CdrSink;
   credit: CreditStore;
   limiter: CallLimiter;
-  domain: string;
-  /** BLF watchers of numbers (null: no dialog event server). */
-  presence: CallPresence | null;
-  /** Announcements, prompts, IVRs, recordings and unlock codes of the voice features. */
   voice: VoiceDirectory;
   /** Call-through and call-reverse of the users' dialplans (spec 4.2); absent: not served. */
-  dialplan?: DialplanCalls;
+  dialplan?: DialplanHooks;
   log: Logger;
 }
 
 export class CallEngine {
-  private readonly live = new Set<InboundLeg>();
-  private readonly cdrs: CdrWriter;
-  private readonly pickups = new PickupRegistry();
+  readonly ctx: EngineContext;
 
   constructor(private readonly d: CallEngineDeps) {
-    this.cdrs = new CdrWriter(d.cdrSink, d.log);
+    this.ctx = {
+      media: d.adapter.media,
+      presence: d.adapter.presence,
+      directory: d.directory,
+      cdrs: new CdrWriter(d.cdrSink, d.log),
+      pickups: new PickupRegistry(),
+      voice: d.voice,
+      limiter: d.limiter,
+      credit: d.credit,
+      ...(d.dialplan ? { dialplan: d.dialplan } : {}),
+      log: d.log,
+      newCall: (parties, uuid) => this.newCall(parties, uuid),
+    };
   }
 
   get activeCalls(): number {
-    return this.live.size;
+    return this.d.registry.size;
   }
 
   start(): void {
-    this.d.signaling.onInbound((leg) => this.accept(leg));
+    this.d.adapter.signaling.onInbound((leg) => this.accept(leg));
+  }
+
+  /** A new call on this node, in the registry until it ends. */
+  newCall(parties: CallParties, uuid: string = newId()): Call {
+    const call = new Call({
+      uuid,
+      node: this.d.registry.node,
+      parties,
+      signaling: this.d.adapter.signaling,
+      onStepError: (err, step) => this.d.log.error({ err, call: uuid, step }, 'call step failed'),
+    });
+    this.d.registry.add(call);
+    return call;
   }
 
   private accept(leg: InboundLeg): void {
-    this.live.add(leg);
-    leg.once('ended', () => this.live.delete(leg));
-    const deps = { ...this.d, cdrs: this.cdrs, pickups: this.pickups };
-    const run = leg.info.origin === 'trunk' ? handleInboundCall(leg, deps) : handleAccountCall(leg, deps);
-    run.catch((err: unknown) => {
-      this.d.log.error({ err, leg: leg.id }, 'call failed');
-      leg.hangup(CAUSE.failure);
-    });
+    const caller = leg.info.caller;
+    const call = this.newCall(
+      {
+        incoming: leg.info.origin === 'trunk',
+        from: caller.clir || !caller.number ? 'anonymous' : caller.number,
+        to: leg.info.called,
+        clip: null,
+        clir: caller.clir,
+      },
+      leg.call,
+    );
+    call.adopt(leg);
+    call.steps.append([
+      leg.info.origin === 'trunk'
+        ? inboundCallStep(call, leg, this.ctx)
+        : accountCallStep(call, leg, this.ctx),
+    ]);
   }
 
   /** Ends every live call (shutdown). */
   hangupAll(): void {
-    for (const leg of [...this.live]) leg.hangup(CAUSE.normal);
+    this.d.registry.hangupAll(CAUSE.normal);
   }
 }

@@ -22,21 +22,29 @@
  */
 import { EventEmitter } from 'node:events';
 import type { Redis } from 'ioredis';
-import type { CallbackRequest } from '../../services/dialplan-v1-service.js';
-import {
-  CAUSE,
-  type CallParty,
-  type EndCause,
-  type Leg,
-  type OriginateRequest,
-  type OutboundLeg,
-} from '../ports.js';
-import { dialplanDestination, type DialplanDeps } from './callthrough.js';
-import { bridgeUntilEnd } from './connect.js';
+import type { CallParty, Leg, OutboundLeg } from '../adapter.js';
+import type { Call } from '../call/call.js';
+import { step } from '../call/steps.js';
+import { CAUSE, ringFailure, type EndCause } from '../causes.js';
 import { TONES } from '../tones.js';
-import { originateRequests, toE164 } from './targets.js';
+import { dialplanDestination } from './callthrough.js';
+import { bridgeUntilEnd } from './connect.js';
+import type { EngineContext } from './context.js';
+import { targetRequest, toE164, type OriginateExtra } from './targets.js';
 import { gateTrunkCall } from './trunk-gate.js';
 import { DEFAULT_HOLD_MUSIC } from './voice/prompts.js';
+
+/** A callback request as the API queues it (spec 4.2 `POST /api/dialplan/callback`). */
+export interface CallbackRequest {
+  user: string;
+  from: string;
+  to: string;
+  via: string;
+  clip_number: string | null;
+  clir_enable: boolean;
+  /** When the API took the request (µs since epoch). */
+  requested_us: number;
+}
 
 export interface CallbackOptions {
   /** How long each leg may ring (ms). */
@@ -59,41 +67,57 @@ export type CallbackEnd =
 const DEFAULT_RING_TIMEOUT_MS = 60_000;
 const DEFAULT_MAX_AGE_MS = 60_000;
 
-/** One callback being placed. */
+/** One callback being placed: an outgoing call of the user's, its first leg to `cti_via`. */
 export class CallbackCall {
+  readonly call: Call;
   first: OutboundLeg | null = null;
   second: OutboundLeg | null = null;
   /** Resolves true once both legs are bridged, false when that will not happen. */
   readonly bridged: Promise<boolean>;
   readonly done: Promise<CallbackEnd>;
   private markBridged!: (b: boolean) => void;
-  private stopped = false;
 
   constructor(
     readonly request: CallbackRequest,
-    private readonly d: DialplanDeps,
+    private readonly d: EngineContext,
     private readonly opts: CallbackOptions = {},
   ) {
     this.bridged = new Promise((r) => (this.markBridged = r));
-    this.done = this.run().then(
-      (end) => {
-        this.markBridged(false);
-        return end;
-      },
-      (err: unknown) => {
-        d.log.error({ err, user: request.user }, 'callback failed');
-        this.hangup(CAUSE.failure);
-        this.markBridged(false);
-        return { kind: 'invalid', reason: 'internal error' } as const;
-      },
-    );
+    this.call = d.newCall({
+      incoming: false,
+      from: request.from,
+      to: request.to,
+      clip: null,
+      clir: request.clir_enable,
+    });
+    this.call.assign(request.user, request.from);
+    let finish!: (end: CallbackEnd) => void;
+    this.done = new Promise<CallbackEnd>((r) => (finish = r)).then((end) => {
+      this.markBridged(false);
+      return end;
+    });
+    // A call ended before its step ran (shutdown) reports here; a running step reports itself.
+    let started = false;
+    this.call.once('ended', () => {
+      if (!started) finish({ kind: 'invalid', reason: 'the call ended before it was placed' });
+    });
+    this.call.steps.append([
+      step('callback', async () => {
+        started = true;
+        try {
+          finish(await this.run());
+        } catch (err) {
+          d.log.error({ err, user: request.user }, 'callback failed');
+          finish({ kind: 'invalid', reason: 'internal error' });
+          throw err;
+        }
+      }),
+    ]);
   }
 
   /** Ends whatever legs exist (shutdown). */
   hangup(cause: EndCause = CAUSE.normal): void {
-    this.stopped = true;
-    this.first?.hangup(cause);
-    this.second?.hangup(cause);
+    this.call.hangup(cause);
   }
 
   private async run(): Promise<CallbackEnd> {
@@ -102,25 +126,19 @@ export class CallbackCall {
     const ringMs = this.opts.ringTimeoutMs ?? DEFAULT_RING_TIMEOUT_MS;
     const via = toE164(req.via);
     if (!via) return { kind: 'invalid', reason: 'cti_via is not a phone number' };
-    let rootId = '';
-    const first = await dial(
-      d,
-      [{ target: { kind: 'trunk', number: via }, from: { number: req.from, display: null, clir: false } }],
-      ringMs,
-      (leg) => {
-        this.first = leg;
-        rootId = d.cdrs.track(leg, {
-          phone: req.from,
-          userId: req.user,
-          service: 'call_back',
-          b_number: via,
-        });
-      },
-      null,
-      () => this.stopped,
-    );
-    if (!('leg' in first)) return { kind: 'first-failed', cause: first.cause };
-    const a = first.leg;
+    const a = this.call.originate({
+      target: { kind: 'trunk', number: via },
+      from: { number: req.from, display: null, clir: false },
+    });
+    this.first = a;
+    const rootId = d.cdrs.track(a, {
+      phone: req.from,
+      userId: req.user,
+      service: 'call_back',
+      b_number: via,
+    });
+    const first = await dial(a, ringMs, null);
+    if (first) return { kind: 'first-failed', cause: first };
     const dest = await dialplanDestination(req.to, req.user, d.directory);
     if (!dest) {
       a.hangup(CAUSE.notFound);
@@ -129,7 +147,7 @@ export class CallbackCall {
     const from: CallParty = { number: req.from, display: null, clir: req.clir_enable };
     // A carrier destination passes the user's call filter, call limit and credit like any outgoing call.
     let target = dest.target;
-    let extra: Partial<OriginateRequest> = {};
+    let extra: OriginateExtra = {};
     let bill: (x: Leg, y: Leg) => void = () => undefined;
     if (target.type === 'phone') {
       const policy = await d.directory.outboundPolicy(req.user, '');
@@ -142,38 +160,33 @@ export class CallbackCall {
       extra = gate.extra;
       bill = gate.bill;
     }
-    // The destination is offered the codec the user's leg settled on, so the bridge relays it unchanged.
-    const requests = await originateRequests(d.directory, target, from, { ...extra, offerLike: a });
+    const request = targetRequest(target, from, extra);
     if (hasEnded(a)) return { kind: 'abandoned' };
-    // The user hears the ring tone while the destination rings.
-    const ringing = d.media.play(a, [TONES.ringback]);
-    const second = await dial(
-      d,
-      requests,
-      ringMs,
-      (leg) => {
-        this.second ??= leg;
-        d.cdrs.track(leg, {
-          phone: req.from,
-          userId: req.user,
-          service: 'call_back',
-          b_number: dest.label,
-          parent: rootId,
-          root: rootId,
-        });
-      },
-      a,
-      () => this.stopped,
-    );
-    ringing.stop();
-    if (!('leg' in second)) {
-      if (hasEnded(a)) return { kind: 'abandoned' };
-      a.hangup(second.cause);
-      return { kind: 'second-failed', cause: second.cause };
+    if (!request) {
+      a.hangup(CAUSE.unavailable);
+      return { kind: 'second-failed', cause: CAUSE.unavailable };
     }
-    this.second = second.leg;
-    bill(a, second.leg);
-    const ended = bridgeUntilEnd(d.media, a, second.leg, { holdMusic: async () => DEFAULT_HOLD_MUSIC });
+    // The user hears the ring tone while the destination rings; the call's legs share a codec.
+    const ringing = d.media.play(a, [TONES.ringback]);
+    const b = this.call.originate(request);
+    this.second = b;
+    d.cdrs.track(b, {
+      phone: req.from,
+      userId: req.user,
+      service: 'call_back',
+      b_number: dest.label,
+      parent: rootId,
+      root: rootId,
+    });
+    const second = await dial(b, ringMs, a);
+    ringing.stop();
+    if (second) {
+      if (hasEnded(a)) return { kind: 'abandoned' };
+      a.hangup(second);
+      return { kind: 'second-failed', cause: second };
+    }
+    bill(a, b);
+    const ended = bridgeUntilEnd(d.media, a, b, { holdMusic: async () => DEFAULT_HOLD_MUSIC, log: d.log });
     this.markBridged(true);
     return { kind: 'bridged', cause: await ended };
   }
@@ -183,54 +196,32 @@ export class CallbackCall {
 const hasEnded = (leg: Leg): boolean => leg.state === 'ended';
 
 /**
- * Originates the requests at once until one answers (the others are
- * cancelled), all fail, `timeoutMs` passes, or `abort` ends.
+ * Waits for `leg` to answer: null when it did; otherwise the cause it
+ * failed with, after `timeoutMs` (no answer, the leg cancelled), or when
+ * `abort` ends first (cancelled).
  */
-function dial(
-  d: DialplanDeps,
-  requests: readonly OriginateRequest[],
-  timeoutMs: number,
-  onLeg: (leg: OutboundLeg) => void,
-  abort: Leg | null,
-  stopped: () => boolean,
-): Promise<{ leg: OutboundLeg } | { cause: EndCause }> {
-  if (requests.length === 0) return Promise.resolve({ cause: CAUSE.unavailable });
-  if (stopped() || abort?.state === 'ended') return Promise.resolve({ cause: CAUSE.cancelled });
+function dial(leg: OutboundLeg, timeoutMs: number, abort: Leg | null): Promise<EndCause | null> {
+  if (abort?.state === 'ended') {
+    leg.hangup(CAUSE.cancelled);
+    return Promise.resolve(CAUSE.cancelled);
+  }
   return new Promise((resolve) => {
-    const live = new Set<OutboundLeg>();
-    let busy = false;
-    let lastCause: EndCause = CAUSE.unavailable;
     let done = false;
-    const finish = (r: { leg: OutboundLeg } | { cause: EndCause }) => {
+    const finish = (r: EndCause | null) => {
       if (done) return;
       done = true;
       clearTimeout(timer);
       abort?.off('ended', onAbort);
-      for (const l of [...live]) if (!('leg' in r) || r.leg !== l) l.hangup(CAUSE.cancelled);
+      if (r) leg.hangup(r);
       resolve(r);
     };
-    const timer = setTimeout(() => finish({ cause: CAUSE.noAnswer }), timeoutMs);
-    const onAbort = () => finish({ cause: CAUSE.cancelled });
+    const timer = setTimeout(() => finish(CAUSE.noAnswer), timeoutMs);
+    const onAbort = () => finish(CAUSE.cancelled);
     abort?.once('ended', onAbort);
-    for (const req of requests) {
-      const leg = d.signaling.originate(req);
-      live.add(leg);
-      onLeg(leg);
-      leg.once('answered', () => {
-        if (done) {
-          leg.hangup(CAUSE.normal);
-          return;
-        }
-        live.delete(leg);
-        finish({ leg });
-      });
-      leg.once('ended', (cause) => {
-        if (!live.delete(leg)) return;
-        if (leg.failureStatus === 486 || leg.failureStatus === 600) busy = true;
-        lastCause = cause;
-        if (live.size === 0) finish({ cause: busy ? CAUSE.busy : lastCause });
-      });
-    }
+    leg.once('answered', () => finish(null));
+    leg.once('ended', (cause) => finish(ringFailure(cause) === 'busy' ? CAUSE.busy : cause));
+    if (leg.state === 'answered') finish(null);
+    else if (leg.state === 'ended') finish(leg.endCause ?? CAUSE.unavailable);
   });
 }
 
@@ -272,7 +263,7 @@ export class CallbackWorker extends EventEmitter<{ call: [CallbackCall] }> {
   constructor(
     private readonly redis: Redis,
     private readonly queueKey: string,
-    private readonly d: DialplanDeps,
+    private readonly d: EngineContext,
     private readonly opts: CallbackOptions = {},
   ) {
     super();

@@ -24,50 +24,41 @@
  * `phone_from` is `anonymous` for a caller with CLIR.
  */
 import { randomUUID } from 'node:crypto';
-import { EventEmitter } from 'node:events';
-import {
-  CAUSE,
-  type EndCause,
-  type InboundLeg,
-  type LegEvents,
-  type LegState,
-  type OriginateRequest,
-  type OriginateTarget,
-  type OutboundLeg,
-  type SignalingPort,
-} from '../ports.js';
-import type { Target } from '../../domain/routing/types.js';
+import { SafeEmitter } from '../../lib/safe-emitter.js';
+import type { InboundLeg, LegEvents, LegState, Logger, OriginateTarget, OutboundLeg } from '../adapter.js';
+import type { Call } from '../call/call.js';
+import { CAUSE, type EndCause } from '../causes.js';
 import type { DialplanCallStore } from './dialplan-store.js';
 import type { InboundPlan } from './directory.js';
-import type { Logger } from './logger.js';
 import type { PickupRegistry } from './presence.js';
 import { toE164 } from './targets.js';
 
 const DEFAULT_TTL_MS = 300_000;
 
-/** The ring target's leg: rings from the start event until cancelled; fails (503) if the process cannot start. */
-export class CallreverseLeg extends EventEmitter<LegEvents> implements OutboundLeg {
+/** The ring target's leg: rings from the start event until cancelled; fails (unavailable) if the process cannot start. */
+export class CallreverseLeg extends SafeEmitter<LegEvents> implements OutboundLeg {
   readonly id = `callreverse-${randomUUID()}`;
   readonly startedAt = Date.now();
   state: LegState = 'new';
   answeredAt: number | null = null;
   endedAt: number | null = null;
   endCause: EndCause | null = null;
-  failureStatus: number | null = null;
 
-  constructor(readonly target: OriginateTarget) {
+  constructor(
+    readonly call: string,
+    readonly target: OriginateTarget,
+  ) {
     super();
   }
 
   ringing(): void {
     if (this.state !== 'new') return;
     this.state = 'ringing';
-    this.emit('progress', 180);
+    this.safeEmit('progress', 'ringing');
   }
 
-  fail(status: number): void {
+  fail(): void {
     if (this.state === 'ended') return;
-    this.failureStatus = status;
     this.end(CAUSE.congestion, 'remote');
   }
 
@@ -79,7 +70,7 @@ export class CallreverseLeg extends EventEmitter<LegEvents> implements OutboundL
     this.state = 'ended';
     this.endedAt = Date.now();
     this.endCause = cause;
-    this.emit('ended', cause, by);
+    this.safeEmit('ended', cause, by);
   }
 }
 
@@ -107,15 +98,15 @@ export class CallreverseProcesses {
   ) {}
 
   open(
-    target: OriginateTarget,
+    call: string,
     owner: string,
     caller: InboundLeg,
     phoneFrom: string,
     phoneTo: string,
     ttlMs: number,
   ): CallreverseLeg {
-    const leg = new CallreverseLeg(target);
-    const p: Process = { owner, callId: caller.callRef.callId, leg };
+    const leg = new CallreverseLeg(call, CALLREVERSE_TARGET);
+    const p: Process = { owner, callId: caller.dialog.callId, leg };
     this.current.set(owner, p);
     const started = this.store.startCallreverse(owner, phoneFrom, phoneTo, ttlMs).then(
       () => {
@@ -124,7 +115,7 @@ export class CallreverseProcesses {
       },
       (err: unknown) => {
         this.log.warn({ err, owner }, 'call-reverse not started');
-        leg.fail(503);
+        leg.fail();
         return false;
       },
     );
@@ -148,48 +139,30 @@ export class CallreverseProcesses {
   }
 }
 
-/** The one request the `callreverse` target resolves to; its target is recognised by identity. */
+/** The target a call-reverse leg stands for (no network leg serves it). */
 const CALLREVERSE_TARGET: OriginateTarget = Object.freeze({ kind: 'trunk', number: 'callreverse' });
-const CALLREVERSE_REQUESTS: readonly OriginateRequest[] = [
-  { target: CALLREVERSE_TARGET, from: { number: null, display: null, clir: false } },
-];
 
 /**
- * For the Ringer's `resolve`: the `callreverse` target's request (a marker
- * that callreverseSignaling answers), null for any other target or when the
- * dialplan functions are not served (the target is then unavailable).
+ * The `callreverse` ring target of a call to `plan` (spec 4.2): opens the
+ * call-reverse process of the ringing call and rings as a CallreverseLeg on
+ * the call; null when the dialplan functions are not served here (the
+ * target is then unavailable).
  */
-export function callreverseRequests(
+export function openCallreverse(
   calls: CallreverseHost | undefined,
-  target: Target,
-): Promise<OriginateRequest[]> | null {
-  return calls && target.type === 'callreverse' ? Promise.resolve([...CALLREVERSE_REQUESTS]) : null;
-}
-
-/**
- * The signalling port of the Ringer of a call to `plan`: the marker request
- * opens the call-reverse process of the ringing call `caller` and rings as a
- * CallreverseLeg; every other request goes to the network.
- */
-export function callreverseSignaling(
-  calls: CallreverseHost | undefined,
-  signaling: SignalingPort,
+  call: Call,
   caller: InboundLeg,
   plan: InboundPlan,
-): SignalingPort {
-  if (!calls) return signaling;
+): CallreverseLeg | null {
+  if (!calls) return null;
   const route = plan.plan.route;
   const ttlMs =
     route.kind === 'ring' && route.timeout !== null ? (route.timeout + 10) * 1000 : DEFAULT_TTL_MS;
   const c = caller.info.caller;
   const phoneFrom = c.clir || !c.number ? 'anonymous' : (toE164(c.number) ?? c.number);
-  return {
-    onInbound: (handler) => signaling.onInbound(handler),
-    originate: (req) =>
-      req.target === CALLREVERSE_TARGET
-        ? calls.callreverse.open(CALLREVERSE_TARGET, plan.owner, caller, phoneFrom, plan.number, ttlMs)
-        : signaling.originate(req),
-  };
+  const leg = calls.callreverse.open(call.uuid, plan.owner, caller, phoneFrom, plan.number, ttlMs);
+  call.join(leg);
+  return leg;
 }
 
 /**
@@ -198,6 +171,7 @@ export function callreverseSignaling(
  * ringing call is handed to it (true).
  */
 export async function tryCallreverse(
+  call: Call,
   leg: InboundLeg,
   owner: string,
   caller: string,
@@ -212,7 +186,7 @@ export async function tryCallreverse(
   });
   if (state?.filter === undefined || toE164(state.filter) !== caller) return false;
   const ringing = d.pickups.byCallId(p.callId);
-  if (!ringing?.pickup(leg)) return false;
+  if (!ringing?.pickup(leg, call)) return false;
   calls.log.info({ leg: leg.id, owner, caller }, 'call-reverse: the ringing call is taken');
   return true;
 }

@@ -15,37 +15,21 @@
  */
 import { parseTarget } from '../../domain/routing/dialplan-v2.js';
 import type { Target } from '../../domain/routing/types.js';
-import {
-  CAUSE,
-  type CallParty,
-  type InboundLeg,
-  type Leg,
-  type MediaPort,
-  type SignalingPort,
-  type SipAccountRef,
-} from '../ports.js';
-import type { CdrWriter } from './cdr-writer.js';
+import type { AccountRef, CallParty, InboundLeg, Leg, Logger, OutboundLeg } from '../adapter.js';
+import type { Call } from '../call/call.js';
+import { CAUSE } from '../causes.js';
 import { ringAndConnect } from './connect.js';
+import type { EngineContext } from './context.js';
 import type { DialplanCallStore } from './dialplan-store.js';
 import type { CallDirectory, InboundPlan, OutboundPolicy } from './directory.js';
-import type { Logger } from './logger.js';
-import { originateRequests, shownNumber, toE164 } from './targets.js';
-import { gateTrunkCall, type TrunkGateDeps } from './trunk-gate.js';
+import { shownNumber, targetRequest, toE164, type OriginateExtra } from './targets.js';
+import { gateTrunkCall } from './trunk-gate.js';
 import { DEFAULT_HOLD_MUSIC } from './voice/prompts.js';
 
-/** What placing a dialplan call needs of the engine. */
 /** What call-through needs of the node's dialplan functions (dialplan-calls.ts). */
 export interface CallthroughHost {
   readonly store: Pick<DialplanCallStore, 'takeCallthrough'>;
   readonly log: Logger;
-}
-
-export interface DialplanDeps extends TrunkGateDeps {
-  signaling: SignalingPort;
-  media: MediaPort;
-  directory: CallDirectory;
-  cdrs: CdrWriter;
-  log: Logger;
 }
 
 /** A call-through / callback destination: E.164 (dialled forms accepted) or one of the user's SIP accounts. */
@@ -63,11 +47,12 @@ export async function dialplanDestination(
 }
 
 export async function tryInboundCallthrough(
+  call: Call,
   leg: InboundLeg,
   plan: InboundPlan,
   caller: string | null,
   calls: CallthroughHost,
-  d: DialplanDeps,
+  d: EngineContext,
 ): Promise<boolean> {
   // An anonymous caller only passes a process without a filter.
   const process = await calls.store
@@ -87,19 +72,28 @@ export async function tryInboundCallthrough(
   const policy = await d.directory.outboundPolicy(plan.owner, '');
   const from: CallParty = { number: policy.clipNumber ?? plan.number, display: null, clir: policy.clir };
   calls.log.info({ leg: leg.id, owner: plan.owner, phone: process.phone }, 'call-through');
-  await connectTo(leg, process.phone, from, { phone: plan.number, userId: plan.owner, rootId }, policy, d);
+  await connectTo(
+    call,
+    leg,
+    process.phone,
+    from,
+    { phone: plan.number, userId: plan.owner, rootId },
+    policy,
+    d,
+  );
   return true;
 }
 
 export async function tryAccountCallthrough(
+  call: Call,
   leg: InboundLeg,
-  account: SipAccountRef,
+  account: AccountRef,
   calls: CallthroughHost,
-  d: DialplanDeps,
+  d: EngineContext,
 ): Promise<boolean> {
   const process = await calls.store.takeCallthrough(account.owner, null);
   if (!process) {
-    leg.reject({ q850: 1, sip: 404, reason: 'no call-through process' });
+    leg.reject({ ...CAUSE.notFound, reason: 'no call-through process' });
     return true;
   }
   const policy = await d.directory.outboundPolicy(account.owner, account.name);
@@ -117,17 +111,18 @@ export async function tryAccountCallthrough(
     clir: policy.clir || leg.info.caller.clir,
   };
   calls.log.info({ leg: leg.id, owner: account.owner, phone: process.phone }, 'call-through (*98)');
-  await connectTo(leg, process.phone, from, { phone, userId: account.owner, rootId }, policy, d);
+  await connectTo(call, leg, process.phone, from, { phone, userId: account.owner, rootId }, policy, d);
   return true;
 }
 
 async function connectTo(
+  call: Call,
   leg: InboundLeg,
   dest: string,
   from: CallParty,
   cdr: { phone: string; userId: string; rootId: string },
   policy: OutboundPolicy,
-  d: DialplanDeps,
+  d: EngineContext,
 ): Promise<void> {
   let target = await dialplanDestination(dest, cdr.userId, d.directory);
   if (!target) {
@@ -135,7 +130,7 @@ async function connectTo(
     return;
   }
   // A carrier destination passes the user's call filter, call limit and credit like any outgoing call.
-  let extra = {};
+  let extra: OriginateExtra = {};
   let bill: (a: InboundLeg, b: Leg) => void = () => undefined;
   if (target.target.type === 'phone') {
     const gate = await gateTrunkCall(policy, target.target.number, 'call_through', leg, d, {
@@ -152,10 +147,12 @@ async function connectTo(
   const destination = target;
   await ringAndConnect(
     leg,
-    d,
+    d.media,
     [destination.target],
-    (t) => originateRequests(d.directory, t, from, extra),
-    (out) =>
+    async (t): Promise<OutboundLeg[]> => {
+      const req = targetRequest(t, from, extra);
+      if (!req || leg.state === 'ended') return [];
+      const out = call.originate(req);
       d.cdrs.track(out, {
         phone: cdr.phone,
         userId: cdr.userId,
@@ -163,7 +160,9 @@ async function connectTo(
         b_number: destination.label,
         parent: cdr.rootId,
         root: cdr.rootId,
-      }),
-    { holdMusic: async () => DEFAULT_HOLD_MUSIC, onConnected: bill },
+      });
+      return [out];
+    },
+    { holdMusic: async () => DEFAULT_HOLD_MUSIC, onConnected: bill, log: d.log },
   );
 }

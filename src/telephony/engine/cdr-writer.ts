@@ -4,8 +4,7 @@
  * leg starts so children can point at a parent that has not ended yet.
  */
 import type { CdrFacts } from '../../domain/cdr/cdr.js';
-import type { Leg } from '../ports.js';
-import type { Logger } from './logger.js';
+import type { Leg, Logger } from '../adapter.js';
 
 export interface CdrSink {
   newId(startMs: number): string;

@@ -1,28 +1,30 @@
 /**
- * Connecting the caller with the leg that answered: answer the caller in the
- * answering leg's media format, relay media, and end each side when the
- * other does (with the same cause). While one side holds the call, the other
- * hears the number's music on hold instead of the relay.
+ * Connecting the caller with the leg that answered: answer the caller,
+ * bridge the media, and end each side when the other does (with the same
+ * cause). While one side holds the call, the other hears the number's
+ * music on hold instead of the bridge.
  */
 import type { Target } from '../../domain/routing/types.js';
-import {
-  CAUSE,
-  type EndCause,
-  type InboundLeg,
-  type Leg,
-  type MediaPort,
-  type OriginateRequest,
-  type OutboundLeg,
-  type PlayHandle,
-  type PromptSource,
-  type SignalingPort,
-} from '../ports.js';
+import type {
+  Bridge,
+  InboundLeg,
+  Leg,
+  Logger,
+  MediaPort,
+  OutboundLeg,
+  PlayHandle,
+  PromptSource,
+} from '../adapter.js';
+import { CAUSE, type EndCause } from '../causes.js';
 import { ringAll, Ringer } from './ringer.js';
 
 export interface ConnectOptions {
   /** What a held party's peer hears (spec 3.9 on_hold_music); read when the hold starts. */
   holdMusic?: () => Promise<readonly PromptSource[]>;
+  log?: Logger;
 }
+
+const isInbound = (leg: Leg): leg is InboundLeg => 'answer' in leg;
 
 /** `b` is an answered outbound leg, or an inbound leg (a phone picking the call up) to answer first. */
 export async function connect(
@@ -31,8 +33,8 @@ export async function connect(
   b: Leg,
   opts: ConnectOptions = {},
 ): Promise<EndCause | null> {
-  if ('answer' in b && b.state !== 'answered') await (b as InboundLeg).answer({ like: a });
-  await a.answer({ like: b });
+  if (isInbound(b) && b.state !== 'answered') await b.answer();
+  await a.answer();
   if (a.state !== 'answered' || b.state !== 'answered') {
     a.hangup();
     b.hangup();
@@ -41,56 +43,62 @@ export async function connect(
   return bridgeUntilEnd(media, a, b, opts);
 }
 
-/** Relays two answered legs until one ends, then ends the other with its cause. */
+/** Bridges two answered legs until one ends, then ends the other with its cause. */
 export function bridgeUntilEnd(
   media: MediaPort,
   a: Leg,
   b: Leg,
   opts: ConnectOptions = {},
 ): Promise<EndCause> {
-  let unbridge: (() => void) | null = media.bridge(a, b);
+  let bridge: Bridge | null = null;
   let music: PlayHandle | null = null;
   let heldA = false;
   let heldB = false;
-  let generation = 0;
-  const update = () => {
-    generation += 1;
-    const mine = generation;
-    music?.stop();
-    music = null;
-    if (!heldA && !heldB) {
-      unbridge ??= media.bridge(a, b);
-      return;
-    }
-    unbridge?.();
-    unbridge = null;
-    // Both on hold: nobody listens; one on hold: the other hears the music.
-    if ((heldA && heldB) || !opts.holdMusic) return;
-    const listener = heldA ? b : a;
-    void opts.holdMusic().then(
-      (sources) => {
-        if (mine === generation && listener.state === 'answered' && sources.length > 0) {
-          music = media.play(listener, sources, { loop: true });
-        }
-      },
-      () => undefined,
-    );
+  let over = false;
+  // Bridge changes run one after the other (a hold and its release can come back to back).
+  let chain: Promise<void> = Promise.resolve();
+  const apply = (): void => {
+    chain = chain.then(async () => {
+      if (over) return;
+      music?.stop();
+      music = null;
+      if (!heldA && !heldB) {
+        if (!bridge) bridge = await media.bridge(a, b);
+        return;
+      }
+      await bridge?.unbridge();
+      bridge = null;
+      // Both on hold: nobody listens; one on hold: the other hears the music.
+      if ((heldA && heldB) || !opts.holdMusic) return;
+      const listener = heldA ? b : a;
+      const sources = await opts.holdMusic();
+      if (!over && heldA !== heldB && listener.state === 'answered' && sources.length > 0)
+        music = media.play(listener, sources, { loop: true });
+    });
+    chain = chain.catch((err: unknown) => {
+      // No media between the legs: a call nobody can hear is ended, not left up.
+      opts.log?.warn({ err, a: a.id, b: b.id }, 'bridge failed');
+      a.hangup(CAUSE.failure);
+      b.hangup(CAUSE.failure);
+    });
   };
   const holdA = (held: boolean) => {
     heldA = held;
-    update();
+    apply();
   };
   const holdB = (held: boolean) => {
     heldB = held;
-    update();
+    apply();
   };
   a.on('hold', holdA);
   b.on('hold', holdB);
+  apply();
   return new Promise((resolve) => {
     const end = (other: Leg) => (cause: EndCause) => {
-      generation += 1;
+      if (over) return;
+      over = true;
       music?.stop();
-      unbridge?.();
+      void bridge?.unbridge();
       a.off('hold', holdA);
       b.off('hold', holdB);
       other.hangup(cause);
@@ -110,17 +118,16 @@ export function bridgeUntilEnd(
  */
 export async function ringAndConnect(
   leg: InboundLeg,
-  d: { signaling: SignalingPort; media: MediaPort },
+  media: MediaPort,
   targets: readonly Target[],
-  resolve: (t: Target) => Promise<OriginateRequest[]>,
-  onLeg: (out: OutboundLeg) => void,
+  open: (t: Target) => Promise<OutboundLeg[]>,
   opts: ConnectOptions & { onConnected?: (a: InboundLeg, b: OutboundLeg) => void } = {},
 ): Promise<void> {
-  const ringer = new Ringer({ signaling: d.signaling, resolve, onLeg: (out) => onLeg(out) });
+  const ringer = new Ringer({ open, onProgress: () => leg.ring() });
   const outcome = await ringer.ring(ringAll(targets), leg);
   if (outcome.kind === 'answered') {
     opts.onConnected?.(leg, outcome.leg);
-    await connect(d.media, leg, outcome.leg, opts);
+    await connect(media, leg, outcome.leg, opts);
     return;
   }
   if (outcome.kind !== 'caller-gone')

@@ -8,21 +8,18 @@
  * The process state lives in Redis (services/dialplan-v1-service.ts); the
  * ringing calls a call-reverse can complete live in this process.
  */
-import type { Redis } from 'ioredis';
-import type { InboundLeg, SipAccountRef } from '../ports.js';
-import { CallbackWorker } from './callback.js';
-import { tryAccountCallthrough, tryInboundCallthrough, type DialplanDeps } from './callthrough.js';
+import type { AccountRef, InboundLeg, Logger } from '../adapter.js';
+import type { Call } from '../call/call.js';
+import { tryAccountCallthrough, tryInboundCallthrough } from './callthrough.js';
 import { CallreverseProcesses, tryCallreverse } from './callreverse.js';
-import { CdrWriter, type CdrSink } from './cdr-writer.js';
+import type { DialplanHooks, EngineContext } from './context.js';
 import type { InboundPlan } from './directory.js';
-import type { Logger } from './logger.js';
-import type { PickupRegistry } from './presence.js';
 import type { DialplanCallStore } from './dialplan-store.js';
 import { toE164 } from './targets.js';
 
 export type { DialplanCallStore } from './dialplan-store.js';
 
-export class DialplanCalls {
+export class DialplanCalls implements DialplanHooks {
   readonly callreverse: CallreverseProcesses;
 
   constructor(
@@ -37,38 +34,17 @@ export class DialplanCalls {
    * dialplan v1): a call-reverse or call-through it completes. True when the
    * call was taken over here (nothing else may route it).
    */
-  async interceptInbound(
-    leg: InboundLeg,
-    plan: InboundPlan,
-    d: DialplanDeps & { pickups: PickupRegistry },
-  ): Promise<boolean> {
+  async interceptInbound(call: Call, leg: InboundLeg, plan: InboundPlan, d: EngineContext): Promise<boolean> {
     if (plan.plan.source !== 'dialplan-v1') return false;
     const c = leg.info.caller;
     const caller = c.clir || !c.number ? null : toE164(c.number);
-    if (caller && (await tryCallreverse(leg, plan.owner, caller, this, d))) return true;
-    return tryInboundCallthrough(leg, plan, caller, this, d);
+    if (caller && (await tryCallreverse(call, leg, plan.owner, caller, this, d))) return true;
+    return tryInboundCallthrough(call, leg, plan, caller, this, d);
   }
 
   /** A call placed by a SIP account: `*98` starts the user's call-through. */
-  interceptAccount(leg: InboundLeg, account: SipAccountRef, d: DialplanDeps): Promise<boolean> {
+  interceptAccount(call: Call, leg: InboundLeg, account: AccountRef, d: EngineContext): Promise<boolean> {
     if (leg.info.called !== '*98') return Promise.resolve(false);
-    return tryAccountCallthrough(leg, account, this, d);
+    return tryAccountCallthrough(call, leg, account, this, d);
   }
-}
-
-/**
- * The dialplan call functions of a telephony node: the engine's hooks
- * (`dialplan` of CallEngineDeps) and the callback worker, not started yet.
- */
-export function dialplanFunctions(
-  store: DialplanCallStore & { readonly callbackQueueKey: string },
-  redis: Redis,
-  deps: Omit<DialplanDeps, 'cdrs'> & { cdrSink: CdrSink },
-): { calls: DialplanCalls; callback: CallbackWorker } {
-  const { cdrSink, ...rest } = deps;
-  const callback = new CallbackWorker(redis, store.callbackQueueKey, {
-    ...rest,
-    cdrs: new CdrWriter(cdrSink, deps.log),
-  });
-  return { calls: new DialplanCalls(store, deps.log), callback };
 }

@@ -1,8 +1,7 @@
 /**
- * What the call engine asks of the configuration (implemented by
- * services/call-directory.ts over the database and Redis): who owns a
- * number, the routing plan of a call to it, and the outgoing-call policy of
- * a SIP account's user.
+ * What the call engine asks of the configuration (implemented over the
+ * services by telephony/platform/call-directory.ts): who owns a number, the
+ * routing plan of a call to it, and the outgoing-call policy of a user.
  */
 import type { CallFilter } from '../../domain/policy/call-filter.js';
 import type { EmergencyInfo } from '../../domain/policy/emergency.js';
@@ -18,12 +17,6 @@ export interface NumberOwner {
 
 export interface InboundPlan extends NumberOwner {
   plan: RoutingPlan;
-}
-
-export interface Binding {
-  contact: string;
-  source: string;
-  transport: 'udp' | 'tcp';
 }
 
 export interface OutboundPolicy {
@@ -49,8 +42,6 @@ export interface OutboundPolicy {
 export interface CallDirectory {
   /** The routing plan of a call to one of the platform's numbers, or null for an unknown number. */
   inboundPlan(number: string, call: IncomingCall, nowMs: number): Promise<InboundPlan | null>;
-  /** Registered contacts of a SIP account (newest first). */
-  bindings(account: string): Promise<Binding[]>;
   /** SIP accounts of a user (to ring a user reached by extension). */
   accountsOf(userId: string): Promise<string[]>;
   /** The owner of a SIP account, or null. */

@@ -1,246 +1,253 @@
 /**
  * A call from the carrier to one of the platform's numbers (spec 3.9, 4):
- * the routing plan decides; ringing follows the plan's strategy and its
- * busy / timeout / unavailable fallbacks, and the answering leg is bridged.
+ * the first step finds the routing plan; the plan's route becomes steps on
+ * the call — ring the targets (parallel / linear / cyclic) with their busy,
+ * timeout and unavailable fallbacks, voice box, IVR, unlock — and the leg
+ * that answers is bridged with the caller.
  */
 import type { Fallback, RingRoute, Route, Target } from '../../domain/routing/types.js';
-import {
-  CAUSE,
-  type CallParty,
-  type InboundLeg,
-  type Leg,
-  type MediaPort,
-  type OriginateRequest,
-  type PlayHandle,
-  type PromptSource,
-  type SignalingPort,
-} from '../ports.js';
-import type { CdrWriter } from './cdr-writer.js';
-import { connect } from './connect.js';
-import { callreverseRequests, callreverseSignaling } from './callreverse.js';
-import type { DialplanCalls } from './dialplan-calls.js';
-import type { CallDirectory, InboundPlan, OutboundPolicy } from './directory.js';
+import type { CallParty, InboundLeg, OutboundLeg, PlayHandle, PromptSource } from '../adapter.js';
+import type { Call } from '../call/call.js';
+import { step, type Step } from '../call/steps.js';
+import { CAUSE, type EndCause } from '../causes.js';
 import { TONES } from '../tones.js';
-import type { Logger } from './logger.js';
+import { openCallreverse } from './callreverse.js';
+import { connect } from './connect.js';
+import type { EngineContext } from './context.js';
+import type { InboundPlan, OutboundPolicy } from './directory.js';
+import { reportPresence } from './presence.js';
 import { ringAll, Ringer, type RingOutcome } from './ringer.js';
-import { reportPresence, type CallPresence, type PickupRegistry } from './presence.js';
-import { originateRequests, shownNumber, toE164 } from './targets.js';
-import { gateTrunkCall, type TrunkGate, type TrunkGateDeps } from './trunk-gate.js';
+import { shownNumber, targetRequest, toE164 } from './targets.js';
+import { gateTrunkCall, type TrunkGate } from './trunk-gate.js';
 import { runIvr } from './voice/ivr-runner.js';
 import { DEFAULT_HOLD_MUSIC } from './voice/prompts.js';
 import { runUnlock } from './voice/unlock.js';
-import type { VoiceDirectory } from './voice/voice-directory.js';
 import { runVoicebox } from './voice/voicebox.js';
 
-export interface InboundDeps extends TrunkGateDeps {
-  signaling: SignalingPort;
-  media: MediaPort;
-  directory: CallDirectory;
-  cdrs: CdrWriter;
-  presence: CallPresence | null;
-  pickups: PickupRegistry;
-  voice: VoiceDirectory;
-  /** Call-through and call-reverse (spec 4.2); absent: not served. */
-  dialplan?: DialplanCalls;
-  log: Logger;
-}
-
-export async function handleInboundCall(leg: InboundLeg, d: InboundDeps): Promise<void> {
-  const number = toE164(leg.info.called);
-  const caller = leg.info.caller;
-  const plan = number
-    ? await d.directory.inboundPlan(number, { caller: caller.number, clir: caller.clir }, Date.now())
-    : null;
-  if (!plan) {
-    leg.reject(CAUSE.notFound);
-    return;
-  }
-  if (d.dialplan && (await d.dialplan.interceptInbound(leg, plan, d))) return;
-  const rootId = d.cdrs.track(leg, {
-    phone: plan.number,
-    userId: plan.owner,
-    service: 'call',
-    a_number: shownNumber(caller),
+/** The first step of a carrier call: find the number's routing plan and queue its route. */
+export function inboundCallStep(call: Call, leg: InboundLeg, d: EngineContext): Step {
+  return step('route', async () => {
+    const number = toE164(leg.info.called);
+    const caller = leg.info.caller;
+    const plan = number
+      ? await d.directory.inboundPlan(number, { caller: caller.number, clir: caller.clir }, Date.now())
+      : null;
+    if (!plan) {
+      leg.reject(CAUSE.notFound);
+      return;
+    }
+    call.assign(plan.owner, plan.number, { to: plan.number });
+    if (d.dialplan && (await d.dialplan.interceptInbound(call, leg, plan, d))) return;
+    const rootId = d.cdrs.track(leg, {
+      phone: plan.number,
+      userId: plan.owner,
+      service: 'call',
+      a_number: shownNumber(caller),
+    });
+    const callerName =
+      caller.number && !caller.clir ? await d.directory.callingName(plan.owner, caller.number) : null;
+    const shown: CallParty = { ...caller, display: callerName ?? caller.display };
+    reportPresence(d.presence, plan.number, leg, 'recipient', caller.clir ? null : caller.number);
+    return new InboundFlow(call, leg, plan, rootId, shown, d).steps(plan.plan.route);
   });
-  const callerName =
-    caller.number && !caller.clir ? await d.directory.callingName(plan.owner, caller.number) : null;
-  const shown: CallParty = { ...caller, display: callerName ?? caller.display };
-  reportPresence(d.presence, plan.number, leg, 'recipient', caller.clir ? null : caller.number);
-  await new InboundCall(leg, plan, rootId, shown, d).run(plan.plan.route);
 }
 
-class InboundCall {
-  private readonly ringer: Ringer;
+/** The steps of one inbound call's route, and what they share. */
+class InboundFlow {
   /** The call filter service of carrier targets rung now: dialplan forwarding, or an IVR's redirect. */
   private service: 'dialplan' | 'ivr' = 'dialplan';
   /** The trunk gate of each carrier target rung, by the number dialled. */
   private readonly gates = new Map<string, Extract<TrunkGate, { ok: true }>>();
   private policy: Promise<OutboundPolicy> | null = null;
+  private readonly ringer: Ringer;
 
   constructor(
+    private readonly call: Call,
     private readonly leg: InboundLeg,
     private readonly plan: InboundPlan,
     private readonly rootId: string,
     private readonly shown: CallParty,
-    private readonly d: InboundDeps,
+    private readonly d: EngineContext,
   ) {
-    this.ringer = new Ringer({
-      signaling: callreverseSignaling(d.dialplan, d.signaling, leg, plan),
-      resolve: (t) => callreverseRequests(d.dialplan, t) ?? this.requests(t),
-      onLeg: (out, target) =>
-        d.cdrs.track(out, {
-          phone: plan.number,
-          userId: plan.owner,
-          service: 'call',
-          b_number:
-            target.type === 'phone' ? target.number : target.type === 'sip' ? target.account : 'callreverse',
-          parent: rootId,
-          root: rootId,
-        }),
+    this.ringer = new Ringer({ open: (t) => this.open(t), onProgress: () => leg.ring() });
+  }
+
+  steps(route: Route): Step[] {
+    switch (route.kind) {
+      case 'reject':
+        return [
+          this.end('reject', () =>
+            this.leg.reject(route.reason === 'dialplan-reject' ? CAUSE.rejected : CAUSE.unavailable),
+          ),
+        ];
+      case 'ring':
+        return [step('ring', () => this.ring(route))];
+      case 'voicebox':
+        return [this.voicebox(route.announcement, route.record)];
+      case 'unlock':
+        return [
+          step('unlock', async () => {
+            await runUnlock(
+              this.leg,
+              { owner: this.plan.owner, number: this.plan.number, code: route.code },
+              this.d,
+            );
+          }),
+        ];
+      case 'ivr':
+        return [step('ivr', () => this.ivr(route.ivr))];
+      case 'answer':
+        if (route.voicebox) return [this.voicebox(route.announcement, route.voicebox.record)];
+        return [this.unserved(route.kind)];
+      case 'call-api':
+        return [this.unserved(route.kind)];
+    }
+  }
+
+  private end(kind: string, action: () => void): Step {
+    return step(kind, async () => action());
+  }
+
+  /** Fax-only and conference-only numbers and the call API are served by their own features. */
+  private unserved(kind: string): Step {
+    return this.end('unserved', () => {
+      this.d.log.info({ number: this.plan.number, route: kind }, 'route not served');
+      this.leg.reject(CAUSE.unavailable);
     });
   }
 
   /**
-   * The legs of a target. A carrier number is an outgoing call of the
-   * owner's: it passes their call filter (service `dialplan`, or `ivr` for
-   * an IVR's redirect), call limit and credit, and is billed once answered;
-   * refused, it counts as unavailable.
+   * The legs of a target, on the call. A carrier number is an outgoing call
+   * of the owner's: it passes their call filter (service `dialplan`, or `ivr`
+   * for an IVR's redirect), call limit and credit, and is billed once
+   * answered; refused, it counts as unavailable.
    */
-  private async requests(t: Target): Promise<OriginateRequest[]> {
-    if (t.type !== 'phone') return originateRequests(this.d.directory, t, this.shown);
-    this.policy ??= this.d.directory.outboundPolicy(this.plan.owner, '');
-    const gate = await gateTrunkCall(await this.policy, t.number, this.service, this.leg, this.d, {
-      clir: this.shown.clir,
-    });
-    if (!gate.ok) {
-      this.d.log.info(
-        { number: this.plan.number, target: t.number, reason: gate.cause.reason },
-        'target refused',
-      );
-      return [];
+  private async open(t: Target): Promise<OutboundLeg[]> {
+    if (t.type === 'callreverse') {
+      const leg = openCallreverse(this.d.dialplan, this.call, this.leg, this.plan);
+      if (leg) this.track(leg, 'callreverse');
+      return leg ? [leg] : [];
     }
-    this.gates.set(t.number, gate);
-    return originateRequests(
-      this.d.directory,
-      { type: 'phone', number: gate.number },
-      this.shown,
-      gate.extra,
-    );
+    let extra = {};
+    let target = t;
+    if (t.type === 'phone') {
+      this.policy ??= this.d.directory.outboundPolicy(this.plan.owner, '');
+      const gate = await gateTrunkCall(await this.policy, t.number, this.service, this.leg, this.d, {
+        clir: this.shown.clir,
+      });
+      if (!gate.ok) {
+        this.d.log.info(
+          { number: this.plan.number, target: t.number, reason: gate.cause.reason },
+          'target refused',
+        );
+        return [];
+      }
+      this.gates.set(t.number, gate);
+      target = { type: 'phone', number: gate.number };
+      extra = gate.extra;
+    }
+    const req = targetRequest(target, this.shown, extra);
+    if (!req || this.leg.state === 'ended') return [];
+    const leg = this.call.originate(req);
+    this.track(leg, t.type === 'phone' ? t.number : t.type === 'sip' ? t.account : 'callreverse');
+    return [leg];
+  }
+
+  private track(leg: OutboundLeg, b_number: string): void {
+    this.d.cdrs.track(leg, {
+      phone: this.plan.number,
+      userId: this.plan.owner,
+      service: 'call',
+      b_number,
+      parent: this.rootId,
+      root: this.rootId,
+    });
   }
 
   /** Starts the zone billing of an answered carrier target. */
-  private bill(target: Target, answered: Leg): void {
+  private bill(target: Target, answered: OutboundLeg): void {
     if (target.type === 'phone') this.gates.get(target.number)?.bill(this.leg, answered);
   }
 
-  async run(route: Route): Promise<void> {
-    switch (route.kind) {
-      case 'reject':
-        this.leg.reject(route.reason === 'dialplan-reject' ? CAUSE.rejected : CAUSE.unavailable);
-        return;
-      case 'ring':
-        await this.ring(route);
-        return;
-      case 'voicebox':
-        await this.voicebox(route.announcement, route.record);
-        return;
-      case 'unlock':
-        await runUnlock(
-          this.leg,
-          { owner: this.plan.owner, number: this.plan.number, code: route.code },
-          this.d,
-        );
-        return;
-      case 'ivr':
-        return this.ivr(route.ivr);
-      case 'answer':
-        if (route.voicebox) {
-          await this.voicebox(route.announcement, route.voicebox.record);
-          return;
-        }
-        this.unserved(route.kind);
-        return;
-      case 'call-api':
-        this.unserved(route.kind);
-    }
-  }
-
-  /** Fax-only and conference-only numbers and the call API are served by their own features. */
-  private unserved(kind: string): void {
-    this.d.log.info({ number: this.plan.number, route: kind }, 'route not served by the embedded engine');
-    this.leg.reject(CAUSE.unavailable);
-  }
-
-  private async voicebox(announcement: string | null, record: boolean): Promise<void> {
-    await runVoicebox(
-      this.leg,
-      {
-        owner: this.plan.owner,
-        number: this.plan.number,
-        from: shownNumber(this.leg.info.caller),
-        cdrId: this.rootId,
-        announcement,
-        record,
-      },
-      this.d,
-    );
-  }
-
-  private async ivr(ivr: string): Promise<void> {
-    const outcome = await runIvr(this.leg, { owner: this.plan.owner, ivr }, this.d);
-    if (outcome.kind !== 'redirect' || this.leg.state !== 'answered') return;
-    const ringing = this.d.media.play(this.leg, [TONES.ringback]);
-    this.service = 'ivr';
-    const r = await this.ringer.ring(ringAll([{ type: 'phone', number: outcome.phone }]), this.leg);
-    ringing.stop();
-    if (r.kind === 'answered') {
-      this.bill(r.target, r.leg);
-      await this.connect(r.leg);
-    } else if (r.kind !== 'caller-gone') this.leg.hangup(r.kind === 'busy' ? CAUSE.busy : CAUSE.noAnswer);
-  }
-
-  private connect(other: Parameters<typeof connect>[2]): ReturnType<typeof connect> {
-    return connect(this.d.media, this.leg, other, { holdMusic: () => this.holdMusic() });
+  private connect(other: InboundLeg | OutboundLeg): ReturnType<typeof connect> {
+    return connect(this.d.media, this.leg, other, { holdMusic: () => this.holdMusic(), log: this.d.log });
   }
 
   /** The number's on_hold_music announcement, or the default music. */
   private async holdMusic(): Promise<readonly PromptSource[]> {
     const id = this.plan.plan.onHoldMusic;
-    const file = id ? await this.d.voice.announcement(this.plan.owner, id) : null;
-    return file ? [{ kind: 'file', path: file }] : DEFAULT_HOLD_MUSIC;
+    const ref = id ? await this.d.voice.announcement(this.plan.owner, id) : null;
+    return ref ? [{ kind: 'media', ref }] : DEFAULT_HOLD_MUSIC;
+  }
+
+  private voicebox(announcement: string | null, record: boolean): Step {
+    return step('voicebox', async () => {
+      await runVoicebox(
+        this.leg,
+        {
+          owner: this.plan.owner,
+          number: this.plan.number,
+          from: shownNumber(this.leg.info.caller),
+          cdrId: this.rootId,
+          announcement,
+          record,
+        },
+        this.d,
+      );
+    });
+  }
+
+  private async ivr(ivr: string): Promise<Step[] | void> {
+    const outcome = await runIvr(this.leg, { owner: this.plan.owner, ivr }, this.d);
+    if (outcome.kind !== 'redirect' || this.leg.state !== 'answered') return;
+    const phone = outcome.phone;
+    return [
+      step('redirect', async () => {
+        const ringing = this.d.media.play(this.leg, [TONES.ringback]);
+        this.service = 'ivr';
+        const r = await this.ringer.ring(ringAll([{ type: 'phone', number: phone }]), this.leg);
+        ringing.stop();
+        if (r.kind === 'answered') {
+          this.bill(r.target, r.leg);
+          await this.connect(r.leg);
+        } else if (r.kind !== 'caller-gone') this.leg.hangup(r.kind === 'busy' ? CAUSE.busy : CAUSE.noAnswer);
+      }),
+    ];
   }
 
   /**
    * Early media while the targets ring (spec 4.1 ringtone, 4.2 announcement
-   * with mix_ringtone): a 183 and the announcement in a loop, with the ring
-   * tone under it when asked. Null when there is nothing to play.
+   * with mix_ringtone): the announcement in a loop, with the ring tone under
+   * it when asked. Null when there is nothing to play.
    */
   private async ringback(route: RingRoute): Promise<PlayHandle | null> {
     const rb = route.ringback;
     if (!rb) return null;
-    const file = await this.d.voice.announcement(this.plan.owner, rb.announcement);
-    if (!file && !rb.mix) return null;
+    const ref = await this.d.voice.announcement(this.plan.owner, rb.announcement);
+    if (!ref && !rb.mix) return null;
     if (!(await this.leg.earlyMedia())) return null;
-    const main: PromptSource[] = file ? [{ kind: 'file', path: file }] : [TONES.ringback];
+    const main: PromptSource[] = ref ? [{ kind: 'media', ref }] : [TONES.ringback];
     return this.d.media.play(this.leg, main, {
       loop: true,
-      ...(file && rb.mix ? { mix: [TONES.ringback] } : {}),
+      ...(ref && rb.mix ? { mix: [TONES.ringback] } : {}),
     });
   }
 
-  private async ring(route: RingRoute): Promise<void> {
+  private async ring(route: RingRoute): Promise<Step[]> {
     const ringback = await this.ringback(route);
     if (!ringback) this.leg.ring();
-    // While it rings, a phone watching the number may take the call (BLF pickup).
-    let picker: InboundLeg | null = null;
+    // While it rings, a phone watching the number may take the call (BLF pickup, call-reverse).
+    let picker: { leg: InboundLeg; call: Call } | null = null;
     let picked: () => void = () => undefined;
     const stop = new Promise<void>((r) => (picked = r));
     const unregister = this.d.pickups.add({
       number: this.plan.number,
-      callId: this.leg.callRef.callId,
-      pickup: (p) => {
+      callId: this.leg.dialog.callId,
+      pickup: (leg, call) => {
         if (picker || this.leg.state === 'ended' || this.leg.state === 'answered') return false;
-        picker = p;
+        picker = { leg, call };
+        // The picker's leg belongs to this call from now on; its own call ends without it.
+        call.handOver(this.call);
         picked();
         return true;
       },
@@ -248,34 +255,39 @@ class InboundCall {
     const outcome = await this.ringer.ring(route, this.leg, stop);
     ringback?.stop();
     unregister();
-    if (picker) return this.pickedUp(picker);
-    await this.after(outcome, route);
+    if (picker) return [this.pickedUp(picker)];
+    return this.after(outcome, route);
   }
 
-  private async pickedUp(picker: InboundLeg): Promise<void> {
-    this.d.cdrs.track(picker, {
-      phone: this.plan.number,
-      userId: this.plan.owner,
-      service: picker.info.origin === 'trunk' ? 'call_reverse' : 'blf_pickup',
-      b_number: picker.info.account?.name ?? picker.info.caller.number ?? 'unknown',
-      parent: this.rootId,
-      root: this.rootId,
+  private pickedUp(p: { leg: InboundLeg; call: Call }): Step {
+    return step('pickup', async () => {
+      this.d.cdrs.track(p.leg, {
+        phone: this.plan.number,
+        userId: this.plan.owner,
+        service: p.leg.info.origin === 'trunk' ? 'call_reverse' : 'blf_pickup',
+        b_number: p.leg.info.account?.name ?? p.leg.info.caller.number ?? 'unknown',
+        parent: this.rootId,
+        root: this.rootId,
+      });
+      if (this.leg.state === 'ended') {
+        p.leg.reject(CAUSE.cancelled);
+        return;
+      }
+      await this.connect(p.leg);
     });
-    if (this.leg.state === 'ended') {
-      picker.reject(CAUSE.cancelled);
-      return;
-    }
-    await this.connect(picker);
   }
 
-  private async after(outcome: RingOutcome, route: RingRoute): Promise<void> {
+  private after(outcome: RingOutcome, route: RingRoute): Step[] {
     switch (outcome.kind) {
       case 'answered':
-        this.bill(outcome.target, outcome.leg);
-        await this.connect(outcome.leg);
-        return;
+        return [
+          step('connect', async () => {
+            this.bill(outcome.target, outcome.leg);
+            await this.connect(outcome.leg);
+          }),
+        ];
       case 'caller-gone':
-        return;
+        return [];
       case 'busy':
         return this.fallback(route.onBusy, CAUSE.busy);
       case 'no-answer':
@@ -285,27 +297,25 @@ class InboundCall {
     }
   }
 
-  private async fallback(f: Fallback, cause: (typeof CAUSE)[keyof typeof CAUSE]): Promise<void> {
-    if (this.leg.state === 'ended') return;
+  private fallback(f: Fallback, cause: EndCause): Step[] {
     switch (f.kind) {
       case 'hangup':
-        this.leg.hangup(cause);
-        return;
+        return [this.end('hangup', () => this.leg.hangup(cause))];
       case 'reject':
-        this.leg.reject(CAUSE.rejected);
-        return;
+        return [this.end('reject', () => this.leg.reject(CAUSE.rejected))];
       case 'forward':
-        return this.forward(f.target, cause);
+        return [
+          step('forward', async () => {
+            const outcome = await this.ringer.ring(ringAll([f.target]), this.leg);
+            if (outcome.kind === 'answered') {
+              this.bill(outcome.target, outcome.leg);
+              await this.connect(outcome.leg);
+            } else if (outcome.kind !== 'caller-gone')
+              this.leg.hangup(outcome.kind === 'busy' ? CAUSE.busy : cause);
+          }),
+        ];
       case 'voicebox':
-        return this.voicebox(f.announcement, true);
+        return [this.voicebox(f.announcement, true)];
     }
-  }
-
-  private async forward(target: Target, cause: (typeof CAUSE)[keyof typeof CAUSE]): Promise<void> {
-    const outcome = await this.ringer.ring(ringAll([target]), this.leg);
-    if (outcome.kind === 'answered') {
-      this.bill(outcome.target, outcome.leg);
-      await this.connect(outcome.leg);
-    } else if (outcome.kind !== 'caller-gone') this.leg.hangup(outcome.kind === 'busy' ? CAUSE.busy : cause);
   }
 }

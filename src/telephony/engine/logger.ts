@@ -1,10 +1,7 @@
 /** The slice of a pino/Fastify logger the telephony engine writes to. */
-export interface Logger {
-  debug(obj: object, msg?: string): void;
-  info(obj: object, msg?: string): void;
-  warn(obj: object, msg?: string): void;
-  error(obj: object, msg?: string): void;
-}
+import type { Logger } from '../adapter.js';
+
+export type { Logger } from '../adapter.js';
 
 export const silentLogger: Logger = {
   debug: () => undefined,

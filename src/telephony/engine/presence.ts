@@ -1,34 +1,18 @@
 /**
  * Call state for the busy lamp field (spec 3.21 blf) and call pickup: the
- * engine reports each call of a number as it rings, is answered and ends;
- * a ringing call can be taken by a phone watching that number.
+ * engine reports each call of a number as it rings, is answered and ends
+ * (the adapter's PresencePort tells the watching phones); a ringing call
+ * can be taken by a phone watching that number, or by a call-reverse call.
  */
-import type { InboundLeg } from '../ports.js';
-
-export type DialogState = 'early' | 'confirmed' | 'terminated';
-
-/** One call of a watched number as a BLF phone sees it (RFC 4235 <dialog>). */
-export interface DialogInfo {
-  /** Call-ID and tags of the caller's leg (what a Replaces header names). */
-  callId: string;
-  localTag: string;
-  remoteTag: string;
-  state: DialogState;
-  /** recipient: the number is called; initiator: it calls. */
-  direction: 'initiator' | 'recipient';
-  /** The other party (number or account), shown on the phone. */
-  remote: string | null;
-}
-
-export interface CallPresence {
-  update(number: string, info: DialogInfo): void;
-}
+import type { DialogInfo, InboundLeg, PresencePort } from '../adapter.js';
+import type { Call } from '../call/call.js';
 
 export interface Pickable {
   number: string;
+  /** The ringing call's dialog id (what a Replaces header names). */
   callId: string;
-  /** Hands the ringing call to the picker's leg; false when it is no longer ringing. */
-  pickup(picker: InboundLeg): boolean;
+  /** Hands the ringing call to the picker (its leg and its call); false when it no longer rings. */
+  pickup(picker: InboundLeg, pickerCall: Call): boolean;
 }
 
 /** Ringing calls by number, for pickup (`**<number>` or INVITE with Replaces, RFC 3891). */
@@ -62,14 +46,14 @@ export class PickupRegistry {
 
 /** Reports a leg's life to the BLF watchers of `number`: early, confirmed, terminated. */
 export function reportPresence(
-  presence: CallPresence | null,
+  presence: PresencePort | null,
   number: string,
   leg: InboundLeg,
   direction: DialogInfo['direction'],
   remote: string | null,
 ): void {
   if (!presence) return;
-  const ref = leg.callRef;
+  const ref = leg.dialog;
   const info = (state: DialogInfo['state']): DialogInfo => ({ ...ref, state, direction, remote });
   presence.update(number, info('early'));
   leg.once('answered', () => presence.update(number, info('confirmed')));

@@ -1,44 +1,30 @@
 /**
  * Ringing targets (spec 4.1 parallel / linear / cyclic, spec 4.2 pools):
- * originates legs on the signalling port until one answers, the caller
- * hangs up, or the timeouts run out. The first answer wins and every other
- * leg is cancelled. A target that resolves to no leg (no registration)
- * counts as unavailable.
+ * opens legs for the targets until one answers, the caller hangs up, or the
+ * timeouts run out. The first answer wins and every other leg is
+ * cancelled. A target that opens no leg, or whose leg fails as unreachable,
+ * counts as unavailable; the failure kind comes from the leg's end cause.
  */
 import type { Leg as PlanLeg, RingRoute, Target } from '../../domain/routing/types.js';
-import {
-  CAUSE,
-  type InboundLeg,
-  type OriginateRequest,
-  type OutboundLeg,
-  type SignalingPort,
-} from '../ports.js';
+import type { Leg, OutboundLeg } from '../adapter.js';
+import { CAUSE, ringFailure, type RingFailure } from '../causes.js';
 
 export type RingOutcome =
-  | { kind: 'answered'; leg: OutboundLeg; target: Target }
-  | { kind: 'busy' | 'no-answer' | 'unavailable' | 'caller-gone' };
+  { kind: 'answered'; leg: OutboundLeg; target: Target } | { kind: RingFailure | 'caller-gone' };
 
 export interface RingDeps {
-  signaling: SignalingPort;
-  /** The originate requests for a target (several for a multi-contact account; none = unavailable). */
-  resolve(target: Target): Promise<OriginateRequest[]>;
-  /** Called for every leg originated (CDRs). */
-  onLeg(leg: OutboundLeg, target: Target): void;
+  /** The legs ringing a target, already originated (none: the target is unavailable). */
+  open(target: Target): Promise<OutboundLeg[]>;
+  /** A target rings (the caller should hear ringing, RFC 3261 §13.3.1.1). */
+  onProgress?(): void;
+  /** The clock deadlines are measured on (tests use a fake one). */
+  now?: () => number;
 }
-
-type Failure = 'busy' | 'no-answer' | 'unavailable';
 
 interface Attempt {
-  outcome: Promise<RingOutcome | Failure>;
+  outcome: Promise<RingOutcome | RingFailure>;
   cancel(): void;
 }
-
-const failureOf = (status: number | null): Failure =>
-  status === 486 || status === 600
-    ? 'busy'
-    : status === 404 || status === 480 || status === 503 || status === 410
-      ? 'unavailable'
-      : 'no-answer';
 
 /** Ring every target at once until one answers or the network gives up, hanging up otherwise. */
 export function ringAll(targets: readonly Target[]): RingRoute {
@@ -55,34 +41,38 @@ export function ringAll(targets: readonly Target[]): RingRoute {
 }
 
 export class Ringer {
-  constructor(private readonly d: RingDeps) {}
+  private readonly now: () => number;
 
-  /** Rings until an answer, the caller hangs up, the timeouts run out, or `stop` resolves (a pickup). */
-  async ring(route: RingRoute, caller: InboundLeg, stop?: Promise<unknown>): Promise<RingOutcome> {
+  constructor(private readonly d: RingDeps) {
+    this.now = d.now ?? Date.now;
+  }
+
+  /** Rings until an answer, the caller (`caller`) hangs up, the timeouts run out, or `stop` resolves. */
+  async ring(route: RingRoute, caller: Leg, stop?: Promise<unknown>): Promise<RingOutcome> {
     const callerGone = new Promise<'caller-gone'>((resolve) => {
       if (caller.state === 'ended') resolve('caller-gone');
       caller.once('ended', () => resolve('caller-gone'));
       void stop?.then(() => resolve('caller-gone'));
     });
-    const deadline = route.timeout !== null ? Date.now() + route.timeout * 1000 : null;
+    const deadline = route.timeout !== null ? this.now() + route.timeout * 1000 : null;
     if (route.strategy === 'parallel') {
-      const attempt = this.attempt(route.legs, caller, deadline);
-      return this.finish(await Promise.race([attempt.outcome, callerGone]), [attempt]);
+      const attempt = this.attempt(route.legs, deadline);
+      return this.finish(await Promise.race([attempt.outcome, callerGone]), attempt);
     }
-    let last: Failure = 'unavailable';
+    let last: RingFailure = 'unavailable';
     let anyReached = true;
     while (anyReached) {
       anyReached = false;
       for (const leg of route.legs) {
         if (caller.state === 'ended') return { kind: 'caller-gone' };
-        if (deadline !== null && Date.now() >= deadline)
+        if (deadline !== null && this.now() >= deadline)
           return { kind: last === 'unavailable' ? 'unavailable' : 'no-answer' };
-        const legDeadline = leg.timeout !== null ? Date.now() + leg.timeout * 1000 : null;
+        const legDeadline = leg.timeout !== null ? this.now() + leg.timeout * 1000 : null;
         const until =
           deadline === null ? legDeadline : legDeadline === null ? deadline : Math.min(deadline, legDeadline);
-        const attempt = this.attempt([leg], caller, until);
+        const attempt = this.attempt([leg], until);
         const r = await Promise.race([attempt.outcome, callerGone]);
-        if (typeof r !== 'string' || r === 'caller-gone') return this.finish(r, [attempt]);
+        if (typeof r !== 'string' || r === 'caller-gone') return this.finish(r, attempt);
         if (r !== 'unavailable') anyReached = true;
         if (r !== 'unavailable' || last === 'unavailable') last = r;
       }
@@ -92,16 +82,16 @@ export class Ringer {
     return { kind: last };
   }
 
-  private finish(r: RingOutcome | Failure | 'caller-gone', attempts: Attempt[]): RingOutcome {
+  private finish(r: RingOutcome | RingFailure | 'caller-gone', attempt: Attempt): RingOutcome {
     if (typeof r === 'string') {
-      for (const a of attempts) a.cancel();
+      attempt.cancel();
       return { kind: r };
     }
     return r;
   }
 
   /** Rings the given plan legs at once until `until` (ms); resolves on the first answer or when all failed. */
-  private attempt(legs: readonly PlanLeg[], caller: InboundLeg, until: number | null): Attempt {
+  private attempt(legs: readonly PlanLeg[], until: number | null): Attempt {
     const live = new Set<OutboundLeg>();
     let done = false;
     let timer: NodeJS.Timeout | null = null;
@@ -109,18 +99,18 @@ export class Ringer {
       for (const l of live) if (l !== except) l.hangup(CAUSE.cancelled);
       live.clear();
     };
-    const outcome = new Promise<RingOutcome | Failure>((resolve) => {
-      const failures: Failure[] = [];
-      let pendingResolves = legs.length;
+    const outcome = new Promise<RingOutcome | RingFailure>((resolve) => {
+      const failures: RingFailure[] = [];
+      let pendingOpens = legs.length;
       let outstanding = 0;
-      const settle = (r: RingOutcome | Failure) => {
+      const settle = (r: RingOutcome | RingFailure) => {
         if (done) return;
         done = true;
         if (timer) clearTimeout(timer);
         resolve(r);
       };
       const checkAllFailed = () => {
-        if (pendingResolves === 0 && outstanding === 0 && !done)
+        if (pendingOpens === 0 && outstanding === 0 && !done)
           settle(
             failures.includes('busy') ? 'busy' : failures.includes('no-answer') ? 'no-answer' : 'unavailable',
           );
@@ -131,22 +121,22 @@ export class Ringer {
             cancelAll();
             settle('no-answer');
           },
-          Math.max(0, until - Date.now()),
+          Math.max(0, until - this.now()),
         );
       for (const planLeg of legs) {
         this.d
-          .resolve(planLeg.target)
-          .then((requests) => {
-            pendingResolves--;
-            if (done) return;
-            if (requests.length === 0) failures.push('unavailable');
-            for (const req of requests) {
-              const leg = this.d.signaling.originate({ ...req, offerLike: caller });
-              this.d.onLeg(leg, planLeg.target);
+          .open(planLeg.target)
+          .then((opened) => {
+            pendingOpens--;
+            if (done) {
+              for (const leg of opened) leg.hangup(CAUSE.cancelled);
+              return;
+            }
+            if (opened.length === 0) failures.push('unavailable');
+            for (const leg of opened) {
               live.add(leg);
               outstanding++;
-              // The caller hears ringing once a target rings (RFC 3261 §13.3.1.1).
-              leg.once('progress', () => caller.ring());
+              leg.once('progress', () => this.d.onProgress?.());
               leg.once('answered', () => {
                 live.delete(leg);
                 if (done) {
@@ -156,17 +146,21 @@ export class Ringer {
                 cancelAll(leg);
                 settle({ kind: 'answered', leg, target: planLeg.target });
               });
-              leg.once('ended', () => {
+              leg.once('ended', (cause) => {
                 if (!live.delete(leg)) return;
                 outstanding--;
-                failures.push(failureOf(leg.failureStatus));
+                failures.push(ringFailure(cause));
                 checkAllFailed();
               });
+              if (leg.state === 'ended' && live.delete(leg)) {
+                outstanding--;
+                failures.push(ringFailure(leg.endCause));
+              }
             }
             checkAllFailed();
           })
           .catch(() => {
-            pendingResolves--;
+            pendingOpens--;
             failures.push('unavailable');
             checkAllFailed();
           });

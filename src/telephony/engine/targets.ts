@@ -1,7 +1,6 @@
-/** Turning routing targets into legs to originate (registered contacts, or the carrier). */
+/** Turning routing targets into legs to originate: the carrier, or an account's registered devices. */
 import type { Target } from '../../domain/routing/types.js';
-import type { CallParty, OriginateRequest } from '../ports.js';
-import type { CallDirectory } from './directory.js';
+import type { CallParty, OriginateRequest } from '../adapter.js';
 
 /** E.164 with `+` from what carriers and phones dial: `+49…`, `0049…` or `49…`. */
 export function toE164(dialled: string): string | null {
@@ -17,27 +16,16 @@ export function shownNumber(party: CallParty): string {
   return party.clir || !party.number ? 'anonymous' : party.number;
 }
 
-export async function originateRequests(
-  directory: CallDirectory,
+/** What the trunk gate adds to a carrier leg: the asserted identity, an emergency call's UUI. */
+export type OriginateExtra = Pick<OriginateRequest, 'assertedIdentity' | 'uui'>;
+
+/** The leg request of a target, or null for a target no network leg serves (call-reverse). */
+export function targetRequest(
   target: Target,
   from: CallParty,
-  extra: Partial<OriginateRequest> = {},
-): Promise<OriginateRequest[]> {
-  if (target.type === 'phone') return [{ ...extra, target: { kind: 'trunk', number: target.number }, from }];
-  if (target.type === 'sip') {
-    const bindings = await directory.bindings(target.account);
-    return bindings.map((b) => ({
-      ...extra,
-      target: {
-        kind: 'contact',
-        account: target.account,
-        contact: b.contact,
-        source: b.source,
-        transport: b.transport,
-      },
-      from,
-    }));
-  }
-  // Call-reverse legs wait for a matching caller (spec 4.2); nothing to originate here.
-  return [];
+  extra: OriginateExtra = {},
+): Omit<OriginateRequest, 'call'> | null {
+  if (target.type === 'phone') return { ...extra, target: { kind: 'trunk', number: target.number }, from };
+  if (target.type === 'sip') return { target: { kind: 'account', account: target.account }, from };
+  return null;
 }

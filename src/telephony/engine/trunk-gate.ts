@@ -10,19 +10,17 @@
 import { evaluateCallFilter, type CallService } from '../../domain/policy/call-filter.js';
 import type { EmergencyRoute } from '../../domain/policy/emergency.js';
 import { rate, tickPlan } from '../../domain/policy/zone-filter.js';
-import { CAUSE, type EndCause, type Leg, type OriginateRequest } from '../ports.js';
 import type { CallLimiter } from '../../store/redis/call-limit.js';
 import type { CreditStore } from '../../store/redis/credit.js';
+import type { Leg, Logger } from '../adapter.js';
+import { CAUSE, type EndCause } from '../causes.js';
 import { startBilling } from './billing.js';
 import type { OutboundPolicy } from './directory.js';
-import type { Logger } from './logger.js';
-import { toE164 } from './targets.js';
+import { toE164, type OriginateExtra } from './targets.js';
 
 export interface TrunkGateDeps {
   limiter: CallLimiter;
   credit: CreditStore;
-  /** The SIP domain of P-Asserted-Identity URIs. */
-  domain: string;
   log: Logger;
 }
 
@@ -32,8 +30,8 @@ export type TrunkGate =
       ok: true;
       /** The destination after the filter's replace operators, E.164. */
       number: string;
-      /** Originate extras: P-Asserted-Identity, emergency headers. */
-      extra: Partial<OriginateRequest>;
+      /** Originate extras: the asserted identity, an emergency call's UUI. */
+      extra: OriginateExtra;
       /** Starts the zone billing of the connected call (a no-op when free); ends both legs when credit runs out. */
       bill: (a: Leg, b: Leg) => void;
     };
@@ -58,15 +56,15 @@ export async function gateTrunkCall(
   let candidate = emergency ? emergency.destination : destination;
   if (!emergency && policy.callFilter) {
     const r = evaluateCallFilter(policy.callFilter, { number: candidate, service });
-    if (!r.allowed) return { ok: false, cause: { q850: 21, sip: 403, reason: 'call filter' } };
+    if (!r.allowed) return { ok: false, cause: CAUSE.callFilter };
     candidate = r.number;
   }
   const number = toE164(candidate);
-  if (!number) return { ok: false, cause: { q850: 28, sip: 484, reason: 'invalid number format' } };
+  if (!number) return { ok: false, cause: CAUSE.invalidNumber };
   const group = policy.usergroup;
   if (group && !emergency) {
     const slot = await d.limiter.acquire(group, holder.id, policy.callLimit);
-    if (!slot.ok) return { ok: false, cause: { q850: 34, sip: 503, reason: 'call limit reached' } };
+    if (!slot.ok) return { ok: false, cause: CAUSE.callLimit };
     const renew = setInterval(
       () => void d.limiter.renew(group, holder.id).catch(() => undefined),
       LEASE_RENEW_MS,
@@ -82,14 +80,12 @@ export async function gateTrunkCall(
   if (ticks && !ticks.free && group) {
     const balance = await d.credit.get(group);
     if (balance !== null && balance < ticks.amount(0)) {
-      return { ok: false, cause: { q850: 31, sip: 402, reason: 'credit exhausted' } };
+      return { ok: false, cause: CAUSE.creditExhausted };
     }
   }
-  const extra: Partial<OriginateRequest> = {
-    ...(policy.assertedIdentity && !opts.clir
-      ? { assertedIdentity: `<sip:${policy.assertedIdentity}@${d.domain}>` }
-      : {}),
-    ...(emergency ? { headers: emergency.headers } : {}),
+  const extra: OriginateExtra = {
+    ...(policy.assertedIdentity && !opts.clir ? { assertedIdentity: policy.assertedIdentity } : {}),
+    ...(emergency?.uui !== undefined ? { uui: emergency.uui } : {}),
   };
   return {
     ok: true,

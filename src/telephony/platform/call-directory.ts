@@ -1,7 +1,7 @@
 /**
  * The call engine's view of the configuration (telephony/engine/directory.ts)
- * over the database and Redis: numbers and their routing plans, SIP
- * registrations, and the outgoing-call policy of a user.
+ * over the database and the services: numbers and their routing plans, SIP
+ * accounts, and the outgoing-call policy of a user.
  */
 import { compileDialplanV2, type CompiledDialplanV2 } from '../../domain/routing/dialplan-v2.js';
 import { routingPlan } from '../../domain/routing/routing-plan.js';
@@ -10,8 +10,7 @@ import { re2Compiler } from '../../events/filters.js';
 import type { Selectable } from 'kysely';
 import type { Db } from '../../store/db.js';
 import type { PhonesTable } from '../../store/schema.js';
-import type { Binding, CallDirectory, InboundPlan, OutboundPolicy } from '../engine/directory.js';
-import type { RegistrationStore } from '../../store/redis/registrations.js';
+import type { CallDirectory, InboundPlan, OutboundPolicy } from '../engine/directory.js';
 import type { CyclicCounter } from '../../store/redis/cyclic-counter.js';
 import type { DialplanV1Service } from '../../services/dialplan-v1-service.js';
 import type { PolicyServices } from '../../services/policy/index.js';
@@ -20,7 +19,6 @@ import type { SipBlfService } from '../../services/sip-blf-service.js';
 export class DbCallDirectory implements CallDirectory {
   constructor(
     private readonly db: Db,
-    private readonly registrations: RegistrationStore,
     private readonly dialplanV1: DialplanV1Service,
     private readonly policy: PolicyServices,
     private readonly cyclic: CyclicCounter,
@@ -108,11 +106,6 @@ export class DbCallDirectory implements CallDirectory {
     if (this.dialplans.size >= 10_000) this.dialplans.clear();
     this.dialplans.set(uuid, entry);
     return entry;
-  }
-
-  async bindings(account: string): Promise<Binding[]> {
-    const list = await this.registrations.bindings(account);
-    return list.map((b) => ({ contact: b.contact, source: b.source, transport: b.transport }));
   }
 
   async accountsOf(userId: string): Promise<string[]> {

@@ -8,7 +8,7 @@ import {
   type MediaPacer,
   type RtpSender,
 } from './pacer.js';
-import type { PromptSource } from '../../ports.js';
+import type { PromptSource } from '../../adapter.js';
 import { readWav } from './wav.js';
 
 /** Linear PCM, 8 kHz mono. */
@@ -18,13 +18,17 @@ export interface SamplesSource {
 }
 
 /**
- * The sources of the media port (ports.ts PromptSource): a telephony WAV
- * file (see wav.ts), read when the playback starts; a sum of sines on for
+ * The sources of the media port (adapter.ts PromptSource, media references
+ * resolved to files by the embedded adapter): a telephony WAV file (see
+ * wav.ts), read when the playback starts; a sum of sines on for
  * durationMs, then silent for intervalMs (default 0), once or, with loop,
  * until the playback stops, each frequency at levelDbm0 (default -10 dBm0);
  * silence.
  */
-export type FileSource = Extract<PromptSource, { kind: 'file' }>;
+export interface FileSource {
+  kind: 'file';
+  path: string;
+}
 export type ToneSource = Extract<PromptSource, { kind: 'tone' }>;
 export type SilenceSource = Extract<PromptSource, { kind: 'silence' }>;
 

@@ -4,7 +4,7 @@
  * number, with the ids a phone needs to pick a ringing call up (RFC 3891).
  */
 
-import type { DialogInfo } from '../../engine/presence.js';
+import type { DialogInfo } from '../../adapter.js';
 
 export type { DialogInfo };
 

@@ -15,6 +15,15 @@ import {
 } from './transaction.js';
 import { SipTransports, type Peer } from './transport.js';
 
+/** Where the stack's bytes go (transport.ts on sockets; tests use an in-memory one). */
+export interface SipTransport {
+  readonly port: number;
+  onMessage(handler: (raw: Buffer, peer: Peer) => void): void;
+  listen(): Promise<void>;
+  close(): Promise<void>;
+  send(raw: Buffer, peer: Peer): void;
+}
+
 export interface StackOptions {
   host: string;
   port: number;
@@ -22,6 +31,8 @@ export interface StackOptions {
   advertisedHost?: string;
   timers?: Partial<SipTimers>;
   userAgent?: string;
+  /** Default: UDP and TCP sockets on host:port. */
+  transport?: SipTransport;
 }
 
 export interface TransactionUser {
@@ -52,7 +63,7 @@ export function randomToken(bytes = 8): string {
 }
 
 export class SipStack {
-  readonly transports: SipTransports;
+  readonly transports: SipTransport;
   readonly timers: SipTimers;
   private readonly server = new Map<string, ServerTransaction>();
   private readonly client = new Map<string, ClientTransaction>();
@@ -64,7 +75,7 @@ export class SipStack {
   stats = { received: 0, malformed: 0, sent: 0 };
 
   constructor(private readonly opts: StackOptions) {
-    this.transports = new SipTransports({ host: opts.host, port: opts.port });
+    this.transports = opts.transport ?? new SipTransports({ host: opts.host, port: opts.port });
     this.timers = { ...DEFAULT_TIMERS, ...opts.timers };
     this.advertisedHost = opts.advertisedHost ?? (opts.host === '0.0.0.0' ? '127.0.0.1' : opts.host);
     this.userAgent = opts.userAgent ?? 'callplane';

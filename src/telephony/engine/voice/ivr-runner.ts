@@ -7,8 +7,8 @@
  */
 import { startIvr, stepIvr, type IvrAction, type IvrEvent } from '../../../domain/routing/ivr.js';
 import type { IvrConfig } from '../../../domain/routing/types.js';
-import { CAUSE, type InboundLeg, type MediaPort, type PlayHandle } from '../../ports.js';
-import type { Logger } from '../logger.js';
+import type { InboundLeg, Logger, MediaPort, PlayHandle } from '../../adapter.js';
+import { CAUSE } from '../../causes.js';
 import type { VoiceDirectory } from './voice-directory.js';
 
 /** Cascading deeper than this ends the call (an IVR pointing to itself through others). */
@@ -76,8 +76,8 @@ export async function runIvr(
         case 'play':
         case 'repeat': {
           quiet();
-          const file = await d.voice.announcement(c.owner, action.announcement);
-          const h = d.media.play(leg, file ? [{ kind: 'file', path: file }] : []);
+          const ref = await d.voice.announcement(c.owner, action.announcement);
+          const h = d.media.play(leg, ref ? [{ kind: 'media', ref }] : []);
           playing = h;
           void h.done.then((end) => {
             if (end !== 'stopped' && playing === h) {
@@ -85,7 +85,7 @@ export async function runIvr(
               events.push({ type: 'announcement-finished' });
             }
           });
-          if (!file) d.log.warn({ announcement: action.announcement }, 'IVR announcement not playable');
+          if (!ref) d.log.warn({ announcement: action.announcement }, 'IVR announcement not playable');
           break;
         }
         case 'wait':

@@ -3,7 +3,7 @@
  * every voice feature: a playback that ends with the leg, and a digit
  * collector with barge-in (the first key stops the prompt).
  */
-import type { DtmfEvent, Leg, MediaPort, PlayEnd, PromptSource } from '../../ports.js';
+import type { DtmfEvent, Leg, MediaPort, PlayEnd, PromptSource } from '../../adapter.js';
 
 /**
  * The music on hold of a number without an `on_hold_music` announcement:

@@ -2,7 +2,8 @@
  * Unlocking a reserved number (spec 3.9 `unlock_code`): the new owner calls
  * it and keys in the code; the number becomes active. Three tries.
  */
-import { CAUSE, type InboundLeg, type MediaPort } from '../../ports.js';
+import type { InboundLeg, MediaPort } from '../../adapter.js';
+import { CAUSE } from '../../causes.js';
 import { collectDigits, playAndWait } from './prompts.js';
 import type { VoiceDirectory } from './voice-directory.js';
 
@@ -18,7 +19,7 @@ export async function runUnlock(
   const prompt = await d.voice.prompts(c.owner);
   for (let i = 0; i < UNLOCK.tries; i++) {
     const digits = await collectDigits(d.media, leg, {
-      prompt: [{ kind: 'file', path: prompt('enter-pin') }],
+      prompt: [{ kind: 'media', ref: prompt('enter-pin') }],
       max: c.code.length,
       terminator: '#',
       firstTimeoutMs: UNLOCK.firstTimeoutMs,
@@ -26,11 +27,11 @@ export async function runUnlock(
     });
     if (digits === null) return false;
     if (digits === c.code && (await d.voice.unlock(c.number, digits))) {
-      await playAndWait(d.media, leg, [{ kind: 'file', path: prompt('unlock-accepted') }]);
+      await playAndWait(d.media, leg, [{ kind: 'media', ref: prompt('unlock-accepted') }]);
       leg.hangup(CAUSE.normal);
       return true;
     }
-    await playAndWait(d.media, leg, [{ kind: 'file', path: prompt('wrong-pin') }]);
+    await playAndWait(d.media, leg, [{ kind: 'media', ref: prompt('wrong-pin') }]);
   }
   leg.hangup(CAUSE.rejected);
   return false;

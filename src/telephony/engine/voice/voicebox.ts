@@ -5,11 +5,10 @@
  * recording object in the owner's inbox. A message of silence only is still
  * stored; the media worker marks it `empty`.
  */
-import fs from 'node:fs/promises';
-import { CAUSE, type InboundLeg, type MediaPort, type PromptSource } from '../../ports.js';
-import type { CdrWriter } from '../cdr-writer.js';
+import type { InboundLeg, Logger, MediaPort, PromptSource } from '../../adapter.js';
+import { CAUSE } from '../../causes.js';
 import { TONES } from '../../tones.js';
-import type { Logger } from '../logger.js';
+import type { CdrWriter } from '../cdr-writer.js';
 import { playAndWait } from './prompts.js';
 import type { VoiceDirectory } from './voice-directory.js';
 
@@ -44,34 +43,31 @@ export async function runVoicebox(leg: InboundLeg, c: VoiceboxCall, d: VoiceboxD
     await leg.answer();
     if (leg.state !== 'answered') return null;
     const greeting = c.announcement ? await d.voice.announcement(c.owner, c.announcement) : null;
-    const intro: PromptSource[] = greeting
-      ? [{ kind: 'file', path: greeting }]
-      : [
-          {
-            kind: 'file',
-            path: (await d.voice.prompts(c.owner))(c.record ? 'leave-message' : 'not-available'),
-          },
-        ];
+    const intro: PromptSource[] = [
+      {
+        kind: 'media',
+        ref: greeting ?? (await d.voice.prompts(c.owner))(c.record ? 'leave-message' : 'not-available'),
+      },
+    ];
     await playAndWait(d.media, leg, intro);
     if (!c.record) {
       leg.hangup(CAUSE.normal);
       return null;
     }
     if ((await playAndWait(d.media, leg, [TONES.beep])) === 'stopped') return null;
-    const file = d.voice.scratchFile();
     const result = await d.media.record(leg, {
-      file,
       maxSeconds: VOICEMAIL.maxSeconds,
       silenceSeconds: VOICEMAIL.silenceSeconds,
       stopDigits: VOICEMAIL.stopDigits,
     }).done;
     leg.hangup(CAUSE.normal);
-    if (!result.written) return null;
+    const media = result.media;
+    if (!media) return null;
     try {
-      recordingId = await d.voice.saveRecording({ owner: c.owner, from: c.from, to: c.number, file });
+      recordingId = await d.voice.saveRecording({ owner: c.owner, from: c.from, to: c.number, media });
     } catch (err) {
       d.log.error({ err, number: c.number }, 'voicemail not stored');
-      await fs.rm(file, { force: true });
+      await media.discard();
     }
     return recordingId;
   } finally {

@@ -1,0 +1,378 @@
+/**
+ * The one seam between the call engine and a SIP/media stack
+ * (ARCHITECTURE.md): a TelephonyAdapter gives the engine signalling (calls
+ * in, legs out), media (bridge, play, record, DTMF), presence (BLF) and
+ * out-of-dialog NOTIFY, and serves registration and digest authentication
+ * against the platform's stores it is built with (AdapterEnvironment).
+ *
+ * Nothing here is SIP: the engine speaks Q.850 causes (causes.ts), names
+ * media by reference (the adapter finds the file or URL), rings accounts
+ * (the adapter forks to their registered devices) and asks for bridges
+ * that may fail. The embedded SIP/RTP stack (embedded/), the drachtio +
+ * FreeSWITCH adapter and the in-memory fake of the tests implement it, and
+ * test/contract/ holds them to the same behaviour.
+ */
+import type { EventEmitter } from 'node:events';
+import type { EndCause } from './causes.js';
+
+export type { EndCause } from './causes.js';
+
+// ------------------------------------------------------------------ legs --
+
+export interface CallParty {
+  /** E.164 number, SIP account name or extension; null when unknown. */
+  number: string | null;
+  display: string | null;
+  /** The caller asked to hide the number (CLIR). */
+  clir: boolean;
+}
+
+export type LegState = 'new' | 'ringing' | 'answered' | 'ended';
+
+export interface LegEvents {
+  /** The far end rings ('ringing') or sends early media ('early'); for an inbound leg, what we signalled. */
+  progress: [kind: 'ringing' | 'early'];
+  answered: [];
+  ended: [cause: EndCause, by: 'local' | 'remote'];
+  /** The far end put the call on hold, or took it off. */
+  hold: [held: boolean];
+}
+
+export interface Leg extends EventEmitter<LegEvents> {
+  /** The adapter's id of the leg (logs, CDR correlation). */
+  readonly id: string;
+  /** The uuid of the engine's Call the leg belongs to; legs of one call are meant to be bridged. */
+  readonly call: string;
+  readonly state: LegState;
+  /** ms since epoch. */
+  readonly startedAt: number;
+  readonly answeredAt: number | null;
+  readonly endedAt: number | null;
+  readonly endCause: EndCause | null;
+  /** Ends the leg whatever its state (cancel, reject or hang up as fits). */
+  hangup(cause?: EndCause): void;
+}
+
+export interface AccountRef {
+  name: string;
+  owner: string;
+  domain: string;
+}
+
+/**
+ * The identity of a call as phones watching its number see it (RFC 4235
+ * dialog ids for SIP adapters); a pickup names a ringing call by it.
+ */
+export interface DialogRef {
+  callId: string;
+  localTag: string;
+  remoteTag: string;
+}
+
+export interface InboundInfo {
+  /** A carrier trunk delivered it, or an authenticated account placed it. */
+  origin: 'trunk' | 'account';
+  account: AccountRef | null;
+  caller: CallParty;
+  /** The dialled number (user part of the request target). */
+  called: string;
+  /** The call this one asks to take over (a pickup by dialog, RFC 3891 Replaces); null when none. */
+  replaces: DialogRef | null;
+  /** Where the call came from (an address for logs). */
+  source: string;
+}
+
+export interface InboundLeg extends Leg {
+  readonly info: InboundInfo;
+  readonly dialog: DialogRef;
+  /** Ringing indication to the caller. */
+  ring(): void;
+  /**
+   * One-way media toward the caller before the answer (spec 3.24 `progress`):
+   * prompts and ringback can be played. False when there is no media to
+   * offer (the caller sent no offer, no common codec, or the call is gone).
+   */
+  earlyMedia(): Promise<boolean>;
+  /** Answers with two-way media; resolves once answered, or once that failed (the leg then ended). */
+  answer(): Promise<void>;
+  /** Refuses the call (only before the answer). */
+  reject(cause: EndCause): void;
+}
+
+export type OriginateTarget =
+  /** A number through the carrier trunk. */
+  | { kind: 'trunk'; number: string }
+  /** Every device registered for a SIP account, at once; the first to answer wins. */
+  | { kind: 'account'; account: string };
+
+export interface OriginateRequest {
+  /** The engine's Call the leg belongs to (the adapter keeps its legs' media compatible). */
+  call: string;
+  target: OriginateTarget;
+  /** What the called party sees as the caller. */
+  from: CallParty;
+  /** The number the network asserts for the caller (RFC 3325 P-Asserted-Identity for SIP). */
+  assertedIdentity?: string;
+  /** User-to-user information (RFC 7433 for SIP; emergency calls, spec 9.1.5). */
+  uui?: string;
+}
+
+export interface OutboundLeg extends Leg {
+  readonly target: OriginateTarget;
+}
+
+export interface SignalingPort {
+  /** Every new call arrives here; calls before a handler is set are refused (congestion). */
+  onInbound(handler: (leg: InboundLeg) => void): void;
+  /**
+   * A new leg toward the target; its `ended` event tells why it failed
+   * (busy, no answer, unavailable when nothing is registered ...).
+   */
+  originate(req: OriginateRequest): OutboundLeg;
+}
+
+// ----------------------------------------------------------------- media --
+
+export type SystemPrompt = 'leave-message' | 'not-available' | 'unlock-accepted' | 'enter-pin' | 'wrong-pin';
+
+/** Playable media named by what it is; the adapter resolves it (MediaLocator). */
+export type MediaRef =
+  | { kind: 'announcement'; uuid: string }
+  | { kind: 'recording'; uuid: string }
+  | { kind: 'prompt'; name: SystemPrompt; language: string };
+
+/** Where media is: a file the adapter's process can read, or an URL. */
+export type MediaLocation = { kind: 'file'; path: string } | { kind: 'url'; url: string };
+
+/** Something to play into a call: stored media, a tone, or silence. */
+export type PromptSource =
+  | { kind: 'media'; ref: MediaRef }
+  | {
+      kind: 'tone';
+      frequencies: readonly number[];
+      durationMs: number;
+      /** Silence after each burst; with loop the burst repeats. */
+      intervalMs?: number;
+      loop?: boolean;
+      levelDbm0?: number;
+    }
+  | { kind: 'silence'; durationMs: number };
+
+export interface PlayOptions {
+  /** Repeat the list until stopped (hold music). */
+  loop?: boolean;
+  /** Mixed under the list (spec 4.2 mix_ringtone). */
+  mix?: readonly PromptSource[];
+}
+
+/** 'failed': some media could not be played (missing, unreadable); the rest was skipped. */
+export type PlayEnd = 'finished' | 'stopped' | 'failed';
+
+export interface PlayHandle {
+  /** Never rejects; 'stopped' also when the leg ends first. */
+  readonly done: Promise<PlayEnd>;
+  stop(): void;
+}
+
+export interface DtmfEvent {
+  digit: string;
+  durationMs: number;
+  /** How the digit came: RTP events (RFC 4733), tones in the audio, or signalling (SIP INFO). */
+  source: 'rfc4733' | 'inband' | 'info';
+}
+
+export interface RecordOptions {
+  maxSeconds: number;
+  /** End after this much silence once speech started. */
+  silenceSeconds?: number;
+  /** Digits that end the recording (cut before the key's tone). */
+  stopDigits?: string;
+}
+
+/** A recording the adapter made (8 kHz mono WAV); the platform takes it over or discards it. */
+export interface RecordedMedia {
+  readonly location: MediaLocation;
+  /** Deletes it (the caller keeps nothing). */
+  discard(): Promise<void>;
+}
+
+export interface RecordResult {
+  durationMs: number;
+  /** Nothing above the silence threshold: the spec's `empty` recording. */
+  silenceOnly: boolean;
+  reason: 'max' | 'silence' | 'stopped' | 'dtmf' | 'hangup';
+  /** null when nothing was recorded. */
+  media: RecordedMedia | null;
+}
+
+export interface RecordHandle {
+  /** Never rejects. */
+  readonly done: Promise<RecordResult>;
+  stop(): void;
+}
+
+export interface MediaStats {
+  packetsIn: number;
+  packetsOut: number;
+  lost: number;
+}
+
+/** A running bridge between two legs. */
+export interface Bridge {
+  /** Stops the media between the legs (both stay up); idempotent. */
+  unbridge(): Promise<void>;
+}
+
+/** A media operation that cannot be done (leg without media, ended, bridged to itself). */
+export class MediaError extends Error {
+  override name = 'MediaError';
+}
+
+export interface MediaPort {
+  /**
+   * Media both ways between two answered legs (or legs with early media).
+   * Rejects with MediaError when it cannot be done.
+   */
+  bridge(a: Leg, b: Leg): Promise<Bridge>;
+  /** The media statistics of a leg (null when it has no media). */
+  stats(leg: Leg): MediaStats | null;
+  /**
+   * Plays into a leg with media (answered, or in early media); one playback
+   * per leg at a time, a new one stops the one before. A leg without media
+   * finishes at once ('stopped'). Throws RangeError for a bad tone.
+   */
+  play(leg: Leg, sources: readonly PromptSource[], opts?: PlayOptions): PlayHandle;
+  /** Records what the leg sends; ends at maxSeconds, silence, a stop digit, stop() or hangup. */
+  record(leg: Leg, opts: RecordOptions): RecordHandle;
+  /** Every DTMF digit the leg sends; answers the unsubscribe. */
+  onDtmf(leg: Leg, listener: (digit: DtmfEvent) => void): () => void;
+  /** Sends digits (RFC 4733 events, or tones in the audio when the leg agreed none). */
+  sendDtmf(leg: Leg, digits: string, opts?: { durationMs?: number; pauseMs?: number }): Promise<void>;
+}
+
+// -------------------------------------------------------------- presence --
+
+export type DialogState = 'early' | 'confirmed' | 'terminated';
+
+/** One call of a watched number as a BLF phone sees it (RFC 4235 <dialog>). */
+export interface DialogInfo extends DialogRef {
+  state: DialogState;
+  /** recipient: the number is called; initiator: it calls. */
+  direction: 'initiator' | 'recipient';
+  /** The other party (number or account), shown on the phone. */
+  remote: string | null;
+}
+
+/** Busy lamp field (spec 3.21 blf): the calls of watched numbers, told to the phones watching them. */
+export interface PresencePort {
+  update(number: string, info: DialogInfo): void;
+}
+
+// ---------------------------------------------------------------- notify --
+
+/** A registered device, as the location store keeps it for the adapter that registered it. */
+export interface DeviceBinding {
+  contact: string;
+  /** Where its registration came from ("address:port"). */
+  source: string;
+  transport: 'udp' | 'tcp';
+}
+
+/** spec 3.21 `.../notify`: an event to a registered device. */
+export interface NotifyRequest {
+  event: string;
+  contentType: string;
+  content: string;
+}
+
+export interface NotifyPort {
+  /** Resolves with the device's answer; rejects when it gives none in time. */
+  notify(
+    binding: DeviceBinding,
+    account: { name: string; domain: string },
+    req: NotifyRequest,
+  ): Promise<void>;
+}
+
+// ------------------------------------------------------------- the whole --
+
+export interface TelephonyAdapter {
+  readonly kind: string;
+  readonly signaling: SignalingPort;
+  readonly media: MediaPort;
+  readonly presence: PresencePort;
+  readonly notifier: NotifyPort;
+  /** Calls and registrations are served from here on. */
+  start(): Promise<void>;
+  /** Ends what is still up (legs end with their events) and releases sockets. */
+  stop(): Promise<void>;
+}
+
+// ------------------------------------------- what the platform gives it --
+
+/** A registered device of an account (what REGISTER stores). */
+export interface LocationBinding extends DeviceBinding {
+  /** Absolute expiry, ms since epoch. */
+  expiresAt: number;
+  callId: string;
+  cseq: number;
+  userAgent?: string;
+}
+
+export interface BindRequest extends DeviceBinding {
+  /** Seconds; 0 removes the binding. */
+  expires: number;
+  callId: string;
+  cseq: number;
+  userAgent?: string;
+}
+
+/** The location service every telephony node shares (RFC 3261 §10.3; store/redis/registrations.ts). */
+export interface LocationStore {
+  bind(account: AccountRef, b: BindRequest): Promise<unknown>;
+  unbind(account: AccountRef, contact: string, order: { callId: string; cseq: number }): Promise<unknown>;
+  unbindAll(account: AccountRef, order: { callId: string; cseq: number }): Promise<unknown>;
+  /** Current bindings of an account, newest first. */
+  bindings(account: string): Promise<LocationBinding[]>;
+}
+
+/** Digest credentials of SIP accounts (services/sip-account-service.ts). */
+export interface AccountCredentials {
+  credentials(name: string): Promise<(AccountRef & { ha1: { md5: string; sha256: string } }) | null>;
+}
+
+/** Failed logins by source address and account (store/redis/auth-guard.ts). */
+export interface AuthGuard {
+  /** Whether a login of `account` (null: unknown yet) from `source` is refused now. */
+  blocked(source: string, account: string | null): Promise<boolean>;
+  failure(source: string, account: string | null): Promise<void>;
+  success(source: string, account: string): Promise<void>;
+}
+
+/** Who may watch which number (BLF, spec 3.21 .../blf). */
+export interface WatcherDirectory {
+  watchersOf(number: string): Promise<string[]>;
+}
+
+/** Resolves media references to what the adapter can play, and says where recordings go. */
+export interface MediaLocator {
+  /** null: the media does not exist (or is not playable yet). */
+  locate(ref: MediaRef): Promise<MediaLocation | null>;
+}
+
+export interface Logger {
+  debug(obj: object, msg?: string): void;
+  info(obj: object, msg?: string): void;
+  warn(obj: object, msg?: string): void;
+  error(obj: object, msg?: string): void;
+}
+
+/** What every adapter is built with: the platform's stores it serves registration and media from. */
+export interface AdapterEnvironment {
+  accounts: AccountCredentials;
+  location: LocationStore;
+  authGuard: AuthGuard;
+  watchers: WatcherDirectory;
+  media: MediaLocator;
+  log: Logger;
+}

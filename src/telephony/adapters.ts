@@ -1,0 +1,63 @@
+/**
+ * Choosing the telephony adapter from configuration (TELEPHONY) and giving
+ * it what every adapter is built with: the platform's SIP accounts,
+ * location service, auth guard, BLF watchers and media. The only module of
+ * the telephony layer that knows the adapters; the engine never does.
+ */
+import { createHash } from 'node:crypto';
+import path from 'node:path';
+import type { Config } from '../config/index.js';
+import type { Services } from '../services/index.js';
+import { AuthFailureGuard } from '../store/redis/auth-guard.js';
+import type { AdapterEnvironment, Logger, TelephonyAdapter } from './adapter.js';
+import { EmbeddedAdapter, type EmbeddedOptions } from './embedded/adapter.js';
+import type { SipTimers } from './embedded/sip/transaction.js';
+import { ObjectStoreMediaLocator } from './platform/voice-directory.js';
+
+type Deps = Pick<
+  Services,
+  'redis' | 'sipAccounts' | 'registrations' | 'sipBlf' | 'announcements' | 'recordings'
+>;
+
+export function adapterEnvironment(services: Deps, config: Config, log: Logger): AdapterEnvironment {
+  return {
+    accounts: services.sipAccounts,
+    location: services.registrations,
+    authGuard: new AuthFailureGuard(services.redis, config.redisPrefix),
+    watchers: services.sipBlf,
+    media: new ObjectStoreMediaLocator(services),
+    log,
+  };
+}
+
+export function embeddedOptions(config: Config, timers?: Partial<SipTimers>): EmbeddedOptions {
+  return {
+    sipHost: config.sipHost,
+    sipPort: config.sipPort,
+    advertisedAddress: config.sipAdvertisedAddress,
+    rtpPorts: config.rtpPorts,
+    trunks: config.sipTrunks,
+    domains: config.sipDomains,
+    // Nonces are verified by any node sharing SECRET_KEY (stateless, digest.ts).
+    nonceSecret: createHash('sha256').update(config.secretKey).update('sip-nonce').digest(),
+    digestAlgorithms: config.sipDigestAlgorithms,
+    minExpires: config.sipMinExpires,
+    rtpTimeoutMs: config.rtpTimeoutSeconds * 1000,
+    recordingDir: path.join(config.objectDir, 'tmp', 'recordings'),
+    ...(timers ? { timers } : {}),
+  };
+}
+
+/** The adapter TELEPHONY names, built but not started. */
+export async function createAdapter(
+  services: Deps,
+  config: Config,
+  log: Logger,
+  opts: { timers?: Partial<SipTimers> } = {},
+): Promise<TelephonyAdapter> {
+  const env = adapterEnvironment(services, config, log);
+  switch (config.telephony) {
+    case 'embedded':
+      return EmbeddedAdapter.create(embeddedOptions(config, opts.timers), env);
+  }
+}

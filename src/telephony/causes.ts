@@ -1,0 +1,81 @@
+/**
+ * Why a leg or call ended, in the engine's words: a Q.850 cause (what CDRs
+ * and the call API's `hangup_cause` carry, spec 3.24) and, where the engine
+ * has one, a name. Adapters map the names to their protocol (SIP statuses:
+ * src/errors/sip.ts) and report what the far end said the same way.
+ */
+
+export type CauseName =
+  | 'normal'
+  | 'busy'
+  | 'no-answer'
+  | 'unavailable'
+  | 'rejected'
+  | 'not-found'
+  | 'cancelled'
+  | 'congestion'
+  | 'credit-exhausted'
+  | 'call-limit'
+  | 'call-filter'
+  | 'invalid-number'
+  | 'media-timeout'
+  | 'no-common-codec'
+  | 'no-such-call'
+  | 'failure';
+
+export interface EndCause {
+  /** ITU-T Q.850 cause value (0...127). */
+  q850: number;
+  /** The engine's name of the cause, where it has one; adapters prefer it over the bare Q.850 value. */
+  name?: CauseName;
+  /** A short text for logs and protocol reason phrases. */
+  reason?: string;
+  /** The SIP status that ended the leg, as a SIP adapter saw it (CDRs, logs); the engine never decides on it. */
+  sipStatus?: number;
+}
+
+const cause = (q850: number, name: CauseName, reason?: string): EndCause =>
+  Object.freeze(reason ? { q850, name, reason } : { q850, name });
+
+export const CAUSE = {
+  normal: cause(16, 'normal'),
+  busy: cause(17, 'busy'),
+  noAnswer: cause(19, 'no-answer'),
+  unavailable: cause(20, 'unavailable'),
+  rejected: cause(21, 'rejected'),
+  notFound: cause(1, 'not-found'),
+  cancelled: cause(16, 'cancelled'),
+  congestion: cause(34, 'congestion'),
+  creditExhausted: cause(31, 'credit-exhausted', 'credit exhausted'),
+  callLimit: cause(34, 'call-limit', 'call limit reached'),
+  callFilter: cause(21, 'call-filter', 'call filter'),
+  invalidNumber: cause(28, 'invalid-number', 'invalid number format'),
+  mediaTimeout: cause(41, 'media-timeout'),
+  noCommonCodec: cause(65, 'no-common-codec', 'no common codec'),
+  noSuchCall: cause(41, 'no-such-call', 'no such call'),
+  failure: cause(31, 'failure'),
+} as const satisfies Record<string, EndCause>;
+
+/** How a rung target failed, for the dialplan's busy / timeout / unavailable fallbacks (spec 4.1). */
+export type RingFailure = 'busy' | 'no-answer' | 'unavailable';
+
+export function ringFailure(c: EndCause | null): RingFailure {
+  switch (c?.name) {
+    case 'busy':
+      return 'busy';
+    case 'unavailable':
+    case 'not-found':
+    case 'congestion':
+    case 'call-limit':
+    case 'call-filter':
+    case 'credit-exhausted':
+    case 'invalid-number':
+      return 'unavailable';
+    case undefined:
+      // A cause without a name: its Q.850 value decides (17 busy; 1, 3, 18, 20, 22, 27, 34, 38, 41 unreachable).
+      if (c?.q850 === 17) return 'busy';
+      return c && [1, 3, 18, 20, 22, 27, 34, 38, 41].includes(c.q850) ? 'unavailable' : 'no-answer';
+    default:
+      return 'no-answer';
+  }
+}

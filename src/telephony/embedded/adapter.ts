@@ -1,0 +1,117 @@
+/**
+ * The embedded telephony adapter (the default for one machine and the
+ * tests): a SIP stack on UDP and TCP, a registrar and digest authentication
+ * against the platform's account and location stores, anchored RTP from a
+ * port pool, and the busy lamp field — the whole TelephonyAdapter in this
+ * process, with no server of its own to run.
+ */
+import dns from 'node:dns/promises';
+import net from 'node:net';
+import type { AdapterEnvironment, PresencePort, TelephonyAdapter } from '../adapter.js';
+import { Authenticator } from './authenticator.js';
+import { DialogEventServer } from './dialog-events.js';
+import { EmbeddedMedia } from './media-port.js';
+import { Registrar } from './registrar.js';
+import { RtpPortPool } from './rtp/port-pool.js';
+import { EmbeddedSignaling, type TrunkEntry } from './signaling.js';
+import type { DigestAlgorithm } from './sip/digest.js';
+import { SipStack } from './sip/stack.js';
+import type { SipTimers } from './sip/transaction.js';
+
+export interface EmbeddedOptions {
+  sipHost: string;
+  sipPort: number;
+  /** The address in Via/Contact/SDP. */
+  advertisedAddress: string;
+  rtpPorts: { min: number; max: number };
+  /** Carrier trunks (`host[:port]`, names resolved at start); the first takes outbound calls. */
+  trunks: ReadonlyArray<{ host: string; port: number | null }>;
+  /** SIP domains served; the first is the one of URIs the engine makes. */
+  domains: readonly string[];
+  /** Secret of the stateless digest nonces (nodes sharing it verify each other's). */
+  nonceSecret: Buffer;
+  digestAlgorithms: readonly DigestAlgorithm[];
+  minExpires: number;
+  /** A leg without RTP for this long is ended (0: never). */
+  rtpTimeoutMs: number;
+  /** Where recordings are written until the platform takes them over. */
+  recordingDir: string;
+  timers?: Partial<SipTimers>;
+}
+
+async function resolveTrunks(trunks: EmbeddedOptions['trunks']): Promise<TrunkEntry[]> {
+  const out: TrunkEntry[] = [];
+  for (const t of trunks) {
+    const host = net.isIP(t.host) ? t.host : (await dns.lookup(t.host, { family: 4 })).address;
+    out.push({ host, port: t.port });
+  }
+  return out;
+}
+
+export class EmbeddedAdapter implements TelephonyAdapter {
+  readonly kind = 'embedded';
+  readonly stack: SipStack;
+  readonly pool: RtpPortPool;
+  readonly signaling: EmbeddedSignaling;
+  readonly media: EmbeddedMedia;
+  readonly presence: PresencePort;
+  readonly notifier: EmbeddedSignaling;
+  private readonly blf: DialogEventServer;
+
+  private constructor(o: EmbeddedOptions, env: AdapterEnvironment, trunks: TrunkEntry[]) {
+    this.stack = new SipStack({
+      host: o.sipHost,
+      port: o.sipPort,
+      advertisedHost: o.advertisedAddress,
+      ...(o.timers ? { timers: o.timers } : {}),
+    });
+    this.pool = new RtpPortPool({ host: o.sipHost, min: o.rtpPorts.min, max: o.rtpPorts.max });
+    const auth = new Authenticator(env.accounts, env.authGuard, {
+      domains: o.domains,
+      nonceSecret: o.nonceSecret,
+      nonceTtlMs: 300_000,
+      algorithms: o.digestAlgorithms,
+    });
+    const registrar = new Registrar(auth, env.location, {
+      minExpires: o.minExpires,
+      maxExpires: 3600,
+      defaultExpires: 3600,
+    });
+    this.signaling = new EmbeddedSignaling({
+      stack: this.stack,
+      pool: this.pool,
+      registrar,
+      auth,
+      location: env.location,
+      trunks,
+      domain: o.domains[0] ?? 'callplane',
+      mediaAddress: o.advertisedAddress,
+      rtpTimeoutMs: o.rtpTimeoutMs,
+      log: env.log,
+    });
+    this.blf = new DialogEventServer(this.signaling.ctx, auth, env.watchers);
+    this.signaling.presence = this.blf;
+    this.presence = this.blf;
+    this.notifier = this.signaling;
+    this.media = new EmbeddedMedia(env.media, o.recordingDir);
+  }
+
+  /** Builds the adapter (trunk names resolved); start() opens the sockets. */
+  static async create(o: EmbeddedOptions, env: AdapterEnvironment): Promise<EmbeddedAdapter> {
+    return new EmbeddedAdapter(o, env, await resolveTrunks(o.trunks));
+  }
+
+  /** The port SIP listens on (after start). */
+  get sipPort(): number {
+    return this.stack.port;
+  }
+
+  async start(): Promise<void> {
+    await this.stack.start();
+  }
+
+  async stop(): Promise<void> {
+    this.blf.close();
+    await this.stack.stop();
+  }
+}
