@@ -13,6 +13,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import prettier from 'prettier';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const SPEC_NAME = '004_a40a4abb74e4ab90.txt';
@@ -203,7 +204,15 @@ if (!spec) {
 }
 const examples = extract(fs.readFileSync(spec, 'utf8'));
 fs.mkdirSync(path.dirname(OUT), { recursive: true });
-fs.writeFileSync(OUT, `${JSON.stringify({ spec: SPEC_NAME, examples }, null, 2)}\n`);
+// Written as the repository's formatter would write it, so `prettier --check` stays clean.
+const prettierOptions = (await prettier.resolveConfig(OUT)) ?? {};
+fs.writeFileSync(
+  OUT,
+  await prettier.format(JSON.stringify({ spec: SPEC_NAME, examples }), {
+    ...prettierOptions,
+    parser: 'json',
+  }),
+);
 const broken = examples.filter((e) => e.body === null).length;
 process.stdout.write(
   `extract-spec-examples: ${examples.length} request bodies (${broken} not JSON) -> ${path.relative(ROOT, OUT)}\n`,
