@@ -35,10 +35,27 @@ module.exports = {
     },
     {
       name: 'store-is-the-bottom',
-      comment: 'store/ knows nothing of the layers that use it (an injected publisher is typed by events/types)',
+      comment:
+        'store/ knows nothing of the layers that use it (an injected publisher is typed by events/types)',
       severity: 'error',
       from: { path: '^src/store' },
       to: { path: '^src/(api|services|telephony|events|media|push)/', dependencyTypesNot: ['type-only'] },
+    },
+    {
+      name: 'metrics-at-the-bottom',
+      comment:
+        'metrics/ defines the metrics every layer updates; it imports none of them (domain types only)',
+      severity: 'error',
+      from: { path: '^src/metrics' },
+      to: { path: '^src/(?!metrics|domain)', dependencyTypesNot: ['npm'] },
+    },
+    {
+      name: 'client-stands-alone',
+      comment:
+        'src/client is shipped as callplane/client and built on its own: it imports nothing else of src',
+      severity: 'error',
+      from: { path: '^src/client' },
+      to: { path: '^src/(?!client)' },
     },
     {
       name: 'errors-outside-api',

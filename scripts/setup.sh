@@ -14,9 +14,14 @@ set -euo pipefail
 # PostgreSQL are handled below: they are installed only when no server
 # answers, because one may already run elsewhere.
 DEBIAN_PACKAGES="ffmpeg ghostscript espeak-ng libtiff-tools sox"
+# The fax addon (native/spandsp, built by node-gyp during npm ci) links
+# Debian's spandsp (T.30, the V.17/V.29/V.27ter modems, T.38) and libtiff; it
+# needs them and a C++ tool chain before npm runs.
+BUILD_DEBIAN_PACKAGES="libspandsp-dev libtiff-dev g++ make python3 pkg-config"
 # The test suite drives the embedded SIP engine with real peers: sipp
-# (sip-tester) and the baresip softphone.
-TEST_DEBIAN_PACKAGES="sip-tester baresip"
+# (sip-tester) and the baresip softphone; test/integration/ready.test.ts
+# starts and stops a redis-server of its own.
+TEST_DEBIAN_PACKAGES="sip-tester baresip redis-server"
 REDIS_PACKAGE="redis-server"
 POSTGRES_PACKAGE="postgresql"
 
@@ -105,6 +110,19 @@ wait_for() { # wait_for SECONDS DESCRIPTION COMMAND...
   die "$what did not come up within ${seconds}s"
 }
 
+# --- Debian packages -------------------------------------------------------
+
+missing=""
+wanted="$BUILD_DEBIAN_PACKAGES $DEBIAN_PACKAGES"
+[ "$WITH_TEST" -eq 1 ] && wanted="$wanted $TEST_DEBIAN_PACKAGES"
+for pkg in $wanted; do
+  deb_installed "$pkg" || missing="$missing $pkg"
+done
+if [ -n "$missing" ]; then
+  # shellcheck disable=SC2086 # word splitting intended: a package list
+  apt_install $missing
+fi
+
 # --- npm packages ----------------------------------------------------------
 
 LOCK_HASH="$(sha256sum package-lock.json | cut -d' ' -f1)"
@@ -141,17 +159,11 @@ else
   echo "$LOCK_HASH" >"$STAMP"
 fi
 
-# --- Debian packages -------------------------------------------------------
-
-missing=""
-wanted="$DEBIAN_PACKAGES"
-[ "$WITH_TEST" -eq 1 ] && wanted="$wanted $TEST_DEBIAN_PACKAGES"
-for pkg in $wanted; do
-  deb_installed "$pkg" || missing="$missing $pkg"
-done
-if [ -n "$missing" ]; then
-  # shellcheck disable=SC2086 # word splitting intended: a package list
-  apt_install $missing
+# npm ci builds the fax addon; a checkout whose packages were already in
+# place (or whose build was removed) builds it here.
+if [ ! -f native/spandsp/build/Release/callplane_spandsp.node ]; then
+  say "building the spandsp fax addon"
+  npm run install
 fi
 
 # --- Redis -----------------------------------------------------------------

@@ -1,12 +1,13 @@
 import fs from 'node:fs';
-import { Command } from 'commander';
+import { Command, InvalidArgumentError } from 'commander';
 import { parseAddressAreas, type AddressArea } from './services/address-service.js';
 import { ServiceError } from './errors/index.js';
-import { runAdminCommand, type AdminCommand } from './admin/commands.js';
+import { runAdminCommand, type AdminCommand, type NumberState } from './admin/commands.js';
 import { sendAdminCommand } from './admin/socket.js';
 import { ConfigError, loadConfig, type Config } from './config/index.js';
 import { RedisUnavailableError } from './lib/redis.js';
 import { openAdminServices, startEngine, type Role } from './main.js';
+import { startOpsServer } from './api/ops-server.js';
 import { DatabaseBusyError } from './store/db.js';
 
 function fail(message: string): never {
@@ -27,10 +28,25 @@ async function serve(roles: Role[]): Promise<void> {
   const cfg = config();
   try {
     const engine = await startEngine(cfg, roles);
+    // METRICS_PORT: /metrics, /health and /ready on a listener of their own, whatever the roles.
+    const ops =
+      cfg.metricsPort === undefined
+        ? null
+        : await startOpsServer(engine.services, { host: cfg.metricsHost, port: cfg.metricsPort }).catch(
+            async (err: unknown) => {
+              await engine.stop();
+              throw err;
+            },
+          );
     const where = engine.url ? `listening on ${engine.url}` : `media concurrency ${cfg.mediaConcurrency}`;
-    process.stdout.write(`callplane: ${roles.join('+')} ${where} (data in ${cfg.dataDir})\n`);
+    const metrics = ops ? `, metrics on ${ops.url}` : '';
+    process.stdout.write(`callplane: ${roles.join('+')} ${where} (data in ${cfg.dataDir})${metrics}\n`);
     const shutdown = (): void => {
-      void engine.stop().then(() => process.exit(0));
+      void (async () => {
+        await ops?.close();
+        await engine.stop();
+        process.exit(0);
+      })();
     };
     process.once('SIGINT', shutdown);
     process.once('SIGTERM', shutdown);
@@ -40,7 +56,11 @@ async function serve(roles: Role[]): Promise<void> {
       fail(`callplane: ${err.message}; stop it first or use DATABASE_URL for a shared PostgreSQL`);
     }
     const e = err as NodeJS.ErrnoException;
-    if (e.code === 'EADDRINUSE') fail(`callplane: port ${cfg.port} is in use; set PORT to another port`);
+    if (e.code === 'EADDRINUSE') {
+      const port = e.message.includes(`:${cfg.port}`) ? cfg.port : (cfg.metricsPort ?? cfg.port);
+      const name = port === cfg.port ? 'PORT' : 'METRICS_PORT';
+      fail(`callplane: port ${port} is in use; set ${name} to another port`);
+    }
     throw err;
   }
 }
@@ -69,6 +89,12 @@ async function admin(cmd: AdminCommand): Promise<void> {
   const { status, ...rest } = out;
   if (status !== 'ok') fail(JSON.stringify({ status, message: rest['message'] }));
   process.stdout.write(`${JSON.stringify(rest)}\n`);
+}
+
+/** A whole number option. */
+function count(value: string): number {
+  if (!/^[0-9]{1,9}$/.test(value)) throw new InvalidArgumentError('a whole number is expected');
+  return Number(value);
 }
 
 const program = new Command('callplane').description(
@@ -102,9 +128,8 @@ adminCmd
   .command('create <name>')
   .description('create a partner; prints {"partner","key"} (the key is shown only once)')
   .action((name: string) => admin({ op: 'partner.create', name }));
-adminCmd
-  .command('numbers')
-  .description('phone number pools (spec 3.9)')
+const numbersCmd = adminCmd.command('numbers').description('phone number pools (spec 3.9)');
+numbersCmd
   .command('add <area> <numbers...>')
   .description('add free numbers to the pool of an area code; prints {"added"}')
   .action((area: string, numbers: string[]) => admin({ op: 'numbers.add', area, numbers }));
@@ -134,7 +159,31 @@ addressCmd
     }
     return admin({ op: 'address.add', rows });
   });
+numbersCmd
+  .command('list')
+  .description(
+    'the platform\'s numbers: free (pool), reserved (unlock code pending), active; prints {"numbers"}',
+  )
+  .option('--area <code>', 'only this area code')
+  .option('--state <state>', 'only free, reserved or active numbers')
+  .option('--limit <n>', 'at most this many (default 1000)', count)
+  .option('--offset <n>', 'skip this many', count)
+  .action((o: { area?: string; state?: NumberState; limit?: number; offset?: number }) =>
+    admin({ op: 'numbers.list', ...o }),
+  );
+adminCmd
+  .command('registrations')
+  .description('live SIP registrations of every node, or of one user; prints {"registrations"}')
+  .option('--user <user>', 'only the SIP accounts of this user (username, e-mail or UUID)')
+  .action((o: { user?: string }) => admin({ op: 'registrations.list', ...o }));
 const userCmd = adminCmd.command('user').description('user accounts');
+userCmd
+  .command('list')
+  .description('users (not deleted), by username; prints {"users"}')
+  .option('--partner <name>', 'only the users of this partner')
+  .option('--limit <n>', 'at most this many (default 1000)', count)
+  .option('--offset <n>', 'skip this many', count)
+  .action((o: { partner?: string; limit?: number; offset?: number }) => admin({ op: 'user.list', ...o }));
 userCmd
   .command('set-area <user> <area>')
   .description(

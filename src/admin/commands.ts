@@ -4,7 +4,7 @@ import { PERMISSIONS, type Permission } from '../services/user-service.js';
 import type { AddressArea } from '../services/address-service.js';
 
 /** What these routes use of the services. */
-type Deps = Pick<Services, 'addresses' | 'partners' | 'phones' | 'users'>;
+type Deps = Pick<Services, 'addresses' | 'adminQueries' | 'partners' | 'phones' | 'users'>;
 
 /**
  * Admin operations, shared by the CLI (direct database access) and the running
@@ -16,7 +16,13 @@ export type AdminCommand =
   | { op: 'numbers.add'; area: string; numbers: string[] }
   | { op: 'user.set-area'; user: string; area: string }
   | { op: 'user.set-permission'; user: string; permission: string; granted: boolean }
-  | { op: 'address.add'; rows: AddressArea[] };
+  | { op: 'address.add'; rows: AddressArea[] }
+  | { op: 'user.list'; partner?: string; limit?: number; offset?: number }
+  | { op: 'numbers.list'; area?: string; state?: NumberState; limit?: number; offset?: number }
+  | { op: 'registrations.list'; user?: string };
+
+export type NumberState = 'free' | 'reserved' | 'active';
+export const NUMBER_STATES: readonly NumberState[] = ['free', 'reserved', 'active'];
 
 export async function runAdminCommand(services: Deps, cmd: AdminCommand): Promise<Record<string, unknown>> {
   switch (cmd.op) {
@@ -75,6 +81,32 @@ export async function runAdminCommand(services: Deps, cmd: AdminCommand): Promis
     }
     case 'address.add':
       return { added: await services.addresses.add(cmd.rows) };
+    case 'user.list':
+      return {
+        users: await services.adminQueries.users({
+          ...(cmd.partner !== undefined ? { partner: cmd.partner } : {}),
+          ...windowOf(cmd),
+        }),
+      };
+    case 'numbers.list': {
+      if (cmd.area !== undefined && !/^[0-9]{1,10}$/.test(cmd.area))
+        throw new ServiceError('wrong-syntax', 'area codes are 1-10 digits');
+      if (cmd.state !== undefined && !NUMBER_STATES.includes(cmd.state))
+        throw new ServiceError('wrong-syntax', `state must be one of ${NUMBER_STATES.join(', ')}`);
+      return {
+        numbers: await services.adminQueries.numbers({
+          ...(cmd.area !== undefined ? { area: cmd.area } : {}),
+          ...(cmd.state !== undefined ? { state: cmd.state } : {}),
+          ...windowOf(cmd),
+        }),
+      };
+    }
+    case 'registrations.list':
+      return {
+        registrations: await services.adminQueries.registrationList(
+          cmd.user !== undefined ? { user: cmd.user } : {},
+        ),
+      };
     default:
       throw new ServiceError('wrong-syntax', 'unknown admin command');
   }
@@ -87,6 +119,13 @@ async function userOf(services: Deps, login: string): Promise<{ uuid: string }> 
     (await byUuid(services, login));
   if (!user) throw new ServiceError('wrong-user', `user '${login}' does not exist`);
   return user;
+}
+
+function windowOf(cmd: { limit?: number; offset?: number }): { limit?: number; offset?: number } {
+  return {
+    ...(cmd.limit !== undefined ? { limit: cmd.limit } : {}),
+    ...(cmd.offset !== undefined ? { offset: cmd.offset } : {}),
+  };
 }
 
 /** A user given by UUID instead of username or e-mail. */

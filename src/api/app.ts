@@ -38,9 +38,14 @@ import { registerIvrRoutes } from './routes/ivr.js';
 import { registerPushRoutes } from './routes/push.js';
 import { registerUsageRoutes } from './routes/usage.js';
 import { registerConferenceRoutes } from './routes/conference.js';
+import { installHttpMetrics } from './plugins/http-metrics.js';
+import { registerOpsRoutes } from './routes/ops.js';
+import { registerAdminApiRoutes } from './routes/admin-api.js';
 
 export interface BuildAppOptions {
   logger?: boolean | { level: string };
+  /** Request durations and answer statuses in GET /metrics (default on; off only to measure their cost). */
+  httpMetrics?: boolean;
 }
 
 /**
@@ -81,6 +86,8 @@ export async function buildApp(services: Services, opts: BuildAppOptions = {}): 
 
   installEnvelope(app);
   installSessionAuth(app, services.sessions);
+  if (opts.httpMetrics !== false) installHttpMetrics(app, services.metrics);
+  registerOpsRoutes(app, services, { listener: 'api' });
 
   app.get('/api/openapi.json', { config: { auth: 'none' }, schema: { hide: true } }, async (_req, reply) => {
     return reply.type('application/json').send(JSON.stringify(app.swagger()));
@@ -107,6 +114,7 @@ export async function buildApp(services: Services, opts: BuildAppOptions = {}): 
   registerCnamRoutes(app, services);
   registerFaxRoutes(app, services);
   await registerAdminQueueRoutes(app, services);
+  await registerAdminApiRoutes(app, services);
   registerRecordingRoutes(app, services);
   registerAnnouncementRoutes(app, services);
   registerConferenceRoutes(app, services);

@@ -50,6 +50,15 @@ const envSchema = z.object({
     .int()
     .min(1024)
     .default(20 * 1024 * 1024),
+  // Fax sends (spec 3.13 send): retries after busy, no answer or a T.30 line failure.
+  FAX_RETRIES: z.coerce.number().int().min(0).max(20).default(3),
+  FAX_RETRY_DELAYS: z
+    .string()
+    .regex(
+      /^\s*[0-9]{1,6}(\s*,\s*[0-9]{1,6})*\s*$/,
+      'FAX_RETRY_DELAYS: seconds, comma-separated (e.g. 60,300,900)',
+    )
+    .default('60,300,900'),
   ADMIN_KEY: z.string().min(8, 'ADMIN_KEY must have at least 8 characters').optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   TRUST_PROXY: boolFromEnv.default(false),
@@ -90,7 +99,6 @@ const envSchema = z.object({
     .string()
     .regex(/^[A-Za-z0-9_.-]{1,64}$/, 'NODE_ID must be 1-64 letters, digits, _ . -')
     .optional(),
-  ROUTING_CACHE_MS: z.coerce.number().int().min(0).max(60_000).default(1000),
   SIP_MIN_EXPIRES: z.coerce.number().int().min(1).default(60),
   // Digest challenges offered, in order (RFC 8760). MD5 alone by default: libre-based
   // phones (baresip) and others fail on a challenge whose algorithm they lack.
@@ -156,7 +164,24 @@ const envSchema = z.object({
   PUSH_BACKOFF_MS: z.coerce.number().int().min(10).max(3_600_000).default(2000),
   PUSH_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(10_000),
   PUSH_CONCURRENCY: z.coerce.number().int().min(1).max(256).default(16),
+  // GET /metrics (Prometheus): a bearer token, and/or a listener of its own.
+  METRICS_TOKEN: z.string().min(16, 'METRICS_TOKEN must have at least 16 characters').optional(),
+  METRICS_PORT: z.coerce.number().int().min(1).max(65535).optional(),
+  METRICS_HOST: z.string().default('127.0.0.1'),
 });
+
+/** Every environment variable the configuration reads (the README's table lists each). */
+export const CONFIG_VARIABLES: readonly string[] = Object.keys(envSchema.shape);
+
+/** The defaults of the variables that have one, as the parsed configuration sees them. */
+export function configDefaults(): Record<string, string> {
+  const parsed = envSchema.parse({}) as Record<string, unknown>;
+  return Object.fromEntries(
+    Object.entries(parsed)
+      .filter(([, v]) => v !== undefined)
+      .map(([k, v]) => [k, String(v)]),
+  );
+}
 
 export type Env = z.input<typeof envSchema>;
 
@@ -190,6 +215,10 @@ export interface Config {
   mediaConcurrency: number;
   /** Largest fax upload (PDF) accepted; larger ones answer too-large. */
   faxMaxBytes: number;
+  /** Retries of a fax send after busy, no answer or a T.30 line failure. */
+  faxRetries: number;
+  /** Seconds before each retry; the last repeats. */
+  faxRetryDelays: number[];
   /** Key for the queue dashboard under /admin/queues; unset = dashboard off (404). */
   adminKey: string | undefined;
   /** SIP domains users may choose (spec 3.21); the first is the default. */
@@ -212,8 +241,6 @@ export interface Config {
   telephony: 'embedded';
   /** This node's name in the shared call registry (default: the host name). */
   nodeId: string;
-  /** How long the engine reuses a number's routing row and calling names (0 = always read). */
-  routingCacheMs: number;
   /** Shortest REGISTER interval accepted (423 below). */
   sipMinExpires: number;
   /** Digest algorithms challenged with, in order; responses with either are verified. */
@@ -232,6 +259,14 @@ export interface Config {
   push: PushConfig;
   /** ISO codes of the countries POST /api/user accepts addresses of (spec 3.5 unsupported-country). */
   addressCountries: string[];
+  /**
+   * GET /metrics: with a token, only `Authorization: Bearer <token>` gets in;
+   * with a port, it is served there (on metricsHost) and not on the API port;
+   * with neither, only loopback and private-network clients get in.
+   */
+  metricsToken: string | undefined;
+  metricsPort: number | undefined;
+  metricsHost: string;
 }
 
 /** Push registrations and delivery (spec 8). */
@@ -291,6 +326,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     trustProxy: e.TRUST_PROXY,
     mediaConcurrency: e.MEDIA_CONCURRENCY,
     faxMaxBytes: e.FAX_MAX_BYTES,
+    faxRetries: e.FAX_RETRIES,
+    faxRetryDelays: e.FAX_RETRY_DELAYS.split(',').map((x) => Number(x.trim())),
     adminKey: e.ADMIN_KEY,
     sipDomains: [...new Set(e.SIP_DOMAIN.split(','))],
     sipAccountLimit: e.SIP_ACCOUNT_LIMIT,
@@ -315,7 +352,6 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
         .replace(/[^A-Za-z0-9_.-]/g, '-')
         .slice(0, 64) ||
         'node'),
-    routingCacheMs: e.ROUTING_CACHE_MS,
     sipMinExpires: e.SIP_MIN_EXPIRES,
     sipDigestAlgorithms: [...new Set(e.SIP_DIGEST_ALGORITHMS.split(','))] as Array<'MD5' | 'SHA-256'>,
     secretKey,
@@ -323,6 +359,9 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     smtpFrom: e.SMTP_FROM,
     push: pushConfig(e),
     addressCountries: e.ADDRESS_COUNTRIES.split(','),
+    metricsToken: e.METRICS_TOKEN,
+    metricsPort: e.METRICS_PORT,
+    metricsHost: e.METRICS_HOST,
   };
 }
 

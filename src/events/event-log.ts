@@ -40,6 +40,16 @@ export interface EventLogOptions {
   maxAgeSeconds: number;
   /** Lifetime of an idle session's stream; renewed with the session. */
   idleSeconds: number;
+  /** Told of every append (the events_appended metric). */
+  onAppend?: () => void;
+}
+
+/** What the session streams hold, for the event log metrics. */
+export interface EventLogStats {
+  streams: number;
+  events: number;
+  /** The scan stopped at its key limit: the figures are lower bounds. */
+  partial: boolean;
 }
 
 export class EventLog {
@@ -73,6 +83,7 @@ export class EventLog {
       this.notifyChannel,
       sid,
     )) as number;
+    this.opts.onAppend?.();
     return id;
   }
 
@@ -94,6 +105,38 @@ export class EventLog {
   touch(pipeline: ReturnType<Redis['pipeline']>, sid: string): void {
     pipeline.expire(this.key('next', sid), this.opts.idleSeconds);
     pipeline.expire(this.key('log', sid), this.opts.idleSeconds);
+  }
+
+  /**
+   * Counts the session streams and the events they hold (SCAN + XLEN, in
+   * batches, stopping after `maxKeys` streams). O(keys in Redis): for
+   * metrics sampled now and then, never on a request path.
+   */
+  async stats(maxKeys = 100_000): Promise<EventLogStats> {
+    let cursor = '0';
+    let streams = 0;
+    let events = 0;
+    do {
+      const [next, keys] = await this.redis.scan(
+        cursor,
+        'MATCH',
+        `${this.opts.prefix}ev:log:*`,
+        'COUNT',
+        1000,
+      );
+      cursor = next;
+      if (keys.length > 0) {
+        const pipeline = this.redis.pipeline();
+        for (const k of keys) pipeline.xlen(k);
+        for (const [err, n] of (await pipeline.exec()) ?? []) {
+          if (err || typeof n !== 'number') continue;
+          streams += 1;
+          events += n;
+        }
+      }
+      if (streams >= maxKeys) return { streams, events, partial: true };
+    } while (cursor !== '0');
+    return { streams, events, partial: false };
   }
 
   async drop(sid: string): Promise<void> {

@@ -1,5 +1,6 @@
 import type { Redis } from 'ioredis';
 import type { Config } from '../config/index.js';
+import type { Metrics } from '../metrics/index.js';
 import type { SessionStore } from '../services/session-store.js';
 import { EventLog, SessionEventPublisher } from './event-log.js';
 import { FilterStore } from './filters.js';
@@ -23,13 +24,20 @@ export interface EventSystem {
   close(): Promise<void>;
 }
 
-export function createEventSystem(redis: Redis, config: Config, sessions: SessionStore): EventSystem {
+export function createEventSystem(
+  redis: Redis,
+  config: Config,
+  sessions: SessionStore,
+  metrics?: Pick<Metrics, 'events'>,
+): EventSystem {
   const prefix = config.redisPrefix;
+  const appended = metrics?.events.appended;
   const log = new EventLog(redis, {
     prefix,
     maxEvents: config.eventMaxCount,
     maxAgeSeconds: config.eventMaxAgeSeconds,
     idleSeconds: config.sessionIdleSeconds,
+    ...(appended ? { onAppend: () => appended.inc() } : {}),
   });
   const filters = new FilterStore(redis, prefix, config.sessionIdleSeconds);
   sessions.onTouch((p, sid) => {

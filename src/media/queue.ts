@@ -25,10 +25,15 @@ export class BullMediaQueue implements MediaQueue {
 
   /** The BullMQ queue itself (bull-board shows it). */
   bull(): Queue {
-    this.queue ??= new Queue(MEDIA_QUEUE_NAME, {
-      connection: this.redis,
-      prefix: bullPrefix(this.redisPrefix),
-    });
+    if (!this.queue) {
+      this.queue = new Queue(MEDIA_QUEUE_NAME, {
+        connection: this.redis,
+        prefix: bullPrefix(this.redisPrefix),
+      });
+      // Connection errors reach callers as failed commands (and /ready); without a
+      // listener BullMQ would print each reconnect attempt to stderr.
+      this.queue.on('error', () => undefined);
+    }
     return this.queue;
   }
 

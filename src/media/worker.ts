@@ -1,11 +1,11 @@
 import { UnrecoverableError, Worker, type Job } from 'bullmq';
+import type { Services } from '../services/index.js';
 import { audioHandlers } from './handlers/audio.js';
 import { faxHandlers } from './handlers/fax.js';
 import type { MediaHandler, MediaHandlers, MediaJobContext, MediaServices } from './handler-types.js';
 import { MEDIA_ATTEMPTS, type MediaJob } from './jobs.js';
 import { bullPrefix, MEDIA_QUEUE_NAME } from './queue.js';
 import { startPushWorker } from '../push/worker.js';
-import type { Services } from '../services/index.js';
 
 /**
  * A job started this often (each worker crash restarts it) is handed to its
@@ -46,14 +46,29 @@ function defaultOnError(err: Error, job?: MediaJob): void {
  * by its `kind` to the fax or audio handlers. Retries (3 attempts, exponential
  * backoff) come from the job options set by the queue.
  */
+/** The worker process's services: the handlers' plus where it reports durations and readiness. */
+export type WorkerServices = MediaServices & Pick<Services, 'metrics' | 'health'>;
+
 export function startMediaWorker(
-  services: MediaServices & Partial<Pick<Services, 'push' | 'pushQueue'>>,
+  services: WorkerServices & Partial<Pick<Services, 'push' | 'pushQueue'>>,
   opts: MediaWorkerOptions,
 ): RunningMediaWorker {
   const handlers: Partial<MediaHandlers> = { ...faxHandlers, ...audioHandlers, ...opts.handlers };
   const onError = opts.onError ?? defaultOnError;
+  const durations = services.metrics.media.duration;
 
   const processJob = async (job: Job<MediaJob>): Promise<void> => {
+    const started = performance.now();
+    let outcome = 'failed';
+    try {
+      await runJob(job);
+      outcome = 'ok';
+    } finally {
+      durations.observe({ kind: job.data.kind, outcome }, (performance.now() - started) / 1000);
+    }
+  };
+
+  const runJob = async (job: Job<MediaJob>): Promise<void> => {
     const data = job.data;
     const handler = handlers[data.kind] as MediaHandler | undefined;
     if (!handler) throw new UnrecoverableError(`no handler for media job kind ${data.kind}`);
@@ -88,9 +103,14 @@ export function startMediaWorker(
     opts.push !== false && services.push && services.pushQueue
       ? startPushWorker({ config: services.config, devices: services.push, queue: services.pushQueue })
       : null;
+  // Readiness of this process (GET /ready) includes its worker while it runs.
+  const unregister = services.health.register('worker', () => {
+    if (!worker.isRunning()) throw new Error('the media worker is not running');
+  });
   return {
     worker,
     close: async () => {
+      unregister();
       await worker.close();
       await push?.close();
     },

@@ -10,7 +10,10 @@ import { faxPagePng, faxThumbnailPng } from '../media/processors/fax-preview.js'
 import type { FaxRenderResult } from '../media/processors/fax-render.js';
 import { buildSenderReport } from '../media/processors/fax-report.js';
 import type { Db } from '../store/db.js';
+import { quotaMonthStart } from '../domain/fax/quota.js';
+import { canMoveReport } from '../domain/fax/report.js';
 import {
+  faxReportEvent,
   faxReportToApi,
   FaxReportStore,
   type FaxReport,
@@ -251,6 +254,45 @@ export class FaxService {
     return true;
   }
 
+  /** A fax being received (spec 3.13 status `record`): incoming, in the owner's inbox, unread. */
+  async createIncoming(owner: string, description: string | null): Promise<ObjectRecord> {
+    return this.objects.create({
+      type: 'fax',
+      owner,
+      description,
+      data: { status: 'record' satisfies FaxStatus, incoming: true },
+      tags: ['tag_inbox', 'tag_unread'],
+    });
+  }
+
+  /**
+   * The end of a reception: with received pages, `content` (a folder inside
+   * the fax's folder holding x.tif and x.pdf) becomes the contents and the
+   * status `ok`; without, the status is `fail` (spec 3.13). Publishes
+   * object_modify. Null when the fax is gone.
+   */
+  async finishIncoming(
+    uuid: string,
+    content: { name: string; pageCount: number; xRes: number; yRes: number; sizeBytes: number } | null,
+  ): Promise<ObjectRecord | null> {
+    const changed = await this.transition(
+      uuid,
+      null,
+      async (trx) => {
+        if (!content) return { status: 'fail', ...CONTENT_FIELDS };
+        await trx
+          .insertInto('fax_files')
+          .values({ fax_uuid: uuid.toLowerCase(), content: content.name, upload: null })
+          .onConflict((oc) => oc.column('fax_uuid').doUpdateSet({ content: content.name, upload: null }))
+          .execute();
+        return { status: 'ok', page_count: content.pageCount, x_res: content.xRes, y_res: content.yRes };
+      },
+      content?.sizeBytes ?? 0,
+    );
+    if (changed) await this.publishModify(changed);
+    return changed;
+  }
+
   /** Path of x.pdf or x.tif of a fax with contents; no-content (a 404 download) when there are none. */
   async contentFile(userId: string, uuid: string, file: keyof typeof FAX_FILES): Promise<string> {
     const { dir } = await this.contentDir(userId, uuid);
@@ -284,8 +326,53 @@ export class FaxService {
     return report;
   }
 
-  /** Updates a report (status, end time, codes ...); publishes fax_report. */
+  /**
+   * The report of a send (status `dial`), unless the fax's pages would pass
+   * the owner's monthly quota: `quota-exceeded` (spec 3.13 send). Publishes
+   * fax_report.
+   */
+  async startSendReport(input: NewFaxReport, owner: string, quota: number): Promise<FaxReport> {
+    const fax = await this.objectOf(input.fax);
+    const report = await this.reportStore.insertWithinQuota(
+      { ...input, fax: fax.uuid },
+      owner,
+      quotaMonthStart(Date.now()),
+      quota,
+    );
+    if (!report)
+      throw new ServiceError('quota-exceeded', 'sending this fax would exceed the monthly fax page quota');
+    await this.publishReport(fax, report);
+    return report;
+  }
+
+  /** The TIFF-F of a fax with contents (the document a send transmits), or null without contents. */
+  async contentTiff(uuid: string): Promise<{ tiff: string; pageCount: number } | null> {
+    const row = await this.db
+      .selectFrom('objects')
+      .leftJoin('fax_files', 'fax_files.fax_uuid', 'objects.uuid')
+      .select(['objects.data', 'fax_files.content'])
+      .where('objects.uuid', '=', uuid.toLowerCase())
+      .where('objects.type', '=', 'fax')
+      .executeTakeFirst();
+    const data = row?.data;
+    if (!row?.content || data?.['status'] !== 'ok') return null;
+    return {
+      tiff: path.join(this.folder(uuid.toLowerCase()), row.content, FAX_FILES.tif),
+      pageCount: Number(data['page_count']),
+    };
+  }
+
+  /**
+   * Updates a report (status, end time, codes, progress ...); publishes
+   * fax_report. A report that reached an end state (ok, fail, busy, cancel,
+   * error) stays as it is: a late update answers `wrong-state`.
+   */
   async updateReport(uuid: string, changes: FaxReportChanges): Promise<FaxReport> {
+    const current = await this.reportStore.byId(uuid);
+    if (!current) throw new ServiceError('wrong-report', `unknown fax report ${uuid}`);
+    if (!canMoveReport(current.status, changes.status ?? current.status)) {
+      throw new ServiceError('wrong-state', `fax report ${uuid} has ended (${current.status})`);
+    }
     const report = await this.reportStore.update(uuid, changes);
     if (!report) throw new ServiceError('wrong-report', `unknown fax report ${uuid}`);
     await this.publishReport(await this.objectOf(report.fax), report);
@@ -294,6 +381,15 @@ export class FaxService {
 
   reports(fax: string): Promise<FaxReport[]> {
     return this.reportStore.ofFax(fax);
+  }
+
+  report(uuid: string): Promise<FaxReport | undefined> {
+    return this.reportStore.byId(uuid);
+  }
+
+  /** Fax pages `owner` sent (or has under way) in this calendar month: spec 3.5 `used.fax`. */
+  outgoingPagesThisMonth(owner: string, nowMs = Date.now()): Promise<number> {
+    return this.reportStore.outgoingPages(owner, quotaMonthStart(nowMs));
   }
 
   /** GET /api/fax/(fax)/report/(report)/x.pdf: the sender report with a thumbnail of page 1. */
@@ -347,7 +443,7 @@ export class FaxService {
   private async publishReport(fax: ObjectRecord, report: FaxReport): Promise<void> {
     await this.events.publish({ users: this.objects.readers(fax) }, 'fax_report', {
       fax: fax.uuid,
-      report: { [report.uuid]: faxReportToApi(report) },
+      report: { [report.uuid]: faxReportEvent(report) },
     });
   }
 

@@ -1,6 +1,7 @@
 import type { Redis } from 'ioredis';
 import type { Config } from '../config/index.js';
 import type { Db } from '../store/db.js';
+import { ConfigCache, TableWriteWatcher } from '../store/config-cache.js';
 import type { EventLog } from '../events/event-log.js';
 import { createEventSystem, type EventSystem } from '../events/index.js';
 import type { EventPublisher } from '../events/types.js';
@@ -25,6 +26,9 @@ import { PhoneService } from './phone-service.js';
 import { PartnerPhoneService } from './partner-phone-service.js';
 import { DialplanV1Service } from './dialplan-v1-service.js';
 import { createPolicyServices, type PolicyServices } from './policy/index.js';
+import { FaxSendService } from './fax-send.js';
+import { FaxInbox } from './fax-inbox.js';
+import { BullFaxSendQueue } from '../media/fax-send-queue.js';
 import { SipAccountService } from './sip-account-service.js';
 import { DialplanV2Service } from './dialplan-v2-service.js';
 import { IvrService } from './ivr-service.js';
@@ -43,11 +47,17 @@ import { LiveCounters } from '../store/redis/live-counters.js';
 import { RedisConferenceRooms } from '../store/redis/conference-rooms.js';
 import { ConferenceService } from './conference-service.js';
 import { ConferenceLiveService } from './conference-live-service.js';
+import { Metrics } from '../metrics/index.js';
+import { HealthService } from './health.js';
+import { installPlatformProbes } from './metric-probes.js';
+import { AdminQueries } from './admin-queries.js';
 
 export interface ServiceDeps {
   config: Config;
   db: Db;
   redis: Redis;
+  /** The process's metrics registry; a new one (with process metrics) when omitted. */
+  metrics?: Metrics;
 }
 
 /** The use cases the API (and the admin CLI) call; built once per process. */
@@ -77,6 +87,12 @@ export interface Services {
   media: BullMediaQueue;
   /** Fax objects, uploads and reports (spec 3.13). */
   faxes: FaxService;
+  /** Fax sends (spec 3.13 send): checks, the report, the queued attempts, cancel. */
+  faxSend: FaxSendService;
+  /** The queue of fax send attempts a telephony node's FaxSender runs. */
+  faxSendQueue: BullFaxSendQueue;
+  /** Faxes received on fax_enable numbers: inbox object, incoming report, contents (spec 3.13). */
+  faxInbox: FaxInbox;
   /** Recordings (spec 3.14) and announcements (spec 3.15): audio objects converted by the media worker. */
   recordings: RecordingService;
   announcements: AnnouncementService;
@@ -117,8 +133,19 @@ export interface Services {
   messageWaiting: MessageWaiting;
   eventLog: EventLog;
   eventSystem: EventSystem;
+  /** Every metric of the process (GET /metrics); the call engine updates `metrics.telephony`. */
+  metrics: Metrics;
+  /** Readiness checks (GET /ready): Redis and the database; roles register their own. */
+  health: HealthService;
+  /** Operator listings (users, numbers, registrations) of `callplane admin` and the admin API. */
+  adminQueries: AdminQueries;
   /** Producers publish here: `events.publish({ users: [uuid] }, 'user_modify', {})`. */
   events: EventPublisher;
+  /**
+   * What calls read of the configuration, cached per process and dropped on
+   * every node when a table it reads is written (store/config-cache.ts).
+   */
+  configCache: ConfigCache;
   /** The id of the next event of a session's event stream (`next_event`, spec 3.1). */
   nextEventId(sid: string): Promise<number>;
   /** Closes the connections the services opened besides `redis` (subscribers, queues). */
@@ -126,9 +153,14 @@ export interface Services {
 }
 
 export function createServices(deps: ServiceDeps): Services {
-  const { config, db, redis } = deps;
+  const { config, redis } = deps;
+  const configCache = new ConfigCache(redis, `${config.redisPrefix}config:invalidate`);
+  // Every write through the services tells the configuration cache which tables changed.
+  const db = deps.db.withPlugin(new TableWriteWatcher((tables) => configCache.tablesWritten(tables)));
+  const metrics = deps.metrics ?? new Metrics({ defaultMetrics: true });
+  const health = new HealthService();
   const sessions = new SessionStore(redis, config.redisPrefix, config.sessionIdleSeconds);
-  const eventSystem = createEventSystem(redis, config, sessions);
+  const eventSystem = createEventSystem(redis, config, sessions, metrics);
   const tags = new TagService(db, eventSystem.publisher);
   const objects = new ObjectService(db, eventSystem.publisher, tags);
   const pictures = new PictureService(db, config.objectDir);
@@ -139,6 +171,7 @@ export function createServices(deps: ServiceDeps): Services {
   const registrations = new RegistrationStore(redis, config.redisPrefix, eventSystem.publisher, {
     onAccount: (account, registered, expiresAt) => usage.registrationChanged(account, registered, expiresAt),
   });
+  const faxSendQueue = new BullFaxSendQueue(redis, config.redisPrefix);
   const sipAccounts = new SipAccountService(
     db,
     eventSystem.publisher,
@@ -147,6 +180,7 @@ export function createServices(deps: ServiceDeps): Services {
     registrations,
   );
   const policy = createPolicyServices(db, redis, config.redisPrefix);
+  installPlatformProbes(metrics, health, { redis, db, media, eventSystem, registrations });
   const profiles = new ProfileCache<UserProfile>(
     redis,
     `${config.redisPrefix}profile:invalidate`,
@@ -175,6 +209,7 @@ export function createServices(deps: ServiceDeps): Services {
     eventSystem.publisher,
     eventSystem.subscriptions,
   );
+  const faxes = new FaxService(db, objects, eventSystem.publisher, media, config.objectDir);
   const services: Services = {
     config,
     db,
@@ -202,7 +237,10 @@ export function createServices(deps: ServiceDeps): Services {
     objects,
     metadata: new MetadataService(db, eventSystem.publisher, objects),
     media,
-    faxes: new FaxService(db, objects, eventSystem.publisher, media, config.objectDir),
+    faxes,
+    faxSend: new FaxSendService(db, redis, config.redisPrefix, faxes, policy.callFilters, faxSendQueue),
+    faxSendQueue,
+    faxInbox: new FaxInbox(faxes),
     recordings,
     announcements: new AnnouncementService(objects, eventSystem.publisher, media, config.objectDir),
     conferences: new ConferenceService(db, objects, conferenceLive),
@@ -233,14 +271,20 @@ export function createServices(deps: ServiceDeps): Services {
     messageWaiting: new MessageWaiting(db),
     eventLog: eventSystem.log,
     eventSystem,
+    metrics,
+    health,
+    adminQueries: new AdminQueries(db, registrations),
     events: invalidatingPublisher(eventSystem.publisher, profiles),
+    configCache,
     nextEventId: (sid) => eventSystem.log.nextId(sid),
     close: async () => {
+      await configCache.close();
       await profiles.close();
       await eventSystem.close();
       await media.close();
       await pushQueue.close();
       await sipNotifyRelay.close();
+      await faxSendQueue.close();
       voicemail?.close();
     },
   };

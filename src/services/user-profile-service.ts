@@ -2,6 +2,8 @@ import { sql } from 'kysely';
 import { timingSafeEqual } from 'node:crypto';
 import { ServiceError } from '../errors/index.js';
 import { featureSection, type FeatureSection } from '../domain/feature-packs.js';
+import { quotaMonthStart } from '../domain/fax/quota.js';
+import { outgoingPagesSql } from './fax-reports.js';
 import { randomToken } from '../lib/ids.js';
 import { hashPassword, verifyPassword } from '../lib/passwords.js';
 import type { ProfileCache } from './profile-cache.js';
@@ -21,8 +23,6 @@ export interface UserProfileOptions {
   mailer: EmailChangeMailer | null;
   /** Short-lived cache of rendered profiles, invalidated by `user_modify` (services/profile-cache.ts). */
   cache?: ProfileCache<UserProfile>;
-  /** Fax pages the user sent this month (spec 3.5 `used.fax`); fax sending comes later. */
-  faxPagesThisMonth?: (userId: string) => number;
   /** Address verification and the area code that follows (spec 3.5); absent = addresses are stored unchecked. */
   addresses?: Pick<AddressService, 'verify'>;
 }
@@ -124,6 +124,7 @@ export class UserProfileService {
           string | number
         >`(SELECT COALESCE(SUM(o.size_bytes), 0) FROM objects o WHERE o.owner = users.uuid)`.as('used_bytes'),
       )
+      .select(outgoingPagesSql(sql.ref('users.uuid'), quotaMonthStart(Date.now())).as('fax_pages'))
       .where('users.uuid', '=', userId)
       .executeTakeFirst();
     if (!row) return undefined;
@@ -160,7 +161,7 @@ export class UserProfileService {
       ...systemTags,
       feature: featureSection(packs, {
         volumeBytes: Number(row.used_bytes),
-        faxPagesThisMonth: this.opts.faxPagesThisMonth?.(row.uuid) ?? 0,
+        faxPagesThisMonth: Number(row.fax_pages),
       }),
       ...opt('fax_ident', row.fax_ident),
       ...opt('fax_header', row.fax_header),

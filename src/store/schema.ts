@@ -174,8 +174,19 @@ export interface FaxReportsTable {
   fax_error_code: number | null;
   fax_ident: string | null;
   fax_header: string | null;
+  /** Pages sent or received. */
   pages: number | null;
   created_us: number;
+  /** Migration 013: the far end's CSI (send) or TSI (receive). */
+  remote_ident: string | null;
+  /** Pages of the document being sent. */
+  page_count: number | null;
+  bit_rate: number | null;
+  ecm: boolean | null;
+  /** 'audio' (G.711) or 't38'. */
+  transport: string | null;
+  duration_ms: number | null;
+  attempts: Json;
 }
 
 /** Where a fax's current files live (`content` folder) and which upload awaits conversion. */

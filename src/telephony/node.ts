@@ -54,7 +54,7 @@ export async function startTelephonyNode(
     services.policy,
     new CyclicCounter(services.redis, config.redisPrefix),
     services.sipBlf,
-    config.routingCacheMs,
+    services.configCache,
   );
   const cdrSink: CdrSink = { newId: newCdrId, record: (input) => services.cdrs.record(input) };
   const engine = new CallEngine({
@@ -64,7 +64,7 @@ export async function startTelephonyNode(
     cdrSink,
     credit: new CreditStore(services.redis, config.redisPrefix),
     limiter: new CallLimiter(services.redis, config.redisPrefix),
-    voice: new ServicesVoiceDirectory(services),
+    voice: new ServicesVoiceDirectory(services, services.configCache),
     dialplan: new DialplanCalls(services.dialplanV1, log),
     log,
   });

@@ -1,15 +1,19 @@
 /**
- * The embedded B2BUA under sipp load, each figure next to a baseline from
- * the same run:
- *  1. calls/s (INVITE/200/ACK/BYE, no media) carrier -> number -> dialplan v2
- *     -> trunk, against sipp UAC -> sipp UAS directly;
- *  2. REGISTER/s with digest authentication (two transactions each);
+ * The embedded engine under sipp load, each figure next to a baseline from
+ * the same run, on both databases in one run:
+ *  1. the highest clean call rate (0 failed calls, 0 retransmissions) of the
+ *     whole path: carrier -> number -> dialplan v2 -> trunk gate (partner call
+ *     filter, usergroup call limit, credit, zone billing) -> trunk, CDRs
+ *     written and their `cdr` events delivered to a partner session; rates
+ *     walk upward until the first unclean one; sipp UAC -> sipp UAS directly
+ *     at the same rates is the baseline;
+ *  2. REGISTER/s with digest authentication, walked the same way;
  *  3. concurrent anchored G.711 calls with RTP both ways (sipp pcap playback):
  *     packets relayed, packets lost, CPU µs per relayed packet.
  *
- *   npm run bench:sip                        (PGlite, the embedded default)
- *   TEST_DATABASE=postgres npm run bench:sip (PostgreSQL)
- *   SIP_BENCH_RATES=250,500,750 SIP_BENCH_SECONDS=6 SIP_BENCH_CONCURRENT=200 npm run bench:sip
+ *   npm run bench:sip
+ *   BENCH_DATABASES=pglite SIP_BENCH_START=400 SIP_BENCH_STEP=200 npm run bench:sip
+ *   SIP_BENCH_ONLY=calls SIP_BENCH_SECONDS=5 npm run bench:sip
  */
 import os from 'node:os';
 import type { RtpSession } from '../../src/telephony/embedded/rtp/session.js';
@@ -20,19 +24,79 @@ import { createTelephonyHarness, type TelephonyHarness } from '../helpers/teleph
 import { sippDirectCps } from './sip-baseline.js';
 
 const SECONDS = Number(process.env['SIP_BENCH_SECONDS'] ?? 5);
-const RATES = (process.env['SIP_BENCH_RATES'] ?? '250,500,750,1000').split(',').map(Number);
+const START = Number(process.env['SIP_BENCH_START'] ?? 400);
+const STEP = Number(process.env['SIP_BENCH_STEP'] ?? 100);
+const MAX = Number(process.env['SIP_BENCH_MAX'] ?? 2000);
+const REG_START = Number(process.env['SIP_BENCH_REG_START'] ?? 1000);
+const REG_STEP = Number(process.env['SIP_BENCH_REG_STEP'] ?? 500);
 const CONCURRENT = Number(process.env['SIP_BENCH_CONCURRENT'] ?? 200);
+const DATABASES = (process.env['BENCH_DATABASES'] ?? 'pglite,postgres').split(',') as Array<
+  'pglite' | 'postgres'
+>;
 const PCAP = '/usr/share/sip-tester/g711a.pcap';
 /** Which parts to run: calls, register, media (comma list; default all). */
 const ONLY = new Set((process.env['SIP_BENCH_ONLY'] ?? 'calls,register,media').split(','));
 
 const load = (): string => os.loadavg()[0]!.toFixed(1);
+const G = '/api/partner/usergroup';
 
-async function numberToTrunk(h: TelephonyHarness): Promise<string> {
-  const { user, numbers } = await userWithNumbers(h);
+/** A partner's user whose number forwards to the carrier through every part of the trunk gate. */
+async function fullPath(h: TelephonyHarness): Promise<{ number: string; partnerSid: string }> {
+  const partner = await h.partner();
+  const { user, numbers } = await userWithNumbers(h, 1, { partner });
+  const sid = partner.sid;
+  const group = (await h.call('POST', G, { sid, body: {} }))['group_uuid'] as string;
+  const ok = (r: Record<string, unknown>) => {
+    if (r['status'] !== 'ok') throw new Error(JSON.stringify(r));
+  };
+  ok(await h.call('POST', `${G}/${group}/user`, { sid, body: { users: { add: [user.uuid] } } }));
+  ok(await h.call('POST', `${G}/${group}/limit`, { sid, body: { limit: 999 } }));
+  ok(await h.call('POST', `${G}/${group}/credit`, { sid, body: { add: 1_000_000_000 } }));
+  ok(
+    await h.call('POST', `${G}/${group}/zonefilter`, {
+      sid,
+      body: { zonefilter: [{ prefix: ['+4930'], cost: 1, increment: 60 }] },
+    }),
+  );
+  ok(
+    await h.call('POST', `/api/partner/callfilter/${user.uuid}`, {
+      sid,
+      body: {
+        callfilter: [
+          { operator: 'replace', key: '^0049', value: '+49' },
+          { operator: 'match', key: '^\\+49900', pass: false },
+          { operator: 'service', key: 'dialplan', pass: true },
+        ],
+      },
+    }),
+  );
   const dialplan = await dialplanV2(h, user.sid, { profiles: [{ parallel: { targets: ['+4930123456'] } }] });
   await updatePhone(h, user.sid, numbers[0]!, { dialplan });
-  return numbers[0]!;
+  ok(await h.call('GET', '/api/partner/cdr/event', { sid }));
+  return { number: numbers[0]!, partnerSid: sid };
+}
+
+/** Drains a partner session's event stream in the background: the `cdr` events it received. */
+function cdrCollector(h: TelephonyHarness, sid: string) {
+  let received = 0;
+  let next = 0;
+  let stopped = false;
+  const loop = (async () => {
+    while (!stopped) {
+      const r = await h.call('GET', `/api/event?next=${next}&timeout=1`, { sid });
+      if (r['status'] === 'ok') {
+        received += (r['event'] as Array<{ event: string }>).filter((e) => e.event === 'cdr').length;
+        next = r['next'] as number;
+      }
+    }
+  })();
+  return {
+    received: () => received,
+    stop: async () => {
+      stopped = true;
+      await loop;
+    },
+  };
 }
 
 async function b2buaCps(h: TelephonyHarness, number: string, rate: number) {
@@ -46,6 +110,7 @@ async function b2buaCps(h: TelephonyHarness, number: string, rate: number) {
     timeoutSeconds,
   });
   await uas.ready;
+  const cpu0 = process.cpuUsage();
   const uac = await runSipp({
     scenario: 'uac-fast',
     remote: `127.0.0.1:${h.sipPort}`,
@@ -56,14 +121,76 @@ async function b2buaCps(h: TelephonyHarness, number: string, rate: number) {
     traceMessages: false,
     timeoutSeconds,
   });
+  const cpu = process.cpuUsage(cpu0);
   uas.kill();
   await uas.done;
   const seconds = uac.elapsedSeconds || SECONDS;
   return {
+    /** The engine process's CPU per successful call (user + system), µs. */
+    cpuUsPerCall: (cpu.user + cpu.system) / Math.max(1, uac.successful),
+    calls,
+    successful: uac.successful,
     cps: uac.successful / seconds,
     failed: uac.failed + Math.max(0, calls - uac.successful - uac.failed),
     retransmissions: Number(uac.stats['Retransmissions(C)'] ?? 0),
   };
+}
+
+async function cdrCount(h: TelephonyHarness): Promise<number> {
+  const r = await h.services.db
+    .selectFrom('cdrs')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .executeTakeFirstOrThrow();
+  return Number(r.n);
+}
+
+async function waitFor(check: () => Promise<boolean> | boolean, ms: number): Promise<boolean> {
+  const until = Date.now() + ms;
+  while (Date.now() < until) {
+    if (await check()) return true;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  return check();
+}
+
+async function callsPart(h: TelephonyHarness): Promise<string> {
+  const { number, partnerSid } = await fullPath(h);
+  const events = cdrCollector(h, partnerSid);
+  console.log(
+    'rate   direct cps  failed | engine cps  failed  retrans  cdrs written  cdr events | ratio  load',
+  );
+  let best: { rate: number; cps: number; ratio: number } | null = null;
+  try {
+    for (let rate = START; rate <= MAX; rate += STEP) {
+      const direct = await sippDirectCps({ calls: Math.round(rate * SECONDS), rate });
+      const cdrs0 = await cdrCount(h);
+      const ev0 = events.received();
+      const r = await b2buaCps(h, number, rate);
+      // Two CDRs per call (the caller's leg and the trunk leg), written off the call path.
+      const expected = 2 * r.successful;
+      await waitFor(async () => (await cdrCount(h)) - cdrs0 >= expected, 10_000);
+      await waitFor(() => events.received() - ev0 >= expected, 10_000);
+      const written = (await cdrCount(h)) - cdrs0;
+      const delivered = events.received() - ev0;
+      const ratio = r.cps / direct.cps;
+      console.log(
+        `${String(rate).padStart(4)}   ${direct.cps.toFixed(0).padStart(10)}  ${String(direct.failed).padStart(6)} | ` +
+          `${r.cps.toFixed(0).padStart(10)}  ${String(r.failed).padStart(6)}  ${String(r.retransmissions).padStart(7)}  ` +
+          `${`${written}/${expected}`.padStart(12)}  ${`${delivered}/${expected}`.padStart(10)}  ` +
+          `${r.cpuUsPerCall.toFixed(0).padStart(11)} | ` +
+          `${ratio.toFixed(2).padStart(5)}  ${load()}`,
+      );
+      const clean =
+        r.failed === 0 && r.retransmissions === 0 && written === expected && delivered === expected;
+      if (!clean) break;
+      best = { rate, cps: r.cps, ratio };
+    }
+  } finally {
+    await events.stop();
+  }
+  return best
+    ? `highest clean rate ${best.rate}/s (${best.cps.toFixed(0)} calls/s measured, ${best.ratio.toFixed(2)}x sipp direct)`
+    : `no clean rate from ${START}/s`;
 }
 
 async function registerRate(h: TelephonyHarness, rate: number) {
@@ -83,7 +210,24 @@ async function registerRate(h: TelephonyHarness, rate: number) {
     timeoutSeconds: SECONDS + 20,
   });
   const seconds = r.elapsedSeconds || SECONDS;
-  return { rps: r.successful / seconds, failed: r.failed + Math.max(0, calls - r.successful - r.failed) };
+  return {
+    rps: r.successful / seconds,
+    failed: r.failed + Math.max(0, calls - r.successful - r.failed),
+    retransmissions: Number(r.stats['Retransmissions(C)'] ?? 0),
+  };
+}
+
+async function registerPart(h: TelephonyHarness): Promise<string> {
+  let best = 0;
+  for (let rate = REG_START; rate <= 20_000; rate += REG_STEP) {
+    const r = await registerRate(h, rate);
+    console.log(
+      `rate ${rate}: ${r.rps.toFixed(0)} registrations/s, ${r.failed} failed, ${r.retransmissions} retransmissions, load ${load()}`,
+    );
+    if (r.failed > 0 || r.retransmissions > 0 || r.rps < rate * 0.95) break;
+    best = r.rps;
+  }
+  return best > 0 ? `REGISTER ${best.toFixed(0)}/s clean` : `REGISTER: no clean rate from ${REG_START}/s`;
 }
 
 async function mediaLoad(h: TelephonyHarness, calls: number) {
@@ -111,8 +255,6 @@ async function mediaLoad(h: TelephonyHarness, calls: number) {
     timeoutSeconds,
   });
   await uas.ready;
-  // Counters are read from the moment every call is up until they all end.
-  const samples: Array<{ cpu: NodeJS.CpuUsage; t: number }> = [];
   const stats = new Map<RtpSession, { packetsIn: number; packetsOut: number; lost: number }>();
   const poll = setInterval(() => {
     for (const s of sessions) stats.set(s, s.stats);
@@ -135,17 +277,14 @@ async function mediaLoad(h: TelephonyHarness, calls: number) {
   const cpu = process.cpuUsage(cpu0);
   const wall = (performance.now() - t0) / 1000;
   clearInterval(poll);
-  samples.push({ cpu, t: wall });
   const callee = await uas.done;
   pool.open = open;
   for (const s of sessions) stats.set(s, s.stats);
   let packetsIn = 0;
   let packetsOut = 0;
-  let seqLost = 0;
   for (const st of stats.values()) {
     packetsIn += st.packetsIn;
     packetsOut += st.packetsOut;
-    seqLost += st.lost;
   }
   const expected = calls * 2 * pcap.count;
   return {
@@ -153,13 +292,9 @@ async function mediaLoad(h: TelephonyHarness, calls: number) {
     calleeCalls: callee.successful,
     failed: uac.failed,
     expected,
-    packetsIn,
     relayed: packetsOut,
-    notRelayed: packetsIn - packetsOut,
-    lostBeforeRelay: Math.max(0, expected - packetsIn),
-    seqLost,
+    lost: Math.max(0, expected - packetsIn) + (packetsIn - packetsOut),
     usPerPacket: ((cpu.user + cpu.system) / Math.max(1, packetsOut)).toFixed(2),
-    cpuPercent: (((cpu.user + cpu.system) / 1e6 / wall) * 100).toFixed(0),
   };
 }
 
@@ -168,43 +303,39 @@ async function main(): Promise<void> {
     console.log('sipp is not installed (scripts/setup.sh --test installs sip-tester)');
     return;
   }
-  console.log(`database: ${process.env['TEST_DATABASE'] ?? 'pglite'}, ${SECONDS} s per rate, load ${load()}`);
-  const h = await createTelephonyHarness({
-    LOG_LEVEL: 'silent',
-    SESSION_CREATE_LIMIT: '100000',
-    RTP_PORTS: process.env['BENCH_RTP_PORTS'] ?? '20000-29999',
-  });
-  try {
-    const number = await numberToTrunk(h);
-    if (ONLY.has('calls')) console.log('\n1. calls/s, INVITE/200/ACK/BYE without media');
-    console.log('rate   direct cps  failed | b2bua cps  failed  retrans | ratio  load');
-    for (const rate of ONLY.has('calls') ? RATES : []) {
-      const direct = await sippDirectCps({ calls: Math.round(rate * SECONDS), rate });
-      const b2bua = await b2buaCps(h, number, rate);
-      console.log(
-        `${String(rate).padStart(4)}   ${direct.cps.toFixed(0).padStart(10)}  ${String(direct.failed).padStart(6)} | ` +
-          `${b2bua.cps.toFixed(0).padStart(9)}  ${String(b2bua.failed).padStart(6)}  ${String(b2bua.retransmissions).padStart(7)} | ` +
-          `${(b2bua.cps / direct.cps).toFixed(2).padStart(5)}  ${load()}`,
-      );
-      if (b2bua.failed > 0) break;
-    }
-    if (ONLY.has('register'))
-      console.log('\n2. REGISTER/s with digest (401 challenge + authenticated REGISTER)');
-    for (const rate of ONLY.has('register') ? RATES : []) {
-      const r = await registerRate(h, rate);
-      console.log(`rate ${rate}: ${r.rps.toFixed(0)} registrations/s, ${r.failed} failed, load ${load()}`);
-      if (r.failed > 0) break;
-    }
-    if (!ONLY.has('media')) return;
-    console.log(`\n3. ${CONCURRENT} concurrent anchored G.711 calls, pcap RTP both ways`);
-    const m = await mediaLoad(h, CONCURRENT);
-    console.log(JSON.stringify(m, null, 2));
-    console.log(
-      `loss: ${(((m.lostBeforeRelay + m.notRelayed) / m.expected) * 100).toFixed(3)} % of ${m.expected} packets; ${m.usPerPacket} µs CPU per relayed packet (load ${load()})`,
+  const summary: string[] = [];
+  for (const database of DATABASES) {
+    console.log(`\n=== database: ${database}, ${SECONDS} s per rate, load ${load()}`);
+    const h = await createTelephonyHarness(
+      {
+        LOG_LEVEL: 'silent',
+        SESSION_CREATE_LIMIT: '100000',
+        RTP_PORTS: process.env['BENCH_RTP_PORTS'] ?? '20000-29999',
+      },
+      { database },
     );
-  } finally {
-    await h.close();
+    try {
+      if (ONLY.has('calls')) {
+        console.log('\n1. the whole call path (INVITE/200/ACK/BYE, no media), rates walked upward');
+        summary.push(`${database}: ${await callsPart(h)}`);
+      }
+      if (ONLY.has('register')) {
+        console.log('\n2. REGISTER/s with digest (401 challenge + authenticated REGISTER)');
+        summary.push(`${database}: ${await registerPart(h)}`);
+      }
+      if (ONLY.has('media') && database === DATABASES[0]) {
+        console.log(`\n3. ${CONCURRENT} concurrent anchored G.711 calls, pcap RTP both ways`);
+        const m = await mediaLoad(h, CONCURRENT);
+        console.log(JSON.stringify(m));
+        summary.push(
+          `${database}: ${CONCURRENT} concurrent RTP calls: ${m.lost} of ${m.expected} packets lost, ${m.usPerPacket} µs CPU per relayed packet`,
+        );
+      }
+    } finally {
+      await h.close();
+    }
   }
+  console.log(`\n${summary.join('\n')}\nload ${load()}`);
 }
 
 await main();

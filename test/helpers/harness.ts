@@ -25,8 +25,11 @@ export interface Harness {
   services: Services;
   app: FastifyInstance;
   redis: Redis;
-  /** Builds a second app on the same Redis and database (another API node, or a restart). */
-  newApp(): Promise<FastifyInstance>;
+  /**
+   * Builds a second app on the same Redis and database (another API node, or
+   * a restart); `services` replaces the harness's (e.g. with a changed config).
+   */
+  newApp(services?: Services): Promise<FastifyInstance>;
   /** JSON call; returns the parsed body. */
   call(method: InjectOptions['method'], url: string, opts?: CallOptions): Promise<Record<string, any>>;
   /** Creates a user with system tags, logs in, returns uuid + sid. */
@@ -51,8 +54,10 @@ export interface TestUser {
   sid: string;
 }
 
-async function freshDatabase(): Promise<{ opened: OpenedDatabase; drop: () => Promise<void>; url?: string }> {
-  if (TEST_DATABASE === 'pglite') {
+async function freshDatabase(
+  kind: 'pglite' | 'postgres',
+): Promise<{ opened: OpenedDatabase; drop: () => Promise<void>; url?: string }> {
+  if (kind === 'pglite') {
     return { opened: await openDatabase({ pgliteDir: 'memory://' }), drop: async () => undefined };
   }
   const name = `cp_test_${randomToken(10).toLowerCase()}`;
@@ -74,10 +79,18 @@ async function freshDatabase(): Promise<{ opened: OpenedDatabase; drop: () => Pr
   };
 }
 
-export async function createHarness(env: Record<string, string> = {}): Promise<Harness> {
+export interface HarnessOptions {
+  /** The database of this harness (default: TEST_DATABASE). */
+  database?: 'pglite' | 'postgres';
+}
+
+export async function createHarness(
+  env: Record<string, string> = {},
+  opts: HarnessOptions = {},
+): Promise<Harness> {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'callplane-test-'));
   const prefix = `cpt:${randomToken(8)}:`;
-  const { opened, drop, url } = await freshDatabase();
+  const { opened, drop, url } = await freshDatabase(opts.database ?? TEST_DATABASE);
   const config = loadConfig({
     DATA_DIR: dataDir,
     REDIS_PREFIX: prefix,
@@ -88,8 +101,8 @@ export async function createHarness(env: Record<string, string> = {}): Promise<H
   const redis = await connectRedis(config.redisUrl);
   const services = createServices({ config, db: opened.db, redis });
   const apps: FastifyInstance[] = [];
-  const newApp = async (): Promise<FastifyInstance> => {
-    const a = await buildApp(services);
+  const newApp = async (appServices: Services = services): Promise<FastifyInstance> => {
+    const a = await buildApp(appServices);
     apps.push(a);
     return a;
   };

@@ -9,7 +9,7 @@ import { adapterEnvironment, embeddedOptions } from '../../src/telephony/adapter
 import { EmbeddedAdapter } from '../../src/telephony/embedded/adapter.js';
 import { silentLogger, type Logger } from '../../src/telephony/engine/logger.js';
 import { startTelephonyNode, type TelephonyNode } from '../../src/telephony/node.js';
-import { createHarness, type Harness } from './harness.js';
+import { createHarness, type Harness, type HarnessOptions } from './harness.js';
 
 export interface TelephonyHarness extends Harness {
   telephony: TelephonyNode & { adapter: EmbeddedAdapter };
@@ -43,21 +43,27 @@ export async function freePort(): Promise<number> {
   }
 }
 
-export async function createTelephonyHarness(env: Record<string, string> = {}): Promise<TelephonyHarness> {
+export async function createTelephonyHarness(
+  env: Record<string, string> = {},
+  opts: HarnessOptions = {},
+): Promise<TelephonyHarness> {
   const sipPort = await freePort();
   const trunkPort = await freePort();
   const carrierPort = await freePort();
   const min = rtpBase;
   rtpBase += 200;
-  const h = await createHarness({
-    SIP_PORT: String(sipPort),
-    SIP_HOST: '127.0.0.1',
-    RTP_PORTS: `${min}-${min + 199}`,
-    SIP_TRUNK: `127.0.0.1:${trunkPort},127.0.0.1:${carrierPort}`,
-    SIP_MIN_EXPIRES: '1',
-    SIP_DOMAIN: 'sip.callplane.test',
-    ...env,
-  });
+  const h = await createHarness(
+    {
+      SIP_PORT: String(sipPort),
+      SIP_HOST: '127.0.0.1',
+      RTP_PORTS: `${min}-${min + 199}`,
+      SIP_TRUNK: `127.0.0.1:${trunkPort},127.0.0.1:${carrierPort}`,
+      SIP_MIN_EXPIRES: '1',
+      SIP_DOMAIN: 'sip.callplane.test',
+      ...env,
+    },
+    opts,
+  );
   const log: Logger = process.env['SIP_DEBUG']
     ? { debug: console.debug, info: console.info, warn: console.warn, error: console.error }
     : silentLogger;

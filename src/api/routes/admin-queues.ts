@@ -1,9 +1,9 @@
-import { createHash, timingSafeEqual } from 'node:crypto';
 import { createBullBoard } from '@bull-board/api';
 import { BullMQAdapter } from '@bull-board/api/bullMQAdapter';
 import { FastifyAdapter } from '@bull-board/fastify';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Services } from '../../services/index.js';
+import { presentedKey, sameKey } from '../plugins/admin-key.js';
 
 /** What these routes use of the services. */
 type Deps = Pick<Services, 'config' | 'media'>;
@@ -11,23 +11,6 @@ type Deps = Pick<Services, 'config' | 'media'>;
 export const ADMIN_QUEUES_PATH = '/admin/queues';
 
 type BoardOptions = Parameters<typeof createBullBoard>[0];
-
-function sameKey(given: string, key: string): boolean {
-  const a = createHash('sha256').update(given).digest();
-  const b = createHash('sha256').update(key).digest();
-  return timingSafeEqual(a, b);
-}
-
-/** The admin key from `X-Admin-Key`, or the password of HTTP basic auth (any user name). */
-function presentedKey(request: FastifyRequest): string | undefined {
-  const header = request.headers['x-admin-key'];
-  if (typeof header === 'string' && header !== '') return header;
-  const auth = request.headers.authorization;
-  if (!auth || !/^basic\s+/i.test(auth)) return undefined;
-  const decoded = Buffer.from(auth.replace(/^basic\s+/i, ''), 'base64').toString('utf8');
-  const colon = decoded.indexOf(':');
-  return colon < 0 ? undefined : decoded.slice(colon + 1);
-}
 
 /**
  * The media queue dashboard (bull-board, issue 4) under /admin/queues. It is
@@ -41,6 +24,8 @@ export async function registerAdminQueueRoutes(app: FastifyInstance, services: D
     // Not spec routes: no session auth, and bodies pass through untouched (no envelope).
     scope.addHook('onRoute', (route) => {
       route.config = { ...route.config, auth: 'none', binary: true };
+      // An operator tool, not part of the API the OpenAPI description (and the typed client) covers.
+      route.schema = { ...route.schema, hide: true };
     });
 
     if (!key) {

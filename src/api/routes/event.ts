@@ -153,18 +153,35 @@ export function registerEventRoutes(app: FastifyInstance, services: Deps): void 
   );
 
   // Beyond the spec: the same session stream over a WebSocket, one JSON event per message.
-  app.get(
-    '/api/event/ws',
-    {
-      websocket: true,
-      config: { auth: 'session' },
-      schema: {
-        tags: ['event'],
-        summary: 'Session events over a WebSocket (extension); one JSON event per message',
-        querystring: Type.Object({ next: Type.Optional(Next), sid: Type.Optional(Type.String()) }),
+  // `wsHandler` (not `websocket: true`, which hides the route) keeps it in the
+  // OpenAPI description; a plain GET without the upgrade answers 426.
+  app.route({
+    method: 'GET',
+    url: '/api/event/ws',
+    config: { auth: 'session' },
+    schema: {
+      tags: ['event'],
+      summary: 'Session events over a WebSocket (extension); one JSON event per message',
+      description:
+        'Upgrade with `Connection: Upgrade`, `Upgrade: websocket` (RFC 6455). The server then sends ' +
+        'each event of the session as one text message, a JSON object like an entry of ' +
+        '`GET /api/event` (`id`, `event`, `time` and the event fields), from `next` on (or after ' +
+        'the id in `Last-Event-ID`), and pings when idle. The client sends nothing; closing the ' +
+        'socket ends the stream. Authenticate with the sid as for every call (header, cookie or ' +
+        '`sid` parameter, the only choice for browsers).',
+      querystring: Type.Object({ next: Type.Optional(Next), sid: Type.Optional(Type.String()) }),
+      response: {
+        101: { description: 'Switching Protocols: the WebSocket stream of events', type: 'null' },
+        426: { description: 'Upgrade Required: the request did not ask for a WebSocket', type: 'null' },
       },
     },
-    (socket, request) => {
+    handler: async (_request, reply) =>
+      reply
+        .code(426)
+        .header('upgrade', 'websocket')
+        .type('text/plain')
+        .send('a WebSocket upgrade is required\n'),
+    wsHandler: (socket, request) => {
       const session = request.session as Session;
       const ctl = new AbortController();
       socket.on('close', () => ctl.abort());
@@ -185,5 +202,5 @@ export function registerEventRoutes(app: FastifyInstance, services: Deps): void 
         )
         .catch(() => socket.terminate());
     },
-  );
+  });
 }

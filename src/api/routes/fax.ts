@@ -3,10 +3,11 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import fs from 'node:fs/promises';
 import type { Services } from '../../services/index.js';
 import { requireUser } from '../plugins/session-auth.js';
-import { binaryResponse, statusResponse, Str, Uuid } from '../schemas/common.js';
+import { binaryResponse, P, statusResponse, Str, Uuid } from '../schemas/common.js';
+import type { FaxSendRequest } from '../../services/fax-send.js';
 
 /** What these routes use of the services. */
-type Deps = Pick<Services, 'config' | 'faxes'>;
+type Deps = Pick<Services, 'config' | 'faxes' | 'faxSend'>;
 
 const Description = Str('^.{0,200}$', 'a short description of this fax');
 const Params = Type.Object({ uuid: Uuid });
@@ -47,7 +48,7 @@ function send(
 
 /** Spec 3.13: fax objects, their PDF uploads, the converted TIFF/PNG/PDF and sender reports. */
 export function registerFaxRoutes(app: FastifyInstance, services: Deps): void {
-  const { faxes, config } = services;
+  const { faxes, faxSend, config } = services;
 
   app.post(
     '/api/fax',
@@ -124,6 +125,9 @@ export function registerFaxRoutes(app: FastifyInstance, services: Deps): void {
     async (request) => {
       const { userId } = requireUser(request);
       const { uuid } = request.params as { uuid: string };
+      await faxes.get(userId, uuid, 'write');
+      // A fax being sent stops: its report ends with `cancel` (spec 3.13).
+      await faxSend.cancelSends(uuid);
       await faxes.remove(userId, uuid, Object.hasOwn(request.query as object, 'purge'));
       return {};
     },
@@ -249,6 +253,51 @@ export function registerFaxRoutes(app: FastifyInstance, services: Deps): void {
       const numbered = /^([1-9][0-9]{0,3})\.png$/.exec(file);
       const q = (request.query as { page?: string }).page;
       return pageRoute(request, reply, Number(numbered?.[1] ?? q ?? '1'));
+    },
+  );
+
+  app.post(
+    '/api/fax/:uuid/send',
+    {
+      schema: {
+        tags: ['fax'],
+        summary: 'Send the fax uuid out to a destination (queue fax transmission)',
+        description:
+          'Creates an outgoing report in status `dial` (event fax_report) and queues the transmission; ' +
+          'the report then walks transmit -> ok / fail / busy / cancel / error, with retries after busy, ' +
+          'no answer or a line failure (FAX_RETRIES, FAX_RETRY_DELAYS). Returns the report UUID.',
+        params: Params,
+        body: Type.Object({
+          from: Str('^\\+[0-9]{3,20}$', "one of the user's unlocked phone numbers"),
+          to: Str('^\\+[0-9]{3,20}$', 'the destination'),
+          fax_ident: Type.Optional(
+            Str(P.faxIdent, "the transmitting station ID (TSI); the user's by default"),
+          ),
+          // The spec prints ^\.{0,40}$ (dots only); its user profile field of the same name is ^.{0,40}$.
+          fax_header: Type.Optional(
+            Str(P.faxHeader, "a header line printed on top of each page; the user's by default"),
+          ),
+        }),
+        response: statusResponse(
+          {
+            ...WRONG_FAX,
+            ...DENIED,
+            'wrong-phone':
+              "The phone number in the from field does not match one of the user's phone numbers",
+            'locked-phone': 'The phone number in the from field has not yet been unlocked',
+            'quota-exceeded': "The send operation would exceed the user's quota",
+            'no-content': 'The fax does not have any content to be sent',
+            'forbidden-to': 'Sending to this number is not allowed for this account',
+          },
+          Type.Object({ uuid: Uuid }),
+        ),
+      },
+    },
+    async (request) => {
+      const { userId } = requireUser(request);
+      const { uuid } = request.params as { uuid: string };
+      const report = await faxSend.send(userId, uuid, request.body as FaxSendRequest);
+      return { uuid: report.uuid };
     },
   );
 

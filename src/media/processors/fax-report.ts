@@ -1,4 +1,5 @@
 import { PDFDocument, StandardFonts, rgb, type PDFFont, type PDFPage } from 'pdf-lib';
+import { t30Error } from '../../domain/fax/t30.js';
 
 /**
  * The fax sender report (spec 3.13 `GET /api/fax/(fax)/report/(report)/x.pdf`):
@@ -23,6 +24,46 @@ export interface SenderReportInfo {
   status: string;
   sipStatusCode: number | null;
   faxErrorCode: number | null;
+  /** What the transmission measured (migration 013); null while unknown. */
+  pageCount?: number | null;
+  remoteIdent?: string | null;
+  bitRate?: number | null;
+  ecm?: boolean | null;
+  transport?: 'audio' | 't38' | null;
+  durationMs?: number | null;
+  attempts?: ReadonlyArray<{
+    timeStart: number;
+    timeEnd: number | null;
+    status: string;
+    sipStatusCode: number | null;
+    faxErrorCode: number | null;
+  }>;
+}
+
+/** The image data modem a rate implies (T.30 Table 2): V.17 above 9600, V.29 at 7200/9600, V.27ter below. */
+function modemOf(bitRate: number): string {
+  if (bitRate > 9600) return 'V.17';
+  if (bitRate >= 7200) return 'V.29';
+  return 'V.27ter';
+}
+
+function formatDuration(ms: number): string {
+  const s = Math.round(ms / 1000);
+  return s < 60 ? `${s} s` : `${Math.floor(s / 60)} min ${String(s % 60).padStart(2, '0')} s`;
+}
+
+function formatPages(info: SenderReportInfo): string {
+  if (info.pages === null && (info.pageCount ?? null) === null) return '-';
+  const done = info.pages ?? 0;
+  return info.pageCount !== null && info.pageCount !== undefined
+    ? `${done} of ${info.pageCount}`
+    : String(done);
+}
+
+function formatFaxError(code: number | null): string {
+  if (code === null) return '-';
+  const e = t30Error(code);
+  return code === 0 ? '0 (OK)' : `${code} (${e.name.replace(/^T30_ERR_/, '')}: ${e.text})`;
 }
 
 /** Report statuses of spec 3.13 in words. */
@@ -96,16 +137,51 @@ export async function buildSenderReport(
   w.y -= 36;
   line(w, 'Sender', info.from);
   line(w, 'Recipient', info.to);
-  line(w, 'Sender ID (TSI)', info.faxIdent ?? '-');
+  line(
+    w,
+    info.incoming ? 'Sender ID (TSI)' : 'Our ID (TSI)',
+    (info.incoming ? info.remoteIdent : info.faxIdent) ?? '-',
+  );
+  line(
+    w,
+    info.incoming ? 'Our ID (CSI)' : 'Remote ID (CSI)',
+    (info.incoming ? info.faxIdent : info.remoteIdent) ?? '-',
+  );
   line(w, 'Header line', info.faxHeader ?? '-');
   line(w, 'Document', info.description ?? '-');
   line(w, 'Start', formatTime(info.timeStart));
   line(w, 'End', formatTime(info.timeEnd));
-  line(w, 'Pages', info.pages === null ? '-' : String(info.pages));
+  line(w, 'Duration', info.durationMs != null ? formatDuration(info.durationMs) : '-');
+  line(w, 'Pages', formatPages(info));
+  line(
+    w,
+    'Speed',
+    info.bitRate ? `${info.bitRate.toLocaleString('en-US')} bit/s (${modemOf(info.bitRate)})` : '-',
+  );
+  line(w, 'Error correction', info.ecm == null ? '-' : info.ecm ? 'ECM on' : 'ECM off');
+  line(
+    w,
+    'Line',
+    info.transport === 't38' ? 'T.38 (UDPTL)' : info.transport === 'audio' ? 'G.711 audio' : '-',
+  );
   line(w, 'Result', RESULT[info.status] ?? info.status);
   line(w, 'SIP status code', info.sipStatusCode === null ? '-' : String(info.sipStatusCode));
-  line(w, 'Fax error code', info.faxErrorCode === null ? '-' : String(info.faxErrorCode));
+  line(w, 'Fax error code', formatFaxError(info.faxErrorCode));
   line(w, 'Report', info.report);
+  const attempts = info.attempts ?? [];
+  if (attempts.length > 1) {
+    attempts.forEach((a, i) => {
+      const codes = [
+        a.sipStatusCode !== null ? `SIP ${a.sipStatusCode}` : null,
+        a.faxErrorCode !== null ? `T.30 ${a.faxErrorCode}` : null,
+      ].filter((x) => x !== null);
+      line(
+        w,
+        `Attempt ${i + 1}`,
+        `${formatTime(a.timeStart)}  ${a.status}${codes.length ? ` (${codes.join(', ')})` : ''}`,
+      );
+    });
+  }
   if (thumbnail) {
     const img = await doc.embedPng(thumbnail);
     const width = 220;

@@ -8,6 +8,7 @@ import * as m010 from './010-blf.js';
 import * as m009 from './009-cdr.js';
 import * as m011 from './011-push.js';
 import * as m012 from './012-usage.js';
+import * as m013 from './013-fax-transmission.js';
 import * as m014 from './014-conference.js';
 
 /** Migrations are listed in code so they ship with the package and run identically on PGlite and PostgreSQL. */
@@ -21,6 +22,7 @@ const migrations: Record<string, Migration> = {
   '009-cdr': m009,
   '011-push': m011,
   '012-usage': m012,
+  '013-fax-transmission': m013,
   '014-conference': m014,
 };
 

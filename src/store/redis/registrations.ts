@@ -56,6 +56,17 @@ export interface RegisterOrder {
   cseq: number;
 }
 
+/** A binding with the account it belongs to, as operators list them (`callplane admin registrations`). */
+export interface AccountBinding extends Binding {
+  /** The SIP account (spec 3.21 `user`). */
+  account: string;
+  /** UUID of the user owning the account. */
+  owner: string;
+  domain: string;
+  /** When the binding was last added or refreshed, ms since epoch. */
+  registeredAt: number;
+}
+
 /** What is stored per binding: the Binding plus what events and ordering need. */
 interface BindingRecord extends Binding {
   owner: string;
@@ -377,6 +388,52 @@ export class RegistrationStore {
         .sort(newestFirst)[0];
       if (best) out.set(n, toBinding(best));
     });
+    return out;
+  }
+
+  /** How many bindings of all accounts are live now (one ZCOUNT). */
+  async count(): Promise<number> {
+    return this.redis.zcount(this.expiryKey, `(${Math.floor(this.now())}`, '+inf');
+  }
+
+  /**
+   * The live bindings of `names`, or of every account when `names` is
+   * omitted (read from the expiry index), ordered by account, newest first.
+   */
+  async list(names?: readonly string[]): Promise<AccountBinding[]> {
+    const now = Math.floor(this.now());
+    let accounts: string[];
+    if (names) {
+      accounts = [...new Set(names)];
+    } else {
+      const members = await this.redis.zrangebyscore(this.expiryKey, `(${now}`, '+inf');
+      accounts = [...new Set(members.map((m) => m.slice(0, Math.max(0, m.indexOf('\n')))))].filter(
+        (n) => n !== '',
+      );
+    }
+    accounts.sort();
+    const out: AccountBinding[] = [];
+    for (let i = 0; i < accounts.length; i += SWEEP_BATCH) {
+      const batch = accounts.slice(i, i + SWEEP_BATCH);
+      const pipeline = this.redis.pipeline();
+      for (const n of batch) pipeline.hvals(this.hashKey(n));
+      const res = (await pipeline.exec()) ?? [];
+      batch.forEach((account, j) => {
+        const values = (res[j]?.[1] as string[] | undefined) ?? [];
+        const live = values
+          .map((v) => JSON.parse(v) as BindingRecord)
+          .filter((r) => r.expiresAt > now)
+          .sort(newestFirst);
+        for (const r of live)
+          out.push({
+            account,
+            owner: r.owner,
+            domain: r.domain,
+            registeredAt: r.registeredAt,
+            ...toBinding(r),
+          });
+      });
+    }
     return out;
   }
 

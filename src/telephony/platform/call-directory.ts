@@ -5,9 +5,10 @@
  */
 import { compileDialplanV2, type CompiledDialplanV2 } from '../../domain/routing/dialplan-v2.js';
 import { routingPlan } from '../../domain/routing/routing-plan.js';
-import type { DialplanV2, IncomingCall, PhoneConfig } from '../../domain/routing/types.js';
+import type { DialplanV1, DialplanV2, IncomingCall, PhoneConfig } from '../../domain/routing/types.js';
 import { re2Compiler } from '../../events/filters.js';
 import type { Selectable } from 'kysely';
+import type { ConfigCache } from '../../store/config-cache.js';
 import type { Db } from '../../store/db.js';
 import type { PhonesTable } from '../../store/schema.js';
 import type { CallDirectory, InboundPlan, OutboundPolicy } from '../engine/directory.js';
@@ -16,6 +17,12 @@ import type { DialplanV1Service } from '../../services/dialplan-v1-service.js';
 import type { PolicyServices } from '../../services/policy/index.js';
 import type { SipBlfService } from '../../services/sip-blf-service.js';
 
+/**
+ * Everything a call reads comes through the configuration cache (no SQL per
+ * call once warm); a write to the tables behind an entry drops it on every
+ * node (store/config-cache.ts). Unknown numbers are cached too: assigning one
+ * writes `phones`, which drops them.
+ */
 export class DbCallDirectory implements CallDirectory {
   constructor(
     private readonly db: Db,
@@ -23,35 +30,32 @@ export class DbCallDirectory implements CallDirectory {
     private readonly policy: PolicyServices,
     private readonly cyclic: CyclicCounter,
     private readonly blf: Pick<SipBlfService, 'watchersOf'>,
-    private readonly cacheMs = 1000,
+    private readonly cache: ConfigCache,
   ) {}
 
   async watches(account: string, number: string): Promise<boolean> {
-    return (await this.blf.watchersOf(number)).includes(account);
+    const watchers = await this.cache.get('accounts', `watchers:${number}`, () =>
+      this.blf.watchersOf(number),
+    );
+    return watchers.includes(account);
   }
 
-  /**
-   * Per-number routing rows and calling names, kept for `cacheMs` (ROUTING_CACHE_MS):
-   * a busy number's calls then cost no database round trip, and a changed
-   * configuration reaches calls within that time. Unknown numbers are not
-   * cached, so a newly assigned number works at once.
-   */
-  private readonly rows = new TtlCache<PhoneRow>();
-  private readonly names = new TtlCache<string | null>();
+  private phoneRow(number: string): Promise<PhoneRow | null> {
+    return this.cache.get('routing', `phone:${number}`, async () => {
+      // One statement for the number and its dialplan v2.
+      const row = await this.db
+        .selectFrom('phones')
+        .leftJoin('dialplans_v2', 'dialplans_v2.uuid', 'phones.dialplan')
+        .selectAll('phones')
+        .select('dialplans_v2.json as dialplan_json')
+        .where('phones.number', '=', number)
+        .executeTakeFirst();
+      return row ?? null;
+    });
+  }
 
-  private async phoneRow(number: string): Promise<PhoneRow | undefined> {
-    const hit = this.rows.get(number);
-    if (hit) return hit;
-    // One statement for the number and its dialplan v2.
-    const row = await this.db
-      .selectFrom('phones')
-      .leftJoin('dialplans_v2', 'dialplans_v2.uuid', 'phones.dialplan')
-      .selectAll('phones')
-      .select('dialplans_v2.json as dialplan_json')
-      .where('phones.number', '=', number)
-      .executeTakeFirst();
-    if (row) this.rows.set(number, row, this.cacheMs);
-    return row;
+  private userDialplan(userId: string): Promise<DialplanV1> {
+    return this.cache.get('routing', `dialplan-v1:${userId}`, () => this.dialplanV1.get(userId));
   }
 
   async inboundPlan(number: string, call: IncomingCall, nowMs: number): Promise<InboundPlan | null> {
@@ -79,7 +83,7 @@ export class DbCallDirectory implements CallDirectory {
       dialplanV2 = compiled.dialplan;
       if (compiled.cyclic) cyclicCounter = await this.cyclic.next(row.dialplan);
     }
-    const dialplanV1 = row.dialplan_enable ? await this.dialplanV1.get(row.user_uuid) : null;
+    const dialplanV1 = row.dialplan_enable ? await this.userDialplan(row.user_uuid) : null;
     return {
       number,
       owner: row.user_uuid,
@@ -108,26 +112,35 @@ export class DbCallDirectory implements CallDirectory {
     return entry;
   }
 
-  async accountsOf(userId: string): Promise<string[]> {
-    const rows = await this.db
-      .selectFrom('sip_accounts')
-      .select('name')
-      .where('owner', '=', userId)
-      .orderBy('name')
-      .execute();
-    return rows.map((r) => r.name);
+  accountsOf(userId: string): Promise<string[]> {
+    return this.cache.get('accounts', `of:${userId}`, async () => {
+      const rows = await this.db
+        .selectFrom('sip_accounts')
+        .select('name')
+        .where('owner', '=', userId)
+        .orderBy('name')
+        .execute();
+      return rows.map((r) => r.name);
+    });
   }
 
-  async accountOwner(account: string): Promise<string | null> {
-    const row = await this.db
-      .selectFrom('sip_accounts')
-      .select('owner')
-      .where('name', '=', account)
-      .executeTakeFirst();
-    return row?.owner ?? null;
+  accountOwner(account: string): Promise<string | null> {
+    return this.cache.get('accounts', `owner:${account}`, async () => {
+      const row = await this.db
+        .selectFrom('sip_accounts')
+        .select('owner')
+        .where('name', '=', account)
+        .executeTakeFirst();
+      return row?.owner ?? null;
+    });
   }
 
-  async outboundPolicy(userId: string): Promise<OutboundPolicy> {
+  /** The user's outgoing-call policy, compiled call filter included: read and built once per change. */
+  outboundPolicy(userId: string): Promise<OutboundPolicy> {
+    return this.cache.get('policy', `outbound:${userId}`, () => this.readOutboundPolicy(userId));
+  }
+
+  private async readOutboundPolicy(userId: string): Promise<OutboundPolicy> {
     const [phones, dp, callFilter, group, emergency, user] = await Promise.all([
       this.db
         .selectFrom('phones')
@@ -136,7 +149,7 @@ export class DbCallDirectory implements CallDirectory {
         .where('unlock_code', 'is', null)
         .orderBy('created_us')
         .execute(),
-      this.dialplanV1.get(userId),
+      this.userDialplan(userId),
       this.policy.callFilters.forUser(userId),
       this.policy.usergroups.groupOfUser(userId),
       this.policy.emergency.forUser(userId),
@@ -176,33 +189,13 @@ export class DbCallDirectory implements CallDirectory {
     };
   }
 
-  async callingName(userId: string, caller: string): Promise<string | null> {
-    const key = `${userId} ${caller}`;
-    const hit = this.names.get(key);
-    if (hit !== undefined) return hit;
-    const name = (await this.policy.cnam.lookup(userId, caller))?.name ?? null;
-    this.names.set(key, name, this.cacheMs);
-    return name;
+  callingName(userId: string, caller: string): Promise<string | null> {
+    return this.cache.get(
+      'policy',
+      `cnam:${userId}:${caller}`,
+      async () => (await this.policy.cnam.lookup(userId, caller))?.name ?? null,
+    );
   }
 }
 
 type PhoneRow = Selectable<PhonesTable> & { dialplan_json: string | null };
-
-/** A bounded map whose entries lapse after their TTL. */
-class TtlCache<T> {
-  private readonly entries = new Map<string, { value: T; until: number }>();
-
-  get(key: string): T | undefined {
-    const e = this.entries.get(key);
-    if (!e) return undefined;
-    if (e.until > Date.now()) return e.value;
-    this.entries.delete(key);
-    return undefined;
-  }
-
-  set(key: string, value: T, ttlMs: number): void {
-    if (ttlMs <= 0) return;
-    if (this.entries.size >= 50_000) this.entries.clear();
-    this.entries.set(key, { value, until: Date.now() + ttlMs });
-  }
-}

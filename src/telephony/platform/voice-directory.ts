@@ -8,6 +8,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { IvrConfig } from '../../domain/routing/types.js';
 import type { Services } from '../../services/index.js';
+import type { ConfigCache } from '../../store/config-cache.js';
 import type { MediaLocation, MediaLocator, MediaRef, RecordedMedia, SystemPrompt } from '../adapter.js';
 import type { VoiceDirectory } from '../engine/voice/voice-directory.js';
 
@@ -25,9 +26,17 @@ const LANGUAGES = new Set(['de', 'en']);
 type Deps = Pick<Services, 'db' | 'announcements' | 'recordings' | 'phones'>;
 
 export class ServicesVoiceDirectory implements VoiceDirectory {
-  constructor(private readonly s: Deps) {}
+  constructor(
+    private readonly s: Deps,
+    private readonly cache: ConfigCache,
+  ) {}
 
-  async announcement(owner: string, uuid: string): Promise<MediaRef | null> {
+  /** An announcement is playable once converted; read once per change of the objects. */
+  announcement(owner: string, uuid: string): Promise<MediaRef | null> {
+    return this.cache.get('media', `announcement:${owner}:${uuid}`, () => this.playable(owner, uuid));
+  }
+
+  private async playable(owner: string, uuid: string): Promise<MediaRef | null> {
     let obj;
     try {
       obj = await this.s.announcements.get(owner, uuid);
@@ -44,23 +53,27 @@ export class ServicesVoiceDirectory implements VoiceDirectory {
   }
 
   async prompts(owner: string): Promise<(name: SystemPrompt) => MediaRef> {
-    const row = await this.s.db
-      .selectFrom('users')
-      .select('language')
-      .where('uuid', '=', owner)
-      .executeTakeFirst();
-    const language = row?.language && LANGUAGES.has(row.language) ? row.language : 'en';
+    const language = await this.cache.get('media', `language:${owner}`, async () => {
+      const row = await this.s.db
+        .selectFrom('users')
+        .select('language')
+        .where('uuid', '=', owner)
+        .executeTakeFirst();
+      return row?.language && LANGUAGES.has(row.language) ? row.language : 'en';
+    });
     return (name) => ({ kind: 'prompt', name, language });
   }
 
-  async ivr(owner: string, uuid: string): Promise<IvrConfig | null> {
-    const row = await this.s.db
-      .selectFrom('ivrs')
-      .select('json')
-      .where('owner', '=', owner)
-      .where('uuid', '=', uuid.toLowerCase())
-      .executeTakeFirst();
-    return row ? (JSON.parse(row.json) as IvrConfig) : null;
+  ivr(owner: string, uuid: string): Promise<IvrConfig | null> {
+    return this.cache.get('routing', `ivr:${owner}:${uuid.toLowerCase()}`, async () => {
+      const row = await this.s.db
+        .selectFrom('ivrs')
+        .select('json')
+        .where('owner', '=', owner)
+        .where('uuid', '=', uuid.toLowerCase())
+        .executeTakeFirst();
+      return row ? (JSON.parse(row.json) as IvrConfig) : null;
+    });
   }
 
   async saveRecording(input: {

@@ -191,7 +191,8 @@ export function buildSdp(b: BuildSdp): string {
     if (c.fmtp) lines.push(`a=fmtp:${c.payloadType} ${c.fmtp}`);
   }
   lines.push('a=ptime:20', `a=${b.direction ?? 'sendrecv'}`);
-  for (const m of b.rejected ?? []) lines.push(`m=${m} 0 RTP/AVP 0`);
+  // A refused fax stream keeps its transport (T.38 Annex D): m=image 0 udptl t38.
+  for (const m of b.rejected ?? []) lines.push(m === 'image' ? 'm=image 0 udptl t38' : `m=${m} 0 RTP/AVP 0`);
   return lines.join('\r\n') + '\r\n';
 }
 
