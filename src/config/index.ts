@@ -141,7 +141,7 @@ const envSchema = z.object({
       /^\s*([a-zA-Z0-9]{10}\.[a-zA-Z0-9.-]{5,100}\s*(,\s*[a-zA-Z0-9]{10}\.[a-zA-Z0-9.-]{5,100}\s*)*)?$/,
       'PUSH_APNS_APP_IDS must be a comma list of application ids (TEAMID1234.bundle.id)',
     )
-    .default(''),
+    .optional(),
   PUSH_APNS_TEAM_ID: z
     .string()
     .regex(/^[A-Z0-9]{10}$/, 'PUSH_APNS_TEAM_ID is the 10-character team id')
@@ -409,7 +409,8 @@ function pushConfig(e: z.output<typeof envSchema>): PushConfig {
     fcm = { projectId, clientEmail, privateKeyPem, tokenUrl };
   }
   return {
-    apnsAppIds: e.PUSH_APNS_APP_IDS.split(',')
+    apnsAppIds: (e.PUSH_APNS_APP_IDS ?? '')
+      .split(',')
       .map((a) => a.trim())
       .filter((a) => a !== ''),
     apns:
