@@ -30,7 +30,7 @@ module.exports = {
       name: 'services-below-api-and-telephony',
       comment: 'services/ are used by the api and the telephony role, never the other way round',
       severity: 'error',
-      from: { path: '^src/(services|events|media)' },
+      from: { path: '^src/(services|events|media|push)' },
       to: { path: '^src/(api|telephony)/' },
     },
     {
@@ -39,7 +39,7 @@ module.exports = {
         'store/ knows nothing of the layers that use it (an injected publisher is typed by events/types)',
       severity: 'error',
       from: { path: '^src/store' },
-      to: { path: '^src/(api|services|telephony|events|media)/', dependencyTypesNot: ['type-only'] },
+      to: { path: '^src/(api|services|telephony|events|media|push)/', dependencyTypesNot: ['type-only'] },
     },
     {
       name: 'metrics-at-the-bottom',

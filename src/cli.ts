@@ -1,4 +1,6 @@
+import fs from 'node:fs';
 import { Command, InvalidArgumentError } from 'commander';
+import { parseAddressAreas, type AddressArea } from './services/address-service.js';
 import { ServiceError } from './errors/index.js';
 import { runAdminCommand, type AdminCommand, type NumberState } from './admin/commands.js';
 import { sendAdminCommand } from './admin/socket.js';
@@ -145,6 +147,32 @@ numbersCmd
   .command('add <area> <numbers...>')
   .description('add free numbers to the pool of an area code; prints {"added"}')
   .action((area: string, numbers: string[]) => admin({ op: 'numbers.add', area, numbers }));
+const addressCmd = adminCmd
+  .command('address')
+  .description('address directory: zip codes, towns and their area codes (spec 3.5 POST /api/user)');
+addressCmd
+  .command('add <country> <zip> <town> <area>')
+  .description('add a town of a zip code with its area code, e.g. de 10557 Berlin 30; prints {"added"}')
+  .action((country: string, zip_code: string, town: string, area_code: string) =>
+    admin({ op: 'address.add', rows: [{ country, zip_code, town, area_code }] }),
+  );
+addressCmd
+  .command('import <file>')
+  .description('add the lines country;zip;town;area_code of a file (# comments); prints {"added"}')
+  .action((file: string) => {
+    let rows: AddressArea[];
+    try {
+      rows = parseAddressAreas(fs.readFileSync(file, 'utf8'));
+    } catch (err) {
+      fail(
+        JSON.stringify({
+          status: err instanceof ServiceError ? err.status : 'fail',
+          message: (err as Error).message,
+        }),
+      );
+    }
+    return admin({ op: 'address.add', rows });
+  });
 numbersCmd
   .command('list')
   .description(
@@ -181,8 +209,19 @@ userCmd
   .action((o: { partner?: string; limit?: number; offset?: number }) => admin({ op: 'user.list', ...o }));
 userCmd
   .command('set-area <user> <area>')
-  .description('set the area code whose number pool serves the user (username, e-mail or UUID)')
+  .description(
+    'override the area code whose number pool serves the user (username, e-mail or UUID); it wins over the address',
+  )
   .action((user: string, area: string) => admin({ op: 'user.set-area', user, area }));
+userCmd
+  .command('set-permission <user> <permission>')
+  .description(
+    'grant a special permission (spec 13.1): statistics (GET /api/statistics, /api/usage) or mwi (/api/mwi); --revoke takes it back',
+  )
+  .option('--revoke')
+  .action((user: string, permission: string, o: { revoke?: boolean }) =>
+    admin({ op: 'user.set-permission', user, permission, granted: o.revoke !== true }),
+  );
 userCmd
   .command('create')
   .description('create a user; prints {"uuid"}')

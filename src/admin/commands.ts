@@ -1,8 +1,10 @@
 import { ServiceError } from '../errors/index.js';
 import type { Services } from '../services/index.js';
+import { PERMISSIONS, type Permission } from '../services/user-service.js';
+import type { AddressArea } from '../services/address-service.js';
 
 /** What these routes use of the services. */
-type Deps = Pick<Services, 'adminQueries' | 'authGuard' | 'partners' | 'phones' | 'users'>;
+type Deps = Pick<Services, 'addresses' | 'adminQueries' | 'authGuard' | 'partners' | 'phones' | 'users'>;
 
 /**
  * Admin operations, shared by the CLI (direct database access) and the running
@@ -13,6 +15,8 @@ export type AdminCommand =
   | { op: 'user.create'; username: string; password: string; email?: string; partner?: string }
   | { op: 'numbers.add'; area: string; numbers: string[] }
   | { op: 'user.set-area'; user: string; area: string }
+  | { op: 'user.set-permission'; user: string; permission: string; granted: boolean }
+  | { op: 'address.add'; rows: AddressArea[] }
   | { op: 'user.list'; partner?: string; limit?: number; offset?: number }
   | { op: 'numbers.list'; area?: string; state?: NumberState; limit?: number; offset?: number }
   | { op: 'registrations.list'; user?: string }
@@ -61,14 +65,24 @@ export async function runAdminCommand(services: Deps, cmd: AdminCommand): Promis
     case 'user.set-area': {
       if (!/^[0-9]{1,10}$/.test(cmd.area))
         throw new ServiceError('wrong-syntax', 'area codes are 1-10 digits');
-      const user =
-        (await services.users.byLogin(
-          cmd.user.includes('@') ? { email: cmd.user } : { username: cmd.user },
-        )) ?? (await byUuid(services, cmd.user));
-      if (!user) throw new ServiceError('wrong-user', `user '${cmd.user}' does not exist`);
+      const user = await userOf(services, cmd.user);
       await services.phones.setArea(user.uuid, cmd.area);
       return { uuid: user.uuid, area_code: cmd.area };
     }
+    case 'user.set-permission': {
+      if (!(PERMISSIONS as readonly string[]).includes(cmd.permission)) {
+        throw new ServiceError('wrong-syntax', `permissions are ${PERMISSIONS.join(', ')}`);
+      }
+      const user = await userOf(services, cmd.user);
+      const permissions = await services.users.setPermission(
+        user.uuid,
+        cmd.permission as Permission,
+        cmd.granted,
+      );
+      return { uuid: user.uuid, permissions };
+    }
+    case 'address.add':
+      return { added: await services.addresses.add(cmd.rows) };
     case 'user.list':
       return {
         users: await services.adminQueries.users({
@@ -106,6 +120,15 @@ export async function runAdminCommand(services: Deps, cmd: AdminCommand): Promis
     default:
       throw new ServiceError('wrong-syntax', 'unknown admin command');
   }
+}
+
+/** A user by username, e-mail or UUID, or `wrong-user`. */
+async function userOf(services: Deps, login: string): Promise<{ uuid: string }> {
+  const user =
+    (await services.users.byLogin(login.includes('@') ? { email: login } : { username: login })) ??
+    (await byUuid(services, login));
+  if (!user) throw new ServiceError('wrong-user', `user '${login}' does not exist`);
+  return user;
 }
 
 function windowOf(cmd: { limit?: number; offset?: number }): { limit?: number; offset?: number } {

@@ -6,7 +6,10 @@ import type { Services } from '../services/index.js';
 import { runAdminCommand, type AdminCommand } from './commands.js';
 
 /** What these routes use of the services. */
-type Deps = Pick<Services, 'adminQueries' | 'authGuard' | 'config' | 'partners' | 'phones' | 'users'>;
+type Deps = Pick<
+  Services,
+  'addresses' | 'adminQueries' | 'authGuard' | 'config' | 'partners' | 'phones' | 'users'
+>;
 
 /**
  * The running engine answers admin commands on a Unix socket in DATA_DIR, so

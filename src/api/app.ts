@@ -36,6 +36,8 @@ import { registerCnamRoutes } from './routes/cnam.js';
 import { registerSipRoutes } from './routes/sip.js';
 import { registerDialplanV2Routes } from './routes/dialplan-v2.js';
 import { registerIvrRoutes } from './routes/ivr.js';
+import { registerPushRoutes } from './routes/push.js';
+import { registerUsageRoutes } from './routes/usage.js';
 import { registerConferenceRoutes } from './routes/conference.js';
 import { installHttpMetrics } from './plugins/http-metrics.js';
 import { registerOpsRoutes } from './routes/ops.js';
@@ -102,6 +104,8 @@ export async function buildApp(services: Services, opts: BuildAppOptions = {}): 
   registerSipRoutes(app, services);
   registerDialplanV2Routes(app, services);
   registerIvrRoutes(app, services);
+  registerPushRoutes(app, services);
+  registerUsageRoutes(app, services);
   registerPhoneRoutes(app, services);
   registerPartnerPhoneRoutes(app, services);
   registerPartnerCdrRoutes(app, services);

@@ -6344,6 +6344,149 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/api/push': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Get the current user's APNs and GCM configuration */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /**
+         * @description Status strings:
+         *     - `ok`: The API call was successfully executed and no error has occurred
+         *     - `no-session`: The request did not include a valid session id, or it contained an invalid or expired id
+         *     - `no-auth`: The session id included in the request is not authenticated with a valid user or partner
+         *     - `wrong-origin`: The Origin header does not match the Origin header of the session creation request
+         *     - `wrong-syntax`: Some element in the request does not match the required element syntax format
+         *     - `missing-element`: Some mandatory element is missing from the request
+         *     - `fail`: A generic failure has occurred
+         */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              apns: {
+                /** @description device token (64 hex digits) -> its application */
+                device_tokens: {
+                  [key: string]: {
+                    apns_topic?: string;
+                    application_id: string;
+                    sandbox: boolean;
+                  };
+                };
+              };
+              gcm: {
+                registration_ids: string[];
+                /** @description present when PUSH_GCM_SENDER_ID is configured */
+                sender_id?: string;
+              };
+              message?: string;
+              /** @enum {string} */
+              status:
+                | 'ok'
+                | 'no-session'
+                | 'no-auth'
+                | 'wrong-origin'
+                | 'wrong-syntax'
+                | 'missing-element'
+                | 'fail';
+            } & {
+              [key: string]: unknown;
+            };
+          };
+        };
+      };
+    };
+    put?: never;
+    /**
+     * Add or delete an APNs device token or a GCM registration ID
+     * @description Registered devices receive the push events fax_new, recording_new, dialplan_callreverse_start and dialplan_callreverse_stop (spec 8.2). A token added by another user moves to this one.
+     */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            /** @enum {string} */
+            action: 'add' | 'delete';
+            /** @description `^[a-zA-Z0-9.-]{5,100}$`; optional, apns add; default the bundle id */
+            apns_topic?: string;
+            /** @description `^[a-zA-Z0-9]{10}.[a-zA-Z0-9.-]{5,100}$`; only for apns add */
+            application_id?: string;
+            /** @description `^[0-9a-fA-F]{64}$`; only for apns */
+            device_token?: string;
+            /** @description `^.{10,250}$`; only for gcm */
+            registration_id?: string;
+            /** @description only for apns add: the sandbox APNs */
+            sandbox?: boolean;
+            /** @enum {string} */
+            system: 'gcm' | 'apns';
+          };
+        };
+      };
+      responses: {
+        /**
+         * @description Status strings:
+         *     - `ok`: The API call was successfully executed and no error has occurred
+         *     - `no-session`: The request did not include a valid session id, or it contained an invalid or expired id
+         *     - `no-auth`: The session id included in the request is not authenticated with a valid user or partner
+         *     - `wrong-origin`: The Origin header does not match the Origin header of the session creation request
+         *     - `wrong-syntax`: Some element in the request does not match the required element syntax format
+         *     - `missing-element`: Some mandatory element is missing from the request
+         *     - `fail`: A generic failure has occurred
+         *     - `unknown-appid`: The application ID is not known to the system (PUSH_APNS_APP_IDS)
+         *     - `invalid-appid`: The application ID is syntactically invalid
+         *     - `invalid-apns-topic`: The APNS topic is syntactically invalid
+         */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              message?: string;
+              /** @enum {string} */
+              status:
+                | 'ok'
+                | 'no-session'
+                | 'no-auth'
+                | 'wrong-origin'
+                | 'wrong-syntax'
+                | 'missing-element'
+                | 'fail'
+                | 'unknown-appid'
+                | 'invalid-appid'
+                | 'invalid-apns-topic';
+            } & {
+              [key: string]: unknown;
+            };
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/api/recording/{uuid}': {
     parameters: {
       query?: never;
@@ -6611,7 +6754,7 @@ export interface paths {
          *     - `ok`: The API call was successfully executed and no error has occurred
          *     - `no-session`: The request did not include a valid session id, or it contained an invalid or expired id
          *     - `no-auth`: The session id included in the request is not authenticated with a valid user or partner
-         *     - `wrong-origin`: The Origin header does not match the Origin header of the session creation request
+         *     - `wrong-origin`: the sid belongs to a session created from another Origin (spec 2.1); the session stays
          *     - `wrong-syntax`: Some element in the request does not match the required element syntax format
          *     - `missing-element`: Some mandatory element is missing from the request
          *     - `fail`: A generic failure has occurred
@@ -7460,7 +7603,7 @@ export interface paths {
          *     - `missing-element`: Some mandatory element is missing from the request
          *     - `fail`: A generic failure has occurred
          *     - `wrong-sip`: the SIP user / account does not exist
-         *     - `not-registered`: the SIP user / account is not registered
+         *     - `not-registered`: the SIP user / account is not registered, or none of its registered devices answered the NOTIFY within SIP_NOTIFY_TIMEOUT_MS (default 4 s); `ok` means a device answered
          */
         200: {
           headers: {
@@ -7487,6 +7630,212 @@ export interface paths {
         };
       };
     };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/statistics/{date}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Get the system statistics of one day (YYYY-MM-DD, UTC) */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          date: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /**
+         * @description Status strings:
+         *     - `ok`: The API call was successfully executed and no error has occurred
+         *     - `no-session`: The request did not include a valid session id, or it contained an invalid or expired id
+         *     - `no-auth`: The session id included in the request is not authenticated with a valid user or partner
+         *     - `wrong-origin`: The Origin header does not match the Origin header of the session creation request
+         *     - `wrong-syntax`: Some element in the request does not match the required element syntax format
+         *     - `missing-element`: Some mandatory element is missing from the request
+         *     - `fail`: A generic failure has occurred
+         *     - `access-denied`: The current session user does not have the statistics permission
+         *     - `empty-data`: No statistics items were found
+         */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              message?: string;
+              /** @description The statistics data object (spec 13.1.3-13.1.4). Counters come from CDRs and fax reports, counted when recorded; peaks from the live registration and call counts. Days are UTC days. */
+              result: {
+                /** @description first day, UTC */
+                from: string;
+                /** @description partner name -> its usage (its users add up) and its users by UUID */
+                partner: {
+                  [key: string]: {
+                    /** @description call legs received (fax legs not counted) */
+                    calls_in: number;
+                    /** @description call legs placed */
+                    calls_out: number;
+                    /** @description most calls at once */
+                    concurrent_calls_peak: number;
+                    /** @description credits billed (zone filter) */
+                    cost: number;
+                    /** @description faxes received (report ok) */
+                    faxes_in: number;
+                    /** @description faxes sent (report ok) */
+                    faxes_out: number;
+                    /** @description seconds_in / 60, two decimals */
+                    minutes_in: number;
+                    /** @description seconds_out / 60, two decimals */
+                    minutes_out: number;
+                    /** @description pages received */
+                    pages_in: number;
+                    /** @description pages sent */
+                    pages_out: number;
+                    /** @description calls that left a recording */
+                    recordings: number;
+                    /** @description most SIP accounts registered at once */
+                    registrations_peak: number;
+                    /** @description talk time of received calls */
+                    seconds_in: number;
+                    /** @description talk time of placed calls */
+                    seconds_out: number;
+                    user: {
+                      [key: string]: {
+                        /** @description call legs received (fax legs not counted) */
+                        calls_in: number;
+                        /** @description call legs placed */
+                        calls_out: number;
+                        /** @description most calls at once */
+                        concurrent_calls_peak: number;
+                        /** @description credits billed (zone filter) */
+                        cost: number;
+                        /** @description faxes received (report ok) */
+                        faxes_in: number;
+                        /** @description faxes sent (report ok) */
+                        faxes_out: number;
+                        /** @description seconds_in / 60, two decimals */
+                        minutes_in: number;
+                        /** @description seconds_out / 60, two decimals */
+                        minutes_out: number;
+                        /** @description pages received */
+                        pages_in: number;
+                        /** @description pages sent */
+                        pages_out: number;
+                        /** @description calls that left a recording */
+                        recordings: number;
+                        /** @description most SIP accounts registered at once */
+                        registrations_peak: number;
+                        /** @description talk time of received calls */
+                        seconds_in: number;
+                        /** @description talk time of placed calls */
+                        seconds_out: number;
+                        username: string;
+                      };
+                    };
+                  };
+                };
+                /** @description the date (YYYY-MM-DD) or month (YYYY-MM) asked for */
+                period: string;
+                /** @enum {string} */
+                timezone: 'UTC';
+                /** @description last day, UTC */
+                to: string;
+                /** @description the whole system */
+                total: {
+                  /** @description call legs received (fax legs not counted) */
+                  calls_in: number;
+                  /** @description call legs placed */
+                  calls_out: number;
+                  /** @description most calls at once */
+                  concurrent_calls_peak: number;
+                  /** @description credits billed (zone filter) */
+                  cost: number;
+                  /** @description faxes received (report ok) */
+                  faxes_in: number;
+                  /** @description faxes sent (report ok) */
+                  faxes_out: number;
+                  /** @description seconds_in / 60, two decimals */
+                  minutes_in: number;
+                  /** @description seconds_out / 60, two decimals */
+                  minutes_out: number;
+                  /** @description pages received */
+                  pages_in: number;
+                  /** @description pages sent */
+                  pages_out: number;
+                  /** @description calls that left a recording */
+                  recordings: number;
+                  /** @description most SIP accounts registered at once */
+                  registrations_peak: number;
+                  /** @description talk time of received calls */
+                  seconds_in: number;
+                  /** @description talk time of placed calls */
+                  seconds_out: number;
+                };
+                /** @description users without a partner, by UUID */
+                user: {
+                  [key: string]: {
+                    /** @description call legs received (fax legs not counted) */
+                    calls_in: number;
+                    /** @description call legs placed */
+                    calls_out: number;
+                    /** @description most calls at once */
+                    concurrent_calls_peak: number;
+                    /** @description credits billed (zone filter) */
+                    cost: number;
+                    /** @description faxes received (report ok) */
+                    faxes_in: number;
+                    /** @description faxes sent (report ok) */
+                    faxes_out: number;
+                    /** @description seconds_in / 60, two decimals */
+                    minutes_in: number;
+                    /** @description seconds_out / 60, two decimals */
+                    minutes_out: number;
+                    /** @description pages received */
+                    pages_in: number;
+                    /** @description pages sent */
+                    pages_out: number;
+                    /** @description calls that left a recording */
+                    recordings: number;
+                    /** @description most SIP accounts registered at once */
+                    registrations_peak: number;
+                    /** @description talk time of received calls */
+                    seconds_in: number;
+                    /** @description talk time of placed calls */
+                    seconds_out: number;
+                    username: string;
+                  };
+                };
+              };
+              /** @enum {string} */
+              status:
+                | 'ok'
+                | 'no-session'
+                | 'no-auth'
+                | 'wrong-origin'
+                | 'wrong-syntax'
+                | 'missing-element'
+                | 'fail'
+                | 'access-denied'
+                | 'empty-data';
+            } & {
+              [key: string]: unknown;
+            };
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
     delete?: never;
     options?: never;
     head?: never;
@@ -7958,6 +8307,212 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/api/usage/{month}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Get the usage statistics of one month (YYYY-MM, UTC) */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          month: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /**
+         * @description Status strings:
+         *     - `ok`: The API call was successfully executed and no error has occurred
+         *     - `no-session`: The request did not include a valid session id, or it contained an invalid or expired id
+         *     - `no-auth`: The session id included in the request is not authenticated with a valid user or partner
+         *     - `wrong-origin`: The Origin header does not match the Origin header of the session creation request
+         *     - `wrong-syntax`: Some element in the request does not match the required element syntax format
+         *     - `missing-element`: Some mandatory element is missing from the request
+         *     - `fail`: A generic failure has occurred
+         *     - `access-denied`: The current session user does not have the statistics permission
+         *     - `empty-data`: No statistics items were found
+         */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              message?: string;
+              /** @description The statistics data object (spec 13.1.3-13.1.4). Counters come from CDRs and fax reports, counted when recorded; peaks from the live registration and call counts. Days are UTC days. */
+              result: {
+                /** @description first day, UTC */
+                from: string;
+                /** @description partner name -> its usage (its users add up) and its users by UUID */
+                partner: {
+                  [key: string]: {
+                    /** @description call legs received (fax legs not counted) */
+                    calls_in: number;
+                    /** @description call legs placed */
+                    calls_out: number;
+                    /** @description most calls at once */
+                    concurrent_calls_peak: number;
+                    /** @description credits billed (zone filter) */
+                    cost: number;
+                    /** @description faxes received (report ok) */
+                    faxes_in: number;
+                    /** @description faxes sent (report ok) */
+                    faxes_out: number;
+                    /** @description seconds_in / 60, two decimals */
+                    minutes_in: number;
+                    /** @description seconds_out / 60, two decimals */
+                    minutes_out: number;
+                    /** @description pages received */
+                    pages_in: number;
+                    /** @description pages sent */
+                    pages_out: number;
+                    /** @description calls that left a recording */
+                    recordings: number;
+                    /** @description most SIP accounts registered at once */
+                    registrations_peak: number;
+                    /** @description talk time of received calls */
+                    seconds_in: number;
+                    /** @description talk time of placed calls */
+                    seconds_out: number;
+                    user: {
+                      [key: string]: {
+                        /** @description call legs received (fax legs not counted) */
+                        calls_in: number;
+                        /** @description call legs placed */
+                        calls_out: number;
+                        /** @description most calls at once */
+                        concurrent_calls_peak: number;
+                        /** @description credits billed (zone filter) */
+                        cost: number;
+                        /** @description faxes received (report ok) */
+                        faxes_in: number;
+                        /** @description faxes sent (report ok) */
+                        faxes_out: number;
+                        /** @description seconds_in / 60, two decimals */
+                        minutes_in: number;
+                        /** @description seconds_out / 60, two decimals */
+                        minutes_out: number;
+                        /** @description pages received */
+                        pages_in: number;
+                        /** @description pages sent */
+                        pages_out: number;
+                        /** @description calls that left a recording */
+                        recordings: number;
+                        /** @description most SIP accounts registered at once */
+                        registrations_peak: number;
+                        /** @description talk time of received calls */
+                        seconds_in: number;
+                        /** @description talk time of placed calls */
+                        seconds_out: number;
+                        username: string;
+                      };
+                    };
+                  };
+                };
+                /** @description the date (YYYY-MM-DD) or month (YYYY-MM) asked for */
+                period: string;
+                /** @enum {string} */
+                timezone: 'UTC';
+                /** @description last day, UTC */
+                to: string;
+                /** @description the whole system */
+                total: {
+                  /** @description call legs received (fax legs not counted) */
+                  calls_in: number;
+                  /** @description call legs placed */
+                  calls_out: number;
+                  /** @description most calls at once */
+                  concurrent_calls_peak: number;
+                  /** @description credits billed (zone filter) */
+                  cost: number;
+                  /** @description faxes received (report ok) */
+                  faxes_in: number;
+                  /** @description faxes sent (report ok) */
+                  faxes_out: number;
+                  /** @description seconds_in / 60, two decimals */
+                  minutes_in: number;
+                  /** @description seconds_out / 60, two decimals */
+                  minutes_out: number;
+                  /** @description pages received */
+                  pages_in: number;
+                  /** @description pages sent */
+                  pages_out: number;
+                  /** @description calls that left a recording */
+                  recordings: number;
+                  /** @description most SIP accounts registered at once */
+                  registrations_peak: number;
+                  /** @description talk time of received calls */
+                  seconds_in: number;
+                  /** @description talk time of placed calls */
+                  seconds_out: number;
+                };
+                /** @description users without a partner, by UUID */
+                user: {
+                  [key: string]: {
+                    /** @description call legs received (fax legs not counted) */
+                    calls_in: number;
+                    /** @description call legs placed */
+                    calls_out: number;
+                    /** @description most calls at once */
+                    concurrent_calls_peak: number;
+                    /** @description credits billed (zone filter) */
+                    cost: number;
+                    /** @description faxes received (report ok) */
+                    faxes_in: number;
+                    /** @description faxes sent (report ok) */
+                    faxes_out: number;
+                    /** @description seconds_in / 60, two decimals */
+                    minutes_in: number;
+                    /** @description seconds_out / 60, two decimals */
+                    minutes_out: number;
+                    /** @description pages received */
+                    pages_in: number;
+                    /** @description pages sent */
+                    pages_out: number;
+                    /** @description calls that left a recording */
+                    recordings: number;
+                    /** @description most SIP accounts registered at once */
+                    registrations_peak: number;
+                    /** @description talk time of received calls */
+                    seconds_in: number;
+                    /** @description talk time of placed calls */
+                    seconds_out: number;
+                    username: string;
+                  };
+                };
+              };
+              /** @enum {string} */
+              status:
+                | 'ok'
+                | 'no-session'
+                | 'no-auth'
+                | 'wrong-origin'
+                | 'wrong-syntax'
+                | 'missing-element'
+                | 'fail'
+                | 'access-denied'
+                | 'empty-data';
+            } & {
+              [key: string]: unknown;
+            };
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/api/user': {
     parameters: {
       query?: never;
@@ -8130,6 +8685,9 @@ export interface paths {
          *     - `already-exist`: The e-mail address matches an existing user record
          *     - `email-failure`: The e-mail could not be sent out
          *     - `address-incomplete`: Missing parameter `birthday`, `zip_code`, `town`, `street`, `house_number` or `country`
+         *     - `address-wrong`: The combination of `zip_code`, `town`, `street`, `house_number` and `country` is incorrect, too imprecise or unknown to the system
+         *     - `address-forbidden`: The new address is correct, but lies in another area code than the current one while the user holds phone numbers of the current area code
+         *     - `unsupported-country`: The country given is not supported by the system (ADDRESS_COUNTRIES)
          *     - `too-young`: The given age (`birthday` field) is too young
          */
         200: {
@@ -8152,6 +8710,9 @@ export interface paths {
                 | 'already-exist'
                 | 'email-failure'
                 | 'address-incomplete'
+                | 'address-wrong'
+                | 'address-forbidden'
+                | 'unsupported-country'
                 | 'too-young';
             } & {
               [key: string]: unknown;

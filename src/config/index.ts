@@ -1,3 +1,4 @@
+import fs from 'node:fs';
 import os from 'node:os';
 import net from 'node:net';
 import path from 'node:path';
@@ -63,11 +64,15 @@ const envSchema = z.object({
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   TRUST_PROXY: boolFromEnv.default(false),
   // spec 3.21: the SIP domains a user may choose (comma list, the first is the default).
+  // Domain names are case-insensitive (RFC 3261 §19.1.4) and a list may be written with spaces.
   SIP_DOMAIN: z
     .string()
-    .regex(/^[a-z0-9.-]+(,[a-z0-9.-]+)*$/, 'SIP_DOMAIN must be a comma list of domain names')
+    .transform((v) => v.toLowerCase().replace(/\s+/g, ''))
+    .pipe(z.string().regex(/^[a-z0-9.-]+(,[a-z0-9.-]+)*$/, 'SIP_DOMAIN must be a comma list of domain names'))
     .default('sip.callplane.local'),
   SIP_ACCOUNT_LIMIT: z.coerce.number().int().min(1).max(99).default(10),
+  // spec 3.21 .../notify: how long the API waits for a device to answer the NOTIFY.
+  SIP_NOTIFY_TIMEOUT_MS: z.coerce.number().int().min(100).max(30_000).default(4000),
   // Embedded SIP/RTP engine (the telephony role).
   SIP_PORT: z.coerce.number().int().min(0).max(65535).default(5060),
   SIP_HOST: z.string().default('0.0.0.0'),
@@ -120,6 +125,46 @@ const envSchema = z.object({
     .regex(/^smtps?:\/\/[^/]/, 'SMTP_URL must be an smtp:// or smtps:// URL, e.g. smtp://127.0.0.1:25')
     .optional(),
   SMTP_FROM: z.string().min(3).default('callplane@localhost'),
+  // spec 3.5 POST /api/user: countries whose addresses are accepted (others: unsupported-country).
+  ADDRESS_COUNTRIES: z
+    .string()
+    .transform((v) => v.toLowerCase().replace(/\s+/g, ''))
+    .pipe(
+      z
+        .string()
+        .regex(/^[a-z]{2}(,[a-z]{2})*$/, 'ADDRESS_COUNTRIES must be a comma list of ISO country codes'),
+    )
+    .default('de'),
+  // Push (spec 8): APNs token-based auth (.p8 key) and FCM HTTP v1 (service account).
+  PUSH_APNS_APP_IDS: z
+    .string()
+    .regex(
+      /^\s*([a-zA-Z0-9]{10}\.[a-zA-Z0-9.-]{5,100}\s*(,\s*[a-zA-Z0-9]{10}\.[a-zA-Z0-9.-]{5,100}\s*)*)?$/,
+      'PUSH_APNS_APP_IDS must be a comma list of application ids (TEAMID1234.bundle.id)',
+    )
+    .optional(),
+  PUSH_APNS_TEAM_ID: z
+    .string()
+    .regex(/^[A-Z0-9]{10}$/, 'PUSH_APNS_TEAM_ID is the 10-character team id')
+    .optional(),
+  PUSH_APNS_KEY_ID: z
+    .string()
+    .regex(/^[A-Z0-9]{10}$/, 'PUSH_APNS_KEY_ID is the 10-character key id')
+    .optional(),
+  PUSH_APNS_KEY: z.string().optional(),
+  PUSH_APNS_URL: z.url().default('https://api.push.apple.com'),
+  PUSH_APNS_SANDBOX_URL: z.url().default('https://api.sandbox.push.apple.com'),
+  PUSH_GCM_SENDER_ID: z
+    .string()
+    .regex(/^[0-9]{1,30}$/, 'PUSH_GCM_SENDER_ID is the numeric sender id')
+    .optional(),
+  PUSH_FCM_SERVICE_ACCOUNT: z.string().optional(),
+  PUSH_FCM_URL: z.url().default('https://fcm.googleapis.com'),
+  PUSH_FCM_TOKEN_URL: z.url().optional(),
+  PUSH_ATTEMPTS: z.coerce.number().int().min(1).max(50).default(8),
+  PUSH_BACKOFF_MS: z.coerce.number().int().min(10).max(3_600_000).default(2000),
+  PUSH_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(10_000),
+  PUSH_CONCURRENCY: z.coerce.number().int().min(1).max(256).default(16),
   // GET /metrics (Prometheus): a bearer token, and/or a listener of its own.
   METRICS_TOKEN: z.string().min(16, 'METRICS_TOKEN must have at least 16 characters').optional(),
   METRICS_PORT: z.coerce.number().int().min(1).max(65535).optional(),
@@ -210,6 +255,8 @@ export interface Config {
   sipDomains: string[];
   /** SIP accounts per user before quota-exceeded (names end in _01.._99). */
   sipAccountLimit: number;
+  /** POST /api/sip/(sip-user)/notify answers `not-registered` when no device answered within this. */
+  sipNotifyTimeoutMs: number;
   /** The embedded SIP engine: UDP and TCP port, bind address, address put into Via/Contact/SDP. */
   sipPort: number;
   sipHost: string;
@@ -238,6 +285,10 @@ export interface Config {
   smtpUrl: string | undefined;
   /** Sender address of those e-mails. */
   smtpFrom: string;
+  /** Push registrations and delivery (spec 8). */
+  push: PushConfig;
+  /** ISO codes of the countries POST /api/user accepts addresses of (spec 3.5 unsupported-country). */
+  addressCountries: string[];
   /**
    * GET /metrics: with a token, only `Authorization: Bearer <token>` gets in;
    * with a port, it is served there (on metricsHost) and not on the API port;
@@ -260,6 +311,26 @@ export interface Config {
     blockSeconds: number;
     maxBlockSeconds: number;
   };
+}
+
+/** Push registrations and delivery (spec 8). */
+export interface PushConfig {
+  /** APNs application ids POST /api/push accepts (others: `unknown-appid`). */
+  apnsAppIds: string[];
+  /** Token-based APNs authentication; null = APNs pushes are not sent (registrations are kept). */
+  apns: { teamId: string; keyId: string; keyPem: string } | null;
+  apnsUrl: string;
+  apnsSandboxUrl: string;
+  /** The `gcm.sender_id` of GET /api/push; omitted when unset. */
+  gcmSenderId: string | undefined;
+  /** FCM HTTP v1 service account; null = FCM pushes are not sent. */
+  fcm: { projectId: string; clientEmail: string; privateKeyPem: string; tokenUrl: string } | null;
+  fcmUrl: string;
+  /** Delivery attempts per device and the first retry's delay (doubling each time). */
+  attempts: number;
+  backoffMs: number;
+  timeoutMs: number;
+  concurrency: number;
 }
 
 export class ConfigError extends Error {
@@ -302,8 +373,9 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     faxRetries: e.FAX_RETRIES,
     faxRetryDelays: e.FAX_RETRY_DELAYS.split(',').map((x) => Number(x.trim())),
     adminKey: e.ADMIN_KEY,
-    sipDomains: e.SIP_DOMAIN.split(','),
+    sipDomains: [...new Set(e.SIP_DOMAIN.split(','))],
     sipAccountLimit: e.SIP_ACCOUNT_LIMIT,
+    sipNotifyTimeoutMs: e.SIP_NOTIFY_TIMEOUT_MS,
     sipPort: e.SIP_PORT,
     sipHost: e.SIP_HOST,
     sipAdvertisedAddress: e.SIP_ADVERTISED_ADDRESS ?? (e.SIP_HOST === '0.0.0.0' ? '127.0.0.1' : e.SIP_HOST),
@@ -329,6 +401,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     secretKey,
     smtpUrl: e.SMTP_URL,
     smtpFrom: e.SMTP_FROM,
+    push: pushConfig(e),
+    addressCountries: e.ADDRESS_COUNTRIES.split(','),
     metricsToken: e.METRICS_TOKEN,
     metricsPort: e.METRICS_PORT,
     metricsHost: e.METRICS_HOST,
@@ -351,6 +425,74 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       blockSeconds: e.SIP_AUTH_BLOCK_SECONDS,
       maxBlockSeconds: e.SIP_AUTH_MAX_BLOCK_SECONDS,
     },
+  };
+}
+
+/** A PEM given inline, or the path of a file holding it. */
+function pemOrFile(name: string, v: string): string {
+  if (v.includes('-----BEGIN')) return v.replace(/\\n/g, '\n');
+  try {
+    return fs.readFileSync(v, 'utf8');
+  } catch (err) {
+    throw new ConfigError(`invalid configuration: ${name}: ${(err as Error).message}`);
+  }
+}
+
+function pushConfig(e: z.output<typeof envSchema>): PushConfig {
+  const apnsParts = [e.PUSH_APNS_TEAM_ID, e.PUSH_APNS_KEY_ID, e.PUSH_APNS_KEY];
+  if (apnsParts.some((p) => p !== undefined) && apnsParts.some((p) => p === undefined)) {
+    throw new ConfigError(
+      'invalid configuration: PUSH_APNS_TEAM_ID, PUSH_APNS_KEY_ID and PUSH_APNS_KEY go together',
+    );
+  }
+  let fcm: PushConfig['fcm'] = null;
+  if (e.PUSH_FCM_SERVICE_ACCOUNT !== undefined) {
+    const text = e.PUSH_FCM_SERVICE_ACCOUNT.trim().startsWith('{')
+      ? e.PUSH_FCM_SERVICE_ACCOUNT
+      : pemOrFile('PUSH_FCM_SERVICE_ACCOUNT', e.PUSH_FCM_SERVICE_ACCOUNT);
+    let sa: Record<string, unknown>;
+    try {
+      sa = JSON.parse(text) as Record<string, unknown>;
+    } catch {
+      throw new ConfigError('invalid configuration: PUSH_FCM_SERVICE_ACCOUNT is not service-account JSON');
+    }
+    const str = (k: string): string | undefined => {
+      const v = sa[k];
+      return typeof v === 'string' ? v : undefined;
+    };
+    const projectId = str('project_id');
+    const clientEmail = str('client_email');
+    const privateKeyPem = str('private_key');
+    if (!projectId || !clientEmail || !privateKeyPem) {
+      throw new ConfigError(
+        'invalid configuration: PUSH_FCM_SERVICE_ACCOUNT needs project_id, client_email and private_key',
+      );
+    }
+    const tokenUrl = e.PUSH_FCM_TOKEN_URL ?? str('token_uri') ?? 'https://oauth2.googleapis.com/token';
+    fcm = { projectId, clientEmail, privateKeyPem, tokenUrl };
+  }
+  return {
+    apnsAppIds: (e.PUSH_APNS_APP_IDS ?? '')
+      .split(',')
+      .map((a) => a.trim())
+      .filter((a) => a !== ''),
+    apns:
+      e.PUSH_APNS_TEAM_ID && e.PUSH_APNS_KEY_ID && e.PUSH_APNS_KEY
+        ? {
+            teamId: e.PUSH_APNS_TEAM_ID,
+            keyId: e.PUSH_APNS_KEY_ID,
+            keyPem: pemOrFile('PUSH_APNS_KEY', e.PUSH_APNS_KEY),
+          }
+        : null,
+    apnsUrl: e.PUSH_APNS_URL.replace(/\/+$/, ''),
+    apnsSandboxUrl: e.PUSH_APNS_SANDBOX_URL.replace(/\/+$/, ''),
+    gcmSenderId: e.PUSH_GCM_SENDER_ID,
+    fcm,
+    fcmUrl: e.PUSH_FCM_URL.replace(/\/+$/, ''),
+    attempts: e.PUSH_ATTEMPTS,
+    backoffMs: e.PUSH_BACKOFF_MS,
+    timeoutMs: e.PUSH_TIMEOUT_MS,
+    concurrency: e.PUSH_CONCURRENCY,
   };
 }
 

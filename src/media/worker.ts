@@ -5,6 +5,7 @@ import { faxHandlers } from './handlers/fax.js';
 import type { MediaHandler, MediaHandlers, MediaJobContext, MediaServices } from './handler-types.js';
 import { MEDIA_ATTEMPTS, type MediaJob } from './jobs.js';
 import { bullPrefix, MEDIA_QUEUE_NAME } from './queue.js';
+import { startPushWorker } from '../push/worker.js';
 
 /**
  * A job started this often (each worker crash restarts it) is handed to its
@@ -26,6 +27,8 @@ export interface MediaWorkerOptions {
   handlers?: Partial<MediaHandlers>;
   /** Where job failures and worker errors go; the default writes to stderr. */
   onError?: (err: Error, job?: MediaJob) => void;
+  /** Also run push delivery (spec 8.2) when the services carry it; default true. */
+  push?: boolean;
 }
 
 export interface RunningMediaWorker {
@@ -46,7 +49,10 @@ function defaultOnError(err: Error, job?: MediaJob): void {
 /** The worker process's services: the handlers' plus where it reports durations and readiness. */
 export type WorkerServices = MediaServices & Pick<Services, 'metrics' | 'health'>;
 
-export function startMediaWorker(services: WorkerServices, opts: MediaWorkerOptions): RunningMediaWorker {
+export function startMediaWorker(
+  services: WorkerServices & Partial<Pick<Services, 'push' | 'pushQueue'>>,
+  opts: MediaWorkerOptions,
+): RunningMediaWorker {
   const handlers: Partial<MediaHandlers> = { ...faxHandlers, ...audioHandlers, ...opts.handlers };
   const onError = opts.onError ?? defaultOnError;
   const durations = services.metrics.media.duration;
@@ -91,6 +97,12 @@ export function startMediaWorker(services: WorkerServices, opts: MediaWorkerOpti
   });
   worker.on('failed', (job, err) => onError(err, job?.data));
   worker.on('error', (err) => onError(err));
+  // The worker role's other queue, push delivery, runs beside the media jobs: both are
+  // background work any number of worker processes share through Redis.
+  const push =
+    opts.push !== false && services.push && services.pushQueue
+      ? startPushWorker({ config: services.config, devices: services.push, queue: services.pushQueue })
+      : null;
   // Readiness of this process (GET /ready) includes its worker while it runs.
   const unregister = services.health.register('worker', () => {
     if (!worker.isRunning()) throw new Error('the media worker is not running');
@@ -100,6 +112,7 @@ export function startMediaWorker(services: WorkerServices, opts: MediaWorkerOpti
     close: async () => {
       unregister();
       await worker.close();
+      await push?.close();
     },
   };
 }

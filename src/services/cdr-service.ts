@@ -28,6 +28,8 @@ export interface CdrInput extends CdrFacts {
   id?: string;
   /** The user owning `phone`; null when no user does. Its partner gets the `cdr` event. */
   userId: string | null;
+  /** Credits the call was billed (zone filter ticks); internal, counted in usage (spec 13.1.4). */
+  cost?: number;
 }
 
 /** A v1 UUID whose timestamp is `dateMs` (so a CDR's id sorts with its `date`), random clock sequence and node. */
@@ -38,6 +40,7 @@ export function newCdrId(dateMs: number = Date.now()): string {
 interface Pending {
   cdr: Cdr;
   q850: number;
+  cost: number;
   userId: string | null;
   resolve(cdr: Cdr): void;
   reject(err: unknown): void;
@@ -98,8 +101,10 @@ export class CdrService {
   async record(input: CdrInput): Promise<Cdr> {
     const { cdr, q850 } = buildCdr(input.id ?? newCdrId(input.startMs), input);
     if (input.userId !== null && !isUuid(input.userId)) throw new CdrError('userId must be a UUID');
+    const cost = input.cost ?? 0;
+    if (!Number.isSafeInteger(cost) || cost < 0) throw new CdrError('cost must be an integer >= 0');
     return new Promise<Cdr>((resolve, reject) => {
-      this.pending.push({ cdr, q850, userId: input.userId?.toLowerCase() ?? null, resolve, reject });
+      this.pending.push({ cdr, q850, cost, userId: input.userId?.toLowerCase() ?? null, resolve, reject });
       if (this.pending.length === 1 && !this.writing) setImmediate(() => void this.flush());
     });
   }
@@ -149,7 +154,7 @@ export class CdrService {
     const inserted = await this.db
       .insertInto('cdrs')
       .values(
-        ok.map(({ cdr, q850, userId, partnerId }) => ({
+        ok.map(({ cdr, q850, cost, userId, partnerId }) => ({
           id: cdr.id,
           partner_id: partnerId,
           user_id: userId,
@@ -167,6 +172,7 @@ export class CdrService {
           conference_id: cdr.conference_id ?? null,
           page_count: cdr.page_count ?? null,
           q850,
+          cost,
           published: partnerId === null,
           created_us: now,
         })),

@@ -81,6 +81,16 @@ export const CALLTHROUGH_TTL_MS = 120_000;
 const CALLBACK_QUEUE_MAX = 10_000;
 
 /** The per-user dialplan v1 and its call functions (spec 4.2). */
+export interface DialplanV1Hooks {
+  /** A call-reverse process started or stopped (spec 8.2.3-8.2.4 push events). */
+  onCallreverse?: (
+    owner: string,
+    state: 'start' | 'stop',
+    phoneFrom: string,
+    phoneTo: string,
+  ) => Promise<void>;
+}
+
 export class DialplanV1Service {
   constructor(
     private readonly db: Db,
@@ -89,6 +99,7 @@ export class DialplanV1Service {
     private readonly objects: ObjectService,
     private readonly events: EventPublisher,
     private readonly outbox: EventOutbox,
+    private readonly hooks: DialplanV1Hooks = {},
   ) {}
 
   /** Which of `names` are the user's SIP accounts (spec 3.21). */
@@ -262,6 +273,7 @@ export class DialplanV1Service {
       phone_from: phoneFrom,
       phone_to: phoneTo,
     });
+    await this.hooks.onCallreverse?.(userId, 'start', phoneFrom, phoneTo);
   }
 
   async stopCallreverse(userId: string): Promise<void> {
@@ -269,6 +281,7 @@ export class DialplanV1Service {
     if (raw === null) return;
     const { phone_from, phone_to } = JSON.parse(raw) as { phone_from: string; phone_to: string };
     await this.events.publish({ users: [userId] }, 'dialplan_callreverse_stop', { phone_from, phone_to });
+    await this.hooks.onCallreverse?.(userId, 'stop', phone_from, phone_to);
   }
 
   async callreverseState(

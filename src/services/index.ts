@@ -42,6 +42,12 @@ import { RedisSipNotifyRelay, type SipNotifier } from '../store/redis/sip-notify
 import { CdrService } from './cdr-service.js';
 import { userPatterns } from '../lib/patterns.js';
 import { createVoicemailNotifier } from './voicemail-notifier.js';
+import { PushQueue } from '../push/queue.js';
+import { PushService } from './push-service.js';
+import { UsageService } from './usage-service.js';
+import { AddressService } from './address-service.js';
+import { MessageWaiting } from './message-waiting.js';
+import { LiveCounters } from '../store/redis/live-counters.js';
 import { RedisConferenceRooms } from '../store/redis/conference-rooms.js';
 import { ConferenceService } from './conference-service.js';
 import { ConferenceLiveService } from './conference-live-service.js';
@@ -68,6 +74,8 @@ export interface Services {
   partners: PartnerService;
   /** The session user's own profile (spec 3.5) and profile pictures (spec 3.6). */
   userProfile: UserProfileService;
+  /** The address directory behind POST /api/user's address checks (spec 3.5). */
+  addresses: AddressService;
   pictures: PictureService;
   /** Disable, enable, delete, password recovery, sign-in after sign-up (spec 3.3, 3.5, 9.1.1). */
   lifecycle: UserLifecycle;
@@ -122,6 +130,13 @@ export interface Services {
   sipBlf: SipBlfService;
   /** Call detail records: stored per leg, listed per phone, pushed to partners (spec 9.1.4, 9.2.1). */
   cdrs: CdrService;
+  /** Push registrations (spec 8.1) and the push events of spec 8.2, queued for the push worker. */
+  push: PushService;
+  pushQueue: PushQueue;
+  /** Usage and statistics (spec 13.1.3-13.1.4): totals per user and period, peaks from live counters. */
+  usage: UsageService;
+  /** The voice-message counts MWI NOTIFYs carry (spec 13.1.2, RFC 3842). */
+  messageWaiting: MessageWaiting;
   eventLog: EventLog;
   eventSystem: EventSystem;
   /** Every metric of the process (GET /metrics); the call engine updates `metrics.telephony`. */
@@ -171,14 +186,32 @@ export function createServices(deps: ServiceDeps): Services {
   const pictures = new PictureService(db, config.objectDir);
   const media = new BullMediaQueue(redis, config.redisPrefix);
   const faxSendQueue = new BullFaxSendQueue(redis, config.redisPrefix);
-  const registrations = new RegistrationStore(redis, config.redisPrefix, eventSystem.publisher);
+  const users = new UserService(db);
+  const addresses = new AddressService(db, config.addressCountries);
+  const usage = new UsageService(db, new LiveCounters(redis, config.redisPrefix), users);
+  const registrations = new RegistrationStore(redis, config.redisPrefix, eventSystem.publisher, {
+    onAccount: (account, registered, expiresAt) => usage.registrationChanged(account, registered, expiresAt),
+  });
   const sipAccounts = new SipAccountService(db, outbox, config, config.secretKey, registrations);
   const policy = createPolicyServices(db, redis, config.redisPrefix, config.patternCacheBytes);
   installPlatformProbes(metrics, health, { redis, db, media, eventSystem, registrations });
   // Voicemail e-mails (spec 3.9 notification_email) after a recording's conversion; null without SMTP_URL.
   const voicemail = createVoicemailNotifier(config, db, (uuid) => recordings.telephonyWav(uuid));
+  const sipNotifyRelay = new RedisSipNotifyRelay(redis, config.redisPrefix, config.sipNotifyTimeoutMs);
+  const pushQueue = new PushQueue(redis, config.redisPrefix, {
+    attempts: config.push.attempts,
+    backoffMs: config.push.backoffMs,
+  });
+  const push = new PushService(db, pushQueue, config.push);
   const recordings = new RecordingService(objects, eventSystem.publisher, media, config.objectDir, {
-    onFinished: async (obj, outcome) => voicemail?.recordingFinished(obj, outcome),
+    onFinished: async (obj, outcome) => {
+      await voicemail?.recordingFinished(obj, outcome);
+      // spec 8.2.2: a recording is "received" once it can be played, like the voicemail e-mail.
+      if (outcome === 'ok') {
+        const from = typeof obj.data['from'] === 'string' ? obj.data['from'] : '';
+        await push.recordingNew(obj.owner, obj.uuid, from);
+      }
+    },
   });
   const conferenceLive = new ConferenceLiveService(
     new RedisConferenceRooms(redis, config.redisPrefix),
@@ -191,15 +224,21 @@ export function createServices(deps: ServiceDeps): Services {
     db,
     redis,
     sessions,
-    users: new UserService(db),
+    users,
     partners: new PartnerService(db),
     // No SMTP configuration exists yet, so e-mail changes answer email-failure.
-    userProfile: new UserProfileService(db, { mailer: null, cache: profiles }),
+    userProfile: new UserProfileService(db, {
+      mailer: null,
+      cache: profiles,
+      addresses,
+    }),
+    addresses,
     pictures,
     lifecycle: new UserLifecycle(db, sessions, [
       (u) => objects.deleteAllOfUser(u),
       (u) => pictures.remove(u),
       (u) => sipAccounts.dropRegistrationsOfUser(u),
+      (u) => push.removeAllOfUser(u),
     ]),
     partnerUsers: new PartnerUserService(db, sessions),
     signup: new SignupService(db, sessions),
@@ -218,7 +257,9 @@ export function createServices(deps: ServiceDeps): Services {
     policy,
     phones: new PhoneService(db, redis, config.redisPrefix, objects, outbox),
     partnerPhones: new PartnerPhoneService(db, outbox),
-    dialplanV1: new DialplanV1Service(db, redis, config.redisPrefix, objects, eventSystem.publisher, outbox),
+    dialplanV1: new DialplanV1Service(db, redis, config.redisPrefix, objects, eventSystem.publisher, outbox, {
+      onCallreverse: (owner, state, from, to) => push.callreverse(owner, state, from, to),
+    }),
     sipAccounts,
     dialplansV2: new DialplanV2Service(db, outbox, objects, sipAccounts),
     ivrs: new IvrService(db, objects),
@@ -231,11 +272,16 @@ export function createServices(deps: ServiceDeps): Services {
     sipNotify: new SipNotifyService(
       sipAccounts,
       registrations,
-      new RedisSipNotifyRelay(redis, config.redisPrefix),
+      sipNotifyRelay,
       () => services.sipNotifier,
+      config.sipNotifyTimeoutMs,
     ),
     sipBlf: new SipBlfService(db, sipAccounts, policy.usergroups),
     cdrs: new CdrService(db, eventSystem.partnerCdr),
+    push,
+    pushQueue,
+    usage,
+    messageWaiting: new MessageWaiting(db),
     eventLog: eventSystem.log,
     eventSystem,
     metrics,
@@ -251,6 +297,8 @@ export function createServices(deps: ServiceDeps): Services {
       await profiles.close();
       await eventSystem.close();
       await media.close();
+      await pushQueue.close();
+      await sipNotifyRelay.close();
       await faxSendQueue.close();
       voicemail?.close();
     },

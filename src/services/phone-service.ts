@@ -226,9 +226,12 @@ export class PhoneService {
     return { added };
   }
 
-  /** Admin (and partners through it later): the area code whose pool serves the user. */
+  /**
+   * Admin (and partners through it later): the area code whose pool serves the
+   * user, overriding the one that follows from the user's address (spec 3.5).
+   */
   async setArea(userId: string, areaCode: string): Promise<void> {
-    await this.db.updateTable('users').set({ area_code: areaCode }).where('uuid', '=', userId).execute();
+    await this.db.updateTable('users').set({ area_override: areaCode }).where('uuid', '=', userId).execute();
   }
 
   private async checkReferences(userId: string, u: UserPhoneUpdate): Promise<void> {
@@ -285,12 +288,13 @@ export class PhoneService {
         `the user already has the maximum of ${this.phoneLimit} phone numbers`,
       );
     }
-    const user = await trx
+    const row = await trx
       .selectFrom('users')
-      .select('area_code')
+      .select(['area_code', 'area_override'])
       .where('uuid', '=', userId)
       .executeTakeFirst();
-    // Address verification is out of scope: the area code, set by an admin or partner, stands for it.
+    // The pool of the user's area code: the admin's override, else the one of the verified address.
+    const user = row ? { area_code: row.area_override ?? row.area_code } : undefined;
     if (!user || user.area_code === null) {
       throw new ServiceError(
         'address-missing',

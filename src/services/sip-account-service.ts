@@ -65,9 +65,10 @@ export class SipAccountService {
 
   private domainOf(domain: string | undefined): string {
     if (domain === undefined) return this.config.sipDomains[0] ?? 'sip.callplane.local';
-    if (!this.config.sipDomains.includes(domain))
-      throw new ServiceError('wrong-domain', 'not a valid SIP domain');
-    return domain;
+    // Domain names compare case-insensitively (RFC 3261 §19.1.4); stored as configured.
+    const known = this.config.sipDomains.find((d) => d === domain.toLowerCase());
+    if (known === undefined) throw new ServiceError('wrong-domain', 'not a valid SIP domain');
+    return known;
   }
 
   /**

@@ -11,6 +11,7 @@ import type { Db } from '../store/db.js';
 import type { SystemTags, UsersTable } from '../store/schema.js';
 import type { Updateable } from 'kysely';
 import { normaliseCountryCode, SYSTEM_TAG_NAMES } from './user-service.js';
+import type { AddressService } from './address-service.js';
 
 /** Sends the verification code of an e-mail change (spec 3.5 POST /api/user, first step). */
 export interface EmailChangeMailer {
@@ -22,6 +23,8 @@ export interface UserProfileOptions {
   mailer: EmailChangeMailer | null;
   /** Short-lived cache of rendered profiles, invalidated by `user_modify` (services/profile-cache.ts). */
   cache?: ProfileCache<UserProfile>;
+  /** Address verification and the area code that follows (spec 3.5); absent = addresses are stored unchecked. */
+  addresses?: Pick<AddressService, 'verify'>;
 }
 
 /** The six location fields that are only accepted together (spec 3.5 POST /api/user). */
@@ -150,7 +153,8 @@ export class UserProfileService {
       ...opt('house_number', row.house_number),
       ...opt('country', row.country),
       country_code: row.country_code,
-      ...opt('area_code', row.area_code),
+      // The admin's override wins over the area code of the verified address.
+      ...opt('area_code', row.area_override ?? row.area_code),
       // Address verification against an id card is out of scope, so a complete
       // address counts as verified.
       validation: addressComplete ? 'ok' : 'incomplete',
@@ -222,10 +226,20 @@ export class UserProfileService {
 
     const user = await this.db
       .selectFrom('users')
-      .select(['uuid', 'password_hash', 'pending_email', 'pending_email_code', 'language'])
+      .select([
+        'uuid',
+        'password_hash',
+        'pending_email',
+        'pending_email_code',
+        'language',
+        'area_code',
+        'area_override',
+        'country_code',
+      ])
       .where('uuid', '=', userId)
       .executeTakeFirst();
     if (!user) throw new ServiceError('no-auth', 'the session user no longer exists');
+    const areaCode = given.length > 0 ? await this.addressAreaCode(user, changes) : undefined;
     if (
       changes.old_password !== undefined &&
       !(await verifyPassword(changes.old_password, user.password_hash))
@@ -242,6 +256,7 @@ export class UserProfileService {
       if (changes[f] !== undefined) set[f] = changes[f] === '' ? null : changes[f];
     }
     if (given.length > 0) for (const f of ADDRESS_FIELDS) set[f] = changes[f] ?? null;
+    if (areaCode) set.area_code = areaCode;
     if (changes.country_code !== undefined) set.country_code = normaliseCountryCode(changes.country_code);
     if (changes.password !== undefined) set.password_hash = await hashPassword(changes.password);
 
@@ -298,6 +313,44 @@ export class UserProfileService {
       throw err;
     }
     return visible;
+  }
+
+  /**
+   * spec 3.5: the address is verified and its area code set. A new address in
+   * another area code than the current one is refused (`address-forbidden`)
+   * while the user still has phone numbers of the current area code; the
+   * admin's override (set-area) is not moved by an address.
+   */
+  private async addressAreaCode(
+    user: { uuid: string; area_code: string | null; area_override: string | null; country_code: string },
+    changes: ProfileChanges,
+  ): Promise<string | null> {
+    if (!this.opts.addresses) return null;
+    const { areaCode } = await this.opts.addresses.verify({
+      zip_code: changes.zip_code!,
+      town: changes.town!,
+      street: changes.street!,
+      house_number: changes.house_number!,
+      country: changes.country!,
+    });
+    const current = user.area_code;
+    if (areaCode === null || current === null || areaCode === current || user.area_override !== null) {
+      return areaCode;
+    }
+    const prefix = `${user.country_code.startsWith('+') ? user.country_code : `+${user.country_code}`}${current}`;
+    const held = await this.db
+      .selectFrom('phones')
+      .select('number')
+      .where('user_uuid', '=', user.uuid)
+      .where('number', 'like', `${prefix}%`)
+      .executeTakeFirst();
+    if (held) {
+      throw new ServiceError(
+        'address-forbidden',
+        `the new address lies in area code ${areaCode}; release the numbers of area code ${current} first`,
+      );
+    }
+    return areaCode;
   }
 
   /**

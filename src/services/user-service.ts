@@ -8,6 +8,14 @@ import type { Selectable } from 'kysely';
 
 export type UserRow = Selectable<UsersTable>;
 
+/**
+ * Special permissions (spec 13.1 "the user needs to have special permissions
+ * in the cospace system"), granted by an administrator: `statistics` for
+ * GET /api/statistics and /api/usage (13.1.3-13.1.4), `mwi` for /api/mwi (13.1.2).
+ */
+export const PERMISSIONS = ['statistics', 'mwi'] as const;
+export type Permission = (typeof PERMISSIONS)[number];
+
 export const SYSTEM_TAG_NAMES: ReadonlyArray<keyof SystemTags> = [
   'tag_all',
   'tag_unread',
@@ -126,6 +134,38 @@ export class UserService {
     else if (login.email) q = q.where(sql`lower(email)`, '=', login.email.toLowerCase());
     else return undefined;
     return q.executeTakeFirst();
+  }
+
+  /** Whether the user holds a special permission (spec 13.1). */
+  async hasPermission(userId: string, permission: Permission): Promise<boolean> {
+    const row = await this.db
+      .selectFrom('users')
+      .select('permissions')
+      .where('uuid', '=', userId)
+      .executeTakeFirst();
+    return Array.isArray(row?.permissions) && row.permissions.includes(permission);
+  }
+
+  /** Grants or revokes a special permission (admin CLI); returns the user's permissions after. */
+  async setPermission(userId: string, permission: Permission, granted: boolean): Promise<string[]> {
+    return this.db.transaction().execute(async (trx) => {
+      const row = await trx
+        .selectFrom('users')
+        .select('permissions')
+        .where('uuid', '=', userId)
+        .forUpdate()
+        .executeTakeFirstOrThrow();
+      const now = new Set(Array.isArray(row.permissions) ? row.permissions : []);
+      if (granted) now.add(permission);
+      else now.delete(permission);
+      const list = [...now].sort();
+      await trx
+        .updateTable('users')
+        .set({ permissions: JSON.stringify(list) })
+        .where('uuid', '=', userId)
+        .execute();
+      return list;
+    });
   }
 
   async partnerName(partnerId: string | null): Promise<string | undefined> {

@@ -56,6 +56,10 @@ export interface UsersTable {
   system_tags: ColumnType<SystemTags, string, string>;
   usergroup: string | null;
   created_us: number;
+  /** Special permissions (spec 13.1): 'statistics', 'mwi'. */
+  permissions: ColumnType<string[], string | undefined, string>;
+  /** Admin override of the area code (callplane admin user set-area); wins over area_code. */
+  area_override: ColumnType<string | null, string | null | undefined, string | null>;
 }
 
 export interface UserMetadataTable {
@@ -151,6 +155,10 @@ export interface Database {
   ivrs: IvrsTable;
   cdrs: CdrsTable;
   event_outbox: EventOutboxTable;
+  push_devices: PushDevicesTable;
+  usage_totals: UsageTotalsTable;
+  usage_peaks: UsagePeaksTable;
+  address_areas: AddressAreasTable;
 }
 
 /** Events of committed changes not yet published (events/outbox.ts); time in seconds. */
@@ -373,4 +381,54 @@ export interface CdrsTable {
   q850: number;
   published: Generated<boolean>;
   created_us: number;
+  /** Credits billed for the call (zone filter), 0 when free or unknown. */
+  cost: Generated<number>;
+}
+
+/** A device registered for push events (spec 8.1); see 011-push.ts. */
+export interface PushDevicesTable {
+  system: 'gcm' | 'apns';
+  token: string;
+  user_id: string;
+  application_id: string | null;
+  sandbox: Generated<boolean>;
+  apns_topic: string | null;
+  registered_ms: ColumnType<number, number, number>;
+}
+
+/** Counters of one user in one period (a UTC day or month); see 012-usage.ts. */
+export interface UsageTotalsTable {
+  /** `YYYY-MM-DD` or `YYYY-MM`. */
+  period: string;
+  /** '' when the CDR had none. */
+  partner_id: string;
+  user_id: string;
+  calls_in: number;
+  calls_out: number;
+  seconds_in: number;
+  seconds_out: number;
+  cost: number;
+  faxes_in: number;
+  faxes_out: number;
+  pages_in: number;
+  pages_out: number;
+  recordings: number;
+}
+
+/** Maxima per period and scope ('' system, `p:<partner>`, `u:<user>`). */
+export interface UsagePeaksTable {
+  period: string;
+  scope: string;
+  registrations: number;
+  calls: number;
+}
+
+/** Address directory: a town of a zip code and its area code (spec 3.5); see 012-usage.ts. */
+export interface AddressAreasTable {
+  country: string;
+  zip_code: string;
+  /** domain/address.ts townKey(town) */
+  town_key: string;
+  town: string;
+  area_code: string;
 }

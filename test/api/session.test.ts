@@ -209,6 +209,25 @@ describe('DELETE /api/session and session lifetime', () => {
     expect((await h.call('GET', '/api/session', { sid: u.sid, app: restarted })).auth).toBe(true);
   });
 
+  it('GET /api/session confirms a session only to its own Origin (spec 2.1, 3.1 wrong-origin)', async () => {
+    const created = await h.call('GET', '/api/session', { headers: { origin: 'https://app.example' } });
+    const sid = created.sid as string;
+    const res = await h.app.inject({
+      method: 'GET',
+      url: '/api/session',
+      headers: { authorization: `Bearer ${sid}`, origin: 'https://evil.example' },
+    });
+    expect(res.statusCode).toBe(200);
+    expect(res.json().status).toBe('wrong-origin');
+    // The foreign origin learns nothing of the session and gets no cookie for it.
+    expect(res.json().sid).toBeUndefined();
+    expect(res.headers['set-cookie']).toBeUndefined();
+    const again = await h.call('GET', '/api/session', { sid, headers: { origin: 'https://app.example' } });
+    expect(again).toMatchObject({ status: 'ok', sid, auth: false });
+    // A request without an Origin header (curl, native apps) is not a cross-origin one.
+    expect((await h.call('GET', '/api/session', { sid })).status).toBe('ok');
+  });
+
   it('refuses a request whose Origin differs from the session creation (wrong-origin)', async () => {
     const { sid } = await h.call('GET', '/api/session', { headers: { origin: 'https://app.example' } });
     expect(

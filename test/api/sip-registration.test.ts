@@ -10,7 +10,11 @@ import { createHarness, type Harness, type TestUser } from '../helpers/harness.j
 
 let h: Harness;
 beforeAll(async () => {
-  h = await createHarness({ SESSION_CREATE_LIMIT: '1000', SIP_DOMAIN: 'sip.solucon.com,sip.cospace.de' });
+  h = await createHarness({
+    SESSION_CREATE_LIMIT: '1000',
+    SIP_DOMAIN: 'sip.solucon.com,sip.cospace.de',
+    SIP_NOTIFY_TIMEOUT_MS: '300',
+  });
 });
 afterAll(async () => {
   await h?.close();
@@ -234,6 +238,69 @@ describe('POST /api/sip/(sip-user)/notify (spec 3.21)', () => {
       expect(received).toHaveLength(2);
     } finally {
       await stop();
+    }
+  });
+});
+
+describe('POST /api/sip/(sip-user)/notify answers within SIP_NOTIFY_TIMEOUT_MS', () => {
+  const spec = { 'event-string': 'check-sync', 'content-type': 'text/plain' };
+  const timed = async (sid: string, name: string) => {
+    const started = Date.now();
+    const res = await h.call('POST', `/api/sip/${name}/notify`, { sid, body: spec });
+    return { res, ms: Date.now() - started };
+  };
+  const never: SipNotifier = { notify: () => new Promise<void>(() => undefined) };
+
+  it('local stack: not-registered when no device answers in time, or every device fails', async () => {
+    const u = await h.user();
+    const name = await sipAccount(u);
+    await register(name);
+    h.services.sipNotifier = never;
+    try {
+      const { res, ms } = await timed(u.sid, name);
+      expect(res['status']).toBe('not-registered');
+      expect(ms).toBeGreaterThanOrEqual(280);
+      expect(ms).toBeLessThan(2500);
+      h.services.sipNotifier = { notify: async () => Promise.reject(new Error('unreachable')) };
+      expect((await timed(u.sid, name)).res['status']).toBe('not-registered');
+      // One answering device of two is enough.
+      await register(name, { contact: `sip:${name}@192.0.2.9:5060`, source: '192.0.2.9:5060', callId: 'n2' });
+      h.services.sipNotifier = {
+        notify: (b) =>
+          b.source === '192.0.2.9:5060' ? Promise.resolve() : new Promise<void>(() => undefined),
+      };
+      const fast = await timed(u.sid, name);
+      expect(fast.res).toEqual({ status: 'ok' });
+      expect(fast.ms).toBeLessThan(280);
+    } finally {
+      h.services.sipNotifier = null;
+    }
+  });
+
+  it('relay: not-registered at once without a telephony node, after the bound with a silent one', async () => {
+    const u = await h.user();
+    const name = await sipAccount(u);
+    await register(name);
+    const none = await timed(u.sid, name);
+    expect(none.res['status']).toBe('not-registered');
+    expect(none.ms).toBeLessThan(280);
+    const stop = await listenSipNotify(h.redis, h.config.redisPrefix, never);
+    try {
+      const silent = await timed(u.sid, name);
+      expect(silent.res['status']).toBe('not-registered');
+      expect(silent.ms).toBeGreaterThanOrEqual(280);
+    } finally {
+      await stop();
+    }
+    const failing = await listenSipNotify(h.redis, h.config.redisPrefix, {
+      notify: async () => Promise.reject(new Error('timed out')),
+    });
+    try {
+      const res = await timed(u.sid, name);
+      expect(res.res['status']).toBe('not-registered');
+      expect(res.ms).toBeLessThan(280);
+    } finally {
+      await failing();
     }
   });
 });

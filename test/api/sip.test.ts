@@ -45,6 +45,15 @@ describe('POST /api/sip (spec 3.21)', () => {
     expect(ev.at(-1)).toEqual({ user: 'joe_02', domain: 'sip.solucon.com' });
   });
 
+  it('compares domains case-insensitively and answers with the configured spelling', async () => {
+    const u = await h.user();
+    const res = await h.call('POST', '/api/sip', {
+      sid: u.sid,
+      body: { password: 'sEcReT53a', domain: 'SIP.Cospace.DE' },
+    });
+    expect(res).toMatchObject({ status: 'ok', domain: 'sip.cospace.de' });
+  });
+
   it('stores no plain password: a hash and HA1 (MD5, SHA-256) over realm = domain', async () => {
     const row = await h.services.db
       .selectFrom('sip_accounts')

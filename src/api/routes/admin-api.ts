@@ -5,7 +5,10 @@ import type { Services } from '../../services/index.js';
 import { presentedKey, sameKey } from '../plugins/admin-key.js';
 
 /** What these routes use of the services. */
-type Deps = Pick<Services, 'config' | 'adminQueries' | 'authGuard' | 'partners' | 'phones' | 'users'>;
+type Deps = Pick<
+  Services,
+  'addresses' | 'adminQueries' | 'authGuard' | 'config' | 'partners' | 'phones' | 'users'
+>;
 
 export const ADMIN_API_PATH = '/admin/api';
 

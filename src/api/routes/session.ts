@@ -128,6 +128,8 @@ export function registerSessionRoutes(app: FastifyInstance, services: Deps): voi
           {
             'resource-throttle': 'excessive resource usage; try again later',
             'wrong-session': 'the given sid does not map to a known session',
+            'wrong-origin':
+              'the sid belongs to a session created from another Origin (spec 2.1); the session stays',
           },
           SessionInfo,
         ),
@@ -142,6 +144,8 @@ export function registerSessionRoutes(app: FastifyInstance, services: Deps): voi
           clearSessionCookies(reply);
           throw new ServiceError('wrong-session', 'the session id does not map to a known session');
         }
+        // spec 2.1: a session is confirmed only to the Origin that created it.
+        checkOrigin(session, request);
       } else {
         const language = (request.query as { language?: 'de' | 'en' }).language ?? 'de';
         session = await createSession(request, language);

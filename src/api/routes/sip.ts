@@ -138,7 +138,9 @@ export function registerSipRoutes(app: FastifyInstance, services: Deps): void {
         }),
         response: statusResponse({
           'wrong-sip': 'the SIP user / account does not exist',
-          'not-registered': 'the SIP user / account is not registered',
+          'not-registered':
+            'the SIP user / account is not registered, or none of its registered devices answered ' +
+            'the NOTIFY within SIP_NOTIFY_TIMEOUT_MS (default 4 s); `ok` means a device answered',
         }),
       },
     },

@@ -126,6 +126,13 @@ export function registerUserRoutes(app: FastifyInstance, services: Deps): void {
           'email-failure': 'The e-mail could not be sent out',
           'address-incomplete':
             'Missing parameter `birthday`, `zip_code`, `town`, `street`, `house_number` or `country`',
+          'address-wrong':
+            'The combination of `zip_code`, `town`, `street`, `house_number` and `country` is incorrect, ' +
+            'too imprecise or unknown to the system',
+          'address-forbidden':
+            'The new address is correct, but lies in another area code than the current one while the ' +
+            'user holds phone numbers of the current area code',
+          'unsupported-country': 'The country given is not supported by the system (ADDRESS_COUNTRIES)',
           'too-young': 'The given age (`birthday` field) is too young',
         }),
       },

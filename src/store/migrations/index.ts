@@ -6,6 +6,8 @@ import * as m008 from './008-routing.js';
 import * as m007 from './007-phones.js';
 import * as m010 from './010-blf.js';
 import * as m009 from './009-cdr.js';
+import * as m011 from './011-push.js';
+import * as m012 from './012-usage.js';
 import * as m013 from './013-fax-transmission.js';
 import * as m014 from './014-conference.js';
 import * as m015 from './015-event-outbox.js';
@@ -19,6 +21,8 @@ const migrations: Record<string, Migration> = {
   '007-phones': m007,
   '010-blf': m010,
   '009-cdr': m009,
+  '011-push': m011,
+  '012-usage': m012,
   '013-fax-transmission': m013,
   '014-conference': m014,
   '015-event-outbox': m015,

@@ -226,6 +226,17 @@ interface RegistrationCommands {
 
 export const DEFAULT_MAX_CONTACTS = 10;
 
+/**
+ * Told when an account is registered (called on every successful bind, with
+ * the latest expiry of its bindings) and when it has no binding left (usage
+ * peaks, spec 13.1.3). Must not throw.
+ */
+export type AccountObserver = (
+  account: { name: string; owner: string },
+  registered: boolean,
+  expiresAt: number,
+) => Promise<void>;
+
 const toBinding = (r: BindingRecord): Binding => ({
   contact: r.contact,
   source: r.source,
@@ -244,12 +255,15 @@ export class RegistrationStore {
   private readonly maxContacts: number;
   private readonly now: () => number;
 
+  private readonly onAccount: AccountObserver | undefined;
+
   constructor(
     private readonly redis: Redis,
     private readonly prefix: string,
     private readonly events: EventPublisher,
-    opts: { maxContacts?: number; now?: () => number } = {},
+    opts: { maxContacts?: number; now?: () => number; onAccount?: AccountObserver } = {},
   ) {
+    this.onAccount = opts.onAccount;
     this.maxContacts = opts.maxContacts ?? DEFAULT_MAX_CONTACTS;
     if (!Number.isSafeInteger(this.maxContacts) || this.maxContacts < 1)
       throw new RangeError('maxContacts must be a positive integer');
@@ -317,7 +331,11 @@ export class RegistrationStore {
         expire: Math.floor(expiresAt / 1000),
       });
     }
-    return this.bindings(account.name);
+    const live = await this.bindings(account.name);
+    if (status === 'bound' && this.onAccount) {
+      await this.onAccount(account, true, Math.max(...live.map((l) => l.expiresAt)));
+    }
+    return live;
   }
 
   /** Removes one binding; false when there was none. */
@@ -457,5 +475,8 @@ export class RegistrationStore {
       domain: r.domain,
       contact: r.source,
     });
+    if (this.onAccount && (await this.live(name)).length === 0) {
+      await this.onAccount({ name, owner: r.owner }, false, 0);
+    }
   }
 }
