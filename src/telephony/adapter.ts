@@ -209,6 +209,12 @@ export interface RecordHandle {
   /** Never rejects. */
   readonly done: Promise<RecordResult>;
   stop(): void;
+  /**
+   * Where the recording is written while it runs (it grows there as the
+   * call goes on, so a crash leaves the part before it), if the adapter
+   * writes it as it arrives.
+   */
+  readonly location?: MediaLocation;
 }
 
 export interface MediaStats {

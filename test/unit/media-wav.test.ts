@@ -14,6 +14,7 @@ import {
   parseWav,
   readWav,
   WavFormatError,
+  WavStreamWriter,
   writeWav,
 } from '../../src/telephony/embedded/media/wav.js';
 import { rms, sines } from './media-fixtures.js';
@@ -173,4 +174,40 @@ describe('telephony WAV files', () => {
       await expect(readWav(stereo)).rejects.toThrow(/2 channel\(s\), 16000 Hz/);
     },
   );
+});
+
+describe('WavStreamWriter', () => {
+  it('leaves a readable file with what was appended when it never finishes (a crash)', async () => {
+    const file = path.join(dir, 'sub', 'crash.wav');
+    const w = await WavStreamWriter.create(file);
+    const a = sines([440], 100);
+    w.append(a.subarray(0, 400));
+    w.append(a.subarray(400));
+    // the process "dies" here: no finish(); the queued writes settle first
+    await new Promise((r) => setTimeout(r, 50));
+    const buf = await fs.readFile(file);
+    expect(buf.readUInt32LE(40)).toBe(0xffffffff);
+    expect(Array.from(parseWav(buf))).toEqual(Array.from(a));
+  });
+
+  it('finish() writes the tail, cuts to the total and fixes the sizes', async () => {
+    const file = path.join(dir, 'done.wav');
+    const w = await WavStreamWriter.create(file);
+    const a = sines([1000], 200);
+    w.append(a.subarray(0, 1000));
+    await w.finish(1600, a.subarray(1000));
+    const buf = await fs.readFile(file);
+    expect(buf.length).toBe(44 + 3200);
+    expect(buf.readUInt32LE(4)).toBe(36 + 3200);
+    expect(buf.readUInt32LE(40)).toBe(3200);
+    expect(Array.from(await readWav(file))).toEqual(Array.from(a));
+  });
+
+  it('discard() removes the file', async () => {
+    const file = path.join(dir, 'gone.wav');
+    const w = await WavStreamWriter.create(file);
+    w.append(sines([440], 10));
+    await w.discard();
+    await expect(fs.stat(file)).rejects.toThrow();
+  });
 });

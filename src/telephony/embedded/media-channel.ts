@@ -7,7 +7,6 @@
  * other.
  */
 import fs from 'node:fs/promises';
-import path from 'node:path';
 import type {
   DtmfEvent,
   PlayEnd,
@@ -20,11 +19,15 @@ import type {
 import { DtmfReceiver, dtmfTone, sendDtmf } from './media/dtmf.js';
 import type { AudioSource, Player } from './media/player.js';
 import { record } from './media/recorder.js';
-import { writeWav } from './media/wav.js';
+import { WavStreamWriter } from './media/wav.js';
 import type { RtpHeader } from './rtp/packet.js';
 import type { RtpPacketListener, RtpSession } from './rtp/session.js';
 import { alawToLinear, linearToAlaw, linearToUlaw, ulawToLinear, type G711Codec } from './rtp/g711.js';
 import { TELEPHONE_EVENT, type SdpCodec } from './sip/sdp.js';
+
+/** How often a recording's settled samples go to disk, and how far behind its end they stay (late packets). */
+const FLUSH_MS = 1000;
+const SETTLE_MS = 1000;
 
 /** A packet listener slot with the RtpSession shape the recorder takes over and restores. */
 class Tap {
@@ -174,18 +177,28 @@ export class MediaChannel {
       rec.stop();
     };
     this.#recordings.add(stopOnClose);
+    // Written to disk as it arrives: a crash leaves what was said up to about a second before it.
+    const writer = WavStreamWriter.create(opts.file).catch((err: unknown) => {
+      process.emitWarning(`recording not written to ${opts.file}: ${(err as Error).message}`);
+      return null;
+    });
+    const flush = setInterval(() => {
+      void writer.then((w) => w?.append(rec.settled(w.samples, SETTLE_MS)));
+    }, FLUSH_MS);
     const done = rec.done.then(async (r): Promise<RecordResult> => {
+      clearInterval(flush);
       this.#taps.delete(tap);
       this.#recordings.delete(stopOnClose);
+      const w = await writer;
       let media: RecordedMedia | null = null;
-      if (r.samples.length > 0) {
-        try {
-          await fs.mkdir(path.dirname(opts.file), { recursive: true });
-          await writeWav(opts.file, r.samples);
+      try {
+        if (w && r.samples.length > 0) {
+          await w.finish(r.samples.length, r.samples.subarray(Math.min(w.samples, r.samples.length)));
           media = new RecordedFile(opts.file);
-        } catch (err) {
-          process.emitWarning(`recording not written to ${opts.file}: ${(err as Error).message}`);
-        }
+        } else await w?.discard();
+      } catch (err) {
+        process.emitWarning(`recording not written to ${opts.file}: ${(err as Error).message}`);
+        await w?.discard().catch(() => undefined);
       }
       return {
         durationMs: r.durationMs,
@@ -194,7 +207,7 @@ export class MediaChannel {
         media,
       };
     });
-    return { done, stop: () => rec.stop() };
+    return { done, stop: () => rec.stop(), location: { kind: 'file', path: opts.file } };
   }
 
   onDtmf(listener: (d: DtmfEvent) => void): () => void {

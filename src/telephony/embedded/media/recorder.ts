@@ -47,6 +47,11 @@ export interface Recording {
 export interface RecordingHandle {
   /** Ends the recording now (reason 'stopped'); idempotent. */
   stop(): void;
+  /**
+   * The samples from `from` up to `keepMs` before the recording's end: the
+   * part late packets can no longer change, to write to disk as it grows.
+   */
+  settled(from: number, keepMs: number): Int16Array;
   /** Never rejects. */
   readonly done: Promise<Recording>;
 }
@@ -151,6 +156,11 @@ class Recorder implements RecordingHandle {
 
   stop(): void {
     this.#finish('stopped');
+  }
+
+  settled(from: number, keepMs: number): Int16Array {
+    const upTo = Math.max(from, this.#end - Math.round((keepMs * SAMPLE_RATE) / 1000));
+    return this.#buf.slice(from, upTo);
   }
 
   /** The wall-clock ends, checked on the shared 20 ms clock. */

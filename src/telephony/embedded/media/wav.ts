@@ -167,3 +167,81 @@ export async function writeWav(file: string, samples: Int16Array): Promise<void>
     throw err;
   }
 }
+
+/**
+ * A recording written as it arrives (crash recovery: what was said up to a
+ * crash is on disk): a WAV header whose sizes say "unknown" (0xffffffff, as
+ * streaming writers do), samples appended in order, and at finish() the file
+ * cut to the final length and the header's sizes fixed up. A file a crash
+ * left behind is repaired from its length (media/wav-repair.ts).
+ */
+export class WavStreamWriter {
+  #fh: fs.FileHandle | null = null;
+  #written = 0;
+  #queue: Promise<void> = Promise.resolve();
+  #failed: Error | null = null;
+
+  private constructor(readonly file: string) {}
+
+  static async create(file: string): Promise<WavStreamWriter> {
+    const w = new WavStreamWriter(file);
+    await fs.mkdir(path.dirname(file), { recursive: true });
+    w.#fh = await fs.open(file, 'w');
+    const header = encodeWav(new Int16Array(0));
+    header.writeUInt32LE(0xffffffff, 4);
+    header.writeUInt32LE(0xffffffff, 40);
+    await w.#fh.write(header, 0, header.length, 0);
+    return w;
+  }
+
+  /** Samples in the file so far (appends still queued included). */
+  get samples(): number {
+    return this.#written;
+  }
+
+  /** Appends samples after those written (queued; errors surface at finish). */
+  append(samples: Int16Array): void {
+    if (samples.length === 0 || this.#failed) return;
+    const at = 44 + this.#written * 2;
+    this.#written += samples.length;
+    const bytes = Buffer.from(samples.buffer, samples.byteOffset, samples.byteLength);
+    const copy = Buffer.from(bytes);
+    this.#queue = this.#queue
+      .then(async () => {
+        await this.#fh?.write(copy, 0, copy.length, at);
+      })
+      .catch((err: unknown) => {
+        this.#failed ??= err instanceof Error ? err : new Error(String(err));
+      });
+  }
+
+  /** Writes `tail` (samples beyond those appended), cuts to `total` samples, fixes the header. */
+  async finish(total: number, tail: Int16Array): Promise<void> {
+    this.append(tail);
+    await this.#queue;
+    const fh = this.#fh;
+    this.#fh = null;
+    if (!fh) return;
+    try {
+      if (this.#failed) throw this.#failed;
+      const dataBytes = total * 2;
+      await fh.truncate(44 + dataBytes);
+      const sizes = Buffer.alloc(4);
+      sizes.writeUInt32LE(36 + dataBytes, 0);
+      await fh.write(sizes, 0, 4, 4);
+      sizes.writeUInt32LE(dataBytes, 0);
+      await fh.write(sizes, 0, 4, 40);
+      await fh.sync();
+    } finally {
+      await fh.close();
+    }
+  }
+
+  /** Gives the recording up: the file goes. */
+  async discard(): Promise<void> {
+    await this.#queue;
+    await this.#fh?.close();
+    this.#fh = null;
+    await fs.rm(this.file, { force: true });
+  }
+}
