@@ -21,6 +21,7 @@ import { readPcapRtp } from '../helpers/pcap.js';
 import { dialplanV2, sipAccount, updatePhone, userWithNumbers } from '../helpers/provision.js';
 import { freePorts, runSipp, SIPP_AVAILABLE, startSipp } from '../helpers/sipp.js';
 import { createTelephonyHarness, type TelephonyHarness } from '../helpers/telephony.js';
+import { cdrCollector, fullPath } from './call-path.js';
 import { sippDirectCps } from './sip-baseline.js';
 
 const SECONDS = Number(process.env['SIP_BENCH_SECONDS'] ?? 5);
@@ -38,66 +39,6 @@ const PCAP = '/usr/share/sip-tester/g711a.pcap';
 const ONLY = new Set((process.env['SIP_BENCH_ONLY'] ?? 'calls,register,media').split(','));
 
 const load = (): string => os.loadavg()[0]!.toFixed(1);
-const G = '/api/partner/usergroup';
-
-/** A partner's user whose number forwards to the carrier through every part of the trunk gate. */
-async function fullPath(h: TelephonyHarness): Promise<{ number: string; partnerSid: string }> {
-  const partner = await h.partner();
-  const { user, numbers } = await userWithNumbers(h, 1, { partner });
-  const sid = partner.sid;
-  const group = (await h.call('POST', G, { sid, body: {} }))['group_uuid'] as string;
-  const ok = (r: Record<string, unknown>) => {
-    if (r['status'] !== 'ok') throw new Error(JSON.stringify(r));
-  };
-  ok(await h.call('POST', `${G}/${group}/user`, { sid, body: { users: { add: [user.uuid] } } }));
-  ok(await h.call('POST', `${G}/${group}/limit`, { sid, body: { limit: 999 } }));
-  ok(await h.call('POST', `${G}/${group}/credit`, { sid, body: { add: 1_000_000_000 } }));
-  ok(
-    await h.call('POST', `${G}/${group}/zonefilter`, {
-      sid,
-      body: { zonefilter: [{ prefix: ['+4930'], cost: 1, increment: 60 }] },
-    }),
-  );
-  ok(
-    await h.call('POST', `/api/partner/callfilter/${user.uuid}`, {
-      sid,
-      body: {
-        callfilter: [
-          { operator: 'replace', key: '^0049', value: '+49' },
-          { operator: 'match', key: '^\\+49900', pass: false },
-          { operator: 'service', key: 'dialplan', pass: true },
-        ],
-      },
-    }),
-  );
-  const dialplan = await dialplanV2(h, user.sid, { profiles: [{ parallel: { targets: ['+4930123456'] } }] });
-  await updatePhone(h, user.sid, numbers[0]!, { dialplan });
-  ok(await h.call('GET', '/api/partner/cdr/event', { sid }));
-  return { number: numbers[0]!, partnerSid: sid };
-}
-
-/** Drains a partner session's event stream in the background: the `cdr` events it received. */
-function cdrCollector(h: TelephonyHarness, sid: string) {
-  let received = 0;
-  let next = 0;
-  let stopped = false;
-  const loop = (async () => {
-    while (!stopped) {
-      const r = await h.call('GET', `/api/event?next=${next}&timeout=1`, { sid });
-      if (r['status'] === 'ok') {
-        received += (r['event'] as Array<{ event: string }>).filter((e) => e.event === 'cdr').length;
-        next = r['next'] as number;
-      }
-    }
-  })();
-  return {
-    received: () => received,
-    stop: async () => {
-      stopped = true;
-      await loop;
-    },
-  };
-}
 
 async function b2buaCps(h: TelephonyHarness, number: string, rate: number) {
   const calls = Math.round(rate * SECONDS);
