@@ -146,13 +146,11 @@ async function b2buaCps(h: TelephonyHarness, number: string, rate: number) {
     traceMessages: false,
     timeoutSeconds,
   });
-  const cpu = process.cpuUsage(cpu0);
   uas.kill();
   await uas.done;
   const seconds = uac.elapsedSeconds || SECONDS;
   return {
-    /** The engine process's CPU per successful call (user + system), µs. */
-    cpuUsPerCall: (cpu.user + cpu.system) / Math.max(1, uac.successful),
+    cpu0,
     calls,
     successful: uac.successful,
     cps: uac.successful / seconds,
@@ -196,6 +194,9 @@ async function callsPart(h: TelephonyHarness): Promise<string> {
       const expected = 2 * r.successful;
       await waitFor(async () => (await cdrCount(h)) - cdrs0 >= expected, 10_000);
       await waitFor(() => events.received() - ev0 >= expected, 10_000);
+      // The engine process's CPU per successful call (user + system), µs, up to the last CDR event delivered.
+      const cpu = process.cpuUsage(r.cpu0);
+      const cpuUsPerCall = (cpu.user + cpu.system) / Math.max(1, r.successful);
       const written = (await cdrCount(h)) - cdrs0;
       const delivered = events.received() - ev0;
       // Everything the run sent, the deferred CDR writes and event deliveries included.
@@ -206,7 +207,7 @@ async function callsPart(h: TelephonyHarness): Promise<string> {
         `${String(rate).padStart(4)}   ${direct.cps.toFixed(0).padStart(10)}  ${String(direct.failed).padStart(6)} | ` +
           `${r.cps.toFixed(0).padStart(10)}  ${String(r.failed).padStart(6)}  ${String(r.retransmissions).padStart(7)}  ` +
           `${`${written}/${expected}`.padStart(12)}  ${`${delivered}/${expected}`.padStart(10)}  ` +
-          `${r.cpuUsPerCall.toFixed(0).padStart(11)}  ` +
+          `${cpuUsPerCall.toFixed(0).padStart(11)}  ` +
           `${(sent.redisWrites / Math.max(1, r.successful)).toFixed(1).padStart(12)}  ` +
           `${(total(sent.sql) / Math.max(1, r.successful)).toFixed(2).padStart(8)} | ` +
           `${ratio.toFixed(2).padStart(5)}  ${load()}`,
