@@ -33,6 +33,16 @@ return id
 `;
 
 /**
+ * APPEND_LUA that also records the new event id in a hash (KEYS[3], field:
+ * the id, value ARGV[8]): the partner CDR delivery's map of handed-out CDRs
+ * (partner-cdr.ts), so a delivery is one command.
+ */
+const APPEND_MAPPED_LUA = APPEND_LUA.replace(
+  'return id',
+  "redis.call('HSET', KEYS[3], id, ARGV[8])\nreturn id",
+);
+
+/**
  * The same append for every session of one event, at most once per marker
  * key (the outbox's token): a relay retrying after a crash, or two relays
  * racing, cannot queue an event twice. KEYS: marker, then next/log per
@@ -90,6 +100,7 @@ export class EventLog {
   ) {
     redis.defineCommand('cpAppendEvent', { numberOfKeys: 2, lua: APPEND_LUA });
     redis.defineCommand('cpAppendEventOnce', { lua: APPEND_ONCE_LUA });
+    redis.defineCommand('cpAppendEventMapped', { numberOfKeys: 3, lua: APPEND_MAPPED_LUA });
   }
 
   key(kind: 'next' | 'log', sid: string): string {
@@ -117,6 +128,38 @@ export class EventLog {
     )) as number;
     this.opts.onAppend?.();
     return id;
+  }
+
+  /**
+   * Queues on `pipeline` the append of one event to a session's stream that
+   * also sets field <event id> of hash `mapKey` to `mapValue` (one command
+   * per delivery when many go out together).
+   */
+  appendMapped(
+    pipeline: ReturnType<Redis['pipeline']>,
+    sid: string,
+    event: string,
+    payload: Record<string, unknown>,
+    time: number,
+    mapKey: string,
+    mapValue: string,
+  ): void {
+    const body = JSON.stringify({ event, time, ...payload });
+    const now = Math.floor(Date.now() / 1000);
+    (pipeline as unknown as AppendMappedCommand).cpAppendEventMapped(
+      this.key('next', sid),
+      this.key('log', sid),
+      mapKey,
+      body,
+      this.opts.maxEvents,
+      now - this.opts.maxAgeSeconds,
+      now,
+      this.opts.idleSeconds,
+      this.notifyChannel,
+      sid,
+      mapValue,
+    );
+    this.opts.onAppend?.();
   }
 
   /**
@@ -209,6 +252,10 @@ export class EventLog {
 
 interface AppendCommand {
   cpAppendEvent(...args: Array<string | number>): Promise<unknown>;
+}
+
+interface AppendMappedCommand {
+  cpAppendEventMapped(...args: Array<string | number>): unknown;
 }
 
 interface AppendOnceCommand {

@@ -75,17 +75,34 @@ export class FilterStore {
   ): Promise<Array<Record<string, unknown> | null>> {
     if (sids.length === 0) return [];
     const filters = await this.redis.mget(sids.map((s) => this.key(s)));
-    return Promise.all(
-      filters.map(async (json) => {
-        if (json === null) return event;
-        try {
-          return evaluateFilter(await this.compile(json), event) ? event : null;
-        } catch (err) {
-          // Spec 3.27: a filter that fails at evaluation lets the event through, marked.
-          return { ...event, filter_error: (err as Error).message || 'filter evaluation failed' };
-        }
-      }),
-    );
+    return Promise.all(filters.map((json) => this.apply(json, event)));
+  }
+
+  /**
+   * admit() for many (session, event) pairs at once: one read of the
+   * sessions' filters for all of them.
+   */
+  async admitEach(
+    items: ReadonlyArray<{ sid: string; event: Record<string, unknown> }>,
+  ): Promise<Array<Record<string, unknown> | null>> {
+    if (items.length === 0) return [];
+    const sids = [...new Set(items.map((i) => i.sid))];
+    const filters = await this.redis.mget(sids.map((s) => this.key(s)));
+    const bySid = new Map(sids.map((s, i) => [s, filters[i] ?? null]));
+    return Promise.all(items.map(({ sid, event }) => this.apply(bySid.get(sid) ?? null, event)));
+  }
+
+  private async apply(
+    json: string | null,
+    event: Record<string, unknown>,
+  ): Promise<Record<string, unknown> | null> {
+    if (json === null) return event;
+    try {
+      return evaluateFilter(await this.compile(json), event) ? event : null;
+    } catch (err) {
+      // Spec 3.27: a filter that fails at evaluation lets the event through, marked.
+      return { ...event, filter_error: (err as Error).message || 'filter evaluation failed' };
+    }
   }
 
   touch(pipeline: ReturnType<Redis['pipeline']>, sid: string): void {

@@ -48,7 +48,7 @@ export function createEventSystem(
   const admit = filters.admit.bind(filters);
   const waiter = new EventWaiter(redis, log.notifyChannel);
   const subscriptions = new ChannelSubscriptions(redis, prefix, exists);
-  const partnerCdr = new PartnerCdrDelivery(redis, log, exists, admit, {
+  const partnerCdr = new PartnerCdrDelivery(redis, log, exists, filters.admitEach.bind(filters), {
     prefix,
     backlog: config.cdrBacklog,
   });

@@ -1,5 +1,5 @@
 import type { Redis } from 'ioredis';
-import type { Admission, EventLog } from './event-log.js';
+import type { EventLog } from './event-log.js';
 
 /**
  * Partner CDR events (spec 9.1.4 GET /api/partner/cdr/event, 9.2.1 event `cdr`).
@@ -22,6 +22,40 @@ import type { Admission, EventLog } from './event-log.js';
  */
 const GROUP = 'deliver';
 
+/**
+ * CDRs read from the group per round trip while dispatching (one XREADGROUP
+ * COUNT 1 each, pipelined): from READ_FIRST, doubling while every read
+ * finds one, up to READ_MAX.
+ */
+const READ_FIRST = 4;
+const READ_MAX = 64;
+
+/**
+ * Queues CDRs and takes the dispatch lock in one round trip: creates the
+ * stream and group if missing (BUSYGROUP ignored), XADDs every CDR, then
+ * SET NX of the lock; when someone else holds it, marks the partner dirty
+ * so the holder runs once more. KEYS: stream, lock, dirty. ARGV: backlog,
+ * lock token, CDR JSONs. Returns 1 when the lock was taken.
+ */
+const PUBLISH_LUA = `
+redis.pcall('XGROUP', 'CREATE', KEYS[1], '${GROUP}', '0', 'MKSTREAM')
+for i = 3, #ARGV do
+  redis.call('XADD', KEYS[1], 'MAXLEN', '~', ARGV[1], '*', 'cdr', ARGV[i])
+end
+if redis.call('SET', KEYS[2], ARGV[2], 'PX', 10000, 'NX') then return 1 end
+redis.call('SET', KEYS[3], '1', 'PX', 10000)
+return 0
+`;
+
+interface PublishCommand {
+  cpCdrPublish(stream: string, lock: string, dirty: string, ...argv: Array<string | number>): Promise<number>;
+}
+
+/** Session filters applied to many (session, event) pairs at once (FilterStore.admitEach). */
+export type AdmitEach = (
+  items: ReadonlyArray<{ sid: string; event: Record<string, unknown> }>,
+) => Promise<Array<Record<string, unknown> | null>>;
+
 export interface PartnerCdrOptions {
   prefix: string;
   /** CDRs kept per partner while nobody collects them. */
@@ -33,9 +67,11 @@ export class PartnerCdrDelivery {
     private readonly redis: Redis,
     private readonly log: EventLog,
     private readonly sessionExists: (sids: string[]) => Promise<boolean[]>,
-    private readonly admit: Admission,
+    private readonly admit: AdmitEach,
     private readonly opts: PartnerCdrOptions,
-  ) {}
+  ) {
+    redis.defineCommand('cpCdrPublish', { numberOfKeys: 3, lua: PUBLISH_LUA });
+  }
 
   private k(kind: string, id: string): string {
     return `${this.opts.prefix}cdr:${kind}:${id}`;
@@ -50,18 +86,27 @@ export class PartnerCdrDelivery {
   }
 
   /** Queues a CDR of one of the partner's users and hands it to a subscriber if there is one. */
-  async publish(partnerId: string, cdr: Record<string, unknown>): Promise<void> {
-    await this.ensureGroup(partnerId);
-    await this.redis.xadd(
+  publish(partnerId: string, cdr: Record<string, unknown>): Promise<void> {
+    return this.publishAll(partnerId, [cdr]);
+  }
+
+  /**
+   * Queues CDRs of the partner's users, in order, and hands them to
+   * subscribers: one round trip to queue them (and take the dispatch lock),
+   * then the dispatch when this call got the lock.
+   */
+  async publishAll(partnerId: string, cdrs: ReadonlyArray<Record<string, unknown>>): Promise<void> {
+    if (cdrs.length === 0) return;
+    const token = lockToken();
+    const locked = await (this.redis as unknown as PublishCommand).cpCdrPublish(
       this.k('stream', partnerId),
-      'MAXLEN',
-      '~',
+      this.k('lock', partnerId),
+      this.k('dirty', partnerId),
       this.opts.backlog,
-      '*',
-      'cdr',
-      JSON.stringify(cdr),
+      token,
+      ...cdrs.map((c) => JSON.stringify(c)),
     );
-    await this.dispatch(partnerId);
+    if (locked === 1) await this.dispatchLocked(partnerId, token);
   }
 
   /** Subscribes or renews (spec: timeout 1..36000 s). */
@@ -104,22 +149,33 @@ export class PartnerCdrDelivery {
     const map = (res[res.length - 1]?.[1] ?? {}) as Record<string, string>;
     const done = Object.entries(map).filter(([eventId]) => Number(eventId) < next);
     if (done.length === 0) return;
+    // Acknowledge, then forget the map entries: one round trip.
+    const ack = this.redis.pipeline();
     for (const [, ref] of done) {
       const [pid, entry] = ref.split(' ');
-      if (pid && entry) await this.redis.xack(this.k('stream', pid), GROUP, entry);
+      if (pid && entry) ack.xack(this.k('stream', pid), GROUP, entry);
     }
-    await this.redis.hdel(this.k('map', sid), ...done.map(([eventId]) => eventId));
+    ack.hdel(this.k('map', sid), ...done.map(([eventId]) => eventId));
+    const acked = (await ack.exec()) ?? [];
+    const err = acked.find(([e]) => e)?.[0];
+    if (err) throw err;
   }
 
   /** Hands waiting CDRs to live subscribers and moves those of ended subscribers. */
   async dispatch(partnerId: string): Promise<void> {
     const lock = this.k('lock', partnerId);
-    const token = `${process.pid}-${Math.random()}`;
+    const token = lockToken();
     if ((await this.redis.set(lock, token, 'PX', 10_000, 'NX')) !== 'OK') {
       // Someone else is dispatching: ask them to run once more when done.
       await this.redis.set(this.k('dirty', partnerId), '1', 'PX', 10_000);
       return;
     }
+    await this.dispatchLocked(partnerId, token);
+  }
+
+  /** Dispatches while this process holds the partner's lock (with `token`), until nothing is dirty; then frees it. */
+  private async dispatchLocked(partnerId: string, token: string): Promise<void> {
+    const lock = this.k('lock', partnerId);
     try {
       do {
         await this.dispatchOnce(partnerId);
@@ -194,44 +250,72 @@ export class PartnerCdrDelivery {
           await this.redis.xack(stream, GROUP, entryId); // trimmed from the backlog meanwhile
           continue;
         }
-        await this.deliver(pid, target, entry);
+        await this.deliver(pid, [{ sid: target, entry }]);
       }
       await this.redis.del(this.k('map', name));
       await this.redis.xgroup('DELCONSUMER', stream, GROUP, name);
     }
 
     if (live.length === 0) return;
-    for (;;) {
-      const target = nextConsumer();
-      const res = (await this.redis.xreadgroup(
-        'GROUP',
-        GROUP,
-        target,
-        'COUNT',
-        1,
-        'STREAMS',
-        stream,
-        '>',
-      )) as Array<[string, Array<[string, string[]]>]> | null;
-      const entry = res?.[0]?.[1]?.[0];
-      if (!entry) break;
-      await this.deliver(pid, target, entry);
+    // Round robin, one CDR per turn as before, several reads per round trip.
+    for (let size = READ_FIRST; ; size = Math.min(READ_MAX, size * 2)) {
+      const start = rr;
+      const targets = Array.from({ length: size }, nextConsumer);
+      const p = this.redis.pipeline();
+      for (const target of targets) p.xreadgroup('GROUP', GROUP, target, 'COUNT', 1, 'STREAMS', stream, '>');
+      const res = (await p.exec()) ?? [];
+      const read: Array<{ sid: string; entry: [string, string[]] }> = [];
+      let empty = -1;
+      res.forEach(([err, r], i) => {
+        if (err) throw err;
+        const entry = (r as Array<[string, Array<[string, string[]]>]> | null)?.[0]?.[1]?.[0];
+        if (entry) read.push({ sid: targets[i]!, entry });
+        else if (empty < 0) empty = i;
+      });
+      await this.deliver(pid, read);
+      if (empty >= 0) {
+        // The turn of the first empty read passes, as a lone read would have.
+        rr = start + Math.max(empty, read.length) + 1;
+        break;
+      }
     }
     await this.redis.set(this.k('rr', pid), rr % 1_000_000);
   }
 
-  private async deliver(pid: string, sid: string, [entryId, fields]: [string, string[]]): Promise<void> {
-    const json = fields[fields.indexOf('cdr') + 1] ?? '{}';
-    const cdr = JSON.parse(json) as Record<string, unknown>;
+  /**
+   * Appends each CDR read to its session's event stream and maps the event
+   * to the stream entry (acknowledged when the client confirms it); one
+   * read of the sessions' filters and one pipeline for the lot.
+   */
+  private async deliver(
+    pid: string,
+    read: ReadonlyArray<{ sid: string; entry: [string, string[]] }>,
+  ): Promise<void> {
+    if (read.length === 0) return;
     const time = Math.floor(Date.now() / 1000);
-    const [admitted] = await this.admit([sid], { event: 'cdr', time, cdr });
-    if (!admitted) {
-      // The session's filter drops it: that is its delivery.
-      await this.redis.xack(this.k('stream', pid), GROUP, entryId);
-      return;
-    }
-    const { event: _e, time: _t, ...payload } = admitted;
-    const eventId = await this.log.append(sid, 'cdr', payload, time);
-    await this.redis.hset(this.k('map', sid), String(eventId), `${pid} ${entryId}`);
+    const admitted = await this.admit(
+      read.map(({ sid, entry: [, fields] }) => {
+        const json = fields[fields.indexOf('cdr') + 1] ?? '{}';
+        return { sid, event: { event: 'cdr', time, cdr: JSON.parse(json) as Record<string, unknown> } };
+      }),
+    );
+    const p = this.redis.pipeline();
+    read.forEach(({ sid, entry: [entryId] }, i) => {
+      const ev = admitted[i];
+      if (!ev) {
+        // The session's filter drops it: that is its delivery.
+        p.xack(this.k('stream', pid), GROUP, entryId);
+        return;
+      }
+      const { event: _e, time: _t, ...payload } = ev;
+      this.log.appendMapped(p, sid, 'cdr', payload, time, this.k('map', sid), `${pid} ${entryId}`);
+    });
+    const res = (await p.exec()) ?? [];
+    const err = res.find(([e]) => e)?.[0];
+    if (err) throw err;
   }
+}
+
+function lockToken(): string {
+  return `${process.pid}-${Math.random()}`;
 }

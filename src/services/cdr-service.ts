@@ -182,20 +182,35 @@ export class CdrService {
       .execute();
     const fresh = new Set(inserted.map((r) => r.id));
     const published: string[] = [];
+    // The batch's new CDRs, per partner, queued for its sessions in one round trip each (in order).
+    const byPartner = new Map<string, Array<Pending & { partnerId: string | null }>>();
     await Promise.all(
       ok.map(async (p) => {
+        if (fresh.has(p.cdr.id)) {
+          if (p.partnerId === null) p.resolve(p.cdr);
+          else byPartner.set(p.partnerId, [...(byPartner.get(p.partnerId) ?? []), p]);
+          return;
+        }
         try {
-          if (!fresh.has(p.cdr.id)) {
-            p.resolve(await this.retried(p.cdr.id));
-            return;
-          }
-          if (p.partnerId !== null) {
-            await this.partnerCdr.publish(p.partnerId, { ...p.cdr });
-            published.push(p.cdr.id);
-          }
-          p.resolve(p.cdr);
+          p.resolve(await this.retried(p.cdr.id));
         } catch (err) {
           p.reject(err);
+        }
+      }),
+    );
+    await Promise.all(
+      [...byPartner].map(async ([partnerId, list]) => {
+        try {
+          await this.partnerCdr.publishAll(
+            partnerId,
+            list.map((p) => ({ ...p.cdr })),
+          );
+          for (const p of list) {
+            published.push(p.cdr.id);
+            p.resolve(p.cdr);
+          }
+        } catch (err) {
+          for (const p of list) p.reject(err);
         }
       }),
     );

@@ -54,6 +54,27 @@ describe('partner CDR events (spec 9.1.4, 9.2.1)', () => {
     expect([...a.ids, ...b.ids].sort()).toEqual(Array.from({ length: 10 }, (_, i) => `cdr-${i}`).sort());
   });
 
+  it('a batch of CDRs (publishAll, more than one read round) goes round robin, in order, each exactly once', async () => {
+    const p = await h.partner();
+    const s2 = await partnerSession(p.name, p.key);
+    await h.call('GET', '/api/partner/cdr/event', { sid: p.sid });
+    await h.call('GET', '/api/partner/cdr/event', { sid: s2 });
+    const all = Array.from({ length: 90 }, (_, i) => cdr(i));
+    await h.services.eventSystem.partnerCdr.publishAll(p.id, all);
+    const a = await cdrsOf(p.sid);
+    const b = await cdrsOf(s2);
+    expect(a.ids).toHaveLength(45);
+    expect(b.ids).toHaveLength(45);
+    const order = (ids: string[]) => ids.map((id) => Number(id.slice(4)));
+    expect(order(a.ids)).toEqual([...order(a.ids)].sort((x, y) => x - y));
+    expect(order(b.ids)).toEqual([...order(b.ids)].sort((x, y) => x - y));
+    expect([...a.ids, ...b.ids].sort()).toEqual(all.map((c) => c.id).sort());
+    // Confirming by polling on acknowledges them: nothing is handed out again.
+    expect((await cdrsOf(p.sid, a.next)).ids).toEqual([]);
+    await h.services.eventSystem.partnerCdr.sweep();
+    expect((await cdrsOf(s2, b.next)).ids).toEqual([]);
+  });
+
   it('keeps CDRs while nobody subscribes and hands them to the next subscriber', async () => {
     const p = await h.partner();
     for (let i = 0; i < 3; i++) await h.services.eventSystem.partnerCdr.publish(p.id, cdr(i));

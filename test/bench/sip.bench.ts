@@ -14,13 +14,17 @@
  *   npm run bench:sip
  *   BENCH_DATABASES=pglite SIP_BENCH_START=400 SIP_BENCH_STEP=200 npm run bench:sip
  *   SIP_BENCH_ONLY=calls SIP_BENCH_SECONDS=5 npm run bench:sip
+ *   SIP_BENCH_COUNT=1 SIP_BENCH_ONLY=calls npm run bench:sip   # Redis commands and SQL per call
  */
+import fs from 'node:fs';
+import { Session as Inspector } from 'node:inspector/promises';
 import os from 'node:os';
 import type { RtpSession } from '../../src/telephony/embedded/rtp/session.js';
 import { readPcapRtp } from '../helpers/pcap.js';
 import { dialplanV2, sipAccount, updatePhone, userWithNumbers } from '../helpers/provision.js';
 import { freePorts, runSipp, SIPP_AVAILABLE, startSipp } from '../helpers/sipp.js';
 import { createTelephonyHarness, type TelephonyHarness } from '../helpers/telephony.js';
+import { installCounters, perCall, since, snapshot, total } from './call-counters.js';
 import { cdrCollector, fullPath } from './call-path.js';
 import { sippDirectCps } from './sip-baseline.js';
 
@@ -37,6 +41,27 @@ const DATABASES = (process.env['BENCH_DATABASES'] ?? 'pglite,postgres').split(',
 const PCAP = '/usr/share/sip-tester/g711a.pcap';
 /** Which parts to run: calls, register, media (comma list; default all). */
 const ONLY = new Set((process.env['SIP_BENCH_ONLY'] ?? 'calls,register,media').split(','));
+/** Prints the Redis commands and SQL statements per call of each rate. */
+const COUNT = process.env['SIP_BENCH_COUNT'] === '1';
+/** Writes a CPU profile of each engine run (the calls only) to `<prefix>-<database>-<rate>.cpuprofile`. */
+const CPU_PROFILE = process.env['SIP_BENCH_CPU_PROFILE'];
+let database: 'pglite' | 'postgres' = 'pglite';
+
+/** Runs `fn` under the V8 profiler when SIP_BENCH_CPU_PROFILE is set. */
+async function profiled<T>(name: string, fn: () => Promise<T>): Promise<T> {
+  if (!CPU_PROFILE) return fn();
+  const inspector = new Inspector();
+  inspector.connect();
+  await inspector.post('Profiler.enable');
+  await inspector.post('Profiler.start');
+  try {
+    return await fn();
+  } finally {
+    const { profile } = await inspector.post('Profiler.stop');
+    fs.writeFileSync(`${CPU_PROFILE}-${database}-${name}.cpuprofile`, JSON.stringify(profile));
+    inspector.disconnect();
+  }
+}
 
 const load = (): string => os.loadavg()[0]!.toFixed(1);
 
@@ -62,13 +87,11 @@ async function b2buaCps(h: TelephonyHarness, number: string, rate: number) {
     traceMessages: false,
     timeoutSeconds,
   });
-  const cpu = process.cpuUsage(cpu0);
   uas.kill();
   await uas.done;
   const seconds = uac.elapsedSeconds || SECONDS;
   return {
-    /** The engine process's CPU per successful call (user + system), µs. */
-    cpuUsPerCall: (cpu.user + cpu.system) / Math.max(1, uac.successful),
+    cpu0,
     calls,
     successful: uac.successful,
     cps: uac.successful / seconds,
@@ -98,7 +121,7 @@ async function callsPart(h: TelephonyHarness): Promise<string> {
   const { number, partnerSid } = await fullPath(h);
   const events = cdrCollector(h, partnerSid);
   console.log(
-    'rate   direct cps  failed | engine cps  failed  retrans  cdrs written  cdr events | ratio  load',
+    'rate   direct cps  failed | engine cps  failed  retrans  cdrs written  cdr events  µs CPU/call  redis w/call  sql/call | ratio  load',
   );
   let best: { rate: number; cps: number; ratio: number } | null = null;
   try {
@@ -106,21 +129,31 @@ async function callsPart(h: TelephonyHarness): Promise<string> {
       const direct = await sippDirectCps({ calls: Math.round(rate * SECONDS), rate });
       const cdrs0 = await cdrCount(h);
       const ev0 = events.received();
-      const r = await b2buaCps(h, number, rate);
+      const counted = snapshot();
+      const r = await profiled(String(rate), () => b2buaCps(h, number, rate));
       // Two CDRs per call (the caller's leg and the trunk leg), written off the call path.
       const expected = 2 * r.successful;
       await waitFor(async () => (await cdrCount(h)) - cdrs0 >= expected, 10_000);
       await waitFor(() => events.received() - ev0 >= expected, 10_000);
+      // The engine process's CPU per successful call (user + system), µs, up to the last CDR event delivered.
+      const cpu = process.cpuUsage(r.cpu0);
+      const cpuUsPerCall = (cpu.user + cpu.system) / Math.max(1, r.successful);
       const written = (await cdrCount(h)) - cdrs0;
       const delivered = events.received() - ev0;
+      // Everything the run sent, the deferred CDR writes and event deliveries included.
+      const sent = since(counted);
+      sent.sql.delete('select count(*) as "n" from "cdrs"'); // the bench's own polling (cdrCount)
       const ratio = r.cps / direct.cps;
       console.log(
         `${String(rate).padStart(4)}   ${direct.cps.toFixed(0).padStart(10)}  ${String(direct.failed).padStart(6)} | ` +
           `${r.cps.toFixed(0).padStart(10)}  ${String(r.failed).padStart(6)}  ${String(r.retransmissions).padStart(7)}  ` +
           `${`${written}/${expected}`.padStart(12)}  ${`${delivered}/${expected}`.padStart(10)}  ` +
-          `${r.cpuUsPerCall.toFixed(0).padStart(11)} | ` +
+          `${cpuUsPerCall.toFixed(0).padStart(11)}  ` +
+          `${(sent.redisWrites / Math.max(1, r.successful)).toFixed(1).padStart(12)}  ` +
+          `${(total(sent.sql) / Math.max(1, r.successful)).toFixed(2).padStart(8)} | ` +
           `${ratio.toFixed(2).padStart(5)}  ${load()}`,
       );
+      if (COUNT) console.log(perCall(sent, r.successful).join('\n'));
       const clean =
         r.failed === 0 && r.retransmissions === 0 && written === expected && delivered === expected;
       if (!clean) break;
@@ -242,8 +275,9 @@ async function main(): Promise<void> {
     console.log('sipp is not installed (scripts/setup.sh --test installs sip-tester)');
     return;
   }
+  installCounters();
   const summary: string[] = [];
-  for (const database of DATABASES) {
+  for (database of DATABASES) {
     console.log(`\n=== database: ${database}, ${SECONDS} s per rate, load ${load()}`);
     const h = await createTelephonyHarness(
       {

@@ -106,4 +106,37 @@ describe('call registry (Redis)', () => {
     await a.registry.stop();
     await b.registry.stop();
   });
+
+  it('coalesces summary writes: the latest of a window is written once, a call gone within it never, flush() sends at once', async () => {
+    const store = new RedisLiveCalls(redis, prefix, 60_000);
+    const base = {
+      node: 'node-e',
+      owner: 'user-e',
+      number: '+4930111',
+      incoming: true,
+      from: '+4930999',
+      to: '+4930111',
+      clip: null,
+      clir: false,
+      createdAt: 1,
+      answeredAt: null,
+      endedAt: null,
+      hangupCause: null,
+    } as const;
+    const a = { ...base, uuid: '33333333-3333-3333-3333-333333333333', state: 'calling' as const };
+    const writes: Array<Promise<void>> = [store.put(a), store.put({ ...a, state: 'answered', answeredAt: 2 })];
+    // Within the window nothing has been sent.
+    expect(await redis.get(`${prefix}call:${a.uuid}`)).toBeNull();
+    const short = { ...base, uuid: '44444444-4444-4444-4444-444444444444', state: 'calling' as const };
+    writes.push(store.put(short), store.remove(short));
+    await store.flush();
+    await Promise.all(writes);
+    expect((await store.get(a.uuid))?.state).toBe('answered');
+    expect((await store.ofOwner('user-e')).map((s) => s.uuid)).toEqual([a.uuid]);
+    expect(await redis.sismember(`${prefix}calls:node:node-e`, short.uuid)).toBe(0);
+    // The end of a written call goes out without waiting for the window.
+    await store.remove(a);
+    expect(await store.get(a.uuid)).toBeNull();
+    expect(await store.ofNode('node-e')).toEqual([]);
+  });
 });

@@ -192,6 +192,38 @@ describe('concurrent call limit', () => {
     expect(await lim!.acquire(g, 'c', 2)).toEqual({ ok: true, active: 2 });
   });
 
+  it("admit: the slot and the first tick's credit in one step; short of credit takes no slot", async () => {
+    const [lim] = limiters;
+    const [credit] = credits;
+    const g = newGroup();
+    const key = credit!.key(g);
+    // No credit configured: no limit on credit.
+    expect(await lim!.admit(g, 'a', 2, { key, need: 10 })).toEqual({ ok: true, active: 1 });
+    await credit!.add(g, 15);
+    expect(await lim!.admit(g, 'b', 2, { key, need: 16 })).toEqual({
+      ok: false,
+      active: 1,
+      refused: 'credit',
+    });
+    expect(await lim!.active(g)).toBe(1);
+    expect(await lim!.admit(g, 'b', 2, { key, need: 15 })).toEqual({ ok: true, active: 2 });
+    // The limit is checked first; the credit is only read, never taken.
+    expect(await lim!.admit(g, 'c', 2, { key, need: 99 })).toEqual({
+      ok: false,
+      active: 2,
+      refused: 'limit',
+    });
+    expect(await credit!.get(g)).toBe(15);
+    expect(await lim!.admit(g, 'a', 2, { key, need: 1 })).toEqual({ ok: true, active: 2 });
+    const many = newGroup();
+    const results = await Promise.all(
+      Array.from({ length: 100 }, (_, i) =>
+        nodeOf(limiters, i).admit(many, `call-${i}`, 30, { key: credit!.key(many), need: 0 }),
+      ),
+    );
+    expect(results.filter((r) => r.ok)).toHaveLength(30);
+  });
+
   it('a limit of 0 refuses every call; no limit still counts calls', async () => {
     const [lim] = limiters;
     const g = newGroup();

@@ -33,6 +33,8 @@ export type CallCommand = { kind: 'hangup'; cause?: number };
 export interface LiveCallStore {
   put(summary: CallSummary): Promise<void>;
   remove(summary: CallSummary): Promise<void>;
+  /** Writes what put()/remove() left pending (a store that coalesces writes); resolves when done. */
+  flush?(): Promise<void>;
   get(uuid: string): Promise<CallSummary | null>;
   /** Live calls of a user, on any node, oldest first. */
   ofOwner(owner: string): Promise<CallSummary[]>;

@@ -40,6 +40,30 @@ ${EXTEND_TTL_LUA}
 return {1, n}
 `;
 
+/**
+ * ACQUIRE_LUA with the credit check of the call in the same round trip
+ * (trunk-gate.ts): KEYS[2] is the group's credit (credit.ts), ARGV[4] the
+ * amount the first tick needs. A balance below it refuses the call without
+ * taking a slot ({2, n}); a missing credit key means no limit. Returns
+ * {1, n} when the slot is taken, {0, n} at the limit.
+ */
+const ADMIT_LUA = `${NOW_LUA}
+local lease = tonumber(ARGV[3])
+redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', now)
+local n = redis.call('ZCARD', KEYS[1])
+local held = redis.call('ZSCORE', KEYS[1], ARGV[1])
+if not held then
+  local limit = tonumber(ARGV[2])
+  if limit >= 0 and n >= limit then return {0, n} end
+end
+local balance = redis.call('GET', KEYS[2])
+if balance and tonumber(balance) < tonumber(ARGV[4]) then return {2, n} end
+if not held then n = n + 1 end
+redis.call('ZADD', KEYS[1], now + lease, ARGV[1])
+${EXTEND_TTL_LUA}
+return {1, n}
+`;
+
 const RENEW_LUA = `${NOW_LUA}
 local lease = tonumber(ARGV[2])
 local expiry = redis.call('ZSCORE', KEYS[1], ARGV[1])
@@ -60,6 +84,14 @@ return redis.call('ZCARD', KEYS[1])
 
 interface LimitCommands {
   cpLimitAcquire(key: string, callId: string, limit: number, leaseMs: number): Promise<[number, number]>;
+  cpLimitAdmit(
+    key: string,
+    creditKey: string,
+    callId: string,
+    limit: number,
+    leaseMs: number,
+    need: number,
+  ): Promise<[number, number]>;
   cpLimitRenew(key: string, callId: string, leaseMs: number): Promise<number>;
   cpLimitCount(key: string): Promise<number>;
 }
@@ -67,8 +99,10 @@ interface LimitCommands {
 export const DEFAULT_CALL_LEASE_MS = 90_000;
 
 export interface AcquireResult {
-  /** false: the group is at its limit; the call must not be placed. */
+  /** false: the group is at its limit (or, for admit(), short of credit); the call must not be placed. */
   ok: boolean;
+  /** Why a call was refused by admit(). */
+  refused?: 'limit' | 'credit';
   /** Live calls of the group, this one included when ok. */
   active: number;
 }
@@ -82,6 +116,7 @@ export class CallLimiter {
     private readonly leaseMs: number = DEFAULT_CALL_LEASE_MS,
   ) {
     redis.defineCommand('cpLimitAcquire', { numberOfKeys: 1, lua: ACQUIRE_LUA });
+    redis.defineCommand('cpLimitAdmit', { numberOfKeys: 2, lua: ADMIT_LUA });
     redis.defineCommand('cpLimitRenew', { numberOfKeys: 1, lua: RENEW_LUA });
     redis.defineCommand('cpLimitCount', { numberOfKeys: 1, lua: COUNT_LUA });
     this.cmd = redis as unknown as LimitCommands;
@@ -106,6 +141,36 @@ export class CallLimiter {
       throw new RangeError('limit must be an integer >= 0 or null');
     const [ok, active] = await this.cmd.cpLimitAcquire(this.key(groupId), callId, limit ?? -1, leaseMs);
     return { ok: ok === 1, active };
+  }
+
+  /**
+   * acquire() and the credit check of a rated call in one round trip: the
+   * slot is taken only when the group is under its limit and its credit at
+   * `creditKey` (CreditStore.key) holds at least `need` (no credit
+   * configured: no limit). The limit is checked first.
+   */
+  async admit(
+    groupId: string,
+    callId: string,
+    limit: number | null,
+    credit: { key: string; need: number },
+    leaseMs = this.leaseMs,
+  ): Promise<AcquireResult> {
+    checkLease(leaseMs);
+    if (limit !== null && (!Number.isSafeInteger(limit) || limit < 0))
+      throw new RangeError('limit must be an integer >= 0 or null');
+    if (!Number.isSafeInteger(credit.need) || credit.need < 0)
+      throw new RangeError('need must be an integer >= 0');
+    const [code, active] = await this.cmd.cpLimitAdmit(
+      this.key(groupId),
+      credit.key,
+      callId,
+      limit ?? -1,
+      leaseMs,
+      credit.need,
+    );
+    if (code === 1) return { ok: true, active };
+    return { ok: false, active, refused: code === 0 ? 'limit' : 'credit' };
   }
 
   /**

@@ -44,6 +44,8 @@ export class CallRegistry {
   }
 
   async stop(): Promise<void> {
+    // The summaries of calls that just ended are removed before the node goes.
+    await this.store?.flush?.().catch((err: unknown) => this.log.warn({ err }, 'call summaries not written'));
     await this.unlisten?.();
     this.unlisten = null;
   }

@@ -62,9 +62,18 @@ export async function gateTrunkCall(
   const number = toE164(candidate);
   if (!number) return { ok: false, cause: CAUSE.invalidNumber };
   const group = policy.usergroup;
+  const ticks = policy.zoneFilter && group && !emergency ? tickPlan(rate(policy.zoneFilter, number)) : null;
   if (group && !emergency) {
-    const slot = await d.limiter.acquire(group, holder.id, policy.callLimit);
-    if (!slot.ok) return { ok: false, cause: CAUSE.callLimit };
+    // The limit's slot and the credit for the first tick, in one round trip.
+    const slot =
+      ticks && !ticks.free
+        ? await d.limiter.admit(group, holder.id, policy.callLimit, {
+            key: d.credit.key(group),
+            need: ticks.amount(0),
+          })
+        : await d.limiter.acquire(group, holder.id, policy.callLimit);
+    if (!slot.ok)
+      return { ok: false, cause: slot.refused === 'credit' ? CAUSE.creditExhausted : CAUSE.callLimit };
     const renew = setInterval(
       () => void d.limiter.renew(group, holder.id).catch(() => undefined),
       LEASE_RENEW_MS,
@@ -75,13 +84,6 @@ export async function gateTrunkCall(
     };
     if (holder.state === 'ended') release();
     else holder.once('ended', release);
-  }
-  const ticks = policy.zoneFilter && group && !emergency ? tickPlan(rate(policy.zoneFilter, number)) : null;
-  if (ticks && !ticks.free && group) {
-    const balance = await d.credit.get(group);
-    if (balance !== null && balance < ticks.amount(0)) {
-      return { ok: false, cause: CAUSE.creditExhausted };
-    }
   }
   const extra: OriginateExtra = {
     ...(policy.assertedIdentity && !opts.clir ? { assertedIdentity: policy.assertedIdentity } : {}),
