@@ -14,11 +14,14 @@ import { RedisLiveCalls } from '../store/redis/live-calls.js';
 import { listenSipNotify } from '../store/redis/sip-notify-relay.js';
 import type { Logger, TelephonyAdapter } from './adapter.js';
 import { CallRegistry } from './call/registry.js';
+import type { RoomMedia } from './conference/room-media.js';
+import { ConferenceRooms } from './conference/rooms.js';
 import { CallEngine } from './engine/call-engine.js';
 import { CallbackWorker } from './engine/callback.js';
 import type { CdrSink } from './engine/cdr-writer.js';
 import { DialplanCalls } from './engine/dialplan-calls.js';
 import { DbCallDirectory } from './platform/call-directory.js';
+import { loadConferenceSounds } from './platform/conference-sounds.js';
 import { ServicesVoiceDirectory } from './platform/voice-directory.js';
 
 export interface TelephonyNode {
@@ -27,6 +30,8 @@ export interface TelephonyNode {
   registry: CallRegistry;
   /** Places the callbacks requested through the API (spec 4.2). */
   callback: CallbackWorker;
+  /** The conference rooms this node mixes (null: the adapter cannot mix). */
+  conferences: ConferenceRooms<RoomMedia> | null;
   stop(): Promise<void>;
 }
 
@@ -56,6 +61,17 @@ export async function startTelephonyNode(
     services.sipBlf,
     services.configCache,
   );
+  // One conference is mixed on one node: this process run's rooms, claimed in Redis.
+  const port = adapter.conference;
+  const rooms = port
+    ? new ConferenceRooms<RoomMedia>({
+        live: services.conferenceLive,
+        node: `${config.nodeId}:${process.pid}:${Date.now()}`,
+        createMedia: port.createRoom,
+        sounds: loadConferenceSounds(),
+        onError: (err) => log.warn({ err }, 'conference room failed'),
+      })
+    : null;
   const cdrSink: CdrSink = { newId: newCdrId, record: (input) => services.cdrs.record(input) };
   const engine = new CallEngine({
     adapter,
@@ -66,11 +82,16 @@ export async function startTelephonyNode(
     limiter: new CallLimiter(services.redis, config.redisPrefix),
     voice: new ServicesVoiceDirectory(services, services.configCache),
     dialplan: new DialplanCalls(services.dialplanV1, log),
+    ...(port && rooms
+      ? { conferences: { byPin: (owner, pin) => services.conferences.byPin(owner, pin), rooms, port } }
+      : {}),
     log,
   });
   const callback = new CallbackWorker(services.redis, services.dialplanV1.callbackQueueKey, engine.ctx);
   engine.start();
   await registry.start();
+  await rooms?.start();
+  const stopReaper = services.conferenceLive.startReaper();
   await adapter.start();
   callback.start();
   // NOTIFY requests of this process's API go straight out; API-only nodes relay them over Redis.
@@ -87,8 +108,11 @@ export async function startTelephonyNode(
     engine,
     registry,
     callback,
+    conferences: rooms,
     stop: async () => {
       clearInterval(sweeper);
+      stopReaper();
+      await rooms?.stop();
       services.sipNotifier = null;
       await stopRelay();
       await callback.stop();
