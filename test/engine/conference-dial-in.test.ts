@@ -99,7 +99,10 @@ function conferenceNumber(phone: Record<string, unknown> = {}): { number: string
   n += 1;
   const number = `+4930${String(6660000 + n)}`;
   const owner = `owner-${n}`;
-  h.directory.numbers.set(number, { owner, phone: { conference_enable: true, fax_enable: false, recording_enable: false, ...phone } });
+  h.directory.numbers.set(number, {
+    owner,
+    phone: { conference_enable: true, fax_enable: false, recording_enable: false, ...phone },
+  });
   return { number, owner };
 }
 
@@ -110,7 +113,10 @@ function conference(owner: string, pin: string, active = true): ConferenceSettin
 }
 
 function dial(number: string, caller = '+4930111222'): FakeInboundLeg {
-  return h.adapter.dialIn({ called: number.slice(1), caller: { number: caller, display: null, clir: false } });
+  return h.adapter.dialIn({
+    called: number.slice(1),
+    caller: { number: caller, display: null, clir: false },
+  });
 }
 
 const promptNames = (leg: FakeInboundLeg): string[] =>
@@ -169,7 +175,14 @@ describe('conference dial-in (fake adapter, fake clock)', () => {
     await until(() => promptNames(leg).filter((p) => p === 'enter-pin').length === 3, 'third try');
     h.adapter.media.digits(leg, '3333');
     await until(() => promptNames(leg).length === 6, 'last wrong-pin');
-    expect(promptNames(leg)).toEqual(['enter-pin', 'wrong-pin', 'enter-pin', 'wrong-pin', 'enter-pin', 'wrong-pin']);
+    expect(promptNames(leg)).toEqual([
+      'enter-pin',
+      'wrong-pin',
+      'enter-pin',
+      'wrong-pin',
+      'enter-pin',
+      'wrong-pin',
+    ]);
     expect(leg.state).toBe('answered');
     await tick(1000);
     expect(leg.state).toBe('ended');

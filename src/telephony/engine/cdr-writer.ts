@@ -74,7 +74,9 @@ export class CdrWriter {
    */
   hold(
     id: string,
-  ): (patch?: Partial<Pick<LegCdr, 'recording_id' | 'b_number' | 'service' | 'conference_id'>> | null) => void {
+  ): (
+    patch?: Partial<Pick<LegCdr, 'recording_id' | 'b_number' | 'service' | 'conference_id'>> | null,
+  ) => void {
     const entry = this.tracked.get(id);
     if (!entry) return () => undefined;
     entry.holds += 1;

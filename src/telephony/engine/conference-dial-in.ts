@@ -172,7 +172,10 @@ async function firstInput(
   if (firstPrompt(c.route) === 'announcement') {
     const greeting = c.route.announcement ? await d.voice.announcement(c.owner, c.route.announcement) : null;
     const h = d.media.play(leg, [
-      { kind: 'media', ref: greeting ?? prompt(c.route.voicebox?.record ? 'leave-message' : 'not-available') },
+      {
+        kind: 'media',
+        ref: greeting ?? prompt(c.route.voicebox?.record ? 'leave-message' : 'not-available'),
+      },
     ]);
     const got = await input.next(h.done);
     if (got === 'ended') return null;
