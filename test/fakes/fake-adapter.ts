@@ -45,7 +45,12 @@ import {
   type TelephonyAdapter,
 } from '../../src/telephony/adapter.js';
 import { CAUSE, ringFailure, type EndCause } from '../../src/telephony/causes.js';
-import type { MemberMix, RoomMedia, RoomMediaMember, RoomPlayback } from '../../src/telephony/conference/room-media.js';
+import type {
+  MemberMix,
+  RoomMedia,
+  RoomMediaMember,
+  RoomPlayback,
+} from '../../src/telephony/conference/room-media.js';
 import { newId } from '../../src/lib/ids.js';
 
 let seq = 0;
@@ -430,13 +435,28 @@ class FakeMedia implements MediaPort {
     return () => set.delete(listener);
   }
 
+  /** A far end saying 1100 Hz for half a second is a fax calling (CNG); tone() says it at once. */
   onTone(leg: Leg, tone: DetectableTone, listener: () => void): () => void {
     const l = FakeMedia.leg(leg) ?? leg;
     let set = this.tones.get(l);
     if (!set) this.tones.set(l, (set = new Set()));
-    const entry = { tone, fn: listener };
+    let heardMs = 0;
+    const watch = setInterval(() => {
+      heardMs = FakeMedia.leg(leg)?.saying === 1100 ? heardMs + 20 : 0;
+      if (heardMs >= 500) this.tone(leg, tone);
+    }, 20);
+    const entry = {
+      tone,
+      fn: () => {
+        clearInterval(watch);
+        listener();
+      },
+    };
     set.add(entry);
-    return () => set.delete(entry);
+    return () => {
+      clearInterval(watch);
+      set.delete(entry);
+    };
   }
 
   /** The far end sends a tone (a fax's CNG): each listener for it is called once. */
