@@ -14,7 +14,7 @@ import { connectRedis } from '../../src/lib/redis.js';
 import { ConferenceLiveService } from '../../src/services/conference-live-service.js';
 import type { ConferenceSettings } from '../../src/services/conference-service.js';
 import { RedisConferenceRooms } from '../../src/store/redis/conference-rooms.js';
-import type { PromptSource } from '../../src/telephony/adapter.js';
+import { MediaError, type PromptSource } from '../../src/telephony/adapter.js';
 import type { RoomMedia } from '../../src/telephony/conference/room-media.js';
 import { ConferenceRooms } from '../../src/telephony/conference/rooms.js';
 import { PIN_FIRST_DIGIT_MS } from '../../src/telephony/engine/conference-dial-in.js';
@@ -248,6 +248,51 @@ describe('conference dial-in (fake adapter, fake clock)', () => {
     await until(() => leg.state === 'ended', 'fax path');
     expect(leg.endCause?.name).toBe('unavailable');
     expect(h.adapter.media.recordings).toHaveLength(recordings);
+  });
+
+  it('fax and conference on, no recording: a fax tone during the PIN prompt goes to fax receive', async () => {
+    const { number, owner } = conferenceNumber({ fax_enable: true });
+    conference(owner, '4711');
+    const leg = dial(number);
+    await until(() => promptNames(leg).includes('enter-pin'), 'PIN prompt');
+    h.adapter.media.tone(leg, 'fax-cng');
+    await until(() => leg.state === 'ended', 'fax path');
+    expect(leg.endCause?.name).toBe('unavailable');
+    expect(h.adapter.conference.memberOf(leg)).toBeNull();
+  });
+
+  it('fax and conference on: once a digit was keyed, a fax tone is no longer listened for', async () => {
+    const { number, owner } = conferenceNumber({ fax_enable: true });
+    conference(owner, '4711');
+    const leg = dial(number);
+    await until(() => promptNames(leg).includes('enter-pin'), 'PIN prompt');
+    h.adapter.media.digits(leg, '47');
+    await settle();
+    h.adapter.media.tone(leg, 'fax-cng');
+    h.adapter.media.digits(leg, '11');
+    await until(() => h.adapter.conference.memberOf(leg) !== null, 'in the room');
+    expect(leg.state).toBe('answered');
+  });
+
+  it('a participant whose media cannot join (gone during the claim) leaves no live room behind', async () => {
+    const c = conference(`owner-x${++n}`, '4711');
+    await expect(
+      rooms.join(c, {
+        attach: () => {
+          throw new MediaError('the call is gone');
+        },
+        onKick: () => undefined,
+      }),
+    ).rejects.toBeInstanceOf(MediaError);
+    expect(rooms.rooms.get(c.uuid)).toBeUndefined();
+    const mine = () => events.filter((e) => JSON.stringify(e.payload).includes(c.uuid));
+    await until(() => mine().filter((e) => e.event === 'conference_stop').length === 2, 'stopped');
+    expect(mine().map((e) => e.event)).toEqual([
+      'conference_start',
+      'conference_stop',
+      'conference_start',
+      'conference_stop',
+    ]);
   });
 
   it('join, talk, kick (the call ends), hang-up: member events and CDRs in order', async () => {
