@@ -14,6 +14,7 @@
  */
 import type { EventEmitter } from 'node:events';
 import type { EndCause } from './causes.js';
+import type { MemberMix, RoomMedia, RoomMediaFactory, RoomMediaMember } from './conference/room-media.js';
 
 export type { EndCause } from './causes.js';
 
@@ -133,7 +134,13 @@ export interface SignalingPort {
 
 // ----------------------------------------------------------------- media --
 
-export type SystemPrompt = 'leave-message' | 'not-available' | 'unlock-accepted' | 'enter-pin' | 'wrong-pin';
+export type SystemPrompt =
+  | 'leave-message'
+  | 'not-available'
+  | 'unlock-accepted'
+  | 'enter-pin'
+  | 'wrong-pin'
+  | 'conference-inactive';
 
 /** Playable media named by what it is; the adapter resolves it (MediaLocator). */
 export type MediaRef =
@@ -254,6 +261,27 @@ export interface MediaPort {
   onDtmf(leg: Leg, listener: (digit: DtmfEvent) => void): () => void;
   /** Sends digits (RFC 4733 events, or tones in the audio when the leg agreed none). */
   sendDtmf(leg: Leg, digits: string, opts?: { durationMs?: number; pauseMs?: number }): Promise<void>;
+  /**
+   * Listens for a tone in what the leg sends (the fax calling tone CNG,
+   * 1100 Hz, ITU-T T.30); the listener is called once, when it is
+   * recognised. Answers the unsubscribe. A leg without media never calls it.
+   */
+  onTone(leg: Leg, tone: DetectableTone, listener: () => void): () => void;
+}
+
+/** Tones MediaPort.onTone recognises. */
+export type DetectableTone = 'fax-cng';
+
+/**
+ * Conference mixing (spec 3.17, issue 17): rooms whose members hear the sum
+ * of all the others. A room is made by `createRoom`; `attach` puts an
+ * answered leg's media into it (what the leg sends goes to the mix, the mix
+ * minus the leg's own part goes to the leg) until the member leaves.
+ */
+export interface ConferencePort<M extends RoomMedia = RoomMedia> {
+  createRoom: RoomMediaFactory<M>;
+  /** Throws MediaError when the leg has no media (or the room was not made by this port). */
+  attach(room: M, leg: Leg, mix: MemberMix): RoomMediaMember;
 }
 
 // -------------------------------------------------------------- presence --
@@ -327,6 +355,8 @@ export interface TelephonyAdapter {
   readonly presence: PresencePort;
   readonly notifier: NotifyPort;
   readonly recovery: RecoveryPort;
+  /** Conference rooms mixed by this adapter; absent: it cannot mix. */
+  readonly conference?: ConferencePort;
   /** Calls and registrations are served from here on. */
   start(): Promise<void>;
   /** Ends what is still up (legs end with their events) and releases sockets. */

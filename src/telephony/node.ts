@@ -16,11 +16,14 @@ import { listenSipNotify } from '../store/redis/sip-notify-relay.js';
 import { repairWav } from '../media/wav-repair.js';
 import type { Logger, TelephonyAdapter } from './adapter.js';
 import { CallRegistry } from './call/registry.js';
+import type { RoomMedia } from './conference/room-media.js';
+import { ConferenceRooms } from './conference/rooms.js';
 import { CallEngine } from './engine/call-engine.js';
 import { CallbackWorker } from './engine/callback.js';
 import type { CdrSink } from './engine/cdr-writer.js';
 import { DialplanCalls } from './engine/dialplan-calls.js';
 import { DbCallDirectory } from './platform/call-directory.js';
+import { loadConferenceSounds } from './platform/conference-sounds.js';
 import { ServicesVoiceDirectory } from './platform/voice-directory.js';
 import { CrashReaper } from './recovery.js';
 
@@ -34,6 +37,8 @@ export interface TelephonyNode {
   reaper: CrashReaper;
   /** Places the callbacks requested through the API (spec 4.2). */
   callback: CallbackWorker;
+  /** The conference rooms this node mixes (null: the adapter cannot mix). */
+  conferences: ConferenceRooms<RoomMedia> | null;
   stop(): Promise<void>;
 }
 
@@ -67,6 +72,17 @@ export async function startTelephonyNode(
     services.sipBlf,
     services.configCache,
   );
+  // One conference is mixed on one node: this process run's rooms, claimed in Redis.
+  const port = adapter.conference;
+  const rooms = port
+    ? new ConferenceRooms<RoomMedia>({
+        live: services.conferenceLive,
+        node: `${config.nodeId}:${process.pid}:${Date.now()}`,
+        createMedia: port.createRoom,
+        sounds: loadConferenceSounds(),
+        onError: (err) => log.warn({ err }, 'conference room failed'),
+      })
+    : null;
   const cdrSink: CdrSink = { newId: newCdrId, record: (input) => services.cdrs.record(input) };
   const voice = new ServicesVoiceDirectory(services, services.configCache);
   const engine = new CallEngine({
@@ -79,6 +95,9 @@ export async function startTelephonyNode(
     limiter: new CallLimiter(services.redis, config.redisPrefix),
     voice,
     dialplan: new DialplanCalls(services.dialplanV1, log),
+    ...(port && rooms
+      ? { conferences: { byPin: (owner, pin) => services.conferences.byPin(owner, pin), rooms, port } }
+      : {}),
     log,
   });
   const callback = new CallbackWorker(services.redis, services.dialplanV1.callbackQueueKey, engine.ctx);
@@ -99,6 +118,8 @@ export async function startTelephonyNode(
   engine.start();
   await registry.start();
   await journal.start();
+  await rooms?.start();
+  const stopReaper = services.conferenceLive.startReaper();
   await adapter.start();
   callback.start();
   // The adapter is up (a BYE can go out): calls of processes that died, this node's before a restart among them.
@@ -119,9 +140,12 @@ export async function startTelephonyNode(
     journal,
     reaper,
     callback,
+    conferences: rooms,
     stop: async () => {
       await reaper.stop();
       clearInterval(sweeper);
+      stopReaper();
+      await rooms?.stop();
       services.sipNotifier = null;
       await stopRelay();
       await callback.stop();

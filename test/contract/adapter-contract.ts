@@ -312,6 +312,51 @@ export function adapterContract(name: string, make: () => Promise<ContractDriver
         leg.hangup();
       });
 
+      it('recognises the fax calling tone (CNG, 1100 Hz) the far end sends, once', async () => {
+        const { leg, far } = await answeredInbound();
+        let heard = 0;
+        const off = d.adapter.media.onTone(leg, 'fax-cng', () => (heard += 1));
+        await far.speak(1100, 800);
+        await d.pass(200);
+        await until(() => heard > 0, 'CNG recognised');
+        await far.speak(1100, 800);
+        expect(heard).toBe(1);
+        off();
+        leg.hangup();
+      });
+
+      it('mixes answered legs in a conference room: each hears the others; a leg without media is refused', async () => {
+        const conference = d.adapter.conference;
+        expect(conference).toBeDefined();
+        const a = await answeredInbound();
+        const b = await answeredInbound();
+        const c = await answeredOutbound();
+        const room = conference!.createRoom(() => undefined);
+        const mix = { mute: false, deaf: false, volumeIn: 0, volumeOut: 0 };
+        const ma = conference!.attach(room, a.leg, mix);
+        const mb = conference!.attach(room, b.leg, mix);
+        const mc = conference!.attach(room, c.leg, mix);
+        void a.far.speak(440, 1500);
+        expect(await b.far.hears(440)).toBe(true);
+        expect(await c.far.hears(440)).toBe(true);
+        void c.far.speak(880, 1500);
+        expect(await a.far.hears(880)).toBe(true);
+        for (const m of [ma, mb, mc]) m.leave();
+        room.close();
+        const far = await d.carrierCall('49309003333');
+        const waiting = await d.nextInbound();
+        expect(() =>
+          conference!.attach(
+            conference!.createRoom(() => undefined),
+            waiting,
+            mix,
+          ),
+        ).toThrow(MediaError);
+        waiting.reject(CAUSE.busy);
+        await far.waitFor('ended');
+        for (const l of [a.leg, b.leg, c.leg]) l.hangup();
+      });
+
       it('tells when the far end holds the call and takes it back', async () => {
         const { leg, far } = await answeredInbound();
         const holds: boolean[] = [];

@@ -120,7 +120,13 @@ class FakeFarEnd implements FarEnd {
       const playing = this.adapter.media.nowPlaying(l);
       if (playing?.some((s) => s.kind === 'tone' && s.frequencies.includes(hz))) return true;
       const peer = this.adapter.media.bridgedWith(l);
-      return (peer as { saying?: unknown } | null)?.saying === hz;
+      if ((peer as { saying?: unknown } | null)?.saying === hz) return true;
+      // In a conference room: everybody else who is not muted, unless deaf.
+      const member = this.adapter.conference.memberOf(l);
+      if (!member || member.mix.deaf) return false;
+      return [...member.room.members].some(
+        (m) => m !== member && !m.mix.mute && (m.leg as { saying?: unknown }).saying === hz,
+      );
     };
     return until(() => heard(this.leg), 'tone').then(
       () => true,

@@ -17,6 +17,7 @@ import type { AccountRef, MediaRef, RecordedMedia, SystemPrompt } from '../../sr
 import { CallRegistry } from '../../src/telephony/call/registry.js';
 import { CallEngine } from '../../src/telephony/engine/call-engine.js';
 import type { CdrSink } from '../../src/telephony/engine/cdr-writer.js';
+import type { ConferenceHost } from '../../src/telephony/engine/conference-dial-in.js';
 import type { CallDirectory, InboundPlan, OutboundPolicy } from '../../src/telephony/engine/directory.js';
 import { silentLogger } from '../../src/telephony/engine/logger.js';
 import type { VoiceDirectory } from '../../src/telephony/engine/voice/voice-directory.js';
@@ -155,7 +156,12 @@ export interface EngineHarness {
   close(): Promise<void>;
 }
 
-export async function engineHarness(): Promise<EngineHarness> {
+export interface EngineHarnessOptions {
+  /** Conference dial-in on the fake adapter's rooms (absent: not served). */
+  conferences?: (adapter: FakeAdapter) => ConferenceHost;
+}
+
+export async function engineHarness(opts: EngineHarnessOptions = {}): Promise<EngineHarness> {
   const redis = await connectRedis(process.env['REDIS_URL'] ?? 'redis://127.0.0.1:6379');
   const prefix = `cpt:${randomToken(8)}:`;
   const bindings = new Map<string, string[]>();
@@ -191,6 +197,7 @@ export async function engineHarness(): Promise<EngineHarness> {
     credit,
     limiter,
     voice,
+    ...(opts.conferences ? { conferences: opts.conferences(adapter) } : {}),
     log: silentLogger,
   });
   engine.start();

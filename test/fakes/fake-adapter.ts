@@ -13,6 +13,8 @@ import {
   type AccountCredentials,
   type AccountRef,
   type Bridge,
+  type ConferencePort,
+  type DetectableTone,
   type DeviceBinding,
   type DialogInfo,
   type DialogRef,
@@ -43,6 +45,12 @@ import {
   type TelephonyAdapter,
 } from '../../src/telephony/adapter.js';
 import { CAUSE, ringFailure, type EndCause } from '../../src/telephony/causes.js';
+import type {
+  MemberMix,
+  RoomMedia,
+  RoomMediaMember,
+  RoomPlayback,
+} from '../../src/telephony/conference/room-media.js';
 import { newId } from '../../src/lib/ids.js';
 
 let seq = 0;
@@ -270,6 +278,7 @@ class FakeMedia implements MediaPort {
   private readonly bridges = new Map<Leg, Leg>();
   private readonly playing = new Map<Leg, { stop(): void }>();
   private readonly dtmf = new Map<Leg, Set<(d: DtmfEvent) => void>>();
+  private readonly tones = new Map<Leg, Set<{ tone: DetectableTone; fn: () => void }>>();
   /** Media durations by reference key (`announcement:<uuid>`, `prompt:<lang>/<name>`); absent: 1 s; null: missing. */
   readonly mediaMs = new Map<string, number | null>();
   readonly recordings: FakeRecorded[] = [];
@@ -426,6 +435,40 @@ class FakeMedia implements MediaPort {
     return () => set.delete(listener);
   }
 
+  /** A far end saying 1100 Hz for half a second is a fax calling (CNG); tone() says it at once. */
+  onTone(leg: Leg, tone: DetectableTone, listener: () => void): () => void {
+    const l = FakeMedia.leg(leg) ?? leg;
+    let set = this.tones.get(l);
+    if (!set) this.tones.set(l, (set = new Set()));
+    let heardMs = 0;
+    const watch = setInterval(() => {
+      heardMs = FakeMedia.leg(leg)?.saying === 1100 ? heardMs + 20 : 0;
+      if (heardMs >= 500) this.tone(leg, tone);
+    }, 20);
+    const entry = {
+      tone,
+      fn: () => {
+        clearInterval(watch);
+        listener();
+      },
+    };
+    set.add(entry);
+    return () => {
+      clearInterval(watch);
+      set.delete(entry);
+    };
+  }
+
+  /** The far end sends a tone (a fax's CNG): each listener for it is called once. */
+  tone(leg: Leg, tone: DetectableTone): void {
+    const l = FakeMedia.leg(leg) ?? leg;
+    for (const e of [...(this.tones.get(l) ?? [])]) {
+      if (e.tone !== tone) continue;
+      this.tones.get(l)?.delete(e);
+      e.fn();
+    }
+  }
+
   /** The far end keys digits. */
   digits(leg: Leg, digits: string): void {
     const l = FakeMedia.leg(leg) ?? leg;
@@ -444,6 +487,100 @@ class FakeMedia implements MediaPort {
       l.digitsSent.push(d);
       await new Promise((r) => setTimeout(r, (opts.durationMs ?? 100) + (opts.pauseMs ?? 100)));
     }
+  }
+}
+
+/** A playback into a fake room: ends after its length in samples at 8 kHz (loops never), or when stopped. */
+class FakeRoomPlayback implements RoomPlayback {
+  #end!: () => void;
+  readonly done = new Promise<void>((r) => (this.#end = r));
+  #timer: NodeJS.Timeout | null = null;
+  stopped = false;
+  constructor(
+    readonly pcm: Int16Array,
+    readonly loop: boolean,
+  ) {
+    if (!loop) this.#timer = setTimeout(() => this.stop(), Math.ceil(pcm.length / 8));
+  }
+  stop(): void {
+    if (this.#timer) clearTimeout(this.#timer);
+    this.#timer = null;
+    this.stopped = true;
+    this.#end();
+  }
+}
+
+/** A member of a fake room: its mix settings and what was played to it; talk and floor set by the test. */
+export class FakeRoomMember implements RoomMediaMember {
+  talk = false;
+  floor = false;
+  left = false;
+  readonly played: FakeRoomPlayback[] = [];
+  constructor(
+    readonly room: FakeRoom,
+    readonly leg: Leg,
+    public mix: MemberMix,
+  ) {}
+  update(changes: Partial<MemberMix>): void {
+    this.mix = { ...this.mix, ...changes };
+  }
+  play(pcm: Int16Array, opts: { loop?: boolean } = {}): RoomPlayback {
+    const p = new FakeRoomPlayback(pcm, opts.loop ?? false);
+    this.played.push(p);
+    return p;
+  }
+  /** What plays to the member now (null: nothing of its own). */
+  get playing(): Int16Array | null {
+    return this.played.findLast((p) => !p.stopped)?.pcm ?? null;
+  }
+  leave(): void {
+    if (this.left) return;
+    this.left = true;
+    for (const p of this.played) p.stop();
+    this.room.members.delete(this);
+  }
+}
+
+/** A fake conference room: who is in it, and what everybody heard. */
+export class FakeRoom implements RoomMedia {
+  readonly members = new Set<FakeRoomMember>();
+  readonly playedAll: Int16Array[] = [];
+  closed = false;
+  constructor(readonly onActivity: (changed: readonly RoomMediaMember[]) => void) {}
+  playAll(pcm: Int16Array): RoomPlayback {
+    this.playedAll.push(pcm);
+    return new FakeRoomPlayback(pcm, false);
+  }
+  close(): void {
+    this.closed = true;
+    for (const m of [...this.members]) m.leave();
+  }
+  /** The test makes a member talk (or stop): the room hears of it as from a mixer. */
+  talking(member: FakeRoomMember, talk: boolean): void {
+    member.talk = talk;
+    member.floor = talk;
+    this.onActivity([member]);
+  }
+}
+
+export class FakeConference implements ConferencePort<FakeRoom> {
+  readonly rooms: FakeRoom[] = [];
+  readonly createRoom = (onActivity: (changed: readonly RoomMediaMember[]) => void): FakeRoom => {
+    const r = new FakeRoom(onActivity);
+    this.rooms.push(r);
+    return r;
+  };
+  attach(room: FakeRoom, leg: Leg, mix: MemberMix): RoomMediaMember {
+    const l = leg instanceof FakeAccountLeg ? leg.winner : leg instanceof FakeLeg ? leg : null;
+    if (!l?.media) throw new MediaError(`leg ${leg.id} has no media to conference`);
+    const m = new FakeRoomMember(room, leg, mix);
+    room.members.add(m);
+    return m;
+  }
+  /** The room member of a leg, if it is in one. */
+  memberOf(leg: Leg): FakeRoomMember | null {
+    for (const r of this.rooms) for (const m of r.members) if (m.leg === leg) return m;
+    return null;
   }
 }
 
@@ -474,6 +611,7 @@ export interface FakeAdapterOptions {
 export class FakeAdapter extends EventEmitter<{ outbound: [FakeOutboundLeg] }> implements TelephonyAdapter {
   readonly kind = 'fake';
   readonly media: FakeMedia;
+  readonly conference = new FakeConference();
   private handler: ((leg: InboundLeg) => void) | null = null;
   /** Legs sent to the network (trunk legs and every device leg of an account), in order. */
   readonly outbound: FakeOutboundLeg[] = [];

@@ -7,6 +7,7 @@
 import dgram from 'node:dgram';
 import { goertzelPower } from '../../src/telephony/embedded/media/dtmf.js';
 import { alawToLinear, linearToUlaw, ulawToLinear } from '../../src/telephony/embedded/rtp/g711.js';
+import { buildTelephoneEvent, digitToEvent } from '../../src/telephony/embedded/rtp/telephone-event.js';
 import { parseRtp } from './pcap.js';
 
 export interface ReceivedPacket {
@@ -22,6 +23,8 @@ export interface ReceivedPacket {
 export class RtpPeer {
   readonly packets: ReceivedPacket[] = [];
   private sender: NodeJS.Timeout | null = null;
+  /** RFC 4733 digits to send in place of audio, each as its packets in order. */
+  private readonly events: Array<{ event: number; packets: number }> = [];
   private remote: { address: string; port: number } | null = null;
 
   private constructor(
@@ -69,9 +72,40 @@ export class RtpPeer {
     let ts = 0;
     let n = 0;
     const ssrc = 0x1234abcd;
+    let eventTs: number | null = null;
+    let eventPacket = 0;
     this.sender = setInterval(() => {
       const dest = to ?? this.remote;
       if (!dest) return;
+      const e = this.events[0];
+      if (e) {
+        // A digit: 100 ms of events on one timestamp, the end sent three times, the next digit on a new timestamp.
+        eventTs ??= ts;
+        eventPacket += 1;
+        const end = eventPacket > e.packets;
+        const payload = buildTelephoneEvent({
+          event: e.event,
+          end,
+          volume: 10,
+          duration: Math.min(eventPacket, e.packets) * 160,
+        });
+        const ev = Buffer.alloc(12 + payload.length);
+        ev[0] = 0x80;
+        ev[1] = (eventPacket === 1 ? 0x80 : 0) | 101;
+        ev.writeUInt16BE(seq & 0xffff, 2);
+        ev.writeUInt32BE(eventTs >>> 0, 4);
+        ev.writeUInt32BE(ssrc, 8);
+        payload.copy(ev, 12);
+        seq += 1;
+        ts += 160;
+        this.socket.send(ev, dest.port, dest.address);
+        if (eventPacket === e.packets + 3) {
+          this.events.shift();
+          eventTs = null;
+          eventPacket = 0;
+        }
+        return;
+      }
       const pkt = Buffer.alloc(12 + 160);
       pkt[0] = 0x80;
       pkt[1] = seq === 1 ? 0x80 : 0x00;
@@ -86,6 +120,20 @@ export class RtpPeer {
       ts += 160;
       this.socket.send(pkt, dest.port, dest.address);
     }, 20);
+  }
+
+  /** Sends digits as RFC 4733 events (payload type 101) in place of the audio, while send() runs. */
+  digits(digits: string): void {
+    for (const d of digits) {
+      const event = digitToEvent(d);
+      if (event === null) throw new RangeError(`not a DTMF digit: ${d}`);
+      this.events.push({ event, packets: 5 });
+    }
+  }
+
+  /** Whether digits are still to be sent. */
+  get sendingDigits(): boolean {
+    return this.events.length > 0;
   }
 
   stopSending(): void {

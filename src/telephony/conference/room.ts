@@ -108,7 +108,14 @@ export class ConferenceRoom<M extends RoomMedia> {
       if (this.#closed) throw new Error(`conference room ${this.conference.uuid} has ended`);
       const id = this.newId();
       const state = newMember({ phone: req.phone ?? null, muteDefault: this.conference.muteDefault });
-      const media = req.attach(this.#media, toMix(state));
+      let media: RoomMediaMember;
+      try {
+        media = req.attach(this.#media, toMix(state));
+      } catch (err) {
+        // The call went before its media joined (it hung up during the claim): an empty room ends.
+        if (this.#members.size === 0) await this.#end();
+        throw err;
+      }
       const entry: Entry = {
         id,
         state,

@@ -19,6 +19,7 @@ import { LegBase } from './leg-base.js';
 import type { DialogSnapshot } from './sip/dialog.js';
 import { Authenticator } from './authenticator.js';
 import { DialogEventServer } from './dialog-events.js';
+import { EmbeddedConference } from './media-conference.js';
 import { EmbeddedMedia } from './media-port.js';
 import { Registrar } from './registrar.js';
 import { RtpPortPool } from './rtp/port-pool.js';
@@ -66,6 +67,7 @@ export class EmbeddedAdapter implements TelephonyAdapter {
   readonly pool: RtpPortPool;
   readonly signaling: EmbeddedSignaling;
   readonly media: EmbeddedMedia;
+  readonly conference: EmbeddedConference;
   readonly presence: PresencePort;
   readonly notifier: EmbeddedSignaling;
   /** A leg's SIP dialog is its snapshot; a BYE from any node ends it. */
@@ -115,6 +117,9 @@ export class EmbeddedAdapter implements TelephonyAdapter {
     this.presence = this.blf;
     this.notifier = this.signaling;
     this.media = new EmbeddedMedia(env.media, o.recordingDir);
+    this.conference = new EmbeddedConference(this.media, (err) =>
+      env.log.warn({ err }, 'conference media failed'),
+    );
   }
 
   /** Builds the adapter (trunk names resolved); start() opens the sockets. */

@@ -210,6 +210,25 @@ export class MediaChannel {
     return { done, stop: () => rec.stop(), location: { kind: 'file', path: opts.file } };
   }
 
+  /**
+   * Every packet the leg receives from now on (a conference member, a tone
+   * detector), beside the relay, recordings and DTMF; answers the stop.
+   */
+  listen(listener: RtpPacketListener): () => void {
+    if (this.#closed) return () => undefined;
+    const tap = new Tap();
+    tap.onPacket(listener);
+    this.#taps.add(tap);
+    return () => {
+      this.#taps.delete(tap);
+    };
+  }
+
+  /** Stops what plays into the leg now (a conference takes its stream over). */
+  stopPlayback(): void {
+    this.#playback?.handle.stop();
+  }
+
   onDtmf(listener: (d: DtmfEvent) => void): () => void {
     if (this.#closed) return () => undefined;
     this.#dtmfListeners.add(listener);
@@ -269,8 +288,8 @@ export class MediaChannel {
 /** Rewrites a relayed packet for the other leg's format; null drops it. */
 export type PacketTransform = (packet: Buffer, header: RtpHeader) => Buffer | null;
 
-const ULAW_TO_ALAW = new Uint8Array(256).map((_, code) => linearToAlaw(ulawToLinear(code)));
-const ALAW_TO_ULAW = new Uint8Array(256).map((_, code) => linearToUlaw(alawToLinear(code)));
+export const ULAW_TO_ALAW = new Uint8Array(256).map((_, code) => linearToAlaw(ulawToLinear(code)));
+export const ALAW_TO_ULAW = new Uint8Array(256).map((_, code) => linearToUlaw(alawToLinear(code)));
 
 /**
  * The packet rewrite from one leg's agreed format to the other's, or null

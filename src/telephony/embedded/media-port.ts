@@ -9,6 +9,7 @@ import path from 'node:path';
 import {
   MediaError,
   type Bridge,
+  type DetectableTone,
   type DtmfEvent,
   type Leg,
   type MediaLocator,
@@ -24,6 +25,7 @@ import {
 import { AccountLeg } from './account-leg.js';
 import { LegBase } from './leg-base.js';
 import { bridgeChannels, MediaChannel, NO_PLAYBACK, NO_RECORDING } from './media-channel.js';
+import { detectFaxCng } from './media-conference.js';
 import { Player, type AudioSource } from './media/player.js';
 
 /** A media reference that resolves to nothing plays as a file that is not there: the playback ends 'failed'. */
@@ -148,6 +150,12 @@ export class EmbeddedMedia implements MediaPort {
 
   async sendDtmf(leg: Leg, digits: string, opts?: { durationMs?: number; pauseMs?: number }): Promise<void> {
     await this.channel(leg)?.sendDigits(digits, opts);
+  }
+
+  onTone(leg: Leg, tone: DetectableTone, listener: () => void): () => void {
+    const channel = this.channel(leg);
+    if (!channel || tone !== 'fax-cng') return () => undefined;
+    return detectFaxCng(channel, listener);
   }
 
   stats(leg: Leg): MediaStats | null {

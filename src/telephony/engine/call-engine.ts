@@ -15,6 +15,7 @@ import type { CallRegistry } from '../call/registry.js';
 import { CAUSE } from '../causes.js';
 import { accountCallStep } from './account-call.js';
 import { CdrWriter, type CdrRecovery, type CdrSink } from './cdr-writer.js';
+import type { ConferenceHost } from './conference-dial-in.js';
 import type { DialplanHooks, EngineContext } from './context.js';
 import type { CallDirectory } from './directory.js';
 import { inboundCallStep } from './inbound-call.js';
@@ -31,6 +32,8 @@ export interface CallEngineDeps {
   voice: VoiceDirectory;
   /** Call-through and call-reverse of the users' dialplans (spec 4.2); absent: not served. */
   dialplan?: DialplanHooks;
+  /** Conference dial-in (spec 3.17); absent: not served. */
+  conferences?: ConferenceHost;
   log: Logger;
   /** Answered legs journalled for crash recovery; absent: none (a crash loses them). */
   recovery?: CdrRecovery;
@@ -50,6 +53,7 @@ export class CallEngine {
       limiter: d.limiter,
       credit: d.credit,
       ...(d.dialplan ? { dialplan: d.dialplan } : {}),
+      ...(d.conferences ? { conferences: d.conferences } : {}),
       log: d.log,
       newCall: (parties, uuid) => this.newCall(parties, uuid),
     };

@@ -22,6 +22,7 @@ export interface LegCdr {
   parent?: string;
   root?: string;
   recording_id?: string;
+  conference_id?: string;
 }
 
 /** Where answered legs are journalled for crash recovery (domain/call/recovery.ts). */
@@ -85,7 +86,11 @@ export class CdrWriter {
    * the fields it then adds (null: nothing to add). Unknown or written ids
    * answer a no-op.
    */
-  hold(id: string): (patch?: Partial<Pick<LegCdr, 'recording_id' | 'b_number'>> | null) => void {
+  hold(
+    id: string,
+  ): (
+    patch?: Partial<Pick<LegCdr, 'recording_id' | 'b_number' | 'service' | 'conference_id'>> | null,
+  ) => void {
     const entry = this.tracked.get(id);
     if (!entry) return () => undefined;
     entry.holds += 1;

@@ -5,6 +5,7 @@ import type { AccountRef, InboundLeg, Logger, MediaPort, PresencePort } from '..
 import type { Call, CallParties } from '../call/call.js';
 import type { CallreverseHost } from './callreverse.js';
 import type { CdrWriter } from './cdr-writer.js';
+import type { ConferenceHost } from './conference-dial-in.js';
 import type { CallDirectory, InboundPlan } from './directory.js';
 import type { PickupRegistry } from './presence.js';
 import type { VoiceDirectory } from './voice/voice-directory.js';
@@ -21,6 +22,8 @@ export interface EngineContext {
   credit: CreditStore;
   /** Call-through and call-reverse of the users' dialplans (spec 4.2); absent: not served. */
   dialplan?: DialplanHooks;
+  /** Conference dial-in (spec 3.17); absent: conference numbers are served as before (voice box or refused). */
+  conferences?: ConferenceHost;
   log: Logger;
   /** A new call of this node, registered (outgoing calls: callback; the call API later). */
   newCall(parties: CallParties, uuid?: string): Call;

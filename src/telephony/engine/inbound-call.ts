@@ -12,6 +12,7 @@ import { step, type Step } from '../call/steps.js';
 import { CAUSE, type EndCause } from '../causes.js';
 import { TONES } from '../tones.js';
 import { openCallreverse } from './callreverse.js';
+import { runConferenceDialIn, type ConferenceHost } from './conference-dial-in.js';
 import { connect } from './connect.js';
 import type { EngineContext } from './context.js';
 import type { InboundPlan, OutboundPolicy } from './directory.js';
@@ -97,6 +98,7 @@ class InboundFlow {
       case 'ivr':
         return [step('ivr', () => this.ivr(route.ivr))];
       case 'answer':
+        if (route.conference && this.d.conferences) return [this.conferenceDialIn(route, this.d.conferences)];
         if (route.voicebox) return [this.voicebox(route.announcement, route.voicebox.record)];
         return [this.unserved(route.kind)];
       case 'call-api':
@@ -195,6 +197,14 @@ class InboundFlow {
         this.d,
       );
     });
+  }
+
+  /** spec 3.17: fax tone to fax, a digit to the PIN entry, nothing to the voice box (conference-dial-in.ts). */
+  private conferenceDialIn(route: Extract<Route, { kind: 'answer' }>, host: ConferenceHost): Step {
+    const { owner, number } = this.plan;
+    const caller = this.leg.info.caller;
+    const c = { owner, number, route, cdrId: this.rootId, from: shownNumber(caller) };
+    return step('conference', () => runConferenceDialIn(this.leg, c, { ...this.d, conferences: host }));
   }
 
   private async ivr(ivr: string): Promise<Step[] | void> {

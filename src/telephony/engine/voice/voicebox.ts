@@ -33,6 +33,8 @@ export interface VoiceboxCall {
   announcement: string | null;
   /** false: play_announcement_only, hang up after it. */
   record: boolean;
+  /** The caller heard the announcement already (conference dial-in): the beep and the recording only. */
+  greeted?: boolean;
 }
 
 /** Runs the voice box on the caller's leg; answers the recording's UUID, if one was made. */
@@ -40,16 +42,18 @@ export async function runVoicebox(leg: InboundLeg, c: VoiceboxCall, d: VoiceboxD
   const release = d.cdrs.hold(c.cdrId);
   let recordingId: string | null = null;
   try {
-    await leg.answer();
+    if (leg.state !== 'answered') await leg.answer();
     if (leg.state !== 'answered') return null;
-    const greeting = c.announcement ? await d.voice.announcement(c.owner, c.announcement) : null;
-    const intro: PromptSource[] = [
-      {
-        kind: 'media',
-        ref: greeting ?? (await d.voice.prompts(c.owner))(c.record ? 'leave-message' : 'not-available'),
-      },
-    ];
-    await playAndWait(d.media, leg, intro);
+    if (!c.greeted) {
+      const greeting = c.announcement ? await d.voice.announcement(c.owner, c.announcement) : null;
+      const intro: PromptSource[] = [
+        {
+          kind: 'media',
+          ref: greeting ?? (await d.voice.prompts(c.owner))(c.record ? 'leave-message' : 'not-available'),
+        },
+      ];
+      await playAndWait(d.media, leg, intro);
+    }
     if (!c.record) {
       leg.hangup(CAUSE.normal);
       return null;
