@@ -14,6 +14,7 @@ import { Call, type CallParties } from '../call/call.js';
 import type { CallRegistry } from '../call/registry.js';
 import { CAUSE } from '../causes.js';
 import { accountCallStep } from './account-call.js';
+import { CallApiEngine, type CallApiSink } from './call-api.js';
 import { CdrWriter, type CdrSink } from './cdr-writer.js';
 import type { DialplanHooks, EngineContext } from './context.js';
 import type { CallDirectory } from './directory.js';
@@ -31,11 +32,15 @@ export interface CallEngineDeps {
   voice: VoiceDirectory;
   /** Call-through and call-reverse of the users' dialplans (spec 4.2); absent: not served. */
   dialplan?: DialplanHooks;
+  /** The call API (spec 3.24): where its events and finished calls go, and how long a call waits for control. */
+  callApi?: { sink: CallApiSink; idleMs: number };
   log: Logger;
 }
 
 export class CallEngine {
   readonly ctx: EngineContext;
+  /** The call API of this node; null when not configured. */
+  readonly callApi: CallApiEngine | null;
 
   constructor(private readonly d: CallEngineDeps) {
     this.ctx = {
@@ -51,6 +56,10 @@ export class CallEngine {
       log: d.log,
       newCall: (parties, uuid) => this.newCall(parties, uuid),
     };
+    this.callApi = d.callApi
+      ? new CallApiEngine(this.ctx, d.callApi.sink, { node: d.registry.node, idleMs: d.callApi.idleMs })
+      : null;
+    if (this.callApi) this.ctx.callApi = this.callApi;
   }
 
   get activeCalls(): number {

@@ -21,6 +21,8 @@ export interface EngineContext {
   credit: CreditStore;
   /** Call-through and call-reverse of the users' dialplans (spec 4.2); absent: not served. */
   dialplan?: DialplanHooks;
+  /** The call API (spec 3.24) for numbers with call_enable; absent: not served. */
+  callApi?: CallApiHooks;
   log: Logger;
   /** A new call of this node, registered (outgoing calls: callback; the call API later). */
   newCall(parties: CallParties, uuid?: string): Call;
@@ -32,4 +34,10 @@ export interface DialplanHooks extends CallreverseHost {
   interceptInbound(call: Call, leg: InboundLeg, plan: InboundPlan, d: EngineContext): Promise<boolean>;
   /** A call from a SIP account that starts the user's call-through (`*98`); true when taken. */
   interceptAccount(call: Call, leg: InboundLeg, account: AccountRef, d: EngineContext): Promise<boolean>;
+}
+
+/** What the engine's flows use of the call API (call-api.ts). */
+export interface CallApiHooks {
+  /** Serves an incoming call to a call-API number; resolves when the call ended. */
+  serveInbound(call: Call, leg: InboundLeg, owner: string): Promise<void>;
 }
