@@ -139,8 +139,13 @@ describe('call API: incoming calls', () => {
       { current_control_id: 'beep' },
       { current_control_id: '', last_control_id: 'beep' },
       { current_control_id: 'bye' },
-      { status: 'hangup', hangup_time: S0 + 3, hangup_cause: 17, current_control_id: '' },
-      { last_control_id: 'bye' },
+      {
+        status: 'hangup',
+        hangup_time: S0 + 3,
+        hangup_cause: 17,
+        current_control_id: '',
+        last_control_id: 'bye',
+      },
     ]);
     expect(h.apiFinished[0]).toEqual({
       uuid,

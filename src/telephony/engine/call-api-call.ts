@@ -105,7 +105,9 @@ export class ApiCall {
     if (c.ended && c.cause) v.hangup_cause = c.cause.q850;
     const current = this.queue.current?.id;
     if (current !== undefined && !c.ended) v.current_control_id = current;
-    if (this.queue.lastId !== null) v.last_control_id = this.queue.lastId;
+    // The control running when the call ended (a hangup, or one cut short) is the last one.
+    const last = c.ended && current !== undefined ? current : this.queue.lastId;
+    if (last !== null) v.last_control_id = last;
     if (this.recording) v.recording = this.recording;
     if (this.bridged) v.bridge = this.bridged.other.uuid;
     return v;

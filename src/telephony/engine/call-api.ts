@@ -45,7 +45,6 @@ export interface CallApiOptions {
   idleMs: number;
 }
 
-
 export class CallApiEngine implements CallApiHooks {
   private readonly calls = new Map<string, ApiCall>();
 
