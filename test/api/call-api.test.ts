@@ -19,7 +19,7 @@ beforeAll(async () => {
   // A second API node: its own services (its own reply channel) on the same Redis and database.
   services2 = createServices({ config: h.config, db: h.services.db, redis: h.redis });
   app2 = await h.newApp(services2);
-}, 60_000);
+}, 180_000);
 afterAll(async () => {
   await services2?.close();
   await h?.close();

@@ -18,7 +18,7 @@ const peers: RtpPeer[] = [];
 
 beforeAll(async () => {
   h = await createTelephonyHarness();
-}, 60_000);
+}, 180_000);
 afterAll(async () => {
   for (const p of peers) p.close();
   await h?.close();
@@ -143,6 +143,23 @@ describe.skipIf(!SIPP_AVAILABLE)('call API on the embedded engine (sipp)', () =>
     console.info(`call API: POST control -> first RTP packet of the tone at the far end: ${roundTrip} ms`);
     expect(roundTrip).toBeLessThan(500);
     expect(toneShare(p.audio(heard[0]!.atMs, heard[0]!.atMs + 600), 1000)).toBeGreaterThan(0.8);
+    // break: a 60 s tone stops within 100 ms of the request.
+    await new Promise((r) => setTimeout(r, 900));
+    const longFrom = Date.now();
+    await control(user, uuid, [{ id: 'long', control: 'tone', frequency: 1000, duration: 60_000 }]);
+    await eventually(async () => p.audioPackets(longFrom).length >= 25 || null, 'the long tone');
+    const breakAt = Date.now();
+    await control(user, uuid, [{ id: 'quiet', control: 'silence', duration: 2000 }], 'break');
+    await new Promise((r) => setTimeout(r, 600));
+    const isTone = (pk: { atMs: number }) => toneShare(p.audio(pk.atMs, pk.atMs + 1), 1000, 160) > 0.5;
+    // The same check finds the tone before the break (it can fail), and nothing of it 100 ms after.
+    expect(p.audioPackets(longFrom, breakAt).filter(isTone).length).toBeGreaterThanOrEqual(20);
+    const loud = p.audioPackets(breakAt, breakAt + 600).filter(isTone);
+    const lastLoud = loud.at(-1)?.atMs ?? breakAt;
+    console.info(`call API: break -> last packet of the 60 s tone: ${lastLoud - breakAt} ms`);
+    expect(lastLoud - breakAt).toBeLessThan(100);
+    const state = await h.call('GET', '/api/call', { sid: user.sid, query: { uuid } });
+    expect(state.call[uuid]).toMatchObject({ current_control_id: 'quiet', last_control_id: 'long' });
     await control(user, uuid, [{ control: 'hangup' }]);
     const callee = await far.done;
     expect(callee.successful, callee.errors).toBe(1);

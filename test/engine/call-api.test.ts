@@ -264,7 +264,7 @@ describe('call API: dial, bridge, split', () => {
   it('dial: init, calling, ringing, answered through the trunk; CDR service call; a refused destination ends at once', async () => {
     const from = apiNumber();
     const uuid = newId();
-    expect(api.dial({ uuid, owner: 'u1', from, to: '+4940111222', clip: null, clir: false })).toEqual({
+    expect(await api.dial({ uuid, owner: 'u1', from, to: '+4940111222', clip: null, clir: false })).toEqual({
       ok: true,
     });
     const out = await h.adapter.nextOutbound(0);
@@ -298,7 +298,7 @@ describe('call API: dial, bridge, split', () => {
     expect(h.cdrs).toMatchObject([{ service: 'call', phone: from, b_number: '+4940111222' }]);
 
     const refused = newId();
-    api.dial({ uuid: refused, owner: 'u9', from, to: '12', clip: null, clir: false });
+    await api.dial({ uuid: refused, owner: 'u9', from, to: '12', clip: null, clir: false });
     await until(() => h.apiFinished.some((f) => f.uuid === refused), 'refused');
     expect(updates(refused).at(-1)).toEqual({ status: 'hangup', hangup_time: S0 + 3, hangup_cause: 28 });
   });
@@ -307,7 +307,7 @@ describe('call API: dial, bridge, split', () => {
     const a = await incoming();
     control(a.uuid, { controls: [{ control: 'answer' }] });
     const b = newId();
-    api.dial({ uuid: b, owner: 'u1', from: a.to, to: '+4940333444', clip: '+4980012345', clir: false });
+    await api.dial({ uuid: b, owner: 'u1', from: a.to, to: '+4940333444', clip: '+4980012345', clir: false });
     const out = await h.adapter.nextOutbound(0);
     expect(out.request.from.number).toBe('+4980012345');
     out.answer();

@@ -39,7 +39,7 @@ interface Envelope {
 }
 
 export interface CallApiHandlers {
-  dial(req: DialRequest): CallApiReply;
+  dial(req: DialRequest): Promise<CallApiReply>;
   control(cmd: ControlCommand): CallApiReply;
 }
 
@@ -186,14 +186,14 @@ export class RedisCallApi implements LiveApiCalls {
     const channel = this.cmdChannel(node);
     const answer = (env: Envelope, reply: CallApiReply) =>
       this.redis.publish(this.replyChannel(env.reply), JSON.stringify({ id: env.id, reply })).catch(onError);
-    const handle = (text: string) => {
+    const handle = async (text: string) => {
       const env = parseEnvelope(text);
       if (!env || env.deadline < Date.now()) return;
       let reply: CallApiReply;
       try {
         reply =
           env.kind === 'dial'
-            ? handlers.dial(env.body as DialRequest)
+            ? await handlers.dial(env.body as DialRequest)
             : handlers.control(env.body as ControlCommand);
       } catch (err) {
         onError(err);
@@ -202,7 +202,7 @@ export class RedisCallApi implements LiveApiCalls {
       void answer(env, reply);
     };
     sub.on('message', (ch: string, text: string) => {
-      if (ch === channel) handle(text);
+      if (ch === channel) void handle(text);
     });
     await sub.subscribe(channel);
     const popper = this.redis.duplicate();
@@ -212,7 +212,7 @@ export class RedisCallApi implements LiveApiCalls {
       while (running) {
         try {
           const got = await popper.blpop(this.dialKey, 1);
-          if (got) handle(got[1]);
+          if (got) void handle(got[1]);
         } catch (err) {
           if (!running) return;
           onError(err);

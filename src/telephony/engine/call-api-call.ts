@@ -82,6 +82,11 @@ export class ApiCall {
     return this.call.uuid;
   }
 
+  /** Resolves once every change so far is published (and the live view written). */
+  settled(): Promise<void> {
+    return this.chain;
+  }
+
   private get leg(): Leg | null {
     return this.call.own;
   }
@@ -235,9 +240,14 @@ export class ApiCall {
 
   private async sleep(ms: number, signal: AbortSignal): Promise<void> {
     let timer: NodeJS.Timeout | undefined;
-    const ended = new Promise<void>((r) => this.call.once('ended', () => r()));
+    let onEnded: () => void = () => undefined;
+    const ended = new Promise<void>((r) => {
+      onEnded = () => r();
+      this.call.once('ended', onEnded);
+    });
     await Promise.race([new Promise((r) => (timer = setTimeout(r, ms))), aborted(signal), ended]);
     clearTimeout(timer);
+    this.call.off('ended', onEnded);
   }
 
   private async play(

@@ -71,15 +71,19 @@ export class CallApiEngine implements CallApiHooks {
     clearTimeout(timer);
   }
 
-  /** POST /api/call/dial on this node: the call exists (status init) when this answers; the rest runs on. */
-  dial(req: DialRequest): CallApiReply {
+  /**
+   * POST /api/call/dial on this node: answers once the call exists (status
+   * init) and every API node can find it; the rest runs on.
+   */
+  async dial(req: DialRequest): Promise<CallApiReply> {
     if (this.calls.has(req.uuid)) return { ok: true };
     const call = this.d.newCall(
       { incoming: false, from: req.from, to: req.to, clip: req.clip, clir: req.clir },
       req.uuid,
     );
     call.assign(req.owner, req.from);
-    this.track(call, req.owner);
+    const api = this.track(call, req.owner);
+    await api.settled();
     void this.place(call, req).catch((err: unknown) => {
       this.d.log.error({ err, call: call.uuid }, 'call API dial failed');
       call.hangup(CAUSE.failure);
