@@ -38,6 +38,7 @@ import { registerDialplanV2Routes } from './routes/dialplan-v2.js';
 import { registerIvrRoutes } from './routes/ivr.js';
 import { registerPushRoutes } from './routes/push.js';
 import { registerUsageRoutes } from './routes/usage.js';
+import { registerCallRoutes } from './routes/call.js';
 import { registerConferenceRoutes } from './routes/conference.js';
 import { installHttpMetrics } from './plugins/http-metrics.js';
 import { registerOpsRoutes } from './routes/ops.js';
@@ -121,6 +122,7 @@ export async function buildApp(services: Services, opts: BuildAppOptions = {}): 
   registerRecordingRoutes(app, services);
   registerAnnouncementRoutes(app, services);
   registerConferenceRoutes(app, services);
+  registerCallRoutes(app, services);
   registerTagRoutes(app, services);
   registerObjectRoutes(app, services);
   registerTrashRoutes(app, services);

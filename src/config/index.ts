@@ -73,6 +73,7 @@ const envSchema = z.object({
   SIP_ACCOUNT_LIMIT: z.coerce.number().int().min(1).max(99).default(10),
   // spec 3.21 .../notify: how long the API waits for a device to answer the NOTIFY.
   SIP_NOTIFY_TIMEOUT_MS: z.coerce.number().int().min(100).max(30_000).default(4000),
+  CALL_API_IDLE_S: z.coerce.number().int().min(1).max(3600).default(30),
   // Embedded SIP/RTP engine (the telephony role).
   SIP_PORT: z.coerce.number().int().min(0).max(65535).default(5060),
   SIP_HOST: z.string().default('0.0.0.0'),
@@ -257,6 +258,8 @@ export interface Config {
   sipAccountLimit: number;
   /** POST /api/sip/(sip-user)/notify answers `not-registered` when no device answered within this. */
   sipNotifyTimeoutMs: number;
+  /** How long an incoming call-API call waits for its first control before it is rejected (seconds). */
+  callApiIdleSeconds: number;
   /** The embedded SIP engine: UDP and TCP port, bind address, address put into Via/Contact/SDP. */
   sipPort: number;
   sipHost: string;
@@ -376,6 +379,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     sipDomains: [...new Set(e.SIP_DOMAIN.split(','))],
     sipAccountLimit: e.SIP_ACCOUNT_LIMIT,
     sipNotifyTimeoutMs: e.SIP_NOTIFY_TIMEOUT_MS,
+    callApiIdleSeconds: e.CALL_API_IDLE_S,
     sipPort: e.SIP_PORT,
     sipHost: e.SIP_HOST,
     sipAdvertisedAddress: e.SIP_ADVERTISED_ADDRESS ?? (e.SIP_HOST === '0.0.0.0' ? '127.0.0.1' : e.SIP_HOST),

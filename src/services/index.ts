@@ -1,4 +1,7 @@
 import type { Redis } from 'ioredis';
+import { RedisCallApi } from '../store/redis/call-api.js';
+import { IdempotencyStore } from '../store/redis/idempotency.js';
+import { CallApiService } from './call-api-service.js';
 import type { Config } from '../config/index.js';
 import type { Db } from '../store/db.js';
 import { ConfigCache, TableWriteWatcher } from '../store/config-cache.js';
@@ -104,6 +107,9 @@ export interface Services {
   conferences: ConferenceService;
   /** Live conferences on any node: subscriptions, member control, the mixing node's state and events (spec 7.11). */
   conferenceLive: ConferenceLiveService;
+  /** The call API (spec 3.24): dial, control, listing, Idempotency-Key; the telephony side serves callApiBus. */
+  callApi: CallApiService;
+  callApiBus: RedisCallApi;
   /** Partner policy: call filters, usergroups, enterprises, credit, emergency, calling names (spec 9.1.3-9.1.7, 10). */
   policy: PolicyServices;
   /** Phone numbers of users (spec 3.9) and their partner control (spec 9.1.2). */
@@ -219,6 +225,7 @@ export function createServices(deps: ServiceDeps): Services {
     eventSystem.subscriptions,
   );
   const faxes = new FaxService(db, objects, eventSystem.publisher, media, config.objectDir);
+  const callApiBus = new RedisCallApi(redis, config.redisPrefix);
   const services: Services = {
     config,
     db,
@@ -254,6 +261,8 @@ export function createServices(deps: ServiceDeps): Services {
     announcements: new AnnouncementService(objects, eventSystem.publisher, media, config.objectDir),
     conferences: new ConferenceService(db, objects, conferenceLive),
     conferenceLive,
+    callApi: new CallApiService(db, callApiBus, new IdempotencyStore(redis, config.redisPrefix), objects),
+    callApiBus,
     policy,
     phones: new PhoneService(db, redis, config.redisPrefix, objects, outbox),
     partnerPhones: new PartnerPhoneService(db, outbox),
@@ -299,6 +308,7 @@ export function createServices(deps: ServiceDeps): Services {
       await media.close();
       await pushQueue.close();
       await sipNotifyRelay.close();
+      await callApiBus.close();
       await faxSendQueue.close();
       voicemail?.close();
     },

@@ -159,6 +159,7 @@ export interface Database {
   usage_totals: UsageTotalsTable;
   usage_peaks: UsagePeaksTable;
   address_areas: AddressAreasTable;
+  call_api_calls: CallApiCallsTable;
 }
 
 /** Events of committed changes not yet published (events/outbox.ts); time in seconds. */
@@ -431,4 +432,14 @@ export interface AddressAreasTable {
   town_key: string;
   town: string;
   area_code: string;
+}
+
+/** A finished call-API call (spec 3.24): its last view as GET /api/call lists it. */
+export interface CallApiCallsTable {
+  uuid: string;
+  owner: string;
+  /** Seconds since epoch. */
+  create_time: number;
+  view: Json;
+  stored_us: number;
 }

@@ -5,6 +5,7 @@
  * relayed from API-only processes, and the sweep of expired registrations.
  */
 import type { Config } from '../config/index.js';
+import { callApiChannel } from '../domain/call/call-api.js';
 import { newCdrId } from '../services/cdr-service.js';
 import type { Services } from '../services/index.js';
 import { CallLimiter } from '../store/redis/call-limit.js';
@@ -98,6 +99,15 @@ export async function startTelephonyNode(
     ...(port && rooms
       ? { conferences: { byPin: (owner, pin) => services.conferences.byPin(owner, pin), rooms, port } }
       : {}),
+    callApi: {
+      idleMs: config.callApiIdleSeconds * 1000,
+      sink: {
+        live: services.callApiBus,
+        publish: (owner, event, payload) =>
+          services.eventSystem.publisher.publish({ channel: callApiChannel(owner) }, event, payload),
+        store: (uuid, owner, view) => services.callApi.store(uuid, owner, view),
+      },
+    },
     log,
   });
   const callback = new CallbackWorker(services.redis, services.dialplanV1.callbackQueueKey, engine.ctx);
@@ -124,6 +134,14 @@ export async function startTelephonyNode(
   callback.start();
   // The adapter is up (a BYE can go out): calls of processes that died, this node's before a restart among them.
   reaper.start(opts.recovery?.sweepMs ?? 2000);
+  const callApi = engine.callApi;
+  const stopCallApi = callApi
+    ? await services.callApiBus.serve(
+        config.nodeId,
+        { dial: (req) => callApi.dial(req), control: (cmd) => callApi.control(cmd) },
+        (err) => log.warn({ err }, 'call API request failed'),
+      )
+    : async () => undefined;
   // NOTIFY requests of this process's API go straight out; API-only nodes relay them over Redis.
   services.sipNotifier = adapter.notifier;
   const stopRelay = await listenSipNotify(services.redis, config.redisPrefix, adapter.notifier, {
@@ -149,6 +167,7 @@ export async function startTelephonyNode(
       services.sipNotifier = null;
       await stopRelay();
       await callback.stop();
+      await stopCallApi();
       engine.hangupAll();
       // The legs just ended write their CDRs; wait for them before the database goes.
       await new Promise((r) => setImmediate(r));

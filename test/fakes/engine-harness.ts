@@ -9,6 +9,7 @@ import { RE2JS } from 're2js';
 import { compileDialplanV2 } from '../../src/domain/routing/dialplan-v2.js';
 import { routingPlan } from '../../src/domain/routing/routing-plan.js';
 import type { DialplanV1, DialplanV2, IvrConfig, PhoneConfig } from '../../src/domain/routing/types.js';
+import type { CallApiView } from '../../src/domain/call/call-api.js';
 import { connectRedis } from '../../src/lib/redis.js';
 import { randomToken } from '../../src/lib/ids.js';
 import { CallLimiter } from '../../src/store/redis/call-limit.js';
@@ -151,6 +152,9 @@ export interface EngineHarness {
   cdrs: Array<Parameters<CdrSink['record']>[0]>;
   credit: CreditStore;
   limiter: CallLimiter;
+  /** Call API events as published (owner, event, payload), and finished calls' last views. */
+  apiEvents: Array<{ owner: string; event: string; payload: Record<string, unknown> }>;
+  apiFinished: Array<{ uuid: string; owner: string; view: CallApiView }>;
   /** An account registered on the fake network (its device legs carry this contact). */
   account(name: string, owner: string, contacts?: number): AccountRef;
   close(): Promise<void>;
@@ -186,6 +190,8 @@ export async function engineHarness(opts: EngineHarnessOptions = {}): Promise<En
   let cdrSeq = 0;
   const credit = new CreditStore(redis, prefix);
   const limiter = new CallLimiter(redis, prefix);
+  const apiEvents: EngineHarness['apiEvents'] = [];
+  const apiFinished: EngineHarness['apiFinished'] = [];
   const engine = new CallEngine({
     adapter,
     registry,
@@ -198,6 +204,14 @@ export async function engineHarness(opts: EngineHarnessOptions = {}): Promise<En
     limiter,
     voice,
     ...(opts.conferences ? { conferences: opts.conferences(adapter) } : {}),
+    callApi: {
+      idleMs: 30_000,
+      sink: {
+        live: null,
+        publish: async (owner, event, payload) => void apiEvents.push({ owner, event, payload }),
+        store: async (uuid, owner, view) => void apiFinished.push({ uuid, owner, view }),
+      },
+    },
     log: silentLogger,
   });
   engine.start();
@@ -211,6 +225,8 @@ export async function engineHarness(opts: EngineHarnessOptions = {}): Promise<En
     cdrs,
     credit,
     limiter,
+    apiEvents,
+    apiFinished,
     account: (name, owner, contacts = 1) => {
       directory.accounts.set(name, owner);
       bindings.set(

@@ -1,6 +1,7 @@
 import { Type } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
 import type { Services } from '../../services/index.js';
+import { callApiChannel } from '../../domain/call/call-api.js';
 import { requirePartner, requireUser } from '../plugins/session-auth.js';
 import { ServiceError } from '../../errors/index.js';
 import { statusResponse } from '../schemas/common.js';
@@ -9,7 +10,7 @@ import { statusResponse } from '../schemas/common.js';
 type Deps = Pick<Services, 'eventSystem'>;
 
 /** Channel of the call API events of one user (spec 3.24 GET /api/call/event). */
-export const callChannel = (userId: string): string => `call:${userId}`;
+export const callChannel = callApiChannel;
 
 /** Subscriptions that route channel events into the session's stream (conferences: routes/conference.ts). */
 export function registerEventSubscriptionRoutes(app: FastifyInstance, services: Deps): void {

@@ -11,6 +11,7 @@ import * as m012 from './012-usage.js';
 import * as m013 from './013-fax-transmission.js';
 import * as m014 from './014-conference.js';
 import * as m015 from './015-event-outbox.js';
+import * as m016 from './016-call-api.js';
 
 /** Migrations are listed in code so they ship with the package and run identically on PGlite and PostgreSQL. */
 const migrations: Record<string, Migration> = {
@@ -26,6 +27,7 @@ const migrations: Record<string, Migration> = {
   '013-fax-transmission': m013,
   '014-conference': m014,
   '015-event-outbox': m015,
+  '016-call-api': m016,
 };
 
 export const migrationProvider: MigrationProvider = {

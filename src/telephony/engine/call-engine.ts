@@ -16,6 +16,7 @@ import { CAUSE } from '../causes.js';
 import { accountCallStep } from './account-call.js';
 import { CdrWriter, type CdrRecovery, type CdrSink } from './cdr-writer.js';
 import type { ConferenceHost } from './conference-dial-in.js';
+import { CallApiEngine, type CallApiSink } from './call-api.js';
 import type { DialplanHooks, EngineContext } from './context.js';
 import type { CallDirectory } from './directory.js';
 import { inboundCallStep } from './inbound-call.js';
@@ -34,6 +35,8 @@ export interface CallEngineDeps {
   dialplan?: DialplanHooks;
   /** Conference dial-in (spec 3.17); absent: not served. */
   conferences?: ConferenceHost;
+  /** The call API (spec 3.24): where its events and finished calls go, and how long a call waits for control. */
+  callApi?: { sink: CallApiSink; idleMs: number };
   log: Logger;
   /** Answered legs journalled for crash recovery; absent: none (a crash loses them). */
   recovery?: CdrRecovery;
@@ -41,6 +44,8 @@ export interface CallEngineDeps {
 
 export class CallEngine {
   readonly ctx: EngineContext;
+  /** The call API of this node; null when not configured. */
+  readonly callApi: CallApiEngine | null;
 
   constructor(private readonly d: CallEngineDeps) {
     this.ctx = {
@@ -57,6 +62,10 @@ export class CallEngine {
       log: d.log,
       newCall: (parties, uuid) => this.newCall(parties, uuid),
     };
+    this.callApi = d.callApi
+      ? new CallApiEngine(this.ctx, d.callApi.sink, { node: d.registry.node, idleMs: d.callApi.idleMs })
+      : null;
+    if (this.callApi) this.ctx.callApi = this.callApi;
   }
 
   get activeCalls(): number {

@@ -24,6 +24,8 @@ export interface EngineContext {
   dialplan?: DialplanHooks;
   /** Conference dial-in (spec 3.17); absent: conference numbers are served as before (voice box or refused). */
   conferences?: ConferenceHost;
+  /** The call API (spec 3.24) for numbers with call_enable; absent: not served. */
+  callApi?: CallApiHooks;
   log: Logger;
   /** A new call of this node, registered (outgoing calls: callback; the call API later). */
   newCall(parties: CallParties, uuid?: string): Call;
@@ -35,4 +37,10 @@ export interface DialplanHooks extends CallreverseHost {
   interceptInbound(call: Call, leg: InboundLeg, plan: InboundPlan, d: EngineContext): Promise<boolean>;
   /** A call from a SIP account that starts the user's call-through (`*98`); true when taken. */
   interceptAccount(call: Call, leg: InboundLeg, account: AccountRef, d: EngineContext): Promise<boolean>;
+}
+
+/** What the engine's flows use of the call API (call-api.ts). */
+export interface CallApiHooks {
+  /** Serves an incoming call to a call-API number; resolves when the call ended. */
+  serveInbound(call: Call, leg: InboundLeg, owner: string): Promise<void>;
 }

@@ -101,8 +101,11 @@ class InboundFlow {
         if (route.conference && this.d.conferences) return [this.conferenceDialIn(route, this.d.conferences)];
         if (route.voicebox) return [this.voicebox(route.announcement, route.voicebox.record)];
         return [this.unserved(route.kind)];
-      case 'call-api':
-        return [this.unserved(route.kind)];
+      case 'call-api': {
+        const api = this.d.callApi;
+        if (!api) return [this.unserved(route.kind)];
+        return [step('call-api', () => api.serveInbound(this.call, this.leg, this.plan.owner))];
+      }
     }
   }
 
