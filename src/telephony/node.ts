@@ -4,7 +4,10 @@
  * the services, CDRs, credit and call limits, the callback worker, NOTIFYs
  * relayed from API-only processes, and the sweep of expired registrations.
  */
+import type { Worker } from 'bullmq';
 import type { Config } from '../config/index.js';
+import { startFaxSendWorker } from '../media/fax-send-queue.js';
+import { FaxSender } from '../services/fax-sender.js';
 import { newCdrId } from '../services/cdr-service.js';
 import type { Services } from '../services/index.js';
 import { CallLimiter } from '../store/redis/call-limit.js';
@@ -18,6 +21,7 @@ import { CallEngine } from './engine/call-engine.js';
 import { CallbackWorker } from './engine/callback.js';
 import type { CdrSink } from './engine/cdr-writer.js';
 import { DialplanCalls } from './engine/dialplan-calls.js';
+import { EngineFaxDialer } from './engine/fax-line.js';
 import { DbCallDirectory } from './platform/call-directory.js';
 import { ServicesVoiceDirectory } from './platform/voice-directory.js';
 
@@ -27,6 +31,8 @@ export interface TelephonyNode {
   registry: CallRegistry;
   /** Places the callbacks requested through the API (spec 4.2). */
   callback: CallbackWorker;
+  /** Places the queued fax sends (spec 3.13 send), each attempt a fax call of this node. */
+  faxSender: FaxSender;
   stop(): Promise<void>;
 }
 
@@ -34,6 +40,8 @@ export interface TelephonyNodeOptions {
   log: Logger;
   /** How often expired registrations are swept (ms). */
   sweepMs?: number;
+  /** Take fax send jobs off the queue (default true). */
+  faxSendWorker?: boolean;
 }
 
 export async function startTelephonyNode(
@@ -66,13 +74,34 @@ export async function startTelephonyNode(
     limiter: new CallLimiter(services.redis, config.redisPrefix),
     voice: new ServicesVoiceDirectory(services, services.configCache),
     dialplan: new DialplanCalls(services.dialplanV1, log),
+    fax: {
+      inbox: services.faxInbox,
+      t38: config.faxT38,
+      pushFaxNew: (owner, fax, phone, pages) => services.push.faxNew(owner, fax, phone, pages),
+    },
     log,
   });
+  const faxSender = new FaxSender(
+    services.faxes,
+    services.faxSend,
+    services.faxSendQueue,
+    new EngineFaxDialer(engine.ctx, { t38: config.faxT38 }),
+    { retries: config.faxRetries, retryDelays: config.faxRetryDelays },
+  );
   const callback = new CallbackWorker(services.redis, services.dialplanV1.callbackQueueKey, engine.ctx);
   engine.start();
   await registry.start();
   await adapter.start();
   callback.start();
+  let faxWorker: Worker | null = null;
+  if (opts.faxSendWorker !== false) {
+    faxWorker = startFaxSendWorker(faxSender, {
+      redisUrl: config.redisUrl,
+      redisPrefix: config.redisPrefix,
+      concurrency: config.faxSendConcurrency,
+      onError: (err) => log.warn({ err }, 'fax send job failed'),
+    });
+  }
   // NOTIFY requests of this process's API go straight out; API-only nodes relay them over Redis.
   services.sipNotifier = adapter.notifier;
   const stopRelay = await listenSipNotify(services.redis, config.redisPrefix, adapter.notifier, {
@@ -87,8 +116,10 @@ export async function startTelephonyNode(
     engine,
     registry,
     callback,
+    faxSender,
     stop: async () => {
       clearInterval(sweeper);
+      await faxWorker?.close();
       services.sipNotifier = null;
       await stopRelay();
       await callback.stop();

@@ -210,6 +210,21 @@ export class MediaChannel {
     return { done, stop: () => rec.stop(), location: { kind: 'file', path: opts.file } };
   }
 
+  /** Every RTP packet the leg receives, alongside the other uses (a fax, a tone detector); answers the removal. */
+  tap(listener: RtpPacketListener): () => void {
+    const t = new Tap();
+    t.listener = listener;
+    this.#taps.add(t);
+    return () => {
+      this.#taps.delete(t);
+    };
+  }
+
+  /** Stops the current playback, if any. */
+  stopPlayback(): void {
+    this.#playback?.handle.stop();
+  }
+
   onDtmf(listener: (d: DtmfEvent) => void): () => void {
     if (this.#closed) return () => undefined;
     this.#dtmfListeners.add(listener);

@@ -10,6 +10,8 @@ import {
   MediaError,
   type Bridge,
   type DtmfEvent,
+  type FaxHandle,
+  type FaxOptions,
   type Leg,
   type MediaLocator,
   type MediaPort,
@@ -22,6 +24,7 @@ import {
   type RecordOptions,
 } from '../adapter.js';
 import { AccountLeg } from './account-leg.js';
+import { LineFax, listenFaxTone } from './fax/line-fax.js';
 import { LegBase } from './leg-base.js';
 import { bridgeChannels, MediaChannel, NO_PLAYBACK, NO_RECORDING } from './media-channel.js';
 import { Player, type AudioSource } from './media/player.js';
@@ -148,6 +151,31 @@ export class EmbeddedMedia implements MediaPort {
 
   async sendDtmf(leg: Leg, digits: string, opts?: { durationMs?: number; pauseMs?: number }): Promise<void> {
     await this.channel(leg)?.sendDigits(digits, opts);
+  }
+
+  fax(leg: Leg, opts: FaxOptions): FaxHandle {
+    const l = EmbeddedMedia.mediaLeg(leg);
+    const channel = this.channel(leg);
+    if (!l || !channel || l.state !== 'answered') throw new MediaError(`leg ${leg.id} has no media for a fax`);
+    this.current.get(l)?.stop();
+    let fax: LineFax;
+    try {
+      fax = new LineFax(l, channel, l.faxSignaling(), opts);
+    } catch (err) {
+      throw new MediaError(`no fax on leg ${leg.id}: ${(err as Error).message}`);
+    }
+    fax.start().catch(() => fax.stop());
+    return fax;
+  }
+
+  onFaxTone(leg: Leg, listener: () => void): () => void {
+    const channel = this.channel(leg);
+    if (!channel) return () => undefined;
+    try {
+      return listenFaxTone(channel, listener);
+    } catch {
+      return () => undefined; // no fax stack on this node: nothing to hear
+    }
   }
 
   stats(leg: Leg): MediaStats | null {

@@ -17,6 +17,7 @@ import { accountCallStep } from './account-call.js';
 import { CdrWriter, type CdrSink } from './cdr-writer.js';
 import type { DialplanHooks, EngineContext } from './context.js';
 import type { CallDirectory } from './directory.js';
+import type { FaxReceiveDeps } from './fax-types.js';
 import { inboundCallStep } from './inbound-call.js';
 import { PickupRegistry } from './presence.js';
 import type { VoiceDirectory } from './voice/voice-directory.js';
@@ -31,6 +32,8 @@ export interface CallEngineDeps {
   voice: VoiceDirectory;
   /** Call-through and call-reverse of the users' dialplans (spec 4.2); absent: not served. */
   dialplan?: DialplanHooks;
+  /** Fax reception on fax_enable numbers; absent: not served. */
+  fax?: FaxReceiveDeps;
   log: Logger;
 }
 
@@ -48,6 +51,7 @@ export class CallEngine {
       limiter: d.limiter,
       credit: d.credit,
       ...(d.dialplan ? { dialplan: d.dialplan } : {}),
+      ...(d.fax ? { fax: d.fax } : {}),
       log: d.log,
       newCall: (parties, uuid) => this.newCall(parties, uuid),
     };

@@ -21,6 +21,8 @@ export interface LegCdr {
   parent?: string;
   root?: string;
   recording_id?: string;
+  fax_id?: string;
+  page_count?: number;
 }
 
 export class CdrWriter {
@@ -71,7 +73,9 @@ export class CdrWriter {
    * the fields it then adds (null: nothing to add). Unknown or written ids
    * answer a no-op.
    */
-  hold(id: string): (patch?: Partial<Pick<LegCdr, 'recording_id' | 'b_number'>> | null) => void {
+  hold(
+    id: string,
+  ): (patch?: Partial<Pick<LegCdr, 'recording_id' | 'b_number' | 'fax_id' | 'page_count'>> | null) => void {
     const entry = this.tracked.get(id);
     if (!entry) return () => undefined;
     entry.holds += 1;

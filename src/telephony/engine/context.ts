@@ -6,6 +6,7 @@ import type { Call, CallParties } from '../call/call.js';
 import type { CallreverseHost } from './callreverse.js';
 import type { CdrWriter } from './cdr-writer.js';
 import type { CallDirectory, InboundPlan } from './directory.js';
+import type { FaxReceiveDeps } from './fax-types.js';
 import type { PickupRegistry } from './presence.js';
 import type { VoiceDirectory } from './voice/voice-directory.js';
 
@@ -21,6 +22,8 @@ export interface EngineContext {
   credit: CreditStore;
   /** Call-through and call-reverse of the users' dialplans (spec 4.2); absent: not served. */
   dialplan?: DialplanHooks;
+  /** Fax reception on fax_enable numbers (fax-line.ts); absent: such calls are not served. */
+  fax?: FaxReceiveDeps;
   log: Logger;
   /** A new call of this node, registered (outgoing calls: callback; the call API later). */
   newCall(parties: CallParties, uuid?: string): Call;

@@ -13,6 +13,7 @@ import { CAUSE, type EndCause } from '../causes.js';
 import { TONES } from '../tones.js';
 import { openCallreverse } from './callreverse.js';
 import { connect } from './connect.js';
+import { receiveFax } from './fax-line.js';
 import type { EngineContext } from './context.js';
 import type { InboundPlan, OutboundPolicy } from './directory.js';
 import { reportPresence } from './presence.js';
@@ -97,6 +98,14 @@ class InboundFlow {
       case 'ivr':
         return [step('ivr', () => this.ivr(route.ivr))];
       case 'answer':
+        if (route.fax && !route.conference && this.d.fax) {
+          const who = {
+            owner: this.plan.owner,
+            number: this.plan.number,
+            from: shownNumber(this.leg.info.caller),
+          };
+          return [receiveFax(this.leg, route, who, this.d, (a, record) => this.voicebox(a, record))];
+        }
         if (route.voicebox) return [this.voicebox(route.announcement, route.voicebox.record)];
         return [this.unserved(route.kind)];
       case 'call-api':
