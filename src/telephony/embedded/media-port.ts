@@ -156,7 +156,8 @@ export class EmbeddedMedia implements MediaPort {
   fax(leg: Leg, opts: FaxOptions): FaxHandle {
     const l = EmbeddedMedia.mediaLeg(leg);
     const channel = this.channel(leg);
-    if (!l || !channel || l.state !== 'answered') throw new MediaError(`leg ${leg.id} has no media for a fax`);
+    if (!l || !channel || l.state !== 'answered')
+      throw new MediaError(`leg ${leg.id} has no media for a fax`);
     this.current.get(l)?.stop();
     let fax: LineFax;
     try {

@@ -26,4 +26,3 @@ export interface FaxReceiveDeps extends FaxLineOptions {
   /** spec 8.2.1 fax_new to the owner's devices; absent: no push. */
   pushFaxNew?: (owner: string, fax: string, phone: string, pageCount: number) => Promise<void>;
 }
-

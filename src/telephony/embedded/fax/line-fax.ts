@@ -37,6 +37,9 @@ import { FaxSession, FRAME_SAMPLES, type FaxResult } from './fax-session.js';
 import { FaxToneDetector } from './fax-detect.js';
 import type { FaxSignaling } from './t38-signaling.js';
 
+/** A T.38 fax with no UDPTL datagram for this long is over (the RTP watch no longer applies). */
+const UDPTL_TIMEOUT_MS = 30_000;
+
 /** How long the receiving side waits after the answer before its T.38 re-INVITE (the caller's ACK first). */
 const REINVITE_DELAY_MS = 200;
 
@@ -68,6 +71,7 @@ export class LineFax extends EventEmitter<FaxEvents> implements FaxHandle {
   private readonly inFrame = new Int16Array(FRAME_SAMPLES);
   private inFill = 0;
   private lastK = 0;
+  private lastDatagramAt = 0;
 
   constructor(
     private readonly leg: LegBase,
@@ -121,7 +125,10 @@ export class LineFax extends EventEmitter<FaxEvents> implements FaxHandle {
         if (this.session.transport === 'audio') {
           const f = channel.format;
           rtp.sendRtp(f.payloadType, ts, encode(f.codec, this.session.audioOut()));
-        } else this.session.tick(steps * FRAME_SAMPLES);
+        } else {
+          this.session.tick(steps * FRAME_SAMPLES);
+          if (mediaPacer.now() - this.lastDatagramAt > UDPTL_TIMEOUT_MS) this.stop();
+        }
         return !this.finished;
       },
     );
@@ -140,6 +147,7 @@ export class LineFax extends EventEmitter<FaxEvents> implements FaxHandle {
       return;
     }
     this.udptl.on('message', (msg, rinfo) => {
+      this.lastDatagramAt = mediaPacer.now();
       this.udptlRemote ??= { address: rinfo.address, port: rinfo.port };
       this.session.datagramIn(msg);
     });
@@ -174,7 +182,7 @@ export class LineFax extends EventEmitter<FaxEvents> implements FaxHandle {
     const session = t38Session(LOCAL_T38, offer.params, answer);
     if (!this.session.switchToT38(session)) return null;
     this.udptlRemote = { address: offer.address, port: offer.port };
-    this.emit('transport', 't38');
+    this.movedToT38();
     const origin = this.signaling!.nextOrigin();
     return buildT38Sdp({
       address: this.signaling!.mediaAddress,
@@ -204,6 +212,13 @@ export class LineFax extends EventEmitter<FaxEvents> implements FaxHandle {
     if (!answer || answer.port === 0) return;
     if (!this.session.switchToT38(t38Session(LOCAL_T38, answer.params, answer.params))) return;
     this.udptlRemote = { address: answer.address, port: answer.port };
+    this.movedToT38();
+  }
+
+  /** No more RTP on the leg: its media watch gives way to the UDPTL one. */
+  private movedToT38(): void {
+    this.lastDatagramAt = mediaPacer.now();
+    this.channel.session.unwatch();
     this.emit('transport', 't38');
   }
 
