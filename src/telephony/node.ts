@@ -119,11 +119,13 @@ export async function startTelephonyNode(
     faxSender,
     stop: async () => {
       clearInterval(sweeper);
-      await faxWorker?.close();
+      // No new fax sends; the running ones end with their calls below (a job cut short resumes as a new attempt).
+      const faxClosing = faxWorker?.close();
       services.sipNotifier = null;
       await stopRelay();
       await callback.stop();
       engine.hangupAll();
+      await faxClosing;
       // The legs just ended write their CDRs; wait for them before the database goes.
       await new Promise((r) => setImmediate(r));
       await services.cdrs.drain();
