@@ -33,6 +33,8 @@ export interface TelephonyNode {
   callback: CallbackWorker;
   /** Places the queued fax sends (spec 3.13 send), each attempt a fax call of this node. */
   faxSender: FaxSender;
+  /** The FaxDialer behind it. */
+  faxDialer: EngineFaxDialer;
   stop(): Promise<void>;
 }
 
@@ -81,13 +83,11 @@ export async function startTelephonyNode(
     },
     log,
   });
-  const faxSender = new FaxSender(
-    services.faxes,
-    services.faxSend,
-    services.faxSendQueue,
-    new EngineFaxDialer(engine.ctx, { t38: config.faxT38 }),
-    { retries: config.faxRetries, retryDelays: config.faxRetryDelays },
-  );
+  const faxDialer = new EngineFaxDialer(engine.ctx, { t38: config.faxT38 });
+  const faxSender = new FaxSender(services.faxes, services.faxSend, services.faxSendQueue, faxDialer, {
+    retries: config.faxRetries,
+    retryDelays: config.faxRetryDelays,
+  });
   const callback = new CallbackWorker(services.redis, services.dialplanV1.callbackQueueKey, engine.ctx);
   engine.start();
   await registry.start();
@@ -117,6 +117,7 @@ export async function startTelephonyNode(
     registry,
     callback,
     faxSender,
+    faxDialer,
     stop: async () => {
       clearInterval(sweeper);
       // No new fax sends; the running ones end with their calls below (a job cut short resumes as a new attempt).

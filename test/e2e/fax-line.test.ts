@@ -214,6 +214,16 @@ describe.skipIf(!SIPP_AVAILABLE)('fax over the line, trunk looped back to the en
       h.telephony.engine.ctx.fax!.t38 = true;
     }
   }, 150_000);
+
+  it('the sending side refuses the T.38 re-INVITE (488): the fax goes on as G.711 audio and arrives', async () => {
+    h.telephony.faxDialer.opts.t38 = false;
+    try {
+      const r = await sendAndReceive('audio');
+      console.info(`fax after a refused T.38 re-INVITE: 3 pages in ${r.seconds.toFixed(1)} s on audio`);
+    } finally {
+      h.telephony.faxDialer.opts.t38 = true;
+    }
+  }, 150_000);
 });
 
 describe.skipIf(!SIPP_AVAILABLE)('fax to a busy line (sipp carrier answering 486)', () => {

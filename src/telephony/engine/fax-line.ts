@@ -139,7 +139,8 @@ async function runFax(
 export class EngineFaxDialer implements FaxDialer {
   constructor(
     private readonly d: EngineContext,
-    private readonly opts: FaxLineOptions,
+    /** Read at each attempt (a node may change them while it runs). */
+    readonly opts: FaxLineOptions,
   ) {}
 
   async send(req: FaxDialRequest, hooks: FaxDialHooks, signal: AbortSignal): Promise<FaxDialOutcome> {
