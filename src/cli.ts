@@ -10,6 +10,7 @@ import { RedisUnavailableError } from './lib/redis.js';
 import { openAdminServices, startEngine, type Role } from './main.js';
 import { startOpsServer } from './api/ops-server.js';
 import { DatabaseBusyError } from './store/db.js';
+import { forkRoles, processPlan, Supervisor } from './supervisor.js';
 
 function fail(message: string): never {
   process.stderr.write(`${message}\n`);
@@ -35,15 +36,33 @@ function openFilesLine({ after, note }: ReturnType<typeof raiseOpenFileLimit>): 
   return `callplane: open files limit ${after.soft} (hard ${after.hard}${why})\n`;
 }
 
+/** Runs `callplane start`: its roles in supervised child processes (src/supervisor.ts). */
+function supervise(): void {
+  const cfg = config();
+  const bin = process.argv[1] ?? '';
+  const supervisor = new Supervisor(processPlan(cfg.databaseUrl !== undefined), {
+    start: (spec) => forkRoles(bin, spec),
+    log: (line) => process.stderr.write(`${line}\n`),
+  });
+  supervisor.start();
+  const stop = (): void => supervisor.stop(0);
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
+  void supervisor.done.then((code) => process.exit(code));
+}
+
 async function serve(roles: Role[]): Promise<void> {
   const cfg = config();
+  // Under `callplane start` (an IPC channel to the supervisor): one process of several.
+  const supervised = typeof process.send === 'function';
   // Raised before any socket opens; reported once the engine started.
   const files = raiseOpenFileLimit(OPEN_FILES_WANTED);
   try {
     const engine = await startEngine(cfg, roles);
     // METRICS_PORT: /metrics, /health and /ready on a listener of their own, whatever the roles.
+    // Under the supervisor, the API's process serves them (one listener for the port).
     const ops =
-      cfg.metricsPort === undefined
+      cfg.metricsPort === undefined || (supervised && !roles.includes('api'))
         ? null
         : await startOpsServer(engine.services, { host: cfg.metricsHost, port: cfg.metricsPort }).catch(
             async (err: unknown) => {
@@ -64,6 +83,11 @@ async function serve(roles: Role[]): Promise<void> {
     };
     process.once('SIGINT', shutdown);
     process.once('SIGTERM', shutdown);
+    if (supervised) {
+      // The supervisor is gone (killed): nobody would restart or stop this process.
+      process.once('disconnect', shutdown);
+      process.send?.({ ready: true });
+    }
   } catch (err) {
     if (err instanceof RedisUnavailableError) fail(err.message);
     if (err instanceof DatabaseBusyError) {
@@ -117,8 +141,19 @@ const program = new Command('callplane').description(
 
 program
   .command('start')
-  .description('run every role in one process with embedded defaults')
-  .action(() => serve(['api', 'worker', 'telephony']));
+  .description(
+    'run every role with embedded defaults, supervised: restarted when a process dies; on PostgreSQL the telephony role runs in a process of its own',
+  )
+  .action(() => supervise());
+program
+  .command('serve', { hidden: true })
+  .description('run the given roles in this process (what start runs under its supervisor)')
+  .argument('<roles>', 'comma-separated: api, worker, telephony')
+  .action((list: string) => {
+    const roles = list.split(',').filter((r): r is Role => r === 'api' || r === 'worker' || r === 'telephony');
+    if (roles.length === 0) fail('callplane: serve needs roles: api, worker, telephony');
+    return serve(roles);
+  });
 program
   .command('telephony')
   .description('run the embedded SIP/RTP telephony role (SIP_PORT, RTP_PORTS, SIP_TRUNK)')

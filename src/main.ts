@@ -62,7 +62,9 @@ export async function startEngine(config: Config, roles: Role[]): Promise<Runnin
     telephony = await startTelephonyNode(services, config, adapter, { log });
     stops.push(() => telephony!.stop());
   }
-  stops.push(await startAdminSocket(services));
+  // Admin commands reach the process that holds PGlite through this socket; on PostgreSQL they
+  // open the database themselves, and the API's process serves the socket (one per DATA_DIR).
+  if (!config.databaseUrl || roles.includes('api')) stops.push(await startAdminSocket(services));
   const stopSweeper = services.eventSystem.startSweeper();
   stops.push(async () => stopSweeper());
   return {

@@ -14,7 +14,9 @@ import { CallLimiter } from '../store/redis/call-limit.js';
 import { CreditStore } from '../store/redis/credit.js';
 import { CyclicCounter } from '../store/redis/cyclic-counter.js';
 import { RedisLiveCalls } from '../store/redis/live-calls.js';
+import { RedisRecoveryJournal } from '../store/redis/recovery-journal.js';
 import { listenSipNotify } from '../store/redis/sip-notify-relay.js';
+import { repairWav } from '../media/wav-repair.js';
 import type { Logger, TelephonyAdapter } from './adapter.js';
 import { CallRegistry } from './call/registry.js';
 import { CallEngine } from './engine/call-engine.js';
@@ -24,11 +26,16 @@ import { DialplanCalls } from './engine/dialplan-calls.js';
 import { EngineFaxDialer } from './engine/fax-line.js';
 import { DbCallDirectory } from './platform/call-directory.js';
 import { ServicesVoiceDirectory } from './platform/voice-directory.js';
+import { CrashReaper } from './recovery.js';
 
 export interface TelephonyNode {
   adapter: TelephonyAdapter;
   engine: CallEngine;
   registry: CallRegistry;
+  /** This process's journal of answered legs (crash recovery). */
+  journal: RedisRecoveryJournal;
+  /** Settles the calls of telephony processes that died. */
+  reaper: CrashReaper;
   /** Places the callbacks requested through the API (spec 4.2). */
   callback: CallbackWorker;
   /** Places the queued fax sends (spec 3.13 send), each attempt a fax call of this node. */
@@ -44,6 +51,8 @@ export interface TelephonyNodeOptions {
   sweepMs?: number;
   /** Take fax send jobs off the queue (default true). */
   faxSendWorker?: boolean;
+  /** Crash recovery timing (heartbeat, when a process counts as dead, how often to look). */
+  recovery?: { heartbeatMs?: number; deadAfterMs?: number; sweepMs?: number };
 }
 
 export async function startTelephonyNode(
@@ -53,11 +62,13 @@ export async function startTelephonyNode(
   opts: TelephonyNodeOptions,
 ): Promise<TelephonyNode> {
   const { log } = opts;
-  const registry = new CallRegistry(
-    config.nodeId,
-    new RedisLiveCalls(services.redis, config.redisPrefix),
-    log,
-  );
+  const liveCalls = new RedisLiveCalls(services.redis, config.redisPrefix);
+  const registry = new CallRegistry(config.nodeId, liveCalls, log);
+  const journal = new RedisRecoveryJournal(services.redis, config.redisPrefix, config.nodeId, {
+    ...(opts.recovery?.heartbeatMs !== undefined ? { heartbeatMs: opts.recovery.heartbeatMs } : {}),
+    ...(opts.recovery?.deadAfterMs !== undefined ? { deadAfterMs: opts.recovery.deadAfterMs } : {}),
+    onError: (err) => log.warn({ err }, 'recovery journal not written'),
+  });
   const directory = new DbCallDirectory(
     services.db,
     services.dialplanV1,
@@ -67,14 +78,16 @@ export async function startTelephonyNode(
     services.configCache,
   );
   const cdrSink: CdrSink = { newId: newCdrId, record: (input) => services.cdrs.record(input) };
+  const voice = new ServicesVoiceDirectory(services, services.configCache);
   const engine = new CallEngine({
+    recovery: { journal, snapshot: (leg) => adapter.recovery.snapshot(leg) },
     adapter,
     registry,
     directory,
     cdrSink,
     credit: new CreditStore(services.redis, config.redisPrefix),
     limiter: new CallLimiter(services.redis, config.redisPrefix),
-    voice: new ServicesVoiceDirectory(services, services.configCache),
+    voice,
     dialplan: new DialplanCalls(services.dialplanV1, log),
     fax: {
       inbox: services.faxInbox,
@@ -89,8 +102,23 @@ export async function startTelephonyNode(
     retryDelays: config.faxRetryDelays,
   });
   const callback = new CallbackWorker(services.redis, services.dialplanV1.callbackQueueKey, engine.ctx);
+  const reaper = new CrashReaper({
+    claims: journal,
+    port: adapter.recovery,
+    cdrSink,
+    saveRecording: async (r) => {
+      // What the crash left: sizes fixed from the file's length; nothing heard, nothing kept.
+      const bytes = await repairWav(r.path);
+      if (!bytes) return null;
+      const media = { location: { kind: 'file' as const, path: r.path }, discard: async () => undefined };
+      return voice.saveRecording({ owner: r.owner, from: r.from, to: r.to, media });
+    },
+    liveCalls,
+    log,
+  });
   engine.start();
   await registry.start();
+  await journal.start();
   await adapter.start();
   callback.start();
   let faxWorker: Worker | null = null;
@@ -102,6 +130,8 @@ export async function startTelephonyNode(
       onError: (err) => log.warn({ err }, 'fax send job failed'),
     });
   }
+  // The adapter is up (a BYE can go out): calls of processes that died, this node's before a restart among them.
+  reaper.start(opts.recovery?.sweepMs ?? 2000);
   // NOTIFY requests of this process's API go straight out; API-only nodes relay them over Redis.
   services.sipNotifier = adapter.notifier;
   const stopRelay = await listenSipNotify(services.redis, config.redisPrefix, adapter.notifier, {
@@ -115,10 +145,13 @@ export async function startTelephonyNode(
     adapter,
     engine,
     registry,
+    journal,
+    reaper,
     callback,
     faxSender,
     faxDialer,
     stop: async () => {
+      await reaper.stop();
       clearInterval(sweeper);
       // No new fax sends; the running ones end with their calls below (a job cut short resumes as a new attempt).
       const faxClosing = faxWorker?.close();
@@ -130,6 +163,7 @@ export async function startTelephonyNode(
       // The legs just ended write their CDRs; wait for them before the database goes.
       await new Promise((r) => setImmediate(r));
       await services.cdrs.drain();
+      await journal.stop();
       await registry.stop();
       await adapter.stop();
     },

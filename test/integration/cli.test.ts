@@ -1,4 +1,4 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
@@ -85,8 +85,8 @@ function startEngine(): Promise<Engine> {
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => {
       child.kill('SIGKILL');
-      reject(new Error(`no "listening" line within 45 s:\n${out}`));
-    }, 45_000);
+      reject(new Error(`no "listening" line within 90 s:\n${out}`));
+    }, 90_000);
     const onData = (c: Buffer): void => {
       out += c.toString();
       const m = /listening on (http:\/\/\S+)/.exec(out);
@@ -173,7 +173,7 @@ afterAll(async () => {
 describe('callplane CLI', () => {
   let partnerKey = '';
 
-  it('starts the engine; admin commands and logins work while it runs', { timeout: 90_000 }, async () => {
+  it('starts the engine; admin commands and logins work while it runs', { timeout: 150_000 }, async () => {
     const engine = await startEngine();
     let exitCode: number | null = null;
     try {
@@ -274,5 +274,35 @@ describe('callplane CLI', () => {
     expect(lines[0]).toContain('redis://127.0.0.1:1');
     expect(lines[0]).toMatch(/redis-server/);
     expect(res.stdout).toBe('');
+  });
+
+  it('starts a role process that was killed again (supervised), on its own on PostgreSQL', { timeout: 120_000 }, async () => {
+    const engine = await startEngine();
+    try {
+      const children = () =>
+        execFileSync('ps', ['-o', 'pid=,args=', '--ppid', String(engine.child.pid)], { encoding: 'utf8' })
+          .split('\n')
+          .filter((l) => l.includes(' serve '));
+      // PGlite: one process of every role; PostgreSQL: telephony apart from the API.
+      const before = children();
+      expect(before.map((l) => l.replace(/^\s*\d+\s+/, '').split(' ').at(-1))).toEqual(
+        USE_POSTGRES ? ['api,worker', 'telephony'] : ['api,worker,telephony'],
+      );
+      const victim = before.at(-1)!;
+      process.kill(Number(victim.trim().split(/\s+/)[0]), 'SIGKILL');
+      await expect
+        .poll(() => /ended \(signal SIGKILL\); restarting in \d+ ms/.test(engine.output()), { timeout: 10_000 })
+        .toBe(true);
+      await expect.poll(() => children().length, { timeout: 60_000, interval: 200 }).toBe(before.length);
+      // Back: the API answers (it was never down on PostgreSQL).
+      await expect
+        .poll(() => api(engine.url, 'GET', '/api/language').then((r) => r['status']).catch(() => 'down'), {
+          timeout: 60_000,
+          interval: 500,
+        })
+        .toBe('ok');
+    } finally {
+      expect(await stopEngine(engine)).toBe(0);
+    }
   });
 });

@@ -14,7 +14,7 @@ import { Call, type CallParties } from '../call/call.js';
 import type { CallRegistry } from '../call/registry.js';
 import { CAUSE } from '../causes.js';
 import { accountCallStep } from './account-call.js';
-import { CdrWriter, type CdrSink } from './cdr-writer.js';
+import { CdrWriter, type CdrRecovery, type CdrSink } from './cdr-writer.js';
 import type { DialplanHooks, EngineContext } from './context.js';
 import type { CallDirectory } from './directory.js';
 import type { FaxReceiveDeps } from './fax-types.js';
@@ -35,6 +35,8 @@ export interface CallEngineDeps {
   /** Fax reception on fax_enable numbers; absent: not served. */
   fax?: FaxReceiveDeps;
   log: Logger;
+  /** Answered legs journalled for crash recovery; absent: none (a crash loses them). */
+  recovery?: CdrRecovery;
 }
 
 export class CallEngine {
@@ -45,7 +47,7 @@ export class CallEngine {
       media: d.adapter.media,
       presence: d.adapter.presence,
       directory: d.directory,
-      cdrs: new CdrWriter(d.cdrSink, d.log),
+      cdrs: new CdrWriter(d.cdrSink, d.log, d.recovery ?? null),
       pickups: new PickupRegistry(),
       voice: d.voice,
       limiter: d.limiter,

@@ -3,8 +3,9 @@
  * root; legs it caused name it as parent and root. Ids are allocated when a
  * leg starts so children can point at a parent that has not ended yet.
  */
+import type { PendingRecording, RecoveryEntry, RecoveryJournal } from '../../domain/call/recovery.js';
 import type { CdrFacts } from '../../domain/cdr/cdr.js';
-import type { Leg, Logger } from '../adapter.js';
+import type { Leg, LegSnapshot, Logger } from '../adapter.js';
 
 export interface CdrSink {
   newId(startMs: number): string;
@@ -25,12 +26,19 @@ export interface LegCdr {
   page_count?: number;
 }
 
+/** Where answered legs are journalled for crash recovery (domain/call/recovery.ts). */
+export interface CdrRecovery {
+  journal: RecoveryJournal;
+  snapshot(leg: Leg): LegSnapshot | null;
+}
+
 export class CdrWriter {
   private readonly tracked = new Map<string, Tracked>();
 
   constructor(
     private readonly sink: CdrSink,
     private readonly log: Logger,
+    private readonly recovery: CdrRecovery | null = null,
   ) {}
 
   newId(startMs: number): string {
@@ -55,10 +63,16 @@ export class CdrWriter {
           endMs: leg.endedAt ?? Date.now(),
           q850: leg.endCause?.q850 ?? 16,
         })
+        // Written: a crash from now on has nothing of this leg to recover.
+        .then(() => this.recovery?.journal.remove(id))
         .catch((err: unknown) => this.log.error({ err, leg: leg.id }, 'CDR not recorded'));
     };
-    const entry: Tracked = { cdr, holds: 0, ended: false, write };
+    const entry: Tracked = { cdr, holds: 0, ended: false, write, leg, recording: null, journalled: false };
     this.tracked.set(id, entry);
+    if (this.recovery) {
+      if (leg.state === 'answered') this.journal(id, entry);
+      else leg.once('answered', () => this.journal(id, entry));
+    }
     const ended = () => {
       entry.ended = true;
       this.flush(id, entry);
@@ -89,6 +103,31 @@ export class CdrWriter {
     };
   }
 
+  /**
+   * Notes the recording the leg is writing (null: it ended), so a crash
+   * leaves a recording object with what was said up to it.
+   */
+  recording(id: string, recording: PendingRecording | null): void {
+    const entry = this.tracked.get(id);
+    if (!entry) return;
+    entry.recording = recording;
+    if (entry.journalled) this.journal(id, entry);
+  }
+
+  private journal(id: string, entry: Tracked): void {
+    if (!this.recovery || entry.ended) return;
+    const { leg, cdr } = entry;
+    const { id: _ignored, ...facts } = cdr;
+    const e: RecoveryEntry = {
+      call: leg.call,
+      cdr: { ...facts, id, startMs: leg.startedAt, answerMs: leg.answeredAt },
+      snapshot: this.recovery.snapshot(leg),
+      recording: entry.recording,
+    };
+    entry.journalled = true;
+    this.recovery.journal.put(id, e);
+  }
+
   private flush(id: string, entry: Tracked): void {
     if (!entry.ended || entry.holds > 0) return;
     this.tracked.delete(id);
@@ -101,4 +140,7 @@ interface Tracked {
   holds: number;
   ended: boolean;
   write: () => void;
+  leg: Leg;
+  recording: PendingRecording | null;
+  journalled: boolean;
 }

@@ -55,11 +55,16 @@ export async function runVoicebox(leg: InboundLeg, c: VoiceboxCall, d: VoiceboxD
       return null;
     }
     if ((await playAndWait(d.media, leg, [TONES.beep])) === 'stopped') return null;
-    const result = await d.media.record(leg, {
+    const recording = d.media.record(leg, {
       maxSeconds: VOICEMAIL.maxSeconds,
       silenceSeconds: VOICEMAIL.silenceSeconds,
       stopDigits: VOICEMAIL.stopDigits,
-    }).done;
+    });
+    // A crash from here on still leaves the message (as far as it got) in the inbox.
+    if (recording.location?.kind === 'file') {
+      d.cdrs.recording(c.cdrId, { path: recording.location.path, owner: c.owner, from: c.from, to: c.number });
+    }
+    const result = await recording.done;
     leg.hangup(CAUSE.normal);
     const media = result.media;
     if (!media) return null;

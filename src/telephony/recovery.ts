@@ -1,0 +1,131 @@
+/**
+ * The crash reaper (issue 14, domain/call/recovery.ts): every telephony
+ * node looks for processes whose heartbeat stopped — another node's, or its
+ * own before a restart — and settles what they left: the far end of each
+ * answered leg gets its hang-up (a BYE for SIP) through the adapter's
+ * RecoveryPort, a recording in progress becomes a recording object with
+ * what was said up to the crash, the leg's CDR is written (cause 41, ended
+ * when the process was last seen), and the call's live summary goes.
+ *
+ * One node claims a dead process at a time; an entry that fails stays in
+ * the journal and is tried again when the claim lapses.
+ */
+import type {
+  DeadProcess,
+  PendingRecording,
+  RecoveryEntry,
+} from '../domain/call/recovery.js';
+import { CRASH_Q850, crashedCdr } from '../domain/call/recovery.js';
+import type { LiveCallStore } from '../domain/call/live-call.js';
+import type { Logger, RecoveryPort } from './adapter.js';
+import type { CdrSink } from './engine/cdr-writer.js';
+
+export interface DeadProcessClaims {
+  claimDead(): Promise<DeadProcess | null>;
+  settle(dead: DeadProcess, key: string): Promise<void>;
+  release(dead: DeadProcess): Promise<void>;
+}
+
+export interface CrashReaperDeps {
+  claims: DeadProcessClaims;
+  port: RecoveryPort;
+  cdrSink: Pick<CdrSink, 'record'>;
+  /** Turns a partial recording into a recording object; answers its uuid (null: nothing worth keeping). */
+  saveRecording(r: PendingRecording): Promise<string | null>;
+  liveCalls: LiveCallStore | null;
+  log: Logger;
+  now?: () => number;
+}
+
+/** Entries of one dead process settled at once. */
+const BATCH = 32;
+
+export class CrashReaper {
+  private timer: NodeJS.Timeout | null = null;
+  private running: Promise<number> | null = null;
+
+  constructor(private readonly d: CrashReaperDeps) {}
+
+  /** Sweeps now and then every `intervalMs`. */
+  start(intervalMs = 5000): void {
+    if (this.timer) return;
+    void this.sweep();
+    this.timer = setInterval(() => void this.sweep(), intervalMs);
+    this.timer.unref();
+  }
+
+  async stop(): Promise<void> {
+    if (this.timer) clearInterval(this.timer);
+    this.timer = null;
+    await this.running;
+  }
+
+  /** Settles every dead process found; answers how many legs were settled. One sweep at a time. */
+  sweep(): Promise<number> {
+    this.running ??= this.sweepAll().finally(() => {
+      this.running = null;
+    });
+    return this.running;
+  }
+
+  private async sweepAll(): Promise<number> {
+    let settled = 0;
+    try {
+      for (;;) {
+        const dead = await this.d.claims.claimDead();
+        if (!dead) break;
+        settled += await this.settleProcess(dead);
+      }
+    } catch (err) {
+      this.d.log.warn({ err }, 'crash recovery sweep failed');
+    }
+    return settled;
+  }
+
+  private async settleProcess(dead: DeadProcess): Promise<number> {
+    const entries = [...dead.entries];
+    if (entries.length > 0)
+      this.d.log.warn(
+        { process: dead.process, legs: entries.length, lastSeenMs: dead.lastSeenMs },
+        'a telephony process died: ending its calls',
+      );
+    let settled = 0;
+    for (let i = 0; i < entries.length; i += BATCH) {
+      const done = await Promise.all(
+        entries.slice(i, i + BATCH).map(([key, e]) => this.settleEntry(dead, key, e)),
+      );
+      settled += done.filter(Boolean).length;
+    }
+    await this.d.claims.release(dead);
+    return settled;
+  }
+
+  private async settleEntry(dead: DeadProcess, key: string, e: RecoveryEntry): Promise<boolean> {
+    const log = this.d.log;
+    if (e.snapshot) {
+      await this.d.port
+        .terminate(e.snapshot, { q850: CRASH_Q850 })
+        .catch((err: unknown) => log.warn({ err, call: e.call }, 'far end of a crashed call not ended'));
+    }
+    let recordingId: string | null = null;
+    if (e.recording) {
+      recordingId = await this.d
+        .saveRecording(e.recording)
+        .catch((err: unknown) => {
+          log.warn({ err, call: e.call }, 'recording of a crashed call not kept');
+          return null;
+        });
+    }
+    const now = (this.d.now ?? Date.now)();
+    try {
+      await this.d.cdrSink.record(crashedCdr(e, dead.lastSeenMs, now, recordingId));
+    } catch (err) {
+      log.error({ err, call: e.call, cdr: e.cdr.id }, 'CDR of a crashed call not written');
+      return false;
+    }
+    const summary = await this.d.liveCalls?.get(e.call).catch(() => null);
+    if (summary) await this.d.liveCalls?.remove(summary).catch(() => undefined);
+    await this.d.claims.settle(dead, key);
+    return true;
+  }
+}
