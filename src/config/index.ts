@@ -60,6 +60,9 @@ const envSchema = z.object({
       'FAX_RETRY_DELAYS: seconds, comma-separated (e.g. 60,300,900)',
     )
     .default('60,300,900'),
+  // Fax over the line (spec 3.13): T.38 offered and accepted (else G.711 audio fax only), sends per node.
+  FAX_T38: boolFromEnv.default(true),
+  FAX_SEND_CONCURRENCY: z.coerce.number().int().min(1).max(200).default(8),
   ADMIN_KEY: z.string().min(8, 'ADMIN_KEY must have at least 8 characters').optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   TRUST_PROXY: boolFromEnv.default(false),
@@ -250,6 +253,10 @@ export interface Config {
   faxRetries: number;
   /** Seconds before each retry; the last repeats. */
   faxRetryDelays: number[];
+  /** Fax calls offer and accept T.38 (re-INVITE to image/t38), else G.711 audio fax only. */
+  faxT38: boolean;
+  /** Fax send calls one telephony node places at once. */
+  faxSendConcurrency: number;
   /** Key for the queue dashboard under /admin/queues; unset = dashboard off (404). */
   adminKey: string | undefined;
   /** SIP domains users may choose (spec 3.21); the first is the default. */
@@ -375,6 +382,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     faxMaxBytes: e.FAX_MAX_BYTES,
     faxRetries: e.FAX_RETRIES,
     faxRetryDelays: e.FAX_RETRY_DELAYS.split(',').map((x) => Number(x.trim())),
+    faxT38: e.FAX_T38,
+    faxSendConcurrency: e.FAX_SEND_CONCURRENCY,
     adminKey: e.ADMIN_KEY,
     sipDomains: [...new Set(e.SIP_DOMAIN.split(','))],
     sipAccountLimit: e.SIP_ACCOUNT_LIMIT,

@@ -35,6 +35,8 @@ export interface FaxDialHooks {
 
 export interface FaxDialRequest {
   report: string;
+  /** The fax being sent (its CDR names it). */
+  fax?: string;
   owner: string;
   from: string;
   to: string;
@@ -131,6 +133,7 @@ export class FaxSender {
       outcome = await this.dialer.send(
         {
           report: job.report,
+          fax: job.fax,
           owner: job.owner,
           from: job.from,
           to: job.dial,

@@ -236,6 +236,75 @@ export interface Bridge {
   unbridge(): Promise<void>;
 }
 
+/** How a fax goes over a call: T.38 over UDPTL, or the G.711 audio modems. */
+export type FaxTransport = 'audio' | 't38';
+
+export interface FaxOptions {
+  direction: 'send' | 'receive';
+  /** Our station ident: TSI when sending, CSI when receiving (spec 3.13 `fax_ident`). */
+  ident: string;
+  /** Header line printed on top of each sent page (spec 3.13 `fax_header`). */
+  header?: string | null;
+  /** The TIFF-F to send, a file the adapter's process can read (send). */
+  tiff?: string;
+  /** Where the received TIFF-F goes (receive). */
+  output?: string;
+  /**
+   * T.38 wanted (the default): the receiving side re-INVITEs to image/t38,
+   * either side accepts the other's offer; refused (488/415) or never
+   * answered, the fax goes on as G.711 audio. false: audio only.
+   */
+  t38?: boolean;
+  /** Error correction mode (T.30 Annex A); on by default. */
+  ecm?: boolean;
+}
+
+/** Phase B: the far end's ident and what the two machines agreed. */
+export interface FaxNegotiated {
+  remoteIdent: string;
+  bitRate: number;
+  ecm: boolean;
+  transport: FaxTransport;
+}
+
+export interface FaxPageProgress {
+  pagesDone: number;
+  /** Pages of the document being sent; null when receiving. */
+  pageCount: number | null;
+}
+
+/** How a fax on a call ended. */
+export interface FaxOutcome {
+  status: 'ok' | 'fail';
+  /** The T.30 completion code (spandsp's, domain/fax/t30.ts); 0 = success. */
+  faxErrorCode: number;
+  transport: FaxTransport;
+  pagesDone: number;
+  pageCount: number | null;
+  remoteIdent: string;
+  bitRate: number;
+  ecm: boolean;
+  /** Pixels per metre of the last page. */
+  xResolution: number;
+  yResolution: number;
+  durationMs: number;
+}
+
+export interface FaxEvents {
+  negotiated: [info: FaxNegotiated];
+  page: [progress: FaxPageProgress];
+  /** The fax moved to T.38 (a re-INVITE either way was accepted). */
+  transport: [transport: FaxTransport];
+}
+
+/** A fax running on an answered leg. */
+export interface FaxHandle extends EventEmitter<FaxEvents> {
+  /** Never rejects: resolves when T.30 ended, or the leg did (then `fail`, call dropped). */
+  readonly done: Promise<FaxOutcome>;
+  /** Ends the fax now (the leg stays up): `fail` with the call-dropped code unless it had ended. */
+  stop(): void;
+}
+
 /** A media operation that cannot be done (leg without media, ended, bridged to itself). */
 export class MediaError extends Error {
   override name = 'MediaError';
@@ -261,6 +330,12 @@ export interface MediaPort {
   onDtmf(leg: Leg, listener: (digit: DtmfEvent) => void): () => void;
   /** Sends digits (RFC 4733 events, or tones in the audio when the leg agreed none). */
   sendDtmf(leg: Leg, digits: string, opts?: { durationMs?: number; pauseMs?: number }): Promise<void>;
+  /**
+   * Sends or receives a fax on an answered leg (media stops being relayed
+   * or played meanwhile). Throws MediaError when the leg has no media or
+   * the node has no fax stack.
+   */
+  fax(leg: Leg, opts: FaxOptions): FaxHandle;
   /**
    * Listens for a tone in what the leg sends (the fax calling tone CNG,
    * 1100 Hz, ITU-T T.30); the listener is called once, when it is

@@ -4,8 +4,11 @@
  * the services, CDRs, credit and call limits, the callback worker, NOTIFYs
  * relayed from API-only processes, and the sweep of expired registrations.
  */
+import type { Worker } from 'bullmq';
 import type { Config } from '../config/index.js';
 import { callApiChannel } from '../domain/call/call-api.js';
+import { startFaxSendWorker } from '../media/fax-send-queue.js';
+import { FaxSender } from '../services/fax-sender.js';
 import { newCdrId } from '../services/cdr-service.js';
 import type { Services } from '../services/index.js';
 import { CallLimiter } from '../store/redis/call-limit.js';
@@ -23,6 +26,7 @@ import { CallEngine } from './engine/call-engine.js';
 import { CallbackWorker } from './engine/callback.js';
 import type { CdrSink } from './engine/cdr-writer.js';
 import { DialplanCalls } from './engine/dialplan-calls.js';
+import { EngineFaxDialer } from './engine/fax-line.js';
 import { DbCallDirectory } from './platform/call-directory.js';
 import { loadConferenceSounds } from './platform/conference-sounds.js';
 import { ServicesVoiceDirectory } from './platform/voice-directory.js';
@@ -40,6 +44,10 @@ export interface TelephonyNode {
   callback: CallbackWorker;
   /** The conference rooms this node mixes (null: the adapter cannot mix). */
   conferences: ConferenceRooms<RoomMedia> | null;
+  /** Places the queued fax sends (spec 3.13 send), each attempt a fax call of this node. */
+  faxSender: FaxSender;
+  /** The FaxDialer behind it. */
+  faxDialer: EngineFaxDialer;
   stop(): Promise<void>;
 }
 
@@ -47,6 +55,8 @@ export interface TelephonyNodeOptions {
   log: Logger;
   /** How often expired registrations are swept (ms). */
   sweepMs?: number;
+  /** Take fax send jobs off the queue (default true). */
+  faxSendWorker?: boolean;
   /** Crash recovery timing (heartbeat, when a process counts as dead, how often to look). */
   recovery?: { heartbeatMs?: number; deadAfterMs?: number; sweepMs?: number };
 }
@@ -108,7 +118,17 @@ export async function startTelephonyNode(
         store: (uuid, owner, view) => services.callApi.store(uuid, owner, view),
       },
     },
+    fax: {
+      inbox: services.faxInbox,
+      t38: config.faxT38,
+      pushFaxNew: (owner, fax, phone, pages) => services.push.faxNew(owner, fax, phone, pages),
+    },
     log,
+  });
+  const faxDialer = new EngineFaxDialer(engine.ctx, { t38: config.faxT38 });
+  const faxSender = new FaxSender(services.faxes, services.faxSend, services.faxSendQueue, faxDialer, {
+    retries: config.faxRetries,
+    retryDelays: config.faxRetryDelays,
   });
   const callback = new CallbackWorker(services.redis, services.dialplanV1.callbackQueueKey, engine.ctx);
   const reaper = new CrashReaper({
@@ -132,6 +152,15 @@ export async function startTelephonyNode(
   const stopReaper = services.conferenceLive.startReaper();
   await adapter.start();
   callback.start();
+  let faxWorker: Worker | null = null;
+  if (opts.faxSendWorker !== false) {
+    faxWorker = startFaxSendWorker(faxSender, {
+      redisUrl: config.redisUrl,
+      redisPrefix: config.redisPrefix,
+      concurrency: config.faxSendConcurrency,
+      onError: (err) => log.warn({ err }, 'fax send job failed'),
+    });
+  }
   // The adapter is up (a BYE can go out): calls of processes that died, this node's before a restart among them.
   reaper.start(opts.recovery?.sweepMs ?? 2000);
   const callApi = engine.callApi;
@@ -159,16 +188,21 @@ export async function startTelephonyNode(
     reaper,
     callback,
     conferences: rooms,
+    faxSender,
+    faxDialer,
     stop: async () => {
       await reaper.stop();
       clearInterval(sweeper);
       stopReaper();
       await rooms?.stop();
+      // No new fax sends; the running ones end with their calls below (a job cut short resumes as a new attempt).
+      const faxClosing = faxWorker?.close();
       services.sipNotifier = null;
       await stopRelay();
       await callback.stop();
       await stopCallApi();
       engine.hangupAll();
+      await faxClosing;
       // The legs just ended write their CDRs; wait for them before the database goes.
       await new Promise((r) => setImmediate(r));
       await services.cdrs.drain();

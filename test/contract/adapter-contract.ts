@@ -4,6 +4,8 @@
  * its driver: the in-memory fake (fake clock) and the embedded SIP/RTP
  * stack (real sockets, a SIP phone on UDP); drachtio + FreeSWITCH later.
  */
+import os from 'node:os';
+import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MediaError, type InboundLeg, type OutboundLeg } from '../../src/telephony/adapter.js';
 import { CAUSE } from '../../src/telephony/causes.js';
@@ -13,6 +15,9 @@ import { until } from './wait.js';
 const FROM = { number: '+4930123456', display: 'Alice', clir: false };
 
 export function adapterContract(name: string, make: () => Promise<ContractDriver>): void {
+  /** Where a received fax would go (nothing arrives in these tests). */
+  const faxOutput = () => path.join(os.tmpdir(), `contract-fax-${process.pid}-${Date.now()}.tif`);
+
   describe(`telephony adapter contract: ${name}`, () => {
     let d: ContractDriver;
     let n = 0;
@@ -267,6 +272,28 @@ export function adapterContract(name: string, make: () => Promise<ContractDriver
         waiting.reject(CAUSE.busy);
         await far.waitFor('ended');
         a.leg.hangup();
+      });
+
+      it('a fax needs an answered leg; one whose far end hangs up ends fail with the T.30 call-dropped code', async () => {
+        const far = await d.carrierCall('49309003333');
+        const waiting = await d.nextInbound();
+        expect(() =>
+          d.adapter.media.fax(waiting, { direction: 'receive', ident: '+49309003333', output: faxOutput() }),
+        ).toThrow(MediaError);
+        waiting.reject(CAUSE.busy);
+        await far.waitFor('ended');
+        const a = await answeredInbound();
+        const fax = d.adapter.media.fax(a.leg, {
+          direction: 'receive',
+          ident: '+49309003333',
+          output: faxOutput(),
+          t38: false,
+        });
+        await d.pass(200);
+        a.far.hangup();
+        const outcome = await within(fax.done, 5000);
+        expect(outcome).toMatchObject({ status: 'fail', faxErrorCode: 49, pagesDone: 0 });
+        expect(a.leg.state).toBe('ended');
       });
 
       it('plays a tone, then a stored prompt to the end; a missing medium ends the playback as failed', async () => {

@@ -19,6 +19,11 @@ import {
   type DialogInfo,
   type DialogRef,
   type DtmfEvent,
+  type FaxEvents,
+  type FaxHandle,
+  type FaxNegotiated,
+  type FaxOptions,
+  type FaxOutcome,
   type InboundInfo,
   type InboundLeg,
   type Leg,
@@ -269,6 +274,82 @@ export class FakeAccountLeg extends FakeLeg implements OutboundLeg {
   }
 }
 
+/** spandsp's T30_ERR_CALLDROPPED: what a fax ends with when its call goes first. */
+const CALL_DROPPED = 49;
+
+/**
+ * A fax on a fake leg: the test plays the far fax machine (negotiate,
+ * pages, end). The leg ending first ends it `fail` with the call-dropped code.
+ */
+export class FakeFax extends EventEmitter<FaxEvents> implements FaxHandle {
+  readonly done: Promise<FaxOutcome>;
+  private resolve!: (o: FaxOutcome) => void;
+  ended: FaxOutcome | null = null;
+  transport: 'audio' | 't38' = 'audio';
+  pagesDone = 0;
+  private negotiatedInfo: FaxNegotiated | null = null;
+
+  constructor(
+    readonly leg: Leg,
+    readonly opts: FaxOptions,
+  ) {
+    super();
+    this.done = new Promise((r) => (this.resolve = r));
+    const onEnded = () => this.stop();
+    leg.once('ended', onEnded);
+    void this.done.then(() => leg.off('ended', onEnded));
+  }
+
+  /** The far end accepted (or offered) T.38. */
+  switchToT38(): void {
+    this.transport = 't38';
+    this.emit('transport', 't38');
+  }
+
+  /** Phase B. */
+  negotiate(info: Partial<Omit<FaxNegotiated, 'transport'>> = {}): void {
+    this.negotiatedInfo = {
+      remoteIdent: 'FAR END',
+      bitRate: 14400,
+      ecm: true,
+      ...info,
+      transport: this.transport,
+    };
+    this.emit('negotiated', this.negotiatedInfo);
+  }
+
+  /** A page went through. */
+  page(pageCount: number | null = null): void {
+    this.pagesDone += 1;
+    this.emit('page', { pagesDone: this.pagesDone, pageCount });
+  }
+
+  /** T.30 ended with `code` (0: ok). */
+  end(code = 0, extra: Partial<FaxOutcome> = {}): void {
+    if (this.ended) return;
+    const n = this.negotiatedInfo;
+    this.ended = {
+      status: code === 0 ? 'ok' : 'fail',
+      faxErrorCode: code,
+      transport: this.transport,
+      pagesDone: this.pagesDone,
+      pageCount: this.opts.direction === 'receive' ? this.pagesDone : null,
+      remoteIdent: n?.remoteIdent ?? '',
+      bitRate: n?.bitRate ?? 0,
+      ecm: n?.ecm ?? false,
+      xResolution: 8031,
+      yResolution: 7700,
+      durationMs: 0,
+      ...extra,
+    };
+    this.resolve(this.ended);
+  }
+
+  stop(): void {
+    this.end(CALL_DROPPED);
+  }
+}
+
 /** The duration of stored media when the test did not say (ms). */
 const DEFAULT_MEDIA_MS = 1000;
 
@@ -425,6 +506,32 @@ class FakeMedia implements MediaPort {
       if (opts.stopDigits?.includes(d.digit)) finish('dtmf');
     });
     return { done, stop: () => finish('stopped') };
+  }
+
+  /** Every fax started on a leg, in order. */
+  readonly faxes: FakeFax[] = [];
+
+  fax(leg: Leg, opts: FaxOptions): FaxHandle {
+    const l = FakeMedia.leg(leg);
+    if (!l?.media || l.state !== 'answered') throw new MediaError(`leg ${leg.id} has no media for a fax`);
+    this.playing.get(leg)?.stop();
+    const fax = new FakeFax(leg, opts);
+    this.faxes.push(fax);
+    for (const w of this.faxWaiters.splice(0)) w();
+    return fax;
+  }
+
+  /** The far end sends the fax calling tone (CNG). */
+  faxTone(leg: Leg): void {
+    this.tone(leg, 'fax-cng');
+  }
+
+  private readonly faxWaiters: Array<() => void> = [];
+
+  /** Fax number `after` (0-based) once it started. */
+  async nextFax(after = 0): Promise<FakeFax> {
+    while (!this.faxes[after]) await new Promise<void>((r) => this.faxWaiters.push(r));
+    return this.faxes[after];
   }
 
   onDtmf(leg: Leg, listener: (d: DtmfEvent) => void): () => void {

@@ -6,6 +6,7 @@ import { formatQ850Reason } from '../../domain/cdr/q850.js';
 import { reasonPhrase, sipStatusOf } from '../../errors/sip.js';
 import type { DialogRef, InboundInfo, InboundLeg } from '../adapter.js';
 import { CAUSE, type EndCause } from '../causes.js';
+import { answerFaxOffer, sendReinvite, type FaxSignaling } from './fax/t38-signaling.js';
 import { LegBase } from './leg-base.js';
 import type { DialogLeg, LegContext } from './leg-context.js';
 import { contactUri, Dialog, tagOf, withoutTag } from './sip/dialog.js';
@@ -230,6 +231,7 @@ export class EmbeddedInboundLeg extends LegBase implements InboundLeg, DialogLeg
   }
 
   private reinvite(tx: ServerTransaction): void {
+    if (answerFaxOffer(tx, this.faxOffer, { toTag: this.localTag, contact: this.contact() })) return;
     const sdp = tx.request.body.length > 0 ? parseSdp(tx.request.body.toString()) : null;
     if (!this.rtp || !this.codecs) {
       tx.respond(488, 'Not Acceptable Here');
@@ -247,6 +249,19 @@ export class EmbeddedInboundLeg extends LegBase implements InboundLeg, DialogLeg
       headers: { contact: this.contact() },
       body: this.localSdp(direction),
     });
+  }
+
+  faxSignaling(): FaxSignaling | null {
+    if (this.state !== 'answered' || !this.sipDialog) return null;
+    const dialog = this.sipDialog;
+    return {
+      mediaAddress: this.ctx.mediaAddress,
+      nextOrigin: () => ({ sessionId: this.sessionId, version: ++this.sdpVersion }),
+      reinvite: (sdp) => sendReinvite(this.ctx.stack, dialog, this.contact(), sdp),
+      setFaxOffer: (hook) => {
+        this.faxOffer = hook;
+      },
+    };
   }
 
   protected confirmedDialog(): Dialog | null {

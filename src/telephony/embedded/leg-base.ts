@@ -5,6 +5,7 @@
 import net from 'node:net';
 import { SafeEmitter } from '../../lib/safe-emitter.js';
 import type { EndCause, LegEvents, LegState } from '../adapter.js';
+import type { FaxOfferHook, FaxSignaling } from './fax/t38-signaling.js';
 import type { MediaChannel } from './media-channel.js';
 import type { RtpSession } from './rtp/session.js';
 import { dialogSnapshot, type Dialog, type DialogSnapshot } from './sip/dialog.js';
@@ -35,6 +36,11 @@ export abstract class LegBase extends SafeEmitter<LegEvents> {
   channel: MediaChannel | null = null;
   /** The far end holds the call (its last offer was sendonly, inactive or 0.0.0.0). */
   held = false;
+  /** Set while a fax runs on the leg: answers the far end's T.38 offer (else 488). */
+  faxOffer: FaxOfferHook | null = null;
+
+  /** The re-INVITE side of a fax on this leg (null before the answer or after the end). */
+  abstract faxSignaling(): FaxSignaling | null;
 
   /**
    * Points the RTP endpoint at the peer's SDP address. A host name or IPv6

@@ -224,7 +224,12 @@ export class MediaChannel {
     };
   }
 
-  /** Stops what plays into the leg now (a conference takes its stream over). */
+  /** listen() under the name the fax code uses. */
+  tap(listener: RtpPacketListener): () => void {
+    return this.listen(listener);
+  }
+
+  /** Stops what plays into the leg now (a conference or a fax takes its stream over). */
   stopPlayback(): void {
     this.#playback?.handle.stop();
   }

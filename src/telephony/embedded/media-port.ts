@@ -11,6 +11,8 @@ import {
   type Bridge,
   type DetectableTone,
   type DtmfEvent,
+  type FaxHandle,
+  type FaxOptions,
   type Leg,
   type MediaLocator,
   type MediaPort,
@@ -23,6 +25,7 @@ import {
   type RecordOptions,
 } from '../adapter.js';
 import { AccountLeg } from './account-leg.js';
+import { LineFax } from './fax/line-fax.js';
 import { LegBase } from './leg-base.js';
 import { bridgeChannels, MediaChannel, NO_PLAYBACK, NO_RECORDING } from './media-channel.js';
 import { detectFaxCng } from './media-conference.js';
@@ -152,10 +155,30 @@ export class EmbeddedMedia implements MediaPort {
     await this.channel(leg)?.sendDigits(digits, opts);
   }
 
+  fax(leg: Leg, opts: FaxOptions): FaxHandle {
+    const l = EmbeddedMedia.mediaLeg(leg);
+    const channel = this.channel(leg);
+    if (!l || !channel || l.state !== 'answered')
+      throw new MediaError(`leg ${leg.id} has no media for a fax`);
+    this.current.get(l)?.stop();
+    let fax: LineFax;
+    try {
+      fax = new LineFax(l, channel, l.faxSignaling(), opts);
+    } catch (err) {
+      throw new MediaError(`no fax on leg ${leg.id}: ${(err as Error).message}`);
+    }
+    fax.start().catch(() => fax.stop());
+    return fax;
+  }
+
   onTone(leg: Leg, tone: DetectableTone, listener: () => void): () => void {
     const channel = this.channel(leg);
     if (!channel || tone !== 'fax-cng') return () => undefined;
-    return detectFaxCng(channel, listener);
+    try {
+      return detectFaxCng(channel, listener);
+    } catch {
+      return () => undefined; // no fax stack on this node: nothing to hear
+    }
   }
 
   stats(leg: Leg): MediaStats | null {

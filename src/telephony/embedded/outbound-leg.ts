@@ -6,6 +6,7 @@ import { formatQ850Reason } from '../../domain/cdr/q850.js';
 import { causeOfSipStatus } from '../../errors/sip.js';
 import type { OriginateRequest, OriginateTarget, OutboundLeg } from '../adapter.js';
 import { CAUSE, type EndCause } from '../causes.js';
+import { answerFaxOffer, sendReinvite, type FaxSignaling } from './fax/t38-signaling.js';
 import { LegBase } from './leg-base.js';
 import type { DialogLeg, LegContext } from './leg-context.js';
 import { contactUri, Dialog, tagOf } from './sip/dialog.js';
@@ -39,6 +40,7 @@ export class EmbeddedOutboundLeg extends LegBase implements OutboundLeg, DialogL
   private cancelSent = false;
   private invite: SipRequest | null = null;
   private sdpVersion = 1;
+  private readonly sessionId = String(Date.now());
 
   constructor(
     private readonly ctx: LegContext,
@@ -90,7 +92,7 @@ export class EmbeddedOutboundLeg extends LegBase implements OutboundLeg, DialogL
         address: this.ctx.mediaAddress,
         port: rtp.localPort,
         codecs,
-        sessionId: String(Date.now()),
+        sessionId: this.sessionId,
         version: 1,
       }),
     );
@@ -202,6 +204,11 @@ export class EmbeddedOutboundLeg extends LegBase implements OutboundLeg, DialogL
       this.markEnded(CAUSE.normal, 'remote');
       return;
     }
+    if (
+      req.method === 'INVITE' &&
+      answerFaxOffer(tx, this.faxOffer, { contact: this.ctx.stack.contact(null, tx.peer) })
+    )
+      return;
     if (req.method === 'INVITE' && this.rtp && this.codecs) {
       const sdp = req.body.length > 0 ? parseSdp(req.body.toString()) : null;
       let direction: Direction | undefined;
@@ -216,7 +223,7 @@ export class EmbeddedOutboundLeg extends LegBase implements OutboundLeg, DialogL
           address: this.ctx.mediaAddress,
           port: this.rtp.localPort,
           codecs: this.codecs,
-          sessionId: String(this.startedAt),
+          sessionId: this.sessionId,
           version: ++this.sdpVersion,
           ...(direction ? { direction } : {}),
         }),
@@ -225,6 +232,19 @@ export class EmbeddedOutboundLeg extends LegBase implements OutboundLeg, DialogL
     }
     if (req.method === 'INFO') this.infoDigit(req.get('content-type') ?? '', req.body.toString());
     tx.respond(200, 'OK');
+  }
+
+  faxSignaling(): FaxSignaling | null {
+    if (this.state !== 'answered' || !this.dialog) return null;
+    const dialog = this.dialog;
+    return {
+      mediaAddress: this.ctx.mediaAddress,
+      nextOrigin: () => ({ sessionId: this.sessionId, version: ++this.sdpVersion }),
+      reinvite: (sdp) => sendReinvite(this.ctx.stack, dialog, this.ctx.stack.contact(null, dialog.peer), sdp),
+      setFaxOffer: (hook) => {
+        this.faxOffer = hook;
+      },
+    };
   }
 
   protected confirmedDialog(): Dialog | null {

@@ -19,6 +19,7 @@ import type { ConferenceHost } from './conference-dial-in.js';
 import { CallApiEngine, type CallApiSink } from './call-api.js';
 import type { DialplanHooks, EngineContext } from './context.js';
 import type { CallDirectory } from './directory.js';
+import type { FaxReceiveDeps } from './fax-types.js';
 import { inboundCallStep } from './inbound-call.js';
 import { PickupRegistry } from './presence.js';
 import type { VoiceDirectory } from './voice/voice-directory.js';
@@ -37,6 +38,8 @@ export interface CallEngineDeps {
   conferences?: ConferenceHost;
   /** The call API (spec 3.24): where its events and finished calls go, and how long a call waits for control. */
   callApi?: { sink: CallApiSink; idleMs: number };
+  /** Fax reception on fax_enable numbers; absent: not served. */
+  fax?: FaxReceiveDeps;
   log: Logger;
   /** Answered legs journalled for crash recovery; absent: none (a crash loses them). */
   recovery?: CdrRecovery;
@@ -59,6 +62,7 @@ export class CallEngine {
       credit: d.credit,
       ...(d.dialplan ? { dialplan: d.dialplan } : {}),
       ...(d.conferences ? { conferences: d.conferences } : {}),
+      ...(d.fax ? { fax: d.fax } : {}),
       log: d.log,
       newCall: (parties, uuid) => this.newCall(parties, uuid),
     };

@@ -23,6 +23,8 @@ export interface LegCdr {
   root?: string;
   recording_id?: string;
   conference_id?: string;
+  fax_id?: string;
+  page_count?: number;
 }
 
 /** Where answered legs are journalled for crash recovery (domain/call/recovery.ts). */
@@ -89,7 +91,9 @@ export class CdrWriter {
   hold(
     id: string,
   ): (
-    patch?: Partial<Pick<LegCdr, 'recording_id' | 'b_number' | 'service' | 'conference_id'>> | null,
+    patch?: Partial<
+      Pick<LegCdr, 'recording_id' | 'b_number' | 'service' | 'conference_id' | 'fax_id' | 'page_count'>
+    > | null,
   ) => void {
     const entry = this.tracked.get(id);
     if (!entry) return () => undefined;

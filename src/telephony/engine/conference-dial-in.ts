@@ -18,6 +18,7 @@ import { CAUSE } from '../causes.js';
 import type { ConferenceRooms } from '../conference/rooms.js';
 import type { RoomMedia } from '../conference/room-media.js';
 import type { CdrWriter } from './cdr-writer.js';
+import type { FaxReceiveDeps } from './fax-types.js';
 import { receiveFax } from './receive-fax.js';
 import { playAndWait } from './voice/prompts.js';
 import { runVoicebox } from './voice/voicebox.js';
@@ -40,6 +41,8 @@ export interface DialInDeps {
   voice: VoiceDirectory;
   cdrs: CdrWriter;
   conferences: ConferenceHost;
+  /** Fax reception (a fax tone during the first prompt); absent: the call ends as unavailable. */
+  fax?: FaxReceiveDeps;
   log: Logger;
 }
 
@@ -152,7 +155,7 @@ export async function runConferenceDialIn(leg: InboundLeg, c: DialInCall, d: Dia
   if (next === 'voicebox') {
     const record = c.route.voicebox?.record ?? false;
     await runVoicebox(leg, { ...c, announcement: c.route.announcement, record, greeted: true }, d);
-  } else if (next === 'fax') await receiveFax(leg, c);
+  } else if (next === 'fax') await receiveFax(leg, c, d);
   else if (next !== null) {
     const ref = prompt('enter-pin');
     await join(leg, c, d, next, ref.kind === 'prompt' ? ref.language : 'en');

@@ -7,6 +7,7 @@ import type { CallreverseHost } from './callreverse.js';
 import type { CdrWriter } from './cdr-writer.js';
 import type { ConferenceHost } from './conference-dial-in.js';
 import type { CallDirectory, InboundPlan } from './directory.js';
+import type { FaxReceiveDeps } from './fax-types.js';
 import type { PickupRegistry } from './presence.js';
 import type { VoiceDirectory } from './voice/voice-directory.js';
 
@@ -26,6 +27,8 @@ export interface EngineContext {
   conferences?: ConferenceHost;
   /** The call API (spec 3.24) for numbers with call_enable; absent: not served. */
   callApi?: CallApiHooks;
+  /** Fax reception on fax_enable numbers (fax-line.ts); absent: such calls are not served. */
+  fax?: FaxReceiveDeps;
   log: Logger;
   /** A new call of this node, registered (outgoing calls: callback; the call API later). */
   newCall(parties: CallParties, uuid?: string): Call;

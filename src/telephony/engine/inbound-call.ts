@@ -14,6 +14,7 @@ import { TONES } from '../tones.js';
 import { openCallreverse } from './callreverse.js';
 import { runConferenceDialIn, type ConferenceHost } from './conference-dial-in.js';
 import { connect } from './connect.js';
+import { receiveFax } from './fax-line.js';
 import type { EngineContext } from './context.js';
 import type { InboundPlan, OutboundPolicy } from './directory.js';
 import { reportPresence } from './presence.js';
@@ -99,6 +100,14 @@ class InboundFlow {
         return [step('ivr', () => this.ivr(route.ivr))];
       case 'answer':
         if (route.conference && this.d.conferences) return [this.conferenceDialIn(route, this.d.conferences)];
+        if (route.fax && !route.conference && this.d.fax) {
+          const who = {
+            owner: this.plan.owner,
+            number: this.plan.number,
+            from: shownNumber(this.leg.info.caller),
+          };
+          return [receiveFax(this.leg, route, who, this.d, (a, record) => this.voicebox(a, record))];
+        }
         if (route.voicebox) return [this.voicebox(route.announcement, route.voicebox.record)];
         return [this.unserved(route.kind)];
       case 'call-api': {
