@@ -85,6 +85,7 @@ export class AdminQueries {
         'users.username',
         'users.email',
         'users.area_code',
+        'users.area_override',
         'users.disabled',
         'users.created_us',
         'partners.name as partner',
@@ -105,7 +106,8 @@ export class AdminQueries {
       username: r.username,
       email: r.email,
       partner: r.partner,
-      area_code: r.area_code,
+      // The area the user draws numbers from: set by an operator, else from the address.
+      area_code: r.area_override ?? r.area_code,
       disabled: r.disabled,
       created: Math.floor(Number(r.created_us) / 1000),
     }));
@@ -127,16 +129,18 @@ export class AdminQueries {
           'phones.user_uuid',
           'users.username',
           'users.area_code',
+          'users.area_override',
           'partners.name as partner',
         ]);
-      if (opts.area !== undefined) q = q.where('users.area_code', '=', opts.area);
+      if (opts.area !== undefined)
+        q = q.where((eb) => eb.fn.coalesce('users.area_override', 'users.area_code'), '=', opts.area);
       if (opts.state === 'reserved') q = q.where('phones.unlock_code', 'is not', null);
       if (opts.state === 'active') q = q.where('phones.unlock_code', 'is', null);
       for (const r of await q.execute()) {
         out.push({
           number: r.number,
           state: r.unlock_code === null ? 'active' : 'reserved',
-          area_code: r.area_code,
+          area_code: r.area_override ?? r.area_code,
           user: r.user_uuid,
           username: r.username,
           partner: r.partner,
