@@ -12,6 +12,7 @@ import { connectRedis } from '../../src/lib/redis.js';
 import { createServices, type Services } from '../../src/services/index.js';
 import { openDatabase, type OpenedDatabase } from '../../src/store/db.js';
 import { greyPatchesPdf, tiffInfo } from './fax-fixtures.js';
+import { PG_ADMIN_URL, postgresAnswers } from '../helpers/postgres.js';
 
 /**
  * Issue 4 crash proof: a worker process is killed (SIGKILL, whole process
@@ -20,22 +21,9 @@ import { greyPatchesPdf, tiffInfo } from './fax-fixtures.js';
  * with all its pages. Two processes cannot share PGlite, so this runs on
  * PostgreSQL (created like test/helpers/harness.ts does).
  */
-const PG_ADMIN_URL = process.env['TEST_POSTGRES_URL'] ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const CHILD = path.join(import.meta.dirname, 'worker-crash-child.ts');
 const PAGES = 20;
 
-async function postgresAnswers(): Promise<boolean> {
-  const c = new pg.Client({ connectionString: PG_ADMIN_URL, connectionTimeoutMillis: 2000 });
-  try {
-    await c.connect();
-    await c.query('SELECT 1');
-    return true;
-  } catch {
-    return false;
-  } finally {
-    await c.end().catch(() => undefined);
-  }
-}
 
 const havePostgres = await postgresAnswers();
 if (!havePostgres) {

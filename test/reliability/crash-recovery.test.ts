@@ -9,7 +9,6 @@
  */
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import path from 'node:path';
-import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startMediaWorker, type RunningMediaWorker } from '../../src/media/worker.js';
 import { readWav } from '../../src/telephony/embedded/media/wav.js';
@@ -20,22 +19,11 @@ import { userWithNumbers } from '../helpers/provision.js';
 import { RtpPeer } from '../helpers/rtp-peer.js';
 import { SIPP_AVAILABLE, startSipp } from '../helpers/sipp.js';
 import { cdrsOf, eventually, freePort } from '../helpers/telephony.js';
+import { postgresAnswers } from '../helpers/postgres.js';
 
 const CHILD = path.join(import.meta.dirname, 'telephony-crash-child.ts');
-const PG_ADMIN_URL = process.env['TEST_POSTGRES_URL'] ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const CALLER = '+492215550177';
 
-async function postgresAnswers(): Promise<boolean> {
-  const c = new pg.Client({ connectionString: PG_ADMIN_URL, connectionTimeoutMillis: 2000 });
-  try {
-    await c.connect();
-    return true;
-  } catch {
-    return false;
-  } finally {
-    await c.end().catch(() => undefined);
-  }
-}
 // A second process shares the database: PostgreSQL (the PGlite run leaves this test to the PostgreSQL run).
 const havePostgres = process.env['TEST_DATABASE'] === 'postgres' && (await postgresAnswers());
 

@@ -19,6 +19,7 @@ import { createServices } from '../../src/services/index.js';
 import { openDatabase } from '../../src/store/db.js';
 import { createHarness, type Harness } from '../helpers/harness.js';
 import { deleteKeys } from '../helpers/redis-keys.js';
+import { PG_ADMIN_URL, postgresAnswers } from '../helpers/postgres.js';
 
 let h: Harness;
 beforeAll(async () => {
@@ -79,19 +80,7 @@ describe('event outbox', () => {
   });
 });
 
-const PG_ADMIN_URL = process.env['TEST_POSTGRES_URL'] ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const CHILD = path.join(import.meta.dirname, 'outbox-crash-child.ts');
-async function postgresAnswers(): Promise<boolean> {
-  const c = new pg.Client({ connectionString: PG_ADMIN_URL, connectionTimeoutMillis: 2000 });
-  try {
-    await c.connect();
-    return true;
-  } catch {
-    return false;
-  } finally {
-    await c.end().catch(() => undefined);
-  }
-}
 const havePostgres = await postgresAnswers();
 
 describe.skipIf(!havePostgres)('a process killed between commit and publish', () => {
