@@ -73,10 +73,13 @@ module.exports = {
     },
     {
       name: 'adapters-stand-alone',
-      comment: 'an adapter implements telephony/adapter.ts with what it is given; it imports no engine, service or store',
+      comment:
+        'an adapter implements telephony/adapter.ts with what it is given; it imports no engine, service or store',
       severity: 'error',
       from: { path: '^src/telephony/(embedded|freeswitch)/' },
-      to: { path: '^src/(api|services|store|events|media)/|^src/telephony/(engine|call|platform)/|^src/telephony/(adapters|node)\\.ts$' },
+      to: {
+        path: '^src/(api|services|store|events|media)/|^src/telephony/(engine|call|platform)/|^src/telephony/(adapters|node)\\.ts$',
+      },
     },
   ],
   options: {

@@ -150,7 +150,9 @@ program
   .description('run the given roles in this process (what start runs under its supervisor)')
   .argument('<roles>', 'comma-separated: api, worker, telephony')
   .action((list: string) => {
-    const roles = list.split(',').filter((r): r is Role => r === 'api' || r === 'worker' || r === 'telephony');
+    const roles = list
+      .split(',')
+      .filter((r): r is Role => r === 'api' || r === 'worker' || r === 'telephony');
     if (roles.length === 0) fail('callplane: serve needs roles: api, worker, telephony');
     return serve(roles);
   });

@@ -135,12 +135,7 @@ export interface SignalingPort {
 // ----------------------------------------------------------------- media --
 
 export type SystemPrompt =
-  | 'leave-message'
-  | 'not-available'
-  | 'unlock-accepted'
-  | 'enter-pin'
-  | 'wrong-pin'
-  | 'conference-inactive';
+  'leave-message' | 'not-available' | 'unlock-accepted' | 'enter-pin' | 'wrong-pin' | 'conference-inactive';
 
 /** Playable media named by what it is; the adapter resolves it (MediaLocator). */
 export type MediaRef =

@@ -10,11 +10,7 @@
  * One node claims a dead process at a time; an entry that fails stays in
  * the journal and is tried again when the claim lapses.
  */
-import type {
-  DeadProcess,
-  PendingRecording,
-  RecoveryEntry,
-} from '../domain/call/recovery.js';
+import type { DeadProcess, PendingRecording, RecoveryEntry } from '../domain/call/recovery.js';
 import { CRASH_Q850, crashedCdr } from '../domain/call/recovery.js';
 import type { LiveCallStore } from '../domain/call/live-call.js';
 import type { Logger, RecoveryPort } from './adapter.js';
@@ -109,12 +105,10 @@ export class CrashReaper {
     }
     let recordingId: string | null = null;
     if (e.recording) {
-      recordingId = await this.d
-        .saveRecording(e.recording)
-        .catch((err: unknown) => {
-          log.warn({ err, call: e.call }, 'recording of a crashed call not kept');
-          return null;
-        });
+      recordingId = await this.d.saveRecording(e.recording).catch((err: unknown) => {
+        log.warn({ err, call: e.call }, 'recording of a crashed call not kept');
+        return null;
+      });
     }
     const now = (this.d.now ?? Date.now)();
     try {

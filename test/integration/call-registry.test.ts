@@ -124,7 +124,10 @@ describe('call registry (Redis)', () => {
       hangupCause: null,
     } as const;
     const a = { ...base, uuid: '33333333-3333-3333-3333-333333333333', state: 'calling' as const };
-    const writes: Array<Promise<void>> = [store.put(a), store.put({ ...a, state: 'answered', answeredAt: 2 })];
+    const writes: Array<Promise<void>> = [
+      store.put(a),
+      store.put({ ...a, state: 'answered', answeredAt: 2 }),
+    ];
     // Within the window nothing has been sent.
     expect(await redis.get(`${prefix}call:${a.uuid}`)).toBeNull();
     const short = { ...base, uuid: '44444444-4444-4444-4444-444444444444', state: 'calling' as const };

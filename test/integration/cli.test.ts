@@ -276,33 +276,50 @@ describe('callplane CLI', () => {
     expect(res.stdout).toBe('');
   });
 
-  it('starts a role process that was killed again (supervised), on its own on PostgreSQL', { timeout: 120_000 }, async () => {
-    const engine = await startEngine();
-    try {
-      const children = () =>
-        execFileSync('ps', ['-o', 'pid=,args=', '--ppid', String(engine.child.pid)], { encoding: 'utf8' })
-          .split('\n')
-          .filter((l) => l.includes(' serve '));
-      // PGlite: one process of every role; PostgreSQL: telephony apart from the API.
-      const before = children();
-      expect(before.map((l) => l.replace(/^\s*\d+\s+/, '').split(' ').at(-1))).toEqual(
-        USE_POSTGRES ? ['api,worker', 'telephony'] : ['api,worker,telephony'],
-      );
-      const victim = before.at(-1)!;
-      process.kill(Number(victim.trim().split(/\s+/)[0]), 'SIGKILL');
-      await expect
-        .poll(() => /ended \(signal SIGKILL\); restarting in \d+ ms/.test(engine.output()), { timeout: 10_000 })
-        .toBe(true);
-      await expect.poll(() => children().length, { timeout: 60_000, interval: 200 }).toBe(before.length);
-      // Back: the API answers (it was never down on PostgreSQL).
-      await expect
-        .poll(() => api(engine.url, 'GET', '/api/language').then((r) => r['status']).catch(() => 'down'), {
-          timeout: 60_000,
-          interval: 500,
-        })
-        .toBe('ok');
-    } finally {
-      expect(await stopEngine(engine)).toBe(0);
-    }
-  });
+  it(
+    'starts a role process that was killed again (supervised), on its own on PostgreSQL',
+    { timeout: 120_000 },
+    async () => {
+      const engine = await startEngine();
+      try {
+        const children = () =>
+          execFileSync('ps', ['-o', 'pid=,args=', '--ppid', String(engine.child.pid)], { encoding: 'utf8' })
+            .split('\n')
+            .filter((l) => l.includes(' serve '));
+        // PGlite: one process of every role; PostgreSQL: telephony apart from the API.
+        const before = children();
+        expect(
+          before.map((l) =>
+            l
+              .replace(/^\s*\d+\s+/, '')
+              .split(' ')
+              .at(-1),
+          ),
+        ).toEqual(USE_POSTGRES ? ['api,worker', 'telephony'] : ['api,worker,telephony']);
+        const victim = before.at(-1)!;
+        process.kill(Number(victim.trim().split(/\s+/)[0]), 'SIGKILL');
+        await expect
+          .poll(() => /ended \(signal SIGKILL\); restarting in \d+ ms/.test(engine.output()), {
+            timeout: 10_000,
+          })
+          .toBe(true);
+        await expect.poll(() => children().length, { timeout: 60_000, interval: 200 }).toBe(before.length);
+        // Back: the API answers (it was never down on PostgreSQL).
+        await expect
+          .poll(
+            () =>
+              api(engine.url, 'GET', '/api/language')
+                .then((r) => r['status'])
+                .catch(() => 'down'),
+            {
+              timeout: 60_000,
+              interval: 500,
+            },
+          )
+          .toBe('ok');
+      } finally {
+        expect(await stopEngine(engine)).toBe(0);
+      }
+    },
+  );
 });

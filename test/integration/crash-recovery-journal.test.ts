@@ -93,7 +93,10 @@ describe('the recovery journal', () => {
 
   it('recognises an earlier run of its own node by a heartbeat that stands still', async () => {
     const node = `n${randomToken(4)}`;
-    const earlier = new RedisRecoveryJournal(redis, prefix, node, { heartbeatMs: 60_000, deadAfterMs: 60_000 });
+    const earlier = new RedisRecoveryJournal(redis, prefix, node, {
+      heartbeatMs: 60_000,
+      deadAfterMs: 60_000,
+    });
     await earlier.start();
     earlier.put('k', entry('c9'));
     await earlier.flush();

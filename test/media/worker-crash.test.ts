@@ -24,7 +24,6 @@ import { PG_ADMIN_URL, postgresAnswers } from '../helpers/postgres.js';
 const CHILD = path.join(import.meta.dirname, 'worker-crash-child.ts');
 const PAGES = 20;
 
-
 const havePostgres = await postgresAnswers();
 if (!havePostgres) {
   process.stderr.write(

@@ -161,15 +161,14 @@ describe.skipIf(!havePostgres || !SIPP_AVAILABLE)('a telephony process killed wi
     const endMs = Number(cdr['date']) + (Number(cdr['t_pre']) + Number(cdr['t_post'])) * 1000;
     expect(endMs).toBeGreaterThan(killedAt - 4500);
     expect(endMs).toBeLessThan(killedAt + 1500);
-    process.stdout.write(`crash recovery: BYE ${byeAfterMs} ms after the restart (${byeAfterReadyMs} ms after it took calls), CDR end ${killedAt - endMs} ms before the kill\n`);
-    // Nothing left behind in the journal.
-    await eventually(
-      async () => {
-        const keys = await h.redis.keys(`${env['REDIS_PREFIX']}recovery:legs:*`);
-        for (const k of keys) if ((await h.redis.hlen(k)) > 0) return false;
-        return true;
-      },
-      'an empty recovery journal',
+    process.stdout.write(
+      `crash recovery: BYE ${byeAfterMs} ms after the restart (${byeAfterReadyMs} ms after it took calls), CDR end ${killedAt - endMs} ms before the kill\n`,
     );
+    // Nothing left behind in the journal.
+    await eventually(async () => {
+      const keys = await h.redis.keys(`${env['REDIS_PREFIX']}recovery:legs:*`);
+      for (const k of keys) if ((await h.redis.hlen(k)) > 0) return false;
+      return true;
+    }, 'an empty recovery journal');
   }, 120_000);
 });

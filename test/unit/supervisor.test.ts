@@ -62,7 +62,9 @@ describe('the supervisor', () => {
     children[0]!.ready();
     children[1]!.ready();
     children[1]!.die(null, 'SIGKILL');
-    expect(lines.at(-1)).toMatch(/telephony process \(telephony\) ended \(signal SIGKILL\); restarting in 500 ms/);
+    expect(lines.at(-1)).toMatch(
+      /telephony process \(telephony\) ended \(signal SIGKILL\); restarting in 500 ms/,
+    );
     await vi.advanceTimersByTimeAsync(499);
     expect(children).toHaveLength(2);
     await vi.advanceTimersByTimeAsync(1);

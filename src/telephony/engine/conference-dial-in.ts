@@ -13,28 +13,21 @@
 import { dialInTarget, firstPrompt, type AnsweredRoute } from '../../domain/conference/dial-in.js';
 import { PinDialog, type PinStep } from '../../domain/conference/pin.js';
 import type { ConferenceSettings } from '../../services/conference-service.js';
-import type { ConferencePort, InboundLeg, Logger, MediaPort, MediaRef, PromptSource } from '../adapter.js';
+import type { InboundLeg, Logger, MediaPort, MediaRef, PromptSource } from '../adapter.js';
 import { CAUSE } from '../causes.js';
-import type { ConferenceRooms } from '../conference/rooms.js';
-import type { RoomMedia } from '../conference/room-media.js';
 import type { CdrWriter } from './cdr-writer.js';
+import type { ConferenceHost } from './conference-types.js';
 import type { FaxReceiveDeps } from './fax-types.js';
 import { receiveFax } from './receive-fax.js';
 import { playAndWait } from './voice/prompts.js';
+
+export type { ConferenceHost } from './conference-types.js';
 import { runVoicebox } from './voice/voicebox.js';
 import type { SystemPrompt, VoiceDirectory } from './voice/voice-directory.js';
 
 /** Time for the first digit of a PIN after the prompt ended, and between its digits (ms). */
 export const PIN_FIRST_DIGIT_MS = 10_000;
 export const PIN_INTER_DIGIT_MS = 5_000;
-
-/** What a node gives the engine to serve conference dial-in. */
-export interface ConferenceHost {
-  /** The owner's conference with this PIN; null when there is none. */
-  byPin(owner: string, pin: string): Promise<ConferenceSettings | null>;
-  rooms: ConferenceRooms<RoomMedia>;
-  port: ConferencePort;
-}
 
 export interface DialInDeps {
   media: MediaPort;

@@ -5,7 +5,7 @@ import type { AccountRef, InboundLeg, Logger, MediaPort, PresencePort } from '..
 import type { Call, CallParties } from '../call/call.js';
 import type { CallreverseHost } from './callreverse.js';
 import type { CdrWriter } from './cdr-writer.js';
-import type { ConferenceHost } from './conference-dial-in.js';
+import type { ConferenceHost } from './conference-types.js';
 import type { CallDirectory, InboundPlan } from './directory.js';
 import type { FaxReceiveDeps } from './fax-types.js';
 import type { PickupRegistry } from './presence.js';

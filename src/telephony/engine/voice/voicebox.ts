@@ -66,7 +66,12 @@ export async function runVoicebox(leg: InboundLeg, c: VoiceboxCall, d: VoiceboxD
     });
     // A crash from here on still leaves the message (as far as it got) in the inbox.
     if (recording.location?.kind === 'file') {
-      d.cdrs.recording(c.cdrId, { path: recording.location.path, owner: c.owner, from: c.from, to: c.number });
+      d.cdrs.recording(c.cdrId, {
+        path: recording.location.path,
+        owner: c.owner,
+        from: c.from,
+        to: c.number,
+      });
     }
     const result = await recording.done;
     leg.hangup(CAUSE.normal);
