@@ -99,7 +99,14 @@ export function installEnvelope(app: FastifyInstance): void {
   });
 
   // An unknown method or URL is a request whose syntax matches no API call (spec 2.1 wrong-syntax).
+  // The operator's /admin/… (off when ADMIN_KEY is unset) is no API call of the spec: a plain 404.
   app.setNotFoundHandler((request, reply) => {
+    if (/^\/admin(\/|\?|$)/.test(request.url)) {
+      return reply
+        .code(404)
+        .type('application/json')
+        .send({ message: `not found: ${request.method} ${request.url.split('?')[0] ?? ''}` });
+    }
     return reply
       .code(200)
       .type('application/json')
