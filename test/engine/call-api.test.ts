@@ -12,6 +12,7 @@ import type { CallApiEngine } from '../../src/telephony/engine/call-api.js';
 import { newId } from '../../src/lib/ids.js';
 import type { FakeInboundLeg } from '../fakes/fake-adapter.js';
 import { engineHarness, type EngineHarness } from '../fakes/engine-harness.js';
+import { settle, tick, until, useEngineClock } from './clock.js';
 
 let h: EngineHarness;
 let api: CallApiEngine;
@@ -26,7 +27,7 @@ afterAll(async () => {
   await h.close();
 });
 beforeEach(() => {
-  vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'setInterval', 'clearInterval', 'Date'] });
+  useEngineClock();
   vi.setSystemTime(T0);
   h.adapter.outbound.length = 0;
   h.cdrs.length = 0;
@@ -37,23 +38,6 @@ afterEach(() => {
   h.registry.hangupAll();
   vi.useRealTimers();
 });
-
-async function settle(rounds = 30): Promise<void> {
-  for (let i = 0; i < rounds; i++) await new Promise((r) => setImmediate(r));
-}
-
-async function tick(ms: number): Promise<void> {
-  await vi.advanceTimersByTimeAsync(ms);
-  await settle();
-}
-
-async function until(check: () => boolean, what: string): Promise<void> {
-  const deadline = performance.now() + 5000;
-  while (!check()) {
-    if (performance.now() > deadline) throw new Error(`never: ${what}`);
-    await new Promise((r) => setImmediate(r));
-  }
-}
 
 let n = 0;
 function apiNumber(owner = 'u1'): string {

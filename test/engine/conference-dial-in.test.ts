@@ -21,6 +21,7 @@ import { PIN_FIRST_DIGIT_MS } from '../../src/telephony/engine/conference-dial-i
 import { engineHarness, type EngineHarness } from '../fakes/engine-harness.js';
 import type { FakeInboundLeg, FakeRoom } from '../fakes/fake-adapter.js';
 import { deleteKeys } from '../helpers/redis-keys.js';
+import { settle, tick, until, useEngineClock } from './clock.js';
 
 const JOIN = new Int16Array(80).fill(1);
 const LEAVE = new Int16Array(80).fill(2);
@@ -67,7 +68,7 @@ afterAll(async () => {
   redis.disconnect();
 });
 beforeEach(() => {
-  vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'setInterval', 'clearInterval', 'Date'] });
+  useEngineClock();
   h.cdrs.length = 0;
   events.length = 0;
 });
@@ -75,24 +76,6 @@ afterEach(() => {
   h.registry.hangupAll();
   vi.useRealTimers();
 });
-
-async function settle(rounds = 30): Promise<void> {
-  for (let i = 0; i < rounds; i++) await new Promise((r) => setImmediate(r));
-}
-
-async function tick(ms: number): Promise<void> {
-  await vi.advanceTimersByTimeAsync(ms);
-  await settle();
-}
-
-/** Waits in real time (Redis answers on its own) until `check` holds; the fake clock stands still. */
-async function until(check: () => boolean, what: string): Promise<void> {
-  const deadline = performance.now() + 5000;
-  while (!check()) {
-    if (performance.now() > deadline) throw new Error(`never: ${what}`);
-    await new Promise((r) => setImmediate(r));
-  }
-}
 
 let n = 0;
 function conferenceNumber(phone: Record<string, unknown> = {}): { number: string; owner: string } {

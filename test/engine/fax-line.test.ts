@@ -16,6 +16,7 @@ import { FaxSender } from '../../src/services/fax-sender.js';
 import { EngineFaxDialer } from '../../src/telephony/engine/fax-line.js';
 import type { FaxReceiveDeps } from '../../src/telephony/engine/fax-types.js';
 import { engineHarness, type EngineHarness } from '../fakes/engine-harness.js';
+import { settle, until, useEngineClock } from './clock.js';
 
 let h: EngineHarness;
 beforeAll(async () => {
@@ -25,7 +26,7 @@ afterAll(async () => {
   await h.close();
 });
 beforeEach(() => {
-  vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'setInterval', 'clearInterval', 'Date'] });
+  useEngineClock();
   h.adapter.outbound.length = 0;
   h.adapter.media.faxes.length = 0;
   h.cdrs.length = 0;
@@ -34,18 +35,6 @@ afterEach(() => {
   h.registry.hangupAll();
   vi.useRealTimers();
 });
-
-async function settle(rounds = 30): Promise<void> {
-  for (let i = 0; i < rounds; i++) await new Promise((r) => setImmediate(r));
-}
-
-async function until(check: () => boolean, what: string): Promise<void> {
-  const deadline = performance.now() + 5000;
-  while (!check()) {
-    if (performance.now() > deadline) throw new Error(`never: ${what}`);
-    await new Promise((r) => setImmediate(r));
-  }
-}
 
 /** The reports the sender writes, in memory; every update is logged as the fax_report event would be. */
 class Reports {

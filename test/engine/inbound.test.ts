@@ -7,6 +7,7 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } 
 import { CAUSE } from '../../src/telephony/causes.js';
 import type { FakeInboundLeg, FakeOutboundLeg } from '../fakes/fake-adapter.js';
 import { engineHarness, type EngineHarness } from '../fakes/engine-harness.js';
+import { settle, tick, until, useEngineClock } from './clock.js';
 
 let h: EngineHarness;
 beforeAll(async () => {
@@ -16,7 +17,7 @@ afterAll(async () => {
   await h.close();
 });
 beforeEach(() => {
-  vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'setInterval', 'clearInterval', 'Date'] });
+  useEngineClock();
   h.adapter.outbound.length = 0;
   h.cdrs.length = 0;
 });
@@ -24,26 +25,6 @@ afterEach(() => {
   h.registry.hangupAll();
   vi.useRealTimers();
 });
-
-/** Lets promises and real I/O (Redis) run without moving the fake clock. */
-async function settle(rounds = 30): Promise<void> {
-  for (let i = 0; i < rounds; i++) await new Promise((r) => setImmediate(r));
-}
-
-/** Moves the fake clock, running what falls due (and the promises it starts). */
-async function tick(ms: number): Promise<void> {
-  await vi.advanceTimersByTimeAsync(ms);
-  await settle();
-}
-
-/** Waits (in real time: Redis answers on its own) until `check` holds; the fake clock stands still. */
-async function until(check: () => boolean, what: string): Promise<void> {
-  const deadline = performance.now() + 5000;
-  while (!check()) {
-    if (performance.now() > deadline) throw new Error(`never: ${what}`);
-    await new Promise((r) => setImmediate(r));
-  }
-}
 
 let n = 0;
 function number(): string {

@@ -10,6 +10,7 @@ import { parseZoneFilter } from '../../src/domain/policy/zone-filter.js';
 import { re2CallFilterCompiler } from '../../src/lib/re2-call-filter.js';
 import type { FakeInboundLeg, FakeOutboundLeg } from '../fakes/fake-adapter.js';
 import { engineHarness, type EngineHarness } from '../fakes/engine-harness.js';
+import { settle, tick, until, useEngineClock } from './clock.js';
 
 let h: EngineHarness;
 beforeAll(async () => {
@@ -19,7 +20,7 @@ afterAll(async () => {
   await h.close();
 });
 beforeEach(() => {
-  vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'setInterval', 'clearInterval', 'Date'] });
+  useEngineClock();
   h.adapter.outbound.length = 0;
   h.cdrs.length = 0;
 });
@@ -27,24 +28,6 @@ afterEach(() => {
   h.registry.hangupAll();
   vi.useRealTimers();
 });
-
-async function settle(rounds = 30): Promise<void> {
-  for (let i = 0; i < rounds; i++) await new Promise((r) => setImmediate(r));
-}
-
-async function tick(ms: number): Promise<void> {
-  await vi.advanceTimersByTimeAsync(ms);
-  await settle();
-}
-
-/** Waits (in real time: Redis answers on its own) until `check` holds; the fake clock stands still. */
-async function until(check: () => boolean, what: string): Promise<void> {
-  const deadline = performance.now() + 5000;
-  while (!check()) {
-    if (performance.now() > deadline) throw new Error(`never: ${what}`);
-    await new Promise((r) => setImmediate(r));
-  }
-}
 
 async function untilAsync(check: () => Promise<boolean>, what: string): Promise<void> {
   const deadline = performance.now() + 5000;
