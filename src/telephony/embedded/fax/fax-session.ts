@@ -1,5 +1,6 @@
 import { EventEmitter } from 'node:events';
 import { t30Error, t30ReportStatus, T30_ERR } from '../../../domain/fax/t30.js';
+import type { FaxOutcome, FaxTransport } from '../../adapter.js';
 import type { T38Session } from '../sip/sdp-t38.js';
 import { UdptlReceiver, UdptlSender, type UdptlReceiverStats } from '../t38/udptl.js';
 import { spandsp, type EngineOptions, type SpandspEngine, type T30Stats } from './spandsp.js';
@@ -22,7 +23,7 @@ import { spandsp, type EngineOptions, type SpandspEngine, type T30Stats } from '
  */
 
 export type FaxDirection = 'send' | 'receive';
-export type FaxTransport = 'audio' | 't38';
+export type { FaxTransport } from '../../adapter.js';
 
 export interface FaxSessionOptions {
   direction: FaxDirection;
@@ -59,23 +60,10 @@ export interface FaxProgress {
   pageBytes: number;
 }
 
-export interface FaxResult {
-  status: 'ok' | 'fail';
-  /** spandsp's T.30 completion code (domain/fax/t30.ts); 0 = success. */
-  faxErrorCode: number;
+/** How the session ended: the seam's outcome, with spandsp's name and text of its code. */
+export interface FaxResult extends FaxOutcome {
   errorName: string;
   errorText: string;
-  transport: FaxTransport;
-  pagesDone: number;
-  pageCount: number | null;
-  remoteIdent: string;
-  bitRate: number;
-  ecm: boolean;
-  /** Pixels per metre of the last page (8031 x 7700 = 204 x 196 dpi, "fine"). */
-  xResolution: number;
-  yResolution: number;
-  /** Line time from the start of the session to its end. */
-  durationMs: number;
 }
 
 export interface FaxSessionEvents {
