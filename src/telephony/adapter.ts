@@ -13,6 +13,7 @@
  * test/contract/ holds them to the same behaviour.
  */
 import type { EventEmitter } from 'node:events';
+import { T30_ERR } from '../domain/fax/t30.js';
 import type { EndCause } from './causes.js';
 import type { MemberMix, RoomMedia, RoomMediaFactory, RoomMediaMember } from './conference/room-media.js';
 
@@ -283,6 +284,31 @@ export interface FaxOutcome {
   xResolution: number;
   yResolution: number;
   durationMs: number;
+}
+
+/**
+ * The outcome of a fax whose call went before it ended: `fail` with T.30's
+ * call-dropped code (spandsp T30_ERR_CALLDROPPED, domain/fax/t30.ts), with
+ * the pages done so far.
+ */
+export function callDroppedFax(
+  progress: Pick<FaxOutcome, 'transport' | 'pagesDone' | 'pageCount'> = {
+    transport: 'audio',
+    pagesDone: 0,
+    pageCount: null,
+  },
+): FaxOutcome {
+  return {
+    status: 'fail',
+    faxErrorCode: T30_ERR.CALLDROPPED,
+    ...progress,
+    remoteIdent: '',
+    bitRate: 0,
+    ecm: false,
+    xResolution: 0,
+    yResolution: 0,
+    durationMs: 0,
+  };
 }
 
 export interface FaxEvents {

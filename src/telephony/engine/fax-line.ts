@@ -11,10 +11,17 @@
  * Everything about SIP, UDPTL and T.30 is the adapter's (MediaPort.fax).
  */
 import { EventEmitter } from 'node:events';
-import { T30_ERR } from '../../domain/fax/t30.js';
 import type { FaxDialer, FaxDialHooks, FaxDialOutcome, FaxDialRequest } from '../../services/fax-sender.js';
 import type { IncomingFax } from '../../services/fax-inbox.js';
-import type { FaxHandle, FaxOutcome, InboundLeg, Leg, LegEvents, OutboundLeg } from '../adapter.js';
+import {
+  callDroppedFax,
+  type FaxHandle,
+  type FaxOutcome,
+  type InboundLeg,
+  type Leg,
+  type LegEvents,
+  type OutboundLeg,
+} from '../adapter.js';
 import { dialInTarget, type DialInTarget } from '../../domain/conference/dial-in.js';
 import type { Route } from '../../domain/routing/types.js';
 import { step, type Step } from '../call/steps.js';
@@ -321,7 +328,7 @@ export async function receiveInto(
   }
   let outcome: FaxOutcome;
   if (leg.state !== 'answered') {
-    outcome = dropped();
+    outcome = callDroppedFax();
   } else {
     let handle: FaxHandle;
     try {
@@ -351,24 +358,8 @@ export async function receiveInto(
   }
 }
 
-function dropped(): FaxOutcome {
-  return {
-    status: 'fail',
-    faxErrorCode: T30_ERR.CALLDROPPED,
-    transport: 'audio',
-    pagesDone: 0,
-    pageCount: null,
-    remoteIdent: '',
-    bitRate: 0,
-    ecm: false,
-    xResolution: 0,
-    yResolution: 0,
-    durationMs: 0,
-  };
-}
-
 function failedFax(): FaxHandle {
   const h = new EventEmitter() as FaxHandle;
-  Object.assign(h, { done: Promise.resolve(dropped()), stop: () => undefined });
+  Object.assign(h, { done: Promise.resolve(callDroppedFax()), stop: () => undefined });
   return h;
 }

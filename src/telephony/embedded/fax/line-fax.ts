@@ -13,8 +13,8 @@
  */
 import { createSocket, type Socket } from 'node:dgram';
 import { EventEmitter } from 'node:events';
-import { T30_ERR } from '../../../domain/fax/t30.js';
 import {
+  callDroppedFax,
   MediaError,
   type FaxEvents,
   type FaxHandle,
@@ -225,19 +225,10 @@ export class LineFax extends EventEmitter<FaxEvents> implements FaxHandle {
     if (this.finished) return;
     this.session.hangup();
     if (!this.finished) {
-      this.finish({
-        status: 'fail',
-        faxErrorCode: T30_ERR.CALLDROPPED,
-        transport: this.session.transport,
-        pagesDone: this.session.progress.pagesDone,
-        pageCount: this.session.progress.pageCount,
-        remoteIdent: '',
-        bitRate: 0,
-        ecm: false,
-        xResolution: 0,
-        yResolution: 0,
-        durationMs: 0,
-      });
+      const { transport, progress } = this.session;
+      this.finish(
+        callDroppedFax({ transport, pagesDone: progress.pagesDone, pageCount: progress.pageCount }),
+      );
     }
   }
 
