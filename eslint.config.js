@@ -7,6 +7,7 @@ export default tseslint.config(
       'data/**',
       'dist/**',
       'src/client/openapi.ts',
+      'src/client/openapi/**',
       'bin/**',
       'coverage/**',
       '*.cjs',

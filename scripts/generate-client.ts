@@ -12,7 +12,7 @@ import { randomToken } from '../src/lib/ids.js';
 import { connectRedis } from '../src/lib/redis.js';
 import { createServices } from '../src/services/index.js';
 import { openDatabase } from '../src/store/db.js';
-import { CLIENT_TYPES_FILE, renderClientTypes } from './client-types.js';
+import { CLIENT_TYPES_DIR, renderClientTypes } from './client-types.js';
 
 const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'callplane-client-'));
 const config = loadConfig({
@@ -26,9 +26,13 @@ const services = createServices({ config, db: database.db, redis });
 const app = await buildApp(services);
 try {
   const res = await app.inject({ method: 'GET', url: '/api/openapi.json' });
-  const text = await renderClientTypes(res.json());
-  fs.writeFileSync(path.resolve(import.meta.dirname, '..', CLIENT_TYPES_FILE), text);
-  process.stdout.write(`wrote ${CLIENT_TYPES_FILE} (${text.length} characters)\n`);
+  const files = await renderClientTypes(res.json());
+  const root = path.resolve(import.meta.dirname, '..');
+  // Parts of areas gone go too.
+  fs.rmSync(path.join(root, CLIENT_TYPES_DIR), { recursive: true, force: true });
+  fs.mkdirSync(path.join(root, CLIENT_TYPES_DIR), { recursive: true });
+  for (const [file, text] of files) fs.writeFileSync(path.join(root, file), text);
+  process.stdout.write(`wrote ${files.size} files of client types under src/client/\n`);
 } finally {
   await app.close();
   await services.close();

@@ -1,7 +1,7 @@
 /**
  * The typed client of callplane's REST API (`callplane/client`): the calls
  * and their bodies typed from GET /api/openapi.json (openapi-typescript
- * types in ./openapi.ts, openapi-fetch underneath), the session id sent as
+ * types in ./openapi.ts and its parts in ./openapi/, openapi-fetch underneath), the session id sent as
  * `Authorization: Bearer` (spec 2), and the session's events as an async
  * iterator over long-poll or Server-Sent Events.
  *

@@ -6,7 +6,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CLIENT_TYPES_FILE, renderClientTypes } from '../../scripts/client-types.js';
+import { CLIENT_TYPES_DIR, CLIENT_TYPES_FILE, renderClientTypes } from '../../scripts/client-types.js';
 import { CallplaneError, createCallplaneClient, ok, type ApiEvent } from '../../src/client/index.js';
 import { createHarness, type Harness, type TestUser } from '../helpers/harness.js';
 
@@ -105,8 +105,18 @@ describe('the OpenAPI description behind the client', () => {
   it('src/client/openapi.ts is what `npm run client:generate` makes of GET /api/openapi.json', async () => {
     const doc = (await h.app.inject({ method: 'GET', url: '/api/openapi.json' })).json();
     const fresh = await renderClientTypes(doc);
-    const committed = fs.readFileSync(path.resolve(import.meta.dirname, '../..', CLIENT_TYPES_FILE), 'utf8');
-    expect(committed === fresh, 'run `npm run client:generate` and commit src/client/openapi.ts').toBe(true);
+    const root = path.resolve(import.meta.dirname, '../..');
+    const committed = fs
+      .readdirSync(path.join(root, CLIENT_TYPES_DIR))
+      .map((f) => `${CLIENT_TYPES_DIR}/${f}`)
+      .concat(CLIENT_TYPES_FILE);
+    expect(committed.sort(), 'run `npm run client:generate` and commit src/client/openapi*').toEqual(
+      [...fresh.keys()].sort(),
+    );
+    for (const [file, text] of fresh) {
+      const same = fs.readFileSync(path.join(root, file), 'utf8') === text;
+      expect(same, `run \`npm run client:generate\` and commit ${file}`).toBe(true);
+    }
   });
 
   it('describes /api/event/ws (101 with the upgrade); a plain GET answers wrong-syntax in the envelope', async () => {
