@@ -97,7 +97,8 @@ export async function renderClientTypes(doc: unknown): Promise<Map<string, strin
     exportType: false,
   });
   const options = (await prettier.resolveConfig(CLIENT_TYPES_FILE)) ?? {};
-  const format = (text: string): Promise<string> => prettier.format(text, { ...options, parser: 'typescript' });
+  const format = (text: string): Promise<string> =>
+    prettier.format(text, { ...options, parser: 'typescript' });
   const { blocks, rest } = pathBlocks(await format(astToString(ast)));
   const files = new Map<string, string>();
   const imports: string[] = [];
