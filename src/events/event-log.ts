@@ -111,21 +111,31 @@ export class EventLog {
     return `${this.opts.prefix}ev:notify`;
   }
 
-  /** Appends one event to one session's stream; returns its id. */
-  async append(sid: string, event: string, payload: Record<string, unknown>, time: number): Promise<number> {
-    const body = JSON.stringify({ event, time, ...payload });
+  /** The append script's keys and arguments: next-id key, log key, body, limits, notify channel, sid. */
+  private appendArgs(
+    sid: string,
+    event: string,
+    payload: Record<string, unknown>,
+    time: number,
+  ): [string, string, string, number, number, number, number, string, string] {
     const now = Math.floor(Date.now() / 1000);
-    const id = (await (this.redis as unknown as AppendCommand).cpAppendEvent(
+    return [
       this.key('next', sid),
       this.key('log', sid),
-      body,
+      JSON.stringify({ event, time, ...payload }),
       this.opts.maxEvents,
       now - this.opts.maxAgeSeconds,
       now,
       this.opts.idleSeconds,
       this.notifyChannel,
       sid,
-    )) as number;
+    ];
+  }
+
+  /** Appends one event to one session's stream; returns its id. */
+  async append(sid: string, event: string, payload: Record<string, unknown>, time: number): Promise<number> {
+    const [next, log, ...rest] = this.appendArgs(sid, event, payload, time);
+    const id = (await (this.redis as unknown as AppendCommand).cpAppendEvent(next, log, ...rest)) as number;
     this.opts.onAppend?.();
     return id;
   }
@@ -144,21 +154,8 @@ export class EventLog {
     mapKey: string,
     mapValue: string,
   ): void {
-    const body = JSON.stringify({ event, time, ...payload });
-    const now = Math.floor(Date.now() / 1000);
-    (pipeline as unknown as AppendMappedCommand).cpAppendEventMapped(
-      this.key('next', sid),
-      this.key('log', sid),
-      mapKey,
-      body,
-      this.opts.maxEvents,
-      now - this.opts.maxAgeSeconds,
-      now,
-      this.opts.idleSeconds,
-      this.notifyChannel,
-      sid,
-      mapValue,
-    );
+    const [next, log, ...rest] = this.appendArgs(sid, event, payload, time);
+    (pipeline as unknown as AppendMappedCommand).cpAppendEventMapped(next, log, mapKey, ...rest, mapValue);
     this.opts.onAppend?.();
   }
 
