@@ -76,6 +76,8 @@ export class ConfigCache {
   /** Bumped on every drop, so a load that started before it does not store what it read. */
   private readonly generation = new Map<ConfigNamespace, number>();
   stats = { hits: 0, misses: 0, drops: 0 };
+  /** Tags this cache's own messages, so the echo of a drop it made is not a second drop. */
+  private readonly origin = `${process.pid}.${Math.random().toString(36).slice(2, 10)}`;
 
   constructor(
     private readonly redis: Redis,
@@ -93,7 +95,10 @@ export class ConfigCache {
     if (this.subscriber) return;
     const sub = this.redis.duplicate();
     sub.on('error', () => undefined);
-    sub.on('message', (_c: string, text: string) => {
+    sub.on('message', (_c: string, message: string) => {
+      const bar = message.indexOf('|');
+      if (bar >= 0 && message.slice(0, bar) === this.origin) return;
+      const text = bar >= 0 ? message.slice(bar + 1) : message;
       for (const ns of text.split(','))
         if (this.spaces.has(ns as ConfigNamespace)) this.drop(ns as ConfigNamespace);
     });
@@ -150,7 +155,7 @@ export class ConfigCache {
     const list = [...new Set(namespaces)];
     if (list.length === 0) return;
     for (const ns of list) this.drop(ns);
-    void this.redis.publish(this.channel, list.join(',')).catch(() => undefined);
+    void this.redis.publish(this.channel, `${this.origin}|${list.join(',')}`).catch(() => undefined);
   }
 
   /** Tables were written: their readers are dropped now and once more after the writer's commit. */
@@ -172,6 +177,11 @@ export class ConfigCache {
     };
     settle.timer.unref();
     this.settle = settle;
+  }
+
+  /** Resolves once no second drop after a write is pending (tests wait on it). */
+  async settled(): Promise<void> {
+    while (this.settle) await new Promise((r) => setTimeout(r, SETTLE_MS / 3));
   }
 
   async close(): Promise<void> {

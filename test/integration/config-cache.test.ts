@@ -45,6 +45,8 @@ describe('configuration cache (no SQL per call)', () => {
   it('serves a hit without loading, and a write to the table drops the entry on the writing node at once', async () => {
     const { numbers } = await userWithNumbers(h);
     const cache = h.services.configCache;
+    // The provisioning writes drop the namespace once more after their commit.
+    await cache.settled();
     let loads = 0;
     const read = () =>
       cache.get('routing', `test:${numbers[0]}`, async () => {
@@ -84,6 +86,23 @@ describe('configuration cache (no SQL per call)', () => {
       .where('uuid', '=', '00000000-0000-1000-8000-000000000000')
       .execute();
     await eventually(async () => (await read()) === 2, 'reloaded after the remote write');
+    await other.close();
+  });
+
+  it('does not drop again on the echo of its own message', async () => {
+    const cache = new ConfigCache(h.redis, `${h.config.redisPrefix}config:invalidate`);
+    const other = new ConfigCache(h.redis, `${h.config.redisPrefix}config:invalidate`);
+    await cache.get('media', 'k', async () => 1);
+    await other.get('media', 'k', async () => 1);
+    // Both subscriptions up: each drops all four namespaces when it becomes ready.
+    await eventually(async () => cache.stats.drops >= 4 && other.stats.drops >= 4, 'subscribed');
+    const before = cache.stats.drops;
+    const otherBefore = other.stats.drops;
+    cache.invalidate(['media']);
+    await eventually(async () => other.stats.drops > otherBefore, 'the other node heard it');
+    await new Promise((r) => setTimeout(r, 100));
+    expect(cache.stats.drops - before).toBe(1);
+    await cache.close();
     await other.close();
   });
 
