@@ -227,6 +227,17 @@ adminCmd
   .description('live SIP registrations of every node, or of one user; prints {"registrations"}')
   .option('--user <user>', 'only the SIP accounts of this user (username, e-mail or UUID)')
   .action((o: { user?: string }) => admin({ op: 'registrations.list', ...o }));
+const callsCmd = adminCmd
+  .command('calls')
+  .description('live calls of every telephony node, oldest first; prints {"calls"}')
+  .option('--user <user>', 'only the calls of this user (username, e-mail or UUID)')
+  .option('--node <node>', 'only the calls held by this node (NODE_ID)')
+  .action((o: { user?: string; node?: string }) => admin({ op: 'calls.list', ...o }));
+callsCmd
+  .command('hangup <uuid>')
+  .description('end a live call on whatever node holds it; prints {"uuid","node","hangup_cause"}')
+  .option('--cause <q850>', 'Q.850 hang-up cause (default 16, normal clearing)', count)
+  .action((uuid: string, o: { cause?: number }) => admin({ op: 'calls.hangup', uuid, ...o }));
 const authCmd = adminCmd.command('auth').description('the SIP password guessing guard');
 authCmd
   .command('blocked')

@@ -4,7 +4,10 @@ import { PERMISSIONS, type Permission } from '../services/user-service.js';
 import type { AddressArea } from '../services/address-service.js';
 
 /** What these routes use of the services. */
-type Deps = Pick<Services, 'addresses' | 'adminQueries' | 'authGuard' | 'partners' | 'phones' | 'users'>;
+type Deps = Pick<
+  Services,
+  'addresses' | 'adminQueries' | 'authGuard' | 'liveCalls' | 'partners' | 'phones' | 'users'
+>;
 
 /**
  * Admin operations, shared by the CLI (direct database access) and the running
@@ -20,6 +23,8 @@ export type AdminCommand =
   | { op: 'user.list'; partner?: string; limit?: number; offset?: number }
   | { op: 'numbers.list'; area?: string; state?: NumberState; limit?: number; offset?: number }
   | { op: 'registrations.list'; user?: string }
+  | { op: 'calls.list'; user?: string; node?: string }
+  | { op: 'calls.hangup'; uuid: string; cause?: number }
   | { op: 'auth.blocked' }
   | { op: 'auth.unblock'; target: string };
 
@@ -109,6 +114,44 @@ export async function runAdminCommand(services: Deps, cmd: AdminCommand): Promis
           cmd.user !== undefined ? { user: cmd.user } : {},
         ),
       };
+    case 'calls.list': {
+      // Live calls on every telephony node (their summaries in Redis), oldest first.
+      const owner = cmd.user !== undefined ? (await userOf(services, cmd.user)).uuid : undefined;
+      const calls =
+        owner !== undefined
+          ? await services.liveCalls.ofOwner(owner)
+          : cmd.node !== undefined
+            ? await services.liveCalls.ofNode(cmd.node)
+            : await services.liveCalls.all();
+      return {
+        calls: calls
+          .filter((c) => cmd.node === undefined || c.node === cmd.node)
+          .map((c) => ({
+            uuid: c.uuid,
+            node: c.node,
+            user: c.owner,
+            number: c.number,
+            incoming: c.incoming,
+            from: c.from,
+            to: c.to,
+            state: c.state,
+            created: Math.floor(c.createdAt / 1000),
+            answered: c.answeredAt === null ? null : Math.floor(c.answeredAt / 1000),
+          })),
+      };
+    }
+    case 'calls.hangup': {
+      if (!/^[0-9a-fA-F-]{36}$/.test(cmd.uuid)) throw new ServiceError('wrong-syntax', 'give a call UUID');
+      const cause = cmd.cause ?? 16;
+      if (!Number.isInteger(cause) || cause < 1 || cause > 127)
+        throw new ServiceError('wrong-syntax', 'hang-up causes are Q.850 values 1-127');
+      const live = await services.liveCalls.get(cmd.uuid);
+      if (!live) throw new ServiceError('wrong-call', `no live call ${cmd.uuid}`);
+      const delivered = await services.liveCalls.send(live.node, cmd.uuid, { kind: 'hangup', cause });
+      if (!delivered)
+        throw new ServiceError('wrong-call', `node ${live.node} of call ${cmd.uuid} does not answer`);
+      return { uuid: cmd.uuid, node: live.node, hangup_cause: cause };
+    }
     case 'auth.blocked':
       // Issue 14: the SIP password guard's blocks in force, longest first.
       return { blocked: await services.authGuard.listBlocked() };

@@ -8,7 +8,7 @@ import { runAdminCommand, type AdminCommand } from './commands.js';
 /** What these routes use of the services. */
 type Deps = Pick<
   Services,
-  'addresses' | 'adminQueries' | 'authGuard' | 'config' | 'partners' | 'phones' | 'users'
+  'addresses' | 'adminQueries' | 'authGuard' | 'config' | 'liveCalls' | 'partners' | 'phones' | 'users'
 >;
 
 /**

@@ -97,6 +97,7 @@ const envSchema = z.object({
     )
     .optional(),
   RTP_TIMEOUT_SECONDS: z.coerce.number().int().min(0).default(60),
+  SIP_TRACE: boolFromEnv.default(false),
   // The telephony adapter of the telephony role (src/telephony/adapters.ts).
   TELEPHONY: z.enum(['embedded']).default('embedded'),
   // This telephony node's name in the shared call registry; nodes sharing Redis need distinct ones.
@@ -277,6 +278,8 @@ export interface Config {
   sipTrunks: Array<{ host: string; port: number | null }>;
   /** A call without RTP for this long is ended (0 = never). */
   rtpTimeoutSeconds: number;
+  /** Log every SIP message in and out (SIP_TRACE=1). */
+  sipTrace: boolean;
   /** The telephony adapter: `embedded` (SIP/RTP in this process). */
   telephony: 'embedded';
   /** This node's name in the shared call registry (default: the host name). */
@@ -401,6 +404,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
         return { host, port: port === undefined ? null : Number(port) };
       }),
     rtpTimeoutSeconds: e.RTP_TIMEOUT_SECONDS,
+    sipTrace: e.SIP_TRACE,
     telephony: e.TELEPHONY,
     nodeId:
       e.NODE_ID ??

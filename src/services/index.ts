@@ -1,5 +1,6 @@
 import type { Redis } from 'ioredis';
 import { RedisCallApi } from '../store/redis/call-api.js';
+import { RedisLiveCalls } from '../store/redis/live-calls.js';
 import { IdempotencyStore } from '../store/redis/idempotency.js';
 import { CallApiService } from './call-api-service.js';
 import type { Config } from '../config/index.js';
@@ -151,6 +152,8 @@ export interface Services {
   health: HealthService;
   /** Operator listings (users, numbers, registrations) of `callplane admin` and the admin API. */
   adminQueries: AdminQueries;
+  /** Live calls of every telephony node (Redis summaries, per-node hang-up commands). */
+  liveCalls: RedisLiveCalls;
   /** Producers publish here: `events.publish({ users: [uuid] }, 'user_modify', {})`. */
   events: EventPublisher;
   /**
@@ -296,6 +299,7 @@ export function createServices(deps: ServiceDeps): Services {
     metrics,
     health,
     adminQueries: new AdminQueries(db, registrations),
+    liveCalls: new RedisLiveCalls(redis, config.redisPrefix),
     events,
     outbox,
     configCache,

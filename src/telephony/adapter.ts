@@ -45,6 +45,8 @@ export interface Leg extends EventEmitter<LegEvents> {
   readonly id: string;
   /** The uuid of the engine's Call the leg belongs to; legs of one call are meant to be bridged. */
   readonly call: string;
+  /** The protocol's own id of the leg (a SIP Call-ID), for logs and traces; unset while unknown. */
+  readonly wireId?: string | undefined;
   readonly state: LegState;
   /** ms since epoch. */
   readonly startedAt: number;

@@ -51,6 +51,7 @@ export function embeddedOptions(config: Config, timers?: Partial<SipTimers>): Em
     digestAlgorithms: config.sipDigestAlgorithms,
     minExpires: config.sipMinExpires,
     rtpTimeoutMs: config.rtpTimeoutSeconds * 1000,
+    sipTrace: config.sipTrace,
     recordingDir: path.join(config.objectDir, 'tmp', 'recordings'),
     tcpLimits: config.sipTcpLimits,
     ...(timers ? { timers } : {}),

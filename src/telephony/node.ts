@@ -14,7 +14,6 @@ import type { Services } from '../services/index.js';
 import { CallLimiter } from '../store/redis/call-limit.js';
 import { CreditStore } from '../store/redis/credit.js';
 import { CyclicCounter } from '../store/redis/cyclic-counter.js';
-import { RedisLiveCalls } from '../store/redis/live-calls.js';
 import { RedisRecoveryJournal } from '../store/redis/recovery-journal.js';
 import { listenSipNotify } from '../store/redis/sip-notify-relay.js';
 import { repairWav } from '../media/wav-repair.js';
@@ -68,7 +67,7 @@ export async function startTelephonyNode(
   opts: TelephonyNodeOptions,
 ): Promise<TelephonyNode> {
   const { log } = opts;
-  const liveCalls = new RedisLiveCalls(services.redis, config.redisPrefix);
+  const liveCalls = services.liveCalls;
   const registry = new CallRegistry(config.nodeId, liveCalls, log);
   const journal = new RedisRecoveryJournal(services.redis, config.redisPrefix, config.nodeId, {
     ...(opts.recovery?.heartbeatMs !== undefined ? { heartbeatMs: opts.recovery.heartbeatMs } : {}),

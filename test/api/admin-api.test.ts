@@ -3,7 +3,7 @@
  * JSON as `callplane admin`, in the spec's envelope.
  */
 import type { FastifyInstance } from 'fastify';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { createHarness, type Harness } from '../helpers/harness.js';
 
 const KEY = 'admin-key-for-tests';
@@ -181,6 +181,76 @@ describe('/admin/api', () => {
       1,
     );
     expect((await call('GET', '/admin/api/registrations?user=nobody')).body.status).toBe('wrong-user');
+  });
+
+  it('lists live calls of every node and sends a hang-up to the node that holds the call', async () => {
+    const u = await h.user();
+    const node = `node-${Date.now()}`;
+    const got: Array<[string, unknown]> = [];
+    const unlisten = await h.services.liveCalls.listen(node, (uuid, command) => got.push([uuid, command]));
+    const uuid = '6f1c2a10-e7be-11f1-960f-1fec816a18e1';
+    const summary = {
+      uuid,
+      node,
+      owner: u.uuid,
+      number: '+4930555000999',
+      incoming: true,
+      from: '+492215550100',
+      to: '+4930555000999',
+      clip: null,
+      clir: false,
+      state: 'answered' as const,
+      createdAt: 1_790_000_000_000,
+      answeredAt: 1_790_000_002_000,
+      endedAt: null,
+      hangupCause: null,
+    };
+    await h.services.liveCalls.put(summary);
+    await h.services.liveCalls.flush();
+    try {
+      const all = await call('GET', `/admin/api/calls?node=${node}`);
+      expect(all.body).toEqual({
+        status: 'ok',
+        calls: [
+          {
+            uuid,
+            node,
+            user: u.uuid,
+            number: '+4930555000999',
+            incoming: true,
+            from: '+492215550100',
+            to: '+4930555000999',
+            state: 'answered',
+            created: 1_790_000_000,
+            answered: 1_790_000_002,
+          },
+        ],
+      });
+      expect((await call('GET', `/admin/api/calls?user=${u.username}`)).body.calls).toHaveLength(1);
+      expect(
+        (await call('GET', '/admin/api/calls')).body.calls.map((c: { uuid: string }) => c.uuid),
+      ).toContain(uuid);
+      const hung = await call('POST', `/admin/api/calls/${uuid}/hangup`, { cause: 17 });
+      expect(hung.body).toEqual({ status: 'ok', uuid, node, hangup_cause: 17 });
+      await vi.waitFor(() => expect(got).toEqual([[uuid, { kind: 'hangup', cause: 17 }]]));
+      const unknown = await call('POST', '/admin/api/calls/00000000-0000-1000-8000-000000000000/hangup', {});
+      expect(unknown.body.status).toBe('wrong-call');
+      expect((await call('POST', `/admin/api/calls/${uuid}/hangup`, { cause: 300 })).body.status).toBe(
+        'wrong-syntax',
+      );
+    } finally {
+      await h.services.liveCalls.remove(summary);
+      await h.services.liveCalls.flush();
+      await unlisten();
+    }
+    expect((await call('GET', `/admin/api/calls?node=${node}`)).body.calls).toEqual([]);
+  });
+
+  it('lists and lifts the SIP password guard blocks', async () => {
+    const blocked = await call('GET', '/admin/api/auth/blocked');
+    expect(blocked.body).toMatchObject({ status: 'ok', blocked: expect.any(Array) });
+    const lifted = await call('POST', '/admin/api/auth/unblock/198.51.100.99');
+    expect(lifted.body).toMatchObject({ status: 'ok', target: '198.51.100.99' });
   });
 
   it('is not part of the OpenAPI description', async () => {

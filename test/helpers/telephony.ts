@@ -45,8 +45,9 @@ export async function freePort(): Promise<number> {
 
 export async function createTelephonyHarness(
   env: Record<string, string> = {},
-  opts: HarnessOptions = {},
+  options: HarnessOptions & { log?: Logger } = {},
 ): Promise<TelephonyHarness> {
+  const { log: given, ...opts } = options;
   const sipPort = await freePort();
   const trunkPort = await freePort();
   const carrierPort = await freePort();
@@ -64,9 +65,11 @@ export async function createTelephonyHarness(
     },
     opts,
   );
-  const log: Logger = process.env['SIP_DEBUG']
-    ? { debug: console.debug, info: console.info, warn: console.warn, error: console.error }
-    : silentLogger;
+  const log: Logger =
+    given ??
+    (process.env['SIP_DEBUG']
+      ? { debug: console.debug, info: console.info, warn: console.warn, error: console.error }
+      : silentLogger);
   const adapter = await EmbeddedAdapter.create(
     embeddedOptions(h.config),
     adapterEnvironment(h.services, log),

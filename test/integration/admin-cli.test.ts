@@ -198,5 +198,10 @@ describe.skipIf(!SIPP_AVAILABLE)('callplane admin against a running engine', () 
     const res = await cli(['admin', 'numbers', 'list', '--state', 'lost']);
     expect(res.code).toBe(1);
     expect(JSON.parse(res.stderr)).toMatchObject({ status: 'wrong-syntax' });
+    // No live call: the list is empty, and a hang-up names no call.
+    expect(await admin('calls')).toEqual({ calls: [] });
+    const gone = await cli(['admin', 'calls', 'hangup', '00000000-0000-1000-8000-000000000000']);
+    expect(gone.code).toBe(1);
+    expect(JSON.parse(gone.stderr)).toMatchObject({ status: 'wrong-call' });
   });
 });

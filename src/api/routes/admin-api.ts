@@ -7,7 +7,7 @@ import { presentedKey, sameKey } from '../plugins/admin-key.js';
 /** What these routes use of the services. */
 type Deps = Pick<
   Services,
-  'addresses' | 'adminQueries' | 'authGuard' | 'config' | 'partners' | 'phones' | 'users'
+  'addresses' | 'adminQueries' | 'authGuard' | 'config' | 'liveCalls' | 'partners' | 'phones' | 'users'
 >;
 
 export const ADMIN_API_PATH = '/admin/api';
@@ -127,6 +127,44 @@ export async function registerAdminApiRoutes(app: FastifyInstance, services: Dep
           const q = query<{ user?: string }>(request);
           return run({ op: 'registrations.list', ...(q.user !== undefined ? { user: q.user } : {}) });
         },
+      );
+      scope.get(
+        '/calls',
+        route({
+          querystring: Type.Object({
+            user: Type.Optional(Type.String()),
+            node: Type.Optional(Type.String()),
+          }),
+        }),
+        async (request) => {
+          const q = query<{ user?: string; node?: string }>(request);
+          return run({
+            op: 'calls.list',
+            ...(q.user !== undefined ? { user: q.user } : {}),
+            ...(q.node !== undefined ? { node: q.node } : {}),
+          });
+        },
+      );
+      scope.post(
+        '/calls/:uuid/hangup',
+        route({
+          params: Type.Object({ uuid: Type.String() }),
+          body: Type.Optional(Type.Object({ cause: Type.Optional(Type.Integer()) })),
+        }),
+        async (request) => {
+          const cause = (request.body as { cause?: number } | undefined)?.cause;
+          return run({
+            op: 'calls.hangup',
+            uuid: (request.params as { uuid: string }).uuid,
+            ...(cause !== undefined ? { cause } : {}),
+          });
+        },
+      );
+      scope.get('/auth/blocked', route({}), async () => run({ op: 'auth.blocked' }));
+      scope.post(
+        '/auth/unblock/:target',
+        route({ params: Type.Object({ target: Type.String() }) }),
+        async (request) => run({ op: 'auth.unblock', target: (request.params as { target: string }).target }),
       );
     },
     { prefix: ADMIN_API_PATH },

@@ -40,6 +40,8 @@ export interface LiveCallStore {
   ofOwner(owner: string): Promise<CallSummary[]>;
   /** Live calls held by a node, oldest first. */
   ofNode(node: string): Promise<CallSummary[]>;
+  /** Live calls of every node, oldest first. */
+  all(): Promise<CallSummary[]>;
   /** Delivers a command to the node `node` (false: no node listened). */
   send(node: string, uuid: string, command: CallCommand): Promise<boolean>;
   /** Takes the commands sent to `node`; answers the unsubscribe. */

@@ -141,6 +141,24 @@ export class RedisLiveCalls implements LiveCallStore {
     return this.members(this.nodeKey(node));
   }
 
+  /** The nodes that hold live calls now. */
+  async nodes(): Promise<string[]> {
+    const found = new Set<string>();
+    const match = `${this.nodeKey('')}*`;
+    let cursor = '0';
+    do {
+      const [next, keys] = await this.redis.scan(cursor, 'MATCH', match, 'COUNT', 200);
+      for (const k of keys) found.add(k.slice(match.length - 1));
+      cursor = next;
+    } while (cursor !== '0');
+    return [...found].sort();
+  }
+
+  async all(): Promise<CallSummary[]> {
+    const lists = await Promise.all((await this.nodes()).map((n) => this.ofNode(n)));
+    return lists.flat().sort((a, b) => a.createdAt - b.createdAt);
+  }
+
   private async members(set: string): Promise<CallSummary[]> {
     const uuids = await this.redis.smembers(set);
     if (uuids.length === 0) return [];

@@ -64,6 +64,7 @@ export class CallRegistry {
 
   add(call: Call): void {
     this.calls.set(call.uuid, call);
+    this.logLifecycle(call);
     const publish = () => this.publish(call);
     // The summary is written when the call starts, is answered or gets its owner, and removed when it ends.
     call.on('info', publish);
@@ -109,6 +110,42 @@ export class CallRegistry {
     if (!call) return;
     if (command.kind === 'hangup')
       call.hangup(command.cause !== undefined ? { q850: command.cause } : CAUSE.normal);
+  }
+
+  /**
+   * One info line when a call starts, is answered and ends (with its cause),
+   * and one per leg; each carries the call uuid and the legs' wire ids (SIP
+   * Call-IDs), so a call's lines and its SIP_TRACE messages are found together.
+   */
+  private logLifecycle(call: Call): void {
+    const log = this.log;
+    const wireIds = (): string[] => call.legs.flatMap((l) => (l.wireId ? [l.wireId] : []));
+    const { incoming, from, to } = call.parties;
+    log.info({ call: call.uuid, incoming, from, to }, 'call started');
+    call.on('leg', (leg) => log.info({ call: call.uuid, leg: leg.id, callId: leg.wireId }, 'call leg'));
+    call.on('state', (state) => {
+      if (state === 'answered')
+        log.info(
+          { call: call.uuid, owner: call.owner, number: call.number, callIds: wireIds() },
+          'call answered',
+        );
+    });
+    call.once('ended', (cause) =>
+      log.info(
+        {
+          call: call.uuid,
+          owner: call.owner,
+          number: call.number,
+          callIds: wireIds(),
+          cause: cause.q850,
+          reason: cause.reason ?? cause.name,
+          sipStatus: cause.sipStatus,
+          durationMs: (call.endedAt ?? Date.now()) - call.createdAt,
+          answered: call.answeredAt !== null,
+        },
+        'call ended',
+      ),
+    );
   }
 
   private publish(call: Call): void {

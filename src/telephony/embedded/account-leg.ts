@@ -26,6 +26,11 @@ export class AccountLeg extends SafeEmitter<LegEvents> implements OutboundLeg {
   private readonly failures: EndCause[] = [];
   private started = false;
 
+  /** The answering device's Call-ID (each device rings with its own until one answers). */
+  get wireId(): string | undefined {
+    return this.winner?.wireId;
+  }
+
   constructor(
     readonly call: string,
     readonly target: Extract<OriginateTarget, { kind: 'account' }>,

@@ -10,6 +10,7 @@ import net from 'node:net';
 import type {
   AdapterEnvironment,
   LegSnapshot,
+  Logger,
   PresencePort,
   RecoveryPort,
   TelephonyAdapter,
@@ -25,9 +26,9 @@ import { Registrar } from './registrar.js';
 import { RtpPortPool } from './rtp/port-pool.js';
 import { EmbeddedSignaling, type TrunkEntry } from './signaling.js';
 import type { DigestAlgorithm } from './sip/digest.js';
-import { SipStack } from './sip/stack.js';
+import { SipStack, type SipTracer } from './sip/stack.js';
 import type { SipTimers } from './sip/transaction.js';
-import type { TcpLimits } from './sip/transport.js';
+import { peerKey, type TcpLimits } from './sip/transport.js';
 
 export interface EmbeddedOptions {
   sipHost: string;
@@ -45,6 +46,8 @@ export interface EmbeddedOptions {
   minExpires: number;
   /** A leg without RTP for this long is ended (0: never). */
   rtpTimeoutMs: number;
+  /** Log every SIP message in and out (SIP_TRACE). */
+  sipTrace?: boolean;
   /** Where recordings are written until the platform takes them over. */
   recordingDir: string;
   timers?: Partial<SipTimers>;
@@ -59,6 +62,18 @@ async function resolveTrunks(trunks: EmbeddedOptions['trunks']): Promise<TrunkEn
     out.push({ host, port: t.port });
   }
   return out;
+}
+
+/** SIP_TRACE: every message in and out as one info line, with its Call-ID to find a call's messages. */
+function sipTracer(log: Logger): SipTracer {
+  return (direction, raw, peer) => {
+    const text = raw.toString('utf8');
+    const callId = /^(?:call-id|i)[ \t]*:[ \t]*(\S+)/im.exec(text)?.[1] ?? null;
+    log.info(
+      { sip: direction, peer: peerKey(peer), callId, message: text },
+      direction === 'in' ? 'SIP in' : 'SIP out',
+    );
+  };
 }
 
 export class EmbeddedAdapter implements TelephonyAdapter {
@@ -87,6 +102,7 @@ export class EmbeddedAdapter implements TelephonyAdapter {
       advertisedHost: o.advertisedAddress,
       ...(o.timers ? { timers: o.timers } : {}),
       ...(o.tcpLimits ? { tcp: o.tcpLimits } : {}),
+      ...(o.sipTrace ? { trace: sipTracer(env.log) } : {}),
     });
     this.pool = new RtpPortPool({ host: o.sipHost, min: o.rtpPorts.min, max: o.rtpPorts.max });
     const auth = new Authenticator(env.accounts, env.authGuard, {
@@ -95,11 +111,12 @@ export class EmbeddedAdapter implements TelephonyAdapter {
       nonceTtlMs: 300_000,
       algorithms: o.digestAlgorithms,
     });
-    const registrar = new Registrar(auth, env.location, {
-      minExpires: o.minExpires,
-      maxExpires: 3600,
-      defaultExpires: 3600,
-    });
+    const registrar = new Registrar(
+      auth,
+      env.location,
+      { minExpires: o.minExpires, maxExpires: 3600, defaultExpires: 3600 },
+      env.log,
+    );
     this.signaling = new EmbeddedSignaling({
       stack: this.stack,
       pool: this.pool,

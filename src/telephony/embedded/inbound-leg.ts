@@ -63,6 +63,10 @@ export class EmbeddedInboundLeg extends LegBase implements InboundLeg, DialogLeg
     return this.ctx.stack.contact(this.info.called || null, this.tx.peer);
   }
 
+  get wireId(): string {
+    return this.tx.request.callId;
+  }
+
   get dialog(): DialogRef {
     const req = this.tx.request;
     return { callId: req.callId, localTag: this.localTag, remoteTag: tagOf(req.get('from')) ?? '' };

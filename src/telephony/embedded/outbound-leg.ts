@@ -53,6 +53,10 @@ export class EmbeddedOutboundLeg extends LegBase implements OutboundLeg, DialogL
     this.callId = `${randomToken(10)}@${ctx.stack.advertisedHost}`;
   }
 
+  get wireId(): string {
+    return this.callId;
+  }
+
   async start(): Promise<void> {
     let rtp;
     try {

@@ -4,7 +4,7 @@
  * several contacts per account. The answer lists the current bindings.
  */
 import { RegistrationOrderError } from '../../errors/sip.js';
-import type { LocationStore } from '../adapter.js';
+import type { LocationStore, Logger } from '../adapter.js';
 import type { Authenticator } from './authenticator.js';
 import type { ServerTransaction } from './sip/transaction.js';
 import { parseNameAddr, parseUri } from './sip/uri.js';
@@ -21,6 +21,7 @@ export class Registrar {
     private readonly auth: Authenticator,
     private readonly store: LocationStore,
     private readonly opts: RegistrarOptions,
+    private readonly log: Logger | null = null,
   ) {}
 
   async handle(tx: ServerTransaction): Promise<void> {
@@ -44,6 +45,7 @@ export class Registrar {
           return;
         }
         await this.store.unbindAll(account, order);
+        this.log?.info({ account: account.name, source, callId: req.callId }, 'unregistered (all contacts)');
       } else {
         for (const c of contacts) {
           const na = parseNameAddr(c);
@@ -62,6 +64,10 @@ export class Registrar {
           }
           expires = Math.min(expires, this.opts.maxExpires);
           const ua = req.get('user-agent');
+          this.log?.info(
+            { account: account.name, contact: na.uri, source, expires, userAgent: ua, callId: req.callId },
+            expires === 0 ? 'unregistered' : 'registered',
+          );
           if (expires === 0) await this.store.unbind(account, na.uri, order);
           else
             await this.store.bind(account, {

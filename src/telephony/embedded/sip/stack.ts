@@ -35,7 +35,11 @@ export interface StackOptions {
   transport?: SipTransport;
   /** TCP connection caps and timeouts (transport.ts DEFAULT_TCP_LIMITS when unset). */
   tcp?: Partial<TcpLimits>;
+  /** Sees every message in and out (SIP_TRACE); unset costs nothing. */
+  trace?: SipTracer;
 }
+
+export type SipTracer = (direction: 'in' | 'out', raw: Buffer, peer: Peer) => void;
 
 export interface TransactionUser {
   /** A new request (not ACK/CANCEL) in a new server transaction. */
@@ -111,7 +115,9 @@ export class SipStack {
   /** Writes a message to the wire. */
   sendRaw = (msg: SipRequest | SipResponse, peer: Peer): void => {
     this.stats.sent++;
-    this.transports.send(msg.toBuffer(), peer);
+    const raw = msg.toBuffer();
+    this.opts.trace?.('out', raw, peer);
+    this.transports.send(raw, peer);
   };
 
   /** Our Via for a new request on the given transport, with a fresh branch. */
@@ -173,6 +179,7 @@ export class SipStack {
 
   private receive(raw: Buffer, peer: Peer): void {
     this.stats.received++;
+    this.opts.trace?.('in', raw, peer);
     const parsed = parseMessage(raw);
     if (isParseFailure(parsed)) {
       this.stats.malformed++;
