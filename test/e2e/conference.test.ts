@@ -19,6 +19,7 @@ import { connectRedis } from '../../src/lib/redis.js';
 import { createServices, type Services } from '../../src/services/index.js';
 import { goertzelPower } from '../../src/telephony/embedded/media/dtmf.js';
 import { VOLUME_STEP_DB } from '../../src/telephony/embedded/media/mixer.js';
+import { PIN_FIRST_DIGIT_MS } from '../../src/telephony/engine/conference-dial-in.js';
 import { updatePhone, userWithNumbers } from '../helpers/provision.js';
 import { audibleShare, RtpPeer, toneShare } from '../helpers/rtp-peer.js';
 import { freeUdpPort, SIPP_AVAILABLE, startSipp, type SippHandle } from '../helpers/sipp.js';
@@ -298,4 +299,62 @@ describe.skipIf(!SIPP_AVAILABLE)('conference dial-in (sipp callers, embedded mix
       expect(r).toMatchObject({ service: 'conference', conference_id: uuid.toLowerCase() });
     }
   }, 60_000);
+  it('a wrong PIN three times hangs up; the PIN of an inactive conference is announced, then hung up', async () => {
+    const { user, numbers } = await userWithNumbers(h);
+    const number = numbers[0]!;
+    await updatePhone(h, user.sid, number, {
+      conference_enable: true,
+      fax_enable: false,
+      recording_enable: false,
+    });
+    const inactive = await h.call('POST', '/api/conference', {
+      sid: user.sid,
+      body: { description: 'closed', pin: '1234', active: false },
+    });
+    await h.call('POST', '/api/conference', { sid: user.sid, body: { pin: '4711', active: true } });
+
+    /** Keys `pin` once the engine's media reached the peer; answers when the digits went out. */
+    const key = async (c: { peer: RtpPeer }, pin: string): Promise<number> => {
+      c.peer.digits(pin);
+      await eventually(async () => !c.peer.sendingDigits, 'the digits sent');
+      return Date.now();
+    };
+    const heardAfter = (c: { peer: RtpPeer }, at: number, what: string) =>
+      eventually(async () => audibleShare(c.peer.audio(at)) > 0, what);
+
+    const wrong = await caller(number, '+492215550211', 30_000);
+    const closed = await caller(number, '+492215550212', 30_000);
+    await Promise.all([
+      (async () => {
+        await eventually(async () => wrong.peer.audioPackets().length > 5, 'the PIN prompt');
+        wrong.peer.send(0);
+        const started = Date.now();
+        for (let i = 0; i < 3; i += 1) {
+          // Each wrong PIN is announced; the next try is keyed over that prompt.
+          const sent = await key(wrong, '0000');
+          await heardAfter(wrong, sent, `the wrong-pin prompt after try ${i + 1}`);
+        }
+        const r = await wrong.sipp.done;
+        expect(r.stats['remote_bye(C)'], 'the engine hangs up after the third try').toBe('1');
+        expect(r.successful, r.errors).toBe(1);
+        // Three keyed tries, not first-digit timeouts (each of those alone takes PIN_FIRST_DIGIT_MS).
+        expect(Date.now() - started).toBeLessThan(PIN_FIRST_DIGIT_MS);
+      })(),
+      (async () => {
+        await eventually(async () => closed.peer.audioPackets().length > 5, 'the PIN prompt');
+        closed.peer.send(0);
+        const sent = await key(closed, '1234');
+        await heardAfter(closed, sent, 'the inactive prompt');
+        const r = await closed.sipp.done;
+        expect(r.stats['remote_bye(C)'], 'the engine hangs up after the prompt').toBe('1');
+        expect(r.successful, r.errors).toBe(1);
+      })(),
+    ]);
+    // Neither call opened a room.
+    expect(h.telephony.conferences!.rooms.has((inactive['uuid'] as string).toLowerCase())).toBe(false);
+    expect(await h.call('GET', `/api/conference/${inactive['uuid']}/event`, { sid: user.sid })).toEqual({
+      status: 'ok',
+      busy: false,
+    });
+  }, 40_000);
 });
