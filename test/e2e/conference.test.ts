@@ -20,10 +20,12 @@ import { createServices, type Services } from '../../src/services/index.js';
 import { goertzelPower } from '../../src/telephony/embedded/media/dtmf.js';
 import { VOLUME_STEP_DB } from '../../src/telephony/embedded/media/mixer.js';
 import { PIN_FIRST_DIGIT_MS } from '../../src/telephony/engine/conference-dial-in.js';
+import fs from 'node:fs';
+import { BARESIP_AVAILABLE, startBaresip } from '../helpers/baresip.js';
 import { updatePhone, userWithNumbers } from '../helpers/provision.js';
 import { audibleShare, RtpPeer, toneShare } from '../helpers/rtp-peer.js';
 import { freeUdpPort, SIPP_AVAILABLE, startSipp, type SippHandle } from '../helpers/sipp.js';
-import { createTelephonyHarness, eventually, type TelephonyHarness } from '../helpers/telephony.js';
+import { createTelephonyHarness, eventually, freePort, type TelephonyHarness } from '../helpers/telephony.js';
 
 let h: TelephonyHarness;
 // A second API node: its own services on its own Redis connection, same database.
@@ -357,4 +359,108 @@ describe.skipIf(!SIPP_AVAILABLE)('conference dial-in (sipp callers, embedded mix
       busy: false,
     });
   }, 40_000);
+  it.skipIf(!BARESIP_AVAILABLE)(
+    'baresip keys the PIN and joins two sipp callers: it hears them, they hear it',
+    async () => {
+      const { user, numbers } = await userWithNumbers(h);
+      const number = numbers[0]!;
+      await updatePhone(h, user.sid, number, {
+        conference_enable: true,
+        fax_enable: false,
+        recording_enable: false,
+      });
+      const created = await h.call('POST', '/api/conference', {
+        sid: user.sid,
+        body: { description: 'softphone', pin: '5813', active: true },
+      });
+      const uuid = created['uuid'] as string;
+      const rooms = h.telephony.conferences!;
+      const size = () => rooms.rooms.get(uuid.toLowerCase())?.size ?? 0;
+      await h.call('GET', `/api/conference/${uuid}/event`, { sid: user.sid });
+      const next = (await h.call('GET', '/api/session', { sid: user.sid }))['next_event'] as number;
+
+      const calls = [];
+      for (const [i, phone] of ['+492215550221', '+492215550222'].entries()) {
+        const c = await caller(number, phone, 30_000);
+        await eventually(async () => c.peer.audioPackets().length > 5, `caller ${i} hears the PIN prompt`);
+        c.peer.send(FREQS[i]!);
+        c.peer.digits('5813');
+        await eventually(async () => size() === i + 1, `caller ${i} in the room`);
+        calls.push(c);
+      }
+
+      // baresip calls in from the carrier's address (every port of 127.0.0.1 is the carrier here).
+      const softphone = '+492215550223';
+      const phone = startBaresip({
+        account: softphone,
+        domain: '127.0.0.1',
+        password: 'unused',
+        registrarPort: h.sipPort,
+        localPort: await freePort(),
+        register: false,
+        ctrlPort: await freePort(),
+        toneHz: FREQS[2],
+        commands: [`/dial sip:${number}@127.0.0.1:${h.sipPort}`],
+      });
+      try {
+        await phone.waitFor(/established/i, 10_000);
+        // The PIN as RFC 4733 digits from baresip itself.
+        expect(await phone.command('sndcode', '5813')).toMatchObject({ ok: true });
+        await eventually(async () => size() === 3, 'baresip in the room', 10_000);
+        const live = await h.services.conferenceLive.room(uuid);
+        expect(Object.values(live!.members).map((m) => m.phone)).toContain(softphone);
+
+        // The sipp callers hear baresip's tone (and each other).
+        const [t0, t1] = await window(400, 1200);
+        for (const [i, c] of calls.entries()) {
+          const heard = c.peer.audio(t0, t1);
+          expect(toneShare(heard, FREQS[2]), `caller ${i} hears baresip`).toBeGreaterThan(0.25);
+          expect(toneShare(heard, FREQS[1 - i]!), `caller ${i} hears the other caller`).toBeGreaterThan(0.25);
+        }
+        // baresip hangs up on its own; its decoder's recording holds the two callers' tones.
+        expect(await phone.command('hangup')).toMatchObject({ ok: true });
+        await eventually(async () => size() === 2, 'baresip left');
+        const file = phone.recordings().find((f) => /dec/.test(f));
+        expect(file, phone.output().slice(-2000)).toBeTruthy();
+        const wav = fs.readFileSync(file!);
+        const rate = wav.readUInt32LE(24);
+        const pcm = new Int16Array(
+          wav.buffer.slice(wav.byteOffset + 44, wav.byteOffset + wav.length - (wav.length % 2)),
+        );
+        const last = pcm.subarray(Math.max(0, pcm.length - rate));
+        // Resampled to 8 kHz when baresip's player ran at another rate: take every (rate / 8000)th sample.
+        const at8k = rate === 8000 ? last : last.filter((_, k) => k % Math.round(rate / 8000) === 0);
+        const shares = FREQS.map((f) => toneShare(at8k, f));
+        process.stdout.write(
+          `baresip in the conference: decoder at ${rate} Hz, tone shares ${shares.map((x) => x.toFixed(3)).join(' / ')}\n`,
+        );
+        expect(shares[0], `baresip hears 440 Hz (rate ${rate}): ${shares.join(', ')}`).toBeGreaterThan(0.25);
+        expect(shares[1], `baresip hears 880 Hz: ${shares.join(', ')}`).toBeGreaterThan(0.25);
+        expect(shares[2], `baresip does not hear itself: ${shares.join(', ')}`).toBeLessThan(0.02);
+      } finally {
+        await phone.stop();
+      }
+      const ids = Object.keys(rooms.rooms.get(uuid.toLowerCase())!.members);
+      const kick = await h.call('POST', `/api/conference/${uuid}/member`, {
+        sid: user.sid,
+        body: { delete: ids },
+      });
+      expect(kick['status']).toBe('ok');
+      for (const c of calls) expect((await c.sipp.done).stats['remote_bye(C)']).toBe('1');
+
+      const seen = await eventsUntil(user.sid, next, (e) => e.some((x) => x.event === 'conference_stop'));
+      const joins = seen.filter((e) => e.event === 'conference_join').map((e) => Object.values(e.member)[0]);
+      expect(joins.map((m: any) => m.phone)).toEqual(['+492215550221', '+492215550222', softphone]);
+      const cdrs = await eventually(async () => {
+        const rows = await h.services.db.selectFrom('cdrs').selectAll().where('phone', '=', number).execute();
+        return rows.length === 3 ? rows : null;
+      }, 'three CDRs');
+      expect(cdrs.map((r) => (r as Record<string, unknown>)['service'])).toEqual([
+        'conference',
+        'conference',
+        'conference',
+      ]);
+    },
+    60_000,
+  );
 });
