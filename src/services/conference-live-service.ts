@@ -194,6 +194,17 @@ export class ConferenceLiveService {
     return dead.length;
   }
 
+  /**
+   * Ends every room of a node that died (the crash reaper found its process's
+   * heartbeat stopped), without waiting for the leases: conference_leave for
+   * their members, conference_stop. Answers how many.
+   */
+  async endNode(node: string): Promise<number> {
+    const dead = await this.rooms.reapNode(node);
+    for (const room of dead) await this.#ended(room);
+    return dead.length;
+  }
+
   /** Runs reap() every `intervalMs` (default: the heartbeat interval); answers the stop function. */
   startReaper(intervalMs = heartbeatInterval(this.leaseMs)): () => void {
     const timer = setInterval(() => void this.reap().catch(this.#onError), intervalMs);

@@ -87,7 +87,8 @@ export async function startTelephonyNode(
   const rooms = port
     ? new ConferenceRooms<RoomMedia>({
         live: services.conferenceLive,
-        node: `${config.nodeId}:${process.pid}:${Date.now()}`,
+        // The journal's process id: the crash reaper that finds this process dead ends its rooms.
+        node: journal.process,
         createMedia: port.createRoom,
         sounds: loadConferenceSounds(),
         onError: (err) => log.warn({ err }, 'conference room failed'),
@@ -142,6 +143,7 @@ export async function startTelephonyNode(
       return voice.saveRecording({ owner: r.owner, from: r.from, to: r.to, media });
     },
     liveCalls,
+    conferences: services.conferenceLive,
     log,
   });
   engine.start();

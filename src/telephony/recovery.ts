@@ -5,7 +5,9 @@
  * answered leg gets its hang-up (a BYE for SIP) through the adapter's
  * RecoveryPort, a recording in progress becomes a recording object with
  * what was said up to the crash, the leg's CDR is written (cause 41, ended
- * when the process was last seen), and the call's live summary goes.
+ * when the process was last seen), and the call's live summary goes. The
+ * conference rooms the process mixed end at once (their subscribers are
+ * told the members left and the conference stopped).
  *
  * One node claims a dead process at a time; an entry that fails stays in
  * the journal and is tried again when the claim lapses.
@@ -29,6 +31,8 @@ export interface CrashReaperDeps {
   /** Turns a partial recording into a recording object; answers its uuid (null: nothing worth keeping). */
   saveRecording(r: PendingRecording): Promise<string | null>;
   liveCalls: LiveCallStore | null;
+  /** Ends the conference rooms the dead process mixed (their node id is the process id); answers how many. */
+  conferences?: { endNode(process: string): Promise<number> };
   log: Logger;
   now?: () => number;
 }
@@ -79,6 +83,14 @@ export class CrashReaper {
   }
 
   private async settleProcess(dead: DeadProcess): Promise<number> {
+    // Its rooms go at once (their calls are among the entries below); their
+    // leases would end them later anyway, so a failure here only delays that.
+    const rooms = await this.d.conferences?.endNode(dead.process).catch((err: unknown) => {
+      this.d.log.warn({ err, process: dead.process }, 'conference rooms of a dead process not ended');
+      return 0;
+    });
+    if (rooms)
+      this.d.log.warn({ process: dead.process, rooms }, 'a telephony process died: its conferences ended');
     const entries = [...dead.entries];
     if (entries.length > 0)
       this.d.log.warn(

@@ -2,9 +2,13 @@
  * baresip (Debian package) as a real softphone in tests: a private config
  * directory, one account registering to callplane, a sine tone as the
  * microphone and the received audio written to a WAV file (sndfile module).
+ * With `ctrlPort`, commands go to it during a call over its TCP control
+ * interface (ctrl_tcp module: netstring-framed JSON), e.g. `sndcode 4711`
+ * to key DTMF.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
+import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 
@@ -22,6 +26,10 @@ export interface BaresipOptions {
   commands?: string[];
   /** Frequency of the sine tone baresip sends. */
   toneHz?: number;
+  /** false: the account does not register (calls go to `registrarPort` as its outbound proxy). */
+  register?: boolean;
+  /** A TCP port on 127.0.0.1 for command() (the ctrl_tcp module). */
+  ctrlPort?: number;
 }
 
 export interface Baresip {
@@ -30,7 +38,44 @@ export interface Baresip {
   waitFor(pattern: RegExp, timeoutMs?: number): Promise<string>;
   /** WAV files of received audio (sndfile module, one per call direction). */
   recordings(): string[];
+  /** Runs a command (e.g. `sndcode`, `hangup`) through the ctrl_tcp port; answers baresip's response. */
+  command(command: string, params?: string): Promise<Record<string, unknown>>;
   stop(): Promise<void>;
+}
+
+/** One ctrl_tcp request: a netstring of {command, params, token}; resolves with the response (not the events). */
+function ctrlCommand(port: number, command: string, params: string): Promise<Record<string, unknown>> {
+  return new Promise((resolve, reject) => {
+    const socket = net.connect(port, '127.0.0.1');
+    const json = JSON.stringify({ command, params, token: 'test' });
+    let buf = '';
+    const timer = setTimeout(() => {
+      socket.destroy();
+      reject(new Error(`baresip: no response to ${command}`));
+    }, 5000);
+    socket.on('connect', () => socket.write(`${Buffer.byteLength(json)}:${json},`));
+    socket.on('error', (err) => {
+      clearTimeout(timer);
+      reject(err);
+    });
+    socket.on('data', (d) => {
+      buf += d.toString();
+      for (;;) {
+        const colon = buf.indexOf(':');
+        if (colon < 0) return;
+        const len = Number(buf.slice(0, colon));
+        if (buf.length < colon + 1 + len + 1) return;
+        const msg = JSON.parse(buf.slice(colon + 1, colon + 1 + len)) as Record<string, unknown>;
+        buf = buf.slice(colon + 1 + len + 1);
+        if (msg['response']) {
+          clearTimeout(timer);
+          socket.end();
+          resolve(msg);
+          return;
+        }
+      }
+    });
+  });
 }
 
 /** 20 s of a sine tone as an 8 kHz 16-bit mono WAV: baresip's "microphone" (ausine only runs at 48 kHz). */
@@ -58,7 +103,7 @@ function toneWav(dir: string, hz: number): string {
 
 export function startBaresip(o: BaresipOptions): Baresip {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'baresip-'));
-  const modules = ['g711', 'account', 'menu', 'aufile', 'sndfile'];
+  const modules = ['g711', 'account', 'menu', 'aufile', 'sndfile', ...(o.ctrlPort ? ['ctrl_tcp'] : [])];
   fs.writeFileSync(
     path.join(dir, 'config'),
     [
@@ -73,12 +118,13 @@ export function startBaresip(o: BaresipOptions): Baresip {
       ...modules.map((m) => `module ${m}.so`),
       `snd_path ${dir}`,
       'answermode auto',
+      ...(o.ctrlPort ? [`ctrl_tcp_listen 127.0.0.1:${o.ctrlPort}`] : []),
     ].join('\n') + '\n',
   );
   const params = [
     `auth_pass=${o.password}`,
     `outbound="sip:127.0.0.1:${o.registrarPort};transport=udp"`,
-    'regint=60',
+    `regint=${o.register === false ? 0 : 60}`,
     'audio_codecs=PCMU,PCMA',
     `answermode=${o.autoAnswer === false ? 'manual' : 'auto'}`,
   ];
@@ -125,6 +171,10 @@ export function startBaresip(o: BaresipOptions): Baresip {
         .readdirSync(dir)
         .filter((f) => f.endsWith('.wav'))
         .map((f) => path.join(dir, f)),
+    command: (command, params = '') => {
+      if (!o.ctrlPort) return Promise.reject(new Error('baresip was started without ctrlPort'));
+      return ctrlCommand(o.ctrlPort, command, params);
+    },
     stop: async () => {
       if (child.exitCode === null) {
         child.stdin?.write('q');

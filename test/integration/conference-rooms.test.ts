@@ -9,6 +9,9 @@ import { ConferenceMixer, type MixerMember } from '../../src/telephony/embedded/
 import { SAMPLES_PER_FRAME } from '../../src/telephony/embedded/media/pacer.js';
 import { decode, encode } from '../../src/telephony/embedded/rtp/g711.js';
 import { createHarness, type Harness, type TestUser } from '../helpers/harness.js';
+import { RedisRecoveryJournal } from '../../src/store/redis/recovery-journal.js';
+import { silentLogger } from '../../src/telephony/engine/logger.js';
+import { CrashReaper } from '../../src/telephony/recovery.js';
 import { sines } from '../unit/media-fixtures.js';
 
 let h: Harness;
@@ -327,5 +330,58 @@ describe('room leases in Redis: a dead node leaves no live room behind', () => {
       conference: 'c',
       command: { kind: 'close' },
     });
+  });
+  it('the crash reaper ends the rooms of a process it finds dead at once, leases still running', async () => {
+    const u = await h.user();
+    const [c1, c2, c3] = [
+      await conferenceOf(u, '1111'),
+      await conferenceOf(u, '2222'),
+      await conferenceOf(u, '3333'),
+    ];
+    const { live } = liveService(); // the default lease: still running for every room below
+    const dead = new RedisRecoveryJournal(h.redis, h.config.redisPrefix, 'conf-dead', {
+      heartbeatMs: 60_000,
+    });
+    await dead.start();
+    for (const c of [c1, c2]) {
+      await live.claim(c, dead.process);
+      await live.changed(c.uuid, dead.process, {}, { [`m-${c.pin}`]: newMember({ muteDefault: false }) });
+    }
+    await live.claim(c3, 'another-process');
+    await live.changed(c3.uuid, 'another-process', {}, { m3: newMember({ muteDefault: false }) });
+    for (const c of [c1, c2]) await h.call('GET', `/api/conference/${c.uuid}/event`, { sid: u.sid });
+    const n = await nextId(u.sid);
+
+    // The process dies: its heartbeat key goes (as when it expires).
+    await h.redis.del(`${h.config.redisPrefix}recovery:alive:${dead.process}`);
+    const reaper = new CrashReaper({
+      claims: new RedisRecoveryJournal(h.redis, h.config.redisPrefix, 'conf-reaper'),
+      port: { snapshot: () => null, terminate: async () => undefined },
+      cdrSink: { record: async () => undefined },
+      saveRecording: async () => null,
+      liveCalls: null,
+      conferences: live,
+      log: silentLogger,
+    });
+    await reaper.sweep();
+    expect(await live.room(c1.uuid)).toBeNull();
+    expect(await live.room(c2.uuid)).toBeNull();
+    expect(await live.room(c3.uuid)).not.toBeNull();
+    expect(await h.call('GET', `/api/conference/${c1.uuid}/event`, { sid: u.sid })).toMatchObject({
+      busy: false,
+    });
+    const ended = (await nextEvents(u.sid, n, 4)).map((e) => `${e.event}:${e.conference}`).sort();
+    expect(ended).toEqual(
+      [
+        `conference_leave:${c1.uuid}`,
+        `conference_stop:${c1.uuid}`,
+        `conference_leave:${c2.uuid}`,
+        `conference_stop:${c2.uuid}`,
+      ].sort(),
+    );
+    expect(await live.endNode(dead.process)).toBe(0); // taken once
+    expect(await live.reap()).toBe(0);
+    await live.release(c3, 'another-process');
+    await dead.stop();
   });
 });

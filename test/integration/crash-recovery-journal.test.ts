@@ -250,4 +250,27 @@ describe('the CDR writer journals answered legs', () => {
     await new Promise((r) => setImmediate(r));
     expect(ops[2]).toEqual(['remove', 'cdr-1']);
   });
+  it('journals a conference participant as one: a crash writes its CDR with service and conference', () => {
+    const ops: Array<[string, string, RecoveryEntry?]> = [];
+    const journal: RecoveryJournal = {
+      put: (k, e) => ops.push(['put', k, structuredClone(e)]),
+      remove: (k) => ops.push(['remove', k]),
+    };
+    const writer = new CdrWriter({ newId: () => 'cdr-2', record: async () => undefined }, silentLogger, {
+      journal,
+      snapshot: () => ({ dialog: 'd' }),
+    });
+    const leg = new TestLeg();
+    leg.state = 'answered';
+    leg.answeredAt = 6000;
+    const id = writer.track(leg as unknown as Leg, { phone: '+49221', userId: null, service: 'call' });
+    writer.note(id, { service: 'conference', conference_id: '9fe1cc2a-8ab6-11e0-b368-0024e8f90cc0' });
+    expect(ops.map((o) => o[0])).toEqual(['put', 'put']);
+    expect(ops[1]![2]!.cdr).toMatchObject({
+      service: 'conference',
+      conference_id: '9fe1cc2a-8ab6-11e0-b368-0024e8f90cc0',
+    });
+    writer.note('unknown', { service: 'conference' });
+    expect(ops).toHaveLength(2);
+  });
 });

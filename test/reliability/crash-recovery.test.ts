@@ -5,7 +5,10 @@
  * finds what its dead self left in the recovery journal: the caller gets a
  * BYE (well within 30 s of the restart), the call's CDR is written (cause
  * 41, ended about when the process died) and the message recorded up to the
- * crash is in the owner's inbox as a recording object.
+ * crash is in the owner's inbox as a recording object. A second caller,
+ * in a conference the process mixed, gets its BYE too; its CDR is the
+ * participant's (service conference), and the room is no longer live
+ * (its subscribers are told its member left and it stopped).
  */
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import path from 'node:path';
@@ -15,7 +18,7 @@ import { readWav } from '../../src/telephony/embedded/media/wav.js';
 import type { TestUser } from '../helpers/harness.js';
 import { createHarness, type Harness } from '../helpers/harness.js';
 import { dominantFrequency } from '../helpers/pcap.js';
-import { userWithNumbers } from '../helpers/provision.js';
+import { updatePhone, userWithNumbers } from '../helpers/provision.js';
 import { RtpPeer } from '../helpers/rtp-peer.js';
 import { SIPP_AVAILABLE, startSipp } from '../helpers/sipp.js';
 import { cdrsOf, eventually, freePort } from '../helpers/telephony.js';
@@ -23,6 +26,7 @@ import { postgresAnswers } from '../helpers/postgres.js';
 
 const CHILD = path.join(import.meta.dirname, 'telephony-crash-child.ts');
 const CALLER = '+492215550177';
+const PARTICIPANT = '+492215550178';
 
 // A second process shares the database: PostgreSQL (the PGlite run leaves this test to the PostgreSQL run).
 const havePostgres = process.env['TEST_DATABASE'] === 'postgres' && (await postgresAnswers());
@@ -32,6 +36,7 @@ let worker: RunningMediaWorker;
 let env: Record<string, string>;
 const children: ChildProcessWithoutNullStreams[] = [];
 let peer: RtpPeer | null = null;
+let confPeer: RtpPeer | null = null;
 
 /** Starts the telephony process; resolves once it takes calls. */
 async function telephony(): Promise<ChildProcessWithoutNullStreams> {
@@ -65,15 +70,17 @@ beforeAll(async () => {
   const sipPort = await freePort();
   const trunkPort = await freePort();
   const carrierPort = await freePort();
+  const confPort = await freePort();
   const rtp = 52000 + (process.pid % 20) * 100;
   env = {
     SIP_PORT: String(sipPort),
     SIP_HOST: '127.0.0.1',
     RTP_PORTS: `${rtp}-${rtp + 99}`,
-    SIP_TRUNK: `127.0.0.1:${trunkPort},127.0.0.1:${carrierPort}`,
+    SIP_TRUNK: `127.0.0.1:${trunkPort},127.0.0.1:${carrierPort},127.0.0.1:${confPort}`,
     SIP_DOMAIN: 'sip.callplane.test',
     NODE_ID: 'crash-test',
     CARRIER_PORT: String(carrierPort),
+    CONF_CARRIER_PORT: String(confPort),
   };
   h = await createHarness(env, { database: 'postgres' });
   env = {
@@ -88,6 +95,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   peer?.close();
+  confPeer?.close();
   for (const c of children) if (c.exitCode === null && c.signalCode === null) c.kill('SIGKILL');
   await worker?.close();
   await h?.close();
@@ -95,9 +103,41 @@ afterAll(async () => {
 
 describe.skipIf(!havePostgres || !SIPP_AVAILABLE)('a telephony process killed with SIGKILL mid-call', () => {
   it('ends the caller’s call, writes the CDR and keeps the message recorded up to the crash', async () => {
-    const { user, numbers } = await userWithNumbers(h);
+    const { user, numbers } = await userWithNumbers(h, 2);
     const number = numbers[0]!;
+    await updatePhone(h, user.sid, numbers[1]!, {
+      conference_enable: true,
+      fax_enable: false,
+      recording_enable: false,
+    });
+    const conf = await h.call('POST', '/api/conference', {
+      sid: user.sid,
+      body: { description: 'crash', pin: '2580', active: true },
+    });
     const first = await telephony();
+
+    // A participant in a conference mixed by the process that will die.
+    confPeer = await RtpPeer.open();
+    const participant = startSipp({
+      scenario: 'uac-call',
+      remote: `127.0.0.1:${env['SIP_PORT']}`,
+      localPort: Number(env['CONF_CARRIER_PORT']),
+      service: numbers[1]!.slice(1),
+      timeoutSeconds: 90,
+      vars: { from_user: PARTICIPANT, rtp_port: String(confPeer.port), hold_ms: '120000' },
+    });
+    await eventually(async () => confPeer!.audioPackets().length > 5, 'the PIN prompt', 20_000);
+    confPeer.send(880);
+    confPeer.digits('2580');
+    await eventually(
+      async () =>
+        Object.keys((await h.services.conferenceLive.room(conf['uuid']))?.members ?? {}).length === 1,
+      'the participant in the room',
+      20_000,
+    );
+    expect(await h.call('GET', `/api/conference/${conf['uuid']}/event`, { sid: user.sid })).toMatchObject({
+      busy: true,
+    });
 
     peer = await RtpPeer.open();
     peer.send(440);
@@ -161,6 +201,43 @@ describe.skipIf(!havePostgres || !SIPP_AVAILABLE)('a telephony process killed wi
     const endMs = Number(cdr['date']) + (Number(cdr['t_pre']) + Number(cdr['t_post'])) * 1000;
     expect(endMs).toBeGreaterThan(killedAt - 4500);
     expect(endMs).toBeLessThan(killedAt + 1500);
+    // The participant's call ended too; its CDR is the conference's; the room is gone.
+    const left = await participant.done;
+    expect(left.successful, left.errors).toBe(1);
+    expect(left.stats['remote_bye(C)']).toBe('1');
+    const confCdr = await eventually(
+      async () => (await cdrsOf(h, numbers[1]!))[0],
+      'the participant CDR',
+      10_000,
+    );
+    expect(confCdr).toMatchObject({
+      service: 'conference',
+      a_number: PARTICIPANT,
+      conference_id: String(conf['uuid']).toLowerCase(),
+    });
+    const stopped = await eventually(
+      async () => {
+        const r = await h.call('GET', '/api/event?next=0&timeout=0', { sid: user.sid });
+        const e = (r['event'] as Array<Record<string, unknown>>).filter(
+          (x) => x['conference'] === conf['uuid'],
+        );
+        return e.some((x) => x['event'] === 'conference_stop') ? e : null;
+      },
+      'conference_stop',
+      20_000,
+    );
+    const roomEndedAfterKillMs = Date.now() - killedAt;
+    // (a conference_update for the participant's talk may come before or after the status)
+    expect(stopped.map((e) => e['event']).filter((e) => e !== 'conference_update')).toEqual([
+      'conference_start',
+      'conference_status',
+      'conference_leave',
+      'conference_stop',
+    ]);
+    expect(await h.services.conferenceLive.room(conf['uuid'])).toBeNull();
+    process.stdout.write(
+      `crash recovery: conference room ended within ${roomEndedAfterKillMs} ms of the kill\n`,
+    );
     process.stdout.write(
       `crash recovery: BYE ${byeAfterMs} ms after the restart (${byeAfterReadyMs} ms after it took calls), CDR end ${killedAt - endMs} ms before the kill\n`,
     );

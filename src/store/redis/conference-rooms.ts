@@ -15,7 +15,8 @@
  * expire a grace period later (so nothing stays behind even if no reaper
  * runs). Within the grace period one reaper (or a node claiming the room
  * anew) takes the dead room's record atomically, to tell subscribers its
- * members left and the conference stopped.
+ * members left and the conference stopped. The crash reaper, which learns
+ * of a dead process sooner, takes all of its rooms at once (reapNode).
  *
  * Times are the callers' clocks (ms since epoch), passed in: nodes are
  * expected to run NTP; a skew shortens or lengthens leases by as much.
@@ -141,6 +142,22 @@ end
 return out
 `;
 
+// KEYS: live. ARGV: node, prefix. Takes every room `node` holds, lease or not; answers {uuid, room, members}...
+const REAP_NODE_LUA = `
+local ids = redis.call('ZRANGE', KEYS[1], 0, -1)
+local out = {}
+for _, id in ipairs(ids) do
+  local room = ARGV[2] .. 'conf:room:' .. id
+  local members = ARGV[2] .. 'conf:members:' .. id
+  if redis.call('HGET', room, 'node') == ARGV[1] then
+    redis.call('ZREM', KEYS[1], id)
+    table.insert(out, {id, redis.call('HGETALL', room), redis.call('HGETALL', members)})
+    redis.call('DEL', room, members)
+  end
+end
+return out
+`;
+
 type Flat = string[];
 
 function hash(flat: Flat): Record<string, string> {
@@ -183,6 +200,7 @@ interface ConferenceRoomCommands {
   cpConfMembers(...args: Array<string | number>): Promise<number>;
   cpConfRelease(...args: Array<string | number>): Promise<number>;
   cpConfReap(...args: Array<string | number>): Promise<Array<[string, Flat, Flat]>>;
+  cpConfReapNode(...args: Array<string | number>): Promise<Array<[string, Flat, Flat]>>;
 }
 
 export class RedisConferenceRooms {
@@ -197,6 +215,7 @@ export class RedisConferenceRooms {
     redis.defineCommand('cpConfMembers', { numberOfKeys: 2, lua: MEMBERS_LUA });
     redis.defineCommand('cpConfRelease', { numberOfKeys: 3, lua: RELEASE_LUA });
     redis.defineCommand('cpConfReap', { numberOfKeys: 1, lua: REAP_LUA });
+    redis.defineCommand('cpConfReapNode', { numberOfKeys: 1, lua: REAP_NODE_LUA });
     this.#cmd = redis as unknown as ConferenceRoomCommands;
   }
 
@@ -314,6 +333,21 @@ export class RedisConferenceRooms {
   /** Takes up to `limit` rooms whose lease ran out before `now`; each is handed to one caller only. */
   async reap(now: number, limit = 100): Promise<LiveConference[]> {
     const rows = await this.#cmd.cpConfReap(this.liveKey, now, this.prefix, limit);
+    const out: LiveConference[] = [];
+    for (const [id, room, members] of rows) {
+      const r = roomOf(id, hash(room));
+      if (r) out.push({ ...r, members: membersOf(hash(members)) });
+    }
+    return out;
+  }
+
+  /**
+   * Takes every room `node` holds, whether its lease ran out or not: the
+   * node is known to be dead (its process's heartbeat stopped), so its rooms
+   * end now instead of when their leases run out.
+   */
+  async reapNode(node: string): Promise<LiveConference[]> {
+    const rows = await this.#cmd.cpConfReapNode(this.liveKey, node, this.prefix);
     const out: LiveConference[] = [];
     for (const [id, room, members] of rows) {
       const r = roomOf(id, hash(room));

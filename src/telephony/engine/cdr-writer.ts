@@ -109,6 +109,18 @@ export class CdrWriter {
   }
 
   /**
+   * Notes fields the CDR will have as soon as they are known (a conference
+   * participant's service and conference), so a crash writes them too.
+   * Unknown or written ids: nothing happens.
+   */
+  note(id: string, patch: Partial<Pick<LegCdr, 'service' | 'conference_id'>>): void {
+    const entry = this.tracked.get(id);
+    if (!entry) return;
+    Object.assign(entry.cdr, patch);
+    if (entry.journalled) this.journal(id, entry);
+  }
+
+  /**
    * Notes the recording the leg is writing (null: it ended), so a crash
    * leaves a recording object with what was said up to it.
    */

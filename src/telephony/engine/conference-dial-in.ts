@@ -287,6 +287,8 @@ async function join(
       leg.hangup(CAUSE.unavailable);
       return;
     }
+    // A participant from now on: a crash of this node writes the CDR as the conference's too.
+    d.cdrs.note(c.cdrId, { service: 'conference', conference_id: conference.uuid });
     if ((leg.state as string) !== 'ended') await new Promise((r) => leg.once('ended', r));
     await res.member.leave();
   } catch (err) {
