@@ -381,4 +381,154 @@ describe.skipIf(!SIPP_AVAILABLE)('call API on the embedded engine (sipp)', () =>
       { status: 'hangup', hangup_time: T, hangup_cause: 16 },
     ]);
   }, 40_000);
+
+  it('bridge: an incoming call and a dialled one hear each other; split stops the relay; hangup_both false keeps the other leg, true ends it', async () => {
+    const { user, number } = await apiUser();
+    const pa = await peer();
+    const pb = await peer();
+    // The far end takes two dialled calls (B, then C), both with their media on pb.
+    const far = startSipp({
+      scenario: 'uas-answer',
+      localPort: h.trunkPort,
+      vars: { rtp_port: String(pb.port) },
+      calls: 2,
+      timeoutSeconds: 40,
+    });
+    await far.ready;
+    const caller = carrier(number, pa, 30_000);
+    const a = await incomingCall(user);
+    await control(user, a, [
+      { id: 'early', control: 'progress' },
+      { id: 'hook-off', control: 'answer' },
+      { id: 'hello', control: 'tone', frequency: 600, duration: 300 },
+    ]);
+    const dialled = await h.call('POST', '/api/call/dial', {
+      sid: user.sid,
+      body: { to: '+4930777999', from: number },
+    });
+    expect(dialled.status).toBe('ok');
+    const b = dialled.uuid as string;
+    await callUntil(user, b, 'B answered', (c) => c.status === 'answered');
+    await control(user, b, [{ id: 'hello', control: 'tone', frequency: 600, duration: 300 }]);
+    await callUntil(user, a, 'A greeted', (c) => c.last_control_id === 'hello');
+    await callUntil(user, b, 'B greeted', (c) => c.last_control_id === 'hello');
+    // Each peer now knows where the engine's media comes from: the caller speaks 440 Hz, the callee 880 Hz.
+    pa.send(440);
+    pb.send(880);
+
+    await control(user, a, [{ id: 'join', control: 'bridge', call: b, hangup_both: false }]);
+    await callUntil(user, a, 'bridged', (c) => c.bridge === b);
+    expect((await callOf(user, b))?.bridge).toBe(a);
+    const bridgedAt = Date.now();
+    await eventually(
+      async () =>
+        (tonepackets(pa, 880, bridgedAt).length >= 25 && tonepackets(pb, 440, bridgedAt).length >= 25) ||
+        null,
+      'audio both ways',
+    );
+    const atA = tonepackets(pa, 880, bridgedAt).length;
+    const atB = tonepackets(pb, 440, bridgedAt).length;
+    console.info(`call API bridge: 880 Hz packets at the caller ${atA}, 440 Hz packets at the callee ${atB}`);
+    expect(toneShare(pa.audio(bridgedAt + 100), 880)).toBeGreaterThan(0.8);
+    expect(toneShare(pb.audio(bridgedAt + 100), 440)).toBeGreaterThan(0.8);
+
+    // split: both calls stay up, the relay stops.
+    await control(user, b, [{ id: 'apart', control: 'split' }]);
+    await callUntil(user, b, 'split', (c) => c.bridge === undefined && c.last_control_id === 'apart');
+    const splitAt = Date.now();
+    await new Promise((r) => setTimeout(r, 800));
+    const afterA = tonepackets(pa, 880, splitAt + 100).length;
+    const afterB = tonepackets(pb, 440, splitAt + 100).length;
+    console.info(`call API split: relayed packets 100...800 ms after the split: ${afterA} and ${afterB}`);
+    expect([afterA, afterB]).toEqual([0, 0]);
+    expect((await callOf(user, a))?.status).toBe('answered');
+    expect((await callOf(user, b))?.status).toBe('answered');
+
+    // hangup_both false: A hangs up, B stays with its bridge gone.
+    await control(user, b, [{ id: 'rejoin', control: 'bridge', call: a, hangup_both: false }]);
+    await callUntil(user, a, 'bridged again', (c) => c.bridge === b);
+    await control(user, a, [{ id: 'bye', control: 'hangup' }]);
+    const res = await caller;
+    expect(res.successful, res.errors).toBe(1);
+    expect(res.stats['remote_bye(C)']).toBe('1');
+    await callUntil(user, a, 'A ended', (c) => c.status === 'hangup');
+    await new Promise((r) => setTimeout(r, 300));
+    expect(await callOf(user, b)).toMatchObject({ status: 'answered' });
+    expect((await callOf(user, b))?.bridge).toBeUndefined();
+
+    // hangup_both true (the default): C bridged to B hangs up, B ends with it.
+    const third = await h.call('POST', '/api/call/dial', {
+      sid: user.sid,
+      body: { to: '+4930777998', from: number },
+    });
+    const c = third.uuid as string;
+    await callUntil(user, c, 'C answered', (x) => x.status === 'answered');
+    await control(user, c, [{ id: 'join', control: 'bridge', call: b }]);
+    await callUntil(user, b, 'B bridged to C', (x) => x.bridge === c);
+    await control(user, c, [{ id: 'bye', control: 'hangup' }]);
+    const bEnd = await callUntil(user, b, 'B ended with C', (x) => x.status === 'hangup');
+    expect(bEnd.hangup_cause).toBe(16);
+    const callee = await far.done;
+    expect(callee.successful, callee.errors).toBe(2);
+
+    expect(await updates(user, a)).toEqual([
+      {
+        incoming: true,
+        to: number,
+        from: CALLER,
+        clir: false,
+        status: 'calling',
+        create_time: T,
+        record_on: false,
+      },
+      { current_control_id: 'early' },
+      { status: 'progress' },
+      { current_control_id: '', last_control_id: 'early' },
+      { current_control_id: 'hook-off' },
+      { status: 'answered', answer_time: T },
+      { current_control_id: '', last_control_id: 'hook-off' },
+      { current_control_id: 'hello' },
+      { current_control_id: '', last_control_id: 'hello' },
+      { current_control_id: 'join' },
+      { bridge: b },
+      { current_control_id: '', last_control_id: 'join' },
+      { bridge: '' },
+      { bridge: b },
+      { current_control_id: 'bye' },
+      {
+        status: 'hangup',
+        hangup_time: T,
+        hangup_cause: 16,
+        current_control_id: '',
+        last_control_id: 'bye',
+        bridge: '',
+      },
+    ]);
+    expect(await updates(user, b)).toEqual([
+      {
+        incoming: false,
+        to: '+4930777999',
+        from: number,
+        clir: false,
+        status: 'init',
+        create_time: T,
+        record_on: false,
+      },
+      { status: 'calling' },
+      { status: 'ringing' },
+      { status: 'answered', answer_time: T },
+      { current_control_id: 'hello' },
+      { current_control_id: '', last_control_id: 'hello' },
+      { bridge: a },
+      { current_control_id: 'apart' },
+      { bridge: '' },
+      { current_control_id: '', last_control_id: 'apart' },
+      { current_control_id: 'rejoin' },
+      { bridge: a },
+      { current_control_id: '', last_control_id: 'rejoin' },
+      { bridge: '' },
+      { bridge: c },
+      { status: 'hangup', hangup_time: T, hangup_cause: 16, bridge: '' },
+    ]);
+  }, 60_000);
 });

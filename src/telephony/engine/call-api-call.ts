@@ -66,7 +66,10 @@ export class ApiCall {
     });
     this.queue.on('change', () => this.refresh());
     this.queue.on('idle', () => (this.projected = null));
-    call.on('state', () => this.refresh());
+    // The end is published once, with the bridge and recording it ends (below).
+    call.on('state', () => {
+      if (!call.ended) this.refresh();
+    });
     this.ended = new Promise((resolve) => {
       call.once('ended', () => {
         this.queue.close();
