@@ -246,10 +246,19 @@ describe('call API: incoming calls', () => {
     expect(h.voice.saved[0]).toMatchObject({ owner: 'u1', from: '+4989123456' });
   });
 
-  it('a call that ends while recording: one last call_update, then the recording; it is stored with it', async () => {
+  it('a call that ends while recording and bridged: one last call_update, then the recording; it is stored with it', async () => {
     const { leg, uuid } = await incoming();
-    control(uuid, { controls: [{ control: 'answer' }, { id: 'rec', control: 'record_start', limit: 60 }] });
+    const other = await incoming();
+    control(other.uuid, { controls: [{ control: 'answer' }] });
+    control(uuid, {
+      controls: [
+        { control: 'answer' },
+        { control: 'bridge', call: other.uuid, hangup_both: false },
+        { id: 'rec', control: 'record_start', limit: 60 },
+      ],
+    });
     await settle();
+    expect(api.get(uuid)!.view()).toMatchObject({ bridge: other.uuid, record_on: true });
     leg.saying = 'speech';
     await tick(2000);
     leg.remoteHangup();
@@ -259,7 +268,7 @@ describe('call API: incoming calls', () => {
     expect(saved).toMatchObject({ status: 'hangup', record_on: false, last_control_id: 'rec' });
     expect(saved.recording).toMatch(/^rec-/);
     expect(updates(uuid).slice(-2)).toEqual([
-      { status: 'hangup', hangup_time: S0 + 2, hangup_cause: 16, record_on: false },
+      { status: 'hangup', hangup_time: S0 + 2, hangup_cause: 16, record_on: false, bridge: '' },
       { recording: saved.recording },
     ]);
   });

@@ -74,7 +74,7 @@ export class ApiCall {
       call.once('ended', () => {
         this.queue.close();
         this.dtmfOff?.();
-        this.stopRecording(false);
+        this.stopRecording(false, false);
         this.unbridge(true);
         this.refresh();
         // The finished call is kept with the recording its end saved.
@@ -304,14 +304,18 @@ export class ApiCall {
     this.saving = this.saving.then(() => saved);
   }
 
-  /** record_stop (or the call's end): record_on goes at once, the recording's uuid comes when it is saved. */
-  private stopRecording(discard: boolean): void {
+  /**
+   * record_stop (or the call's end, which publishes the change with the rest
+   * of the end): record_on goes at once, the recording's uuid comes when it
+   * is saved.
+   */
+  private stopRecording(discard: boolean, publish = true): void {
     const rec = this.recorder;
     if (!rec) return;
     rec.discard = discard;
     this.recorder = null;
     rec.handle.stop();
-    this.refresh();
+    if (publish) this.refresh();
   }
 
   private async bridge(uuid: string, hangupBoth: boolean): Promise<void> {
