@@ -7,6 +7,8 @@
 import type { Worker } from 'bullmq';
 import type { Config } from '../config/index.js';
 import { callApiChannel } from '../domain/call/call-api.js';
+import type { LiveApiCalls } from '../domain/call/call-api-bus.js';
+import { CRASH_Q850 } from '../domain/call/recovery.js';
 import { startFaxSendWorker } from '../media/fax-send-queue.js';
 import { FaxSender } from '../services/fax-sender.js';
 import { newCdrId } from '../services/cdr-service.js';
@@ -22,6 +24,7 @@ import { CallRegistry } from './call/registry.js';
 import type { RoomMedia } from './conference/room-media.js';
 import { ConferenceRooms } from './conference/rooms.js';
 import { CallEngine } from './engine/call-engine.js';
+import { endCrashedApiCalls, type CallApiSink } from './engine/call-api.js';
 import { CallbackWorker } from './engine/callback.js';
 import type { CdrSink } from './engine/cdr-writer.js';
 import { DialplanCalls } from './engine/dialplan-calls.js';
@@ -60,6 +63,16 @@ export interface TelephonyNodeOptions {
   recovery?: { heartbeatMs?: number; deadAfterMs?: number; sweepMs?: number };
 }
 
+/** Where a node's call API events, live calls and finished calls go (the engine's and the crash reaper's). */
+export function callApiSink(services: Services): CallApiSink & { live: LiveApiCalls } {
+  return {
+    live: services.callApiBus,
+    publish: (owner, event, payload) =>
+      services.eventSystem.publisher.publish({ channel: callApiChannel(owner) }, event, payload),
+    store: (uuid, owner, view) => services.callApi.store(uuid, owner, view),
+  };
+}
+
 export async function startTelephonyNode(
   services: Services,
   config: Config,
@@ -94,6 +107,7 @@ export async function startTelephonyNode(
         onError: (err) => log.warn({ err }, 'conference room failed'),
       })
     : null;
+  const apiSink = callApiSink(services);
   const cdrSink: CdrSink = { newId: newCdrId, record: (input) => services.cdrs.record(input) };
   const voice = new ServicesVoiceDirectory(services, services.configCache);
   const engine = new CallEngine({
@@ -109,15 +123,7 @@ export async function startTelephonyNode(
     ...(port && rooms
       ? { conferences: { byPin: (owner, pin) => services.conferences.byPin(owner, pin), rooms, port } }
       : {}),
-    callApi: {
-      idleMs: config.callApiIdleSeconds * 1000,
-      sink: {
-        live: services.callApiBus,
-        publish: (owner, event, payload) =>
-          services.eventSystem.publisher.publish({ channel: callApiChannel(owner) }, event, payload),
-        store: (uuid, owner, view) => services.callApi.store(uuid, owner, view),
-      },
-    },
+    callApi: { idleMs: config.callApiIdleSeconds * 1000, sink: apiSink, process: journal.process },
     fax: {
       inbox: services.faxInbox,
       t38: config.faxT38,
@@ -144,6 +150,8 @@ export async function startTelephonyNode(
     },
     liveCalls,
     conferences: services.conferenceLive,
+    callApi: (process, endMs, recordings) =>
+      endCrashedApiCalls(apiSink, process, endMs, CRASH_Q850, recordings),
     log,
   });
   engine.start();

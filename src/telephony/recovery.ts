@@ -7,7 +7,9 @@
  * what was said up to the crash, the leg's CDR is written (cause 41, ended
  * when the process was last seen), and the call's live summary goes. The
  * conference rooms the process mixed end at once (their subscribers are
- * told the members left and the conference stopped).
+ * told the members left and the conference stopped), and the
+ * call-API calls the process held (answered or not) are stored as ended with
+ * cause 41 and their owners get the last call_update.
  *
  * One node claims a dead process at a time; an entry that fails stays in
  * the journal and is tried again when the claim lapses.
@@ -33,6 +35,12 @@ export interface CrashReaperDeps {
   liveCalls: LiveCallStore | null;
   /** Ends the conference rooms the dead process mixed (their node id is the process id); answers how many. */
   conferences?: { endNode(process: string): Promise<number> };
+  /**
+   * Ends the call-API calls of a dead process (engine/call-api.ts
+   * endCrashedApiCalls): ended at `endMs`, `recordings` the recordings kept
+   * by call. Absent: no call API.
+   */
+  callApi?: (process: string, endMs: number, recordings: ReadonlyMap<string, string>) => Promise<number>;
   log: Logger;
   now?: () => number;
 }
@@ -98,17 +106,33 @@ export class CrashReaper {
         'a telephony process died: ending its calls',
       );
     let settled = 0;
+    const recordings = new Map<string, string>();
     for (let i = 0; i < entries.length; i += BATCH) {
       const done = await Promise.all(
-        entries.slice(i, i + BATCH).map(([key, e]) => this.settleEntry(dead, key, e)),
+        entries.slice(i, i + BATCH).map(([key, e]) => this.settleEntry(dead, key, e, recordings)),
       );
       settled += done.filter(Boolean).length;
+    }
+    if (this.d.callApi) {
+      const now = (this.d.now ?? Date.now)();
+      try {
+        await this.d.callApi(dead.process, Math.min(dead.lastSeenMs ?? now, now), recordings);
+      } catch (err) {
+        // The claim lapses and a later pass tries the calls left again.
+        this.d.log.warn({ err, process: dead.process }, 'call API calls of a crashed process not ended');
+        return settled;
+      }
     }
     await this.d.claims.release(dead);
     return settled;
   }
 
-  private async settleEntry(dead: DeadProcess, key: string, e: RecoveryEntry): Promise<boolean> {
+  private async settleEntry(
+    dead: DeadProcess,
+    key: string,
+    e: RecoveryEntry,
+    recordings: Map<string, string>,
+  ): Promise<boolean> {
     const log = this.d.log;
     if (e.snapshot) {
       await this.d.port
@@ -121,6 +145,7 @@ export class CrashReaper {
         log.warn({ err, call: e.call }, 'recording of a crashed call not kept');
         return null;
       });
+      if (recordingId) recordings.set(e.call, recordingId);
     }
     const now = (this.d.now ?? Date.now)();
     try {

@@ -7,6 +7,9 @@
  */
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { parseControlRequest } from '../../src/domain/call/call-api.js';
+import { parseCallFilter } from '../../src/domain/policy/call-filter.js';
+import { parseZoneFilter } from '../../src/domain/policy/zone-filter.js';
+import { re2CallFilterCompiler } from '../../src/lib/re2-call-filter.js';
 import type { CallApiReply } from '../../src/domain/call/call-api-bus.js';
 import type { CallApiEngine } from '../../src/telephony/engine/call-api.js';
 import { newId } from '../../src/lib/ids.js';
@@ -242,6 +245,33 @@ describe('call API: incoming calls', () => {
     ]);
     expect(h.voice.saved[0]).toMatchObject({ owner: 'u1', from: '+4989123456' });
   });
+
+  it('a call that ends while recording and bridged: one last call_update, then the recording; it is stored with it', async () => {
+    const { leg, uuid } = await incoming();
+    const other = await incoming();
+    control(other.uuid, { controls: [{ control: 'answer' }] });
+    control(uuid, {
+      controls: [
+        { control: 'answer' },
+        { control: 'bridge', call: other.uuid, hangup_both: false },
+        { id: 'rec', control: 'record_start', limit: 60 },
+      ],
+    });
+    await settle();
+    expect(api.get(uuid)!.view()).toMatchObject({ bridge: other.uuid, record_on: true });
+    leg.saying = 'speech';
+    await tick(2000);
+    leg.remoteHangup();
+    await until(() => h.apiFinished.some((f) => f.uuid === uuid), 'stored');
+    await settle();
+    const saved = h.apiFinished.find((f) => f.uuid === uuid)!.view;
+    expect(saved).toMatchObject({ status: 'hangup', record_on: false, last_control_id: 'rec' });
+    expect(saved.recording).toMatch(/^rec-/);
+    expect(updates(uuid).slice(-2)).toEqual([
+      { status: 'hangup', hangup_time: S0 + 2, hangup_cause: 16, record_on: false, bridge: '' },
+      { recording: saved.recording },
+    ]);
+  });
 });
 
 describe('call API: dial, bridge, split', () => {
@@ -285,6 +315,50 @@ describe('call API: dial, bridge, split', () => {
     await api.dial({ uuid: refused, owner: 'u9', from, to: '12', clip: null, clir: false });
     await until(() => h.apiFinished.some((f) => f.uuid === refused), 'refused');
     expect(updates(refused).at(-1)).toEqual({ status: 'hangup', hangup_time: S0 + 3, hangup_cause: 28 });
+  });
+
+  it('dial refusals of the trunk gate: call filter (21), call limit (34), credit (31) end the call before anything is dialled', async () => {
+    const refusedWith = async (owner: string): Promise<Array<Record<string, unknown>>> => {
+      const uuid = newId();
+      const from = apiNumber(owner);
+      expect(await api.dial({ uuid, owner, from, to: '+4940777000', clip: null, clir: false })).toEqual({
+        ok: true,
+      });
+      await until(() => h.apiFinished.some((f) => f.uuid === uuid), `${owner} refused`);
+      await settle();
+      return updates(uuid);
+    };
+    const first = (from: string) => ({
+      incoming: false,
+      to: '+4940777000',
+      from,
+      clir: false,
+      status: 'init',
+      create_time: S0,
+      record_on: false,
+    });
+    h.directory.policies.set('uf', {
+      callFilter: parseCallFilter(
+        [{ operator: 'match', key: '^\\+4940777', pass: false }],
+        re2CallFilterCompiler,
+      ),
+    });
+    const filtered = await refusedWith('uf');
+    expect(filtered).toEqual([
+      first(filtered[0]!['from'] as string),
+      { status: 'hangup', hangup_time: S0, hangup_cause: 21 },
+    ]);
+    h.directory.policies.set('ul', { usergroup: `grp-${newId()}`, callLimit: 0 });
+    expect((await refusedWith('ul')).at(-1)).toEqual({ status: 'hangup', hangup_time: S0, hangup_cause: 34 });
+    const poor = `grp-${newId()}`;
+    await h.credit.add(poor, 50); // less than the first minute's 100
+    h.directory.policies.set('uz', {
+      usergroup: poor,
+      zoneFilter: parseZoneFilter([{ prefix: ['+49'], cost: 100, increment: 60 }]),
+    });
+    expect((await refusedWith('uz')).at(-1)).toEqual({ status: 'hangup', hangup_time: S0, hangup_cause: 31 });
+    expect(h.adapter.outbound).toHaveLength(0);
+    expect(h.cdrs).toEqual([]);
   });
 
   it('bridge with hangup_both false: both calls show the bridge; one hangs up, the other stays with an empty bridge', async () => {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import {
+  crashedView,
   checkControls,
   pageCalls,
   parseControlRequest,
@@ -237,5 +238,47 @@ describe('GET /api/call paging', () => {
       'c2',
       'c1',
     ]);
+  });
+});
+
+describe('crashedView (the crash reaper ends a call-API call)', () => {
+  const answered: CallApiView = {
+    incoming: false,
+    to: '+4940111222',
+    from: '+4922155501',
+    clir: false,
+    status: 'answered',
+    create_time: 1000,
+    answer_time: 1010,
+    current_control_id: 'music',
+    last_control_id: 'hook-off',
+    record_on: true,
+    bridge: 'b1',
+  };
+
+  it('ends it at the last heartbeat with the cause; the running control is the last one; no bridge, no recording on', () => {
+    expect(crashedView(answered, 1_020_999, 41, 'rec-1')).toEqual({
+      incoming: false,
+      to: '+4940111222',
+      from: '+4922155501',
+      clir: false,
+      status: 'hangup',
+      create_time: 1000,
+      answer_time: 1010,
+      hangup_time: 1020,
+      hangup_cause: 41,
+      last_control_id: 'music',
+      record_on: false,
+      recording: 'rec-1',
+    });
+  });
+
+  it('never ends before the answer (a heartbeat older than the call), and keeps the last control when none ran', () => {
+    const { current_control_id: _c, ...idle } = answered;
+    const v = crashedView(idle, 900_000, 41);
+    expect(v).toMatchObject({ hangup_time: 1010, last_control_id: 'hook-off' });
+    expect(v.recording).toBeUndefined();
+    const { answer_time: _a, ...calling } = { ...idle, status: 'calling' as const };
+    expect(crashedView(calling, 900_000, 41).hangup_time).toBe(1000);
   });
 });

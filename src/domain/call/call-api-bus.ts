@@ -35,6 +35,11 @@ export interface LiveApiCall {
   uuid: string;
   owner: string;
   node: string;
+  /**
+   * The telephony process (node id and incarnation, the recovery journal's)
+   * that holds it: the crash reaper ends the calls of a process that died.
+   */
+  process?: string;
   view: CallApiView;
 }
 
@@ -44,4 +49,6 @@ export interface LiveApiCalls {
   remove(call: LiveApiCall): Promise<void>;
   get(uuid: string): Promise<LiveApiCall | null>;
   ofOwner(owner: string): Promise<LiveApiCall[]>;
+  /** The live calls a telephony process holds (LiveApiCall.process). */
+  ofProcess(process: string): Promise<LiveApiCall[]>;
 }

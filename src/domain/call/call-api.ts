@@ -376,6 +376,35 @@ export function viewChanges(before: CallApiView | null, after: CallApiView): Rec
   return out;
 }
 
+/**
+ * The last view of a call whose telephony process died (the crash reaper,
+ * telephony/recovery.ts): ended `endMs` (never before it was created or
+ * answered) with `q850`; the control running then is the last one, nothing
+ * records and nothing is bridged any more; `recording` is what the reaper
+ * kept of a recording in progress, if anything.
+ */
+export function crashedView(
+  v: CallApiView,
+  endMs: number,
+  q850: number,
+  recording: string | null = null,
+): CallApiView {
+  const floor = Math.max(v.create_time, v.answer_time ?? v.create_time);
+  const out: CallApiView = {
+    ...v,
+    status: 'hangup',
+    hangup_time: Math.max(floor, Math.floor(endMs / 1000)),
+    hangup_cause: q850,
+    record_on: false,
+  };
+  delete out.current_control_id;
+  delete out.bridge;
+  const last = v.current_control_id ?? v.last_control_id;
+  if (last !== undefined) out.last_control_id = last;
+  if (recording) out.recording = recording;
+  return out;
+}
+
 /** spec 7.18.1 payload for one call. */
 export function callUpdate(
   uuid: string,

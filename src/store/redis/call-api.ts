@@ -2,7 +2,9 @@
  * The call API across nodes (spec 3.24), in Redis:
  *
  * - `<prefix>capi:call:<uuid>`: a live call (owner, holding node, view; JSON,
- *   kept 4 h at most), `<prefix>capi:owner:<user>`: the owner's live uuids;
+ *   kept 4 h at most), `<prefix>capi:owner:<user>`: the owner's live uuids,
+ *   `<prefix>capi:proc:<process>`: the live uuids a telephony process holds
+ *   (the crash reaper ends them when the process dies);
  * - list `<prefix>capi:dial`: dial requests, taken by whichever telephony
  *   node pops first;
  * - channel `<prefix>capi:cmd:<node>`: control requests for the calls a node
@@ -61,6 +63,10 @@ export class RedisCallApi implements LiveApiCalls {
     return `${this.prefix}capi:owner:${owner}`;
   }
 
+  private processKey(process: string): string {
+    return `${this.prefix}capi:proc:${process}`;
+  }
+
   private get dialKey(): string {
     return `${this.prefix}capi:dial`;
   }
@@ -76,16 +82,20 @@ export class RedisCallApi implements LiveApiCalls {
   // ---------------------------------------------------------- live calls --
 
   async put(c: LiveApiCall): Promise<void> {
-    await this.redis
+    const m = this.redis
       .multi()
       .set(this.callKey(c.uuid), JSON.stringify(c), 'EX', LIVE_TTL_S)
       .sadd(this.ownerKey(c.owner), c.uuid)
-      .expire(this.ownerKey(c.owner), LIVE_TTL_S)
-      .exec();
+      .expire(this.ownerKey(c.owner), LIVE_TTL_S);
+    if (c.process !== undefined)
+      m.sadd(this.processKey(c.process), c.uuid).expire(this.processKey(c.process), LIVE_TTL_S);
+    await m.exec();
   }
 
   async remove(c: LiveApiCall): Promise<void> {
-    await this.redis.multi().del(this.callKey(c.uuid)).srem(this.ownerKey(c.owner), c.uuid).exec();
+    const m = this.redis.multi().del(this.callKey(c.uuid)).srem(this.ownerKey(c.owner), c.uuid);
+    if (c.process !== undefined) m.srem(this.processKey(c.process), c.uuid);
+    await m.exec();
   }
 
   async get(uuid: string): Promise<LiveApiCall | null> {
@@ -105,6 +115,22 @@ export class RedisCallApi implements LiveApiCalls {
       else gone.push(uuids[i]!);
     });
     if (gone.length > 0) await this.redis.srem(this.ownerKey(owner), ...gone);
+    return out;
+  }
+
+  async ofProcess(process: string): Promise<LiveApiCall[]> {
+    const key = this.processKey(process);
+    const uuids = await this.redis.smembers(key);
+    if (uuids.length === 0) return [];
+    const texts = await this.redis.mget(uuids.map((u) => this.callKey(u)));
+    const out: LiveApiCall[] = [];
+    const gone: string[] = [];
+    texts.forEach((t, i) => {
+      const c = t ? parseLive(t) : null;
+      if (c && c.process === process) out.push(c);
+      else gone.push(uuids[i]!);
+    });
+    if (gone.length > 0) await this.redis.srem(key, ...gone);
     return out;
   }
 

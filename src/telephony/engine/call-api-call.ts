@@ -44,6 +44,8 @@ export class ApiCall {
   private projected: CallFacts | null = null;
   private early = false;
   private recorder: { handle: RecordHandle; discard: boolean } | null = null;
+  /** Resolves once the recordings stopped so far are saved (or discarded). */
+  private saving: Promise<void> = Promise.resolve();
   private recording: string | null = null;
   private dtmfOff: (() => void) | null = null;
   private bridged: { other: ApiCall; bridge: Bridge; hangupBoth: boolean } | null = null;
@@ -64,15 +66,23 @@ export class ApiCall {
     });
     this.queue.on('change', () => this.refresh());
     this.queue.on('idle', () => (this.projected = null));
-    call.on('state', () => this.refresh());
+    // The end is published once, with the bridge and recording it ends (below).
+    call.on('state', () => {
+      if (!call.ended) this.refresh();
+    });
     this.ended = new Promise((resolve) => {
       call.once('ended', () => {
         this.queue.close();
         this.dtmfOff?.();
-        this.recorder?.handle.stop();
+        this.stopRecording(false, false);
         this.unbridge(true);
         this.refresh();
-        void this.chain.then(() => host.finished(this)).finally(resolve);
+        // The finished call is kept with the recording its end saved.
+        void this.chain
+          .then(() => this.saving)
+          .then(() => this.chain)
+          .then(() => host.finished(this))
+          .finally(resolve);
       });
     });
     this.refresh();
@@ -210,10 +220,7 @@ export class ApiCall {
         this.startRecording(leg, c.limit);
         return;
       case 'record_stop':
-        if (this.recorder) {
-          this.recorder.discard = c.discard;
-          this.recorder.handle.stop();
-        }
+        this.stopRecording(c.discard);
         return;
       case 'dtmf_collect':
         this.dtmfOff?.();
@@ -269,8 +276,12 @@ export class ApiCall {
     const rec = { handle, discard: false };
     this.recorder = rec;
     this.refresh();
-    void handle.done.then(async (result) => {
-      if (this.recorder === rec) this.recorder = null;
+    const saved = handle.done.then(async (result) => {
+      // Ended by its limit: record_on goes now, the recording's uuid when it is saved.
+      if (this.recorder === rec) {
+        this.recorder = null;
+        this.refresh();
+      }
       let uuid: string | null = null;
       if (result.media && rec.discard) await result.media.discard().catch(() => undefined);
       else if (result.media) {
@@ -290,6 +301,21 @@ export class ApiCall {
       if (uuid) this.recording = uuid;
       this.refresh();
     });
+    this.saving = this.saving.then(() => saved);
+  }
+
+  /**
+   * record_stop (or the call's end, which publishes the change with the rest
+   * of the end): record_on goes at once, the recording's uuid comes when it
+   * is saved.
+   */
+  private stopRecording(discard: boolean, publish = true): void {
+    const rec = this.recorder;
+    if (!rec) return;
+    rec.discard = discard;
+    this.recorder = null;
+    rec.handle.stop();
+    if (publish) this.refresh();
   }
 
   private async bridge(uuid: string, hangupBoth: boolean): Promise<void> {

@@ -9,11 +9,12 @@
  * call's last view is kept for GET /api/call?state=hangup.
  */
 import { EventEmitter } from 'node:events';
-import type { CallApiView } from '../../domain/call/call-api.js';
+import { callUpdate, crashedView, viewChanges, type CallApiView } from '../../domain/call/call-api.js';
 import type {
   CallApiReply,
   ControlCommand,
   DialRequest,
+  LiveApiCall,
   LiveApiCalls,
 } from '../../domain/call/call-api-bus.js';
 import type { EndCause, InboundLeg, Leg, LegEvents, LegState } from '../adapter.js';
@@ -41,6 +42,8 @@ export interface CallApiSink {
 
 export interface CallApiOptions {
   node: string;
+  /** The process (node id and incarnation) holding the calls, for the crash reaper; absent: not recorded. */
+  process?: string;
   /** How long an incoming call waits for its first control (ms). */
   idleMs: number;
 }
@@ -126,7 +129,14 @@ export class CallApiEngine implements CallApiHooks {
 
   private track(call: Call, owner: string): ApiCall {
     const live = this.sink.live;
-    const entry = (api: ApiCall) => ({ uuid: api.uuid, owner, node: this.opts.node, view: api.view() });
+    const proc = this.opts.process;
+    const entry = (api: ApiCall): LiveApiCall => ({
+      uuid: api.uuid,
+      owner,
+      node: this.opts.node,
+      ...(proc !== undefined ? { process: proc } : {}),
+      view: api.view(),
+    });
     const api = new ApiCall(call, owner, this.d, {
       find: (uuid) => this.calls.get(uuid),
       changed: async (c, event, payload) => {
@@ -142,6 +152,31 @@ export class CallApiEngine implements CallApiHooks {
     this.calls.set(call.uuid, api);
     return api;
   }
+}
+
+/**
+ * Ends the call-API calls a telephony process that died left (the crash
+ * reaper, telephony/recovery.ts): each is stored as ended at `endMs` with
+ * cause `q850` (GET /api/call?state=hangup), its owner's sessions get the
+ * last call_update, and it leaves the live list. `recordings` holds what the
+ * reaper kept of recordings in progress, by call. Answers how many calls
+ * were ended; a failure throws, and what is left is tried again.
+ */
+export async function endCrashedApiCalls(
+  sink: CallApiSink & { live: LiveApiCalls },
+  process: string,
+  endMs: number,
+  q850: number,
+  recordings: ReadonlyMap<string, string> = new Map(),
+): Promise<number> {
+  const calls = await sink.live.ofProcess(process);
+  for (const c of calls) {
+    const last = crashedView(c.view, endMs, q850, recordings.get(c.uuid) ?? null);
+    await sink.store(c.uuid, c.owner, last);
+    await sink.publish(c.owner, 'call_update', callUpdate(c.uuid, viewChanges(c.view, last)));
+    await sink.live.remove(c);
+  }
+  return calls.length;
 }
 
 /**

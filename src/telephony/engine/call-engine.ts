@@ -37,7 +37,7 @@ export interface CallEngineDeps {
   /** Conference dial-in (spec 3.17); absent: not served. */
   conferences?: ConferenceHost;
   /** The call API (spec 3.24): where its events and finished calls go, and how long a call waits for control. */
-  callApi?: { sink: CallApiSink; idleMs: number };
+  callApi?: { sink: CallApiSink; idleMs: number; process?: string };
   /** Fax reception on fax_enable numbers; absent: not served. */
   fax?: FaxReceiveDeps;
   log: Logger;
@@ -67,7 +67,11 @@ export class CallEngine {
       newCall: (parties, uuid) => this.newCall(parties, uuid),
     };
     this.callApi = d.callApi
-      ? new CallApiEngine(this.ctx, d.callApi.sink, { node: d.registry.node, idleMs: d.callApi.idleMs })
+      ? new CallApiEngine(this.ctx, d.callApi.sink, {
+          node: d.registry.node,
+          idleMs: d.callApi.idleMs,
+          ...(d.callApi.process !== undefined ? { process: d.callApi.process } : {}),
+        })
       : null;
     if (this.callApi) this.ctx.callApi = this.callApi;
   }
