@@ -6,6 +6,7 @@
  * node's registry; all configuration comes through the directories, all
  * signalling and media through the adapter's ports.
  */
+import { withFields } from './logger.js';
 import { newId } from '../../lib/ids.js';
 import type { CallLimiter } from '../../store/redis/call-limit.js';
 import type { CreditStore } from '../../store/redis/credit.js';
@@ -110,10 +111,11 @@ export class CallEngine {
       leg.call,
     );
     call.adopt(leg);
+    // Every line the call's flow logs carries its uuid and the caller's SIP Call-ID.
+    const log = withFields(this.ctx.log, { call: call.uuid, callId: leg.wireId });
+    const ctx = log === this.ctx.log ? this.ctx : { ...this.ctx, log };
     call.steps.append([
-      leg.info.origin === 'trunk'
-        ? inboundCallStep(call, leg, this.ctx)
-        : accountCallStep(call, leg, this.ctx),
+      leg.info.origin === 'trunk' ? inboundCallStep(call, leg, ctx) : accountCallStep(call, leg, ctx),
     ]);
   }
 
