@@ -10,6 +10,7 @@ import { RedisUnavailableError } from './lib/redis.js';
 import { openAdminServices, startEngine, type Role } from './main.js';
 import { startOpsServer } from './api/ops-server.js';
 import { DatabaseBusyError } from './store/db.js';
+import { DatabaseBridgeError } from './store/pglite-bridge.js';
 import { forkRoles, processPlan, Supervisor } from './supervisor.js';
 
 function fail(message: string): never {
@@ -51,14 +52,14 @@ function supervise(): void {
   void supervisor.done.then((code) => process.exit(code));
 }
 
-async function serve(roles: Role[]): Promise<void> {
+async function serve(roles: Role[], opts: { dbBridge?: boolean } = {}): Promise<void> {
   const cfg = config();
   // Under `callplane start` (an IPC channel to the supervisor): one process of several.
   const supervised = typeof process.send === 'function';
   // Raised before any socket opens; reported once the engine started.
   const files = raiseOpenFileLimit(OPEN_FILES_WANTED);
   try {
-    const engine = await startEngine(cfg, roles);
+    const engine = await startEngine(cfg, roles, { databaseBridge: opts.dbBridge === true });
     // METRICS_PORT: /metrics, /health and /ready on a listener of their own, whatever the roles.
     // Under the supervisor, the API's process serves them (one listener for the port).
     const ops =
@@ -90,6 +91,7 @@ async function serve(roles: Role[]): Promise<void> {
     }
   } catch (err) {
     if (err instanceof RedisUnavailableError) fail(err.message);
+    if (err instanceof DatabaseBridgeError) fail(`callplane: ${err.message}`);
     if (err instanceof DatabaseBusyError) {
       fail(`callplane: ${err.message}; stop it first or use DATABASE_URL for a shared PostgreSQL`);
     }
@@ -142,19 +144,20 @@ const program = new Command('callplane').description(
 program
   .command('start')
   .description(
-    'run every role with embedded defaults, supervised: restarted when a process dies; on PostgreSQL the telephony role runs in a process of its own',
+    'run every role with embedded defaults, supervised: the telephony role in a process of its own, restarted when a process dies',
   )
   .action(() => supervise());
 program
   .command('serve', { hidden: true })
   .description('run the given roles in this process (what start runs under its supervisor)')
   .argument('<roles>', 'comma-separated: api, worker, telephony')
-  .action((list: string) => {
+  .option('--db-bridge', "use the embedded database through the API process's socket")
+  .action((list: string, o: { dbBridge?: boolean }) => {
     const roles = list
       .split(',')
       .filter((r): r is Role => r === 'api' || r === 'worker' || r === 'telephony');
     if (roles.length === 0) fail('callplane: serve needs roles: api, worker, telephony');
-    return serve(roles);
+    return serve(roles, o);
   });
 program
   .command('telephony')

@@ -9,6 +9,7 @@ import { createAdapter } from './telephony/adapters.js';
 import { startTelephonyNode, type TelephonyNode } from './telephony/node.js';
 import { createServices, type Services } from './services/index.js';
 import { openDatabase, type OpenedDatabase } from './store/db.js';
+import { BRIDGE_SOCKET, serveDatabaseBridge } from './store/pglite-bridge.js';
 
 /** api: REST + events; worker: BullMQ media jobs; telephony: the call engine on the configured adapter. */
 export type Role = 'api' | 'worker' | 'telephony';
@@ -29,12 +30,33 @@ export interface RunningEngine {
   stop(): Promise<void>;
 }
 
+export interface EngineOptions {
+  /**
+   * Reach the embedded database through the socket of the process that owns
+   * it (under `callplane start` on PGlite: the telephony process, whose SIP
+   * and RTP thus run apart from the API).
+   */
+  databaseBridge?: boolean;
+}
+
+/** Where the process that owns the embedded database serves it to the others. */
+export function bridgeSocketPath(config: Config): string {
+  return path.join(config.dataDir, BRIDGE_SOCKET);
+}
+
 /** Composition root: connects Redis and the database, builds services, starts the roles. */
-export async function startEngine(config: Config, roles: Role[]): Promise<RunningEngine> {
+export async function startEngine(
+  config: Config,
+  roles: Role[],
+  opts: EngineOptions = {},
+): Promise<RunningEngine> {
   const redis = await connectRedis(config.redisUrl);
+  const bridged = opts.databaseBridge === true && !config.databaseUrl;
   let database: OpenedDatabase;
   try {
-    database = await openConfiguredDatabase(config);
+    database = bridged
+      ? await openDatabase({ bridgeSocket: bridgeSocketPath(config) })
+      : await openConfiguredDatabase(config);
   } catch (err) {
     redis.disconnect();
     throw err;
@@ -43,6 +65,9 @@ export async function startEngine(config: Config, roles: Role[]): Promise<Runnin
   const stops: Array<() => Promise<void>> = [];
   // Stops run in reverse: the services' own connections close last, after the API stopped.
   stops.push(() => services.close());
+  // The API's process owns PGlite: other role processes of this DATA_DIR use it through this socket.
+  if (database.pglitePool && roles.includes('api'))
+    stops.push(await serveDatabaseBridge(database.pglitePool, bridgeSocketPath(config)));
   let url = '';
   if (roles.includes('api')) {
     const app = await buildApp(services, { logger: { level: config.logLevel } });
@@ -64,7 +89,8 @@ export async function startEngine(config: Config, roles: Role[]): Promise<Runnin
   }
   // Admin commands reach the process that holds PGlite through this socket; on PostgreSQL they
   // open the database themselves, and the API's process serves the socket (one per DATA_DIR).
-  if (!config.databaseUrl || roles.includes('api')) stops.push(await startAdminSocket(services));
+  if (roles.includes('api') || (!config.databaseUrl && !bridged))
+    stops.push(await startAdminSocket(services));
   const stopSweeper = services.eventSystem.startSweeper();
   stops.push(async () => stopSweeper());
   return {

@@ -4,9 +4,10 @@
  * dies. On PostgreSQL the telephony role (SIP + RTP) has a process of its
  * own, so API load — CPU, heap, a stalled event loop — never delays a call's
  * signalling or media, and a crash of one does not take the other down. On
- * the embedded PGlite database, which one process owns, all roles share
- * one child: it is still restarted when it dies, and its calls are settled
- * by the crash recovery when it comes back.
+ * the embedded PGlite database, which one process owns, the API's process
+ * owns it and serves it to the telephony process over a Unix socket
+ * (store/pglite-bridge.ts), so the roles are apart there too; a telephony
+ * process whose database owner restarts waits for it.
  *
  * A child that fails before it ever got ready (a port in use, no Redis, a
  * bad setting) ends the supervisor with its exit code: nothing to retry.
@@ -17,16 +18,22 @@ import type { Role } from './main.js';
 export interface ProcessSpec {
   name: string;
   roles: Role[];
+  /** Uses the embedded database of the API's process through its socket (store/pglite-bridge.ts). */
+  databaseBridge?: boolean;
 }
 
-/** Which processes `start` runs: one per isolated part, as the database allows. */
+/**
+ * Which processes `start` runs: the telephony role apart from the API on
+ * either database; on embedded PGlite it reaches the database through the
+ * API process, which owns it.
+ */
 export function processPlan(sharedDatabase: boolean): ProcessSpec[] {
-  return sharedDatabase
-    ? [
-        { name: 'api', roles: ['api', 'worker'] },
-        { name: 'telephony', roles: ['telephony'] },
-      ]
-    : [{ name: 'engine', roles: ['api', 'worker', 'telephony'] }];
+  return [
+    { name: 'api', roles: ['api', 'worker'] },
+    sharedDatabase
+      ? { name: 'telephony', roles: ['telephony'] }
+      : { name: 'telephony', roles: ['telephony'], databaseBridge: true },
+  ];
 }
 
 /** Back-off before restart n (0-based) of a process that keeps dying: 0.5 s doubling to 30 s. */
@@ -147,7 +154,7 @@ export class Supervisor {
 
 /** Starts a role process of this CLI (the hidden `serve` command) with an IPC channel. */
 export function forkRoles(bin: string, spec: ProcessSpec): ChildProcess {
-  return fork(bin, ['serve', spec.roles.join(',')], {
+  return fork(bin, ['serve', spec.roles.join(','), ...(spec.databaseBridge ? ['--db-bridge'] : [])], {
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });
 }

@@ -1,10 +1,11 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
-import { Kysely, PostgresDialect } from 'kysely';
+import { Kysely, PostgresDialect, sql } from 'kysely';
 import { Migrator } from 'kysely/migration';
 import pg from 'pg';
 import { migrationProvider } from './migrations/index.js';
+import { BridgePool } from './pglite-bridge.js';
 import { PGlitePool } from './pglite-pool.js';
 import type { Database } from './schema.js';
 
@@ -12,7 +13,10 @@ export type Db = Kysely<Database>;
 
 export interface OpenedDatabase {
   db: Db;
-  kind: 'pglite' | 'postgres';
+  /** `pglite-bridge`: the embedded database of another process, through its socket. */
+  kind: 'pglite' | 'postgres' | 'pglite-bridge';
+  /** The embedded database's own pool, which the bridge serves to other processes. */
+  pglitePool?: PGlitePool;
   close(): Promise<void>;
 }
 
@@ -64,6 +68,8 @@ export interface OpenOptions {
   databaseUrl?: string | undefined;
   /** PGlite data directory; 'memory://' for an in-memory database (tests). */
   pgliteDir?: string;
+  /** The socket of the process that owns the embedded database (pglite-bridge.ts); it migrated it. */
+  bridgeSocket?: string | undefined;
 }
 
 export async function openDatabase(opts: OpenOptions): Promise<OpenedDatabase> {
@@ -76,15 +82,25 @@ export async function openDatabase(opts: OpenOptions): Promise<OpenedDatabase> {
     await migrate(db);
     return { db, kind: 'postgres', close: () => db.destroy() };
   }
+  if (opts.bridgeSocket) {
+    const db = new Kysely<Database>({
+      dialect: new PostgresDialect({ pool: new BridgePool(opts.bridgeSocket) }),
+    });
+    // The first statement waits for the owner (it may still be starting) and fails clearly without it.
+    await sql`SELECT 1`.execute(db);
+    return { db, kind: 'pglite-bridge', close: () => db.destroy() };
+  }
   const dir = opts.pgliteDir ?? 'memory://';
   const unlock = dir.startsWith('memory://') ? () => undefined : lockDataDir(dir);
   try {
     const client = await PGlite.create(dir.startsWith('memory://') ? undefined : dir);
-    const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool: new PGlitePool(client) }) });
+    const pglitePool = new PGlitePool(client);
+    const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool: pglitePool }) });
     await migrate(db);
     return {
       db,
       kind: 'pglite',
+      pglitePool,
       close: async () => {
         await db.destroy();
         unlock();

@@ -45,12 +45,15 @@ afterEach(() => {
 });
 
 describe('processPlan', () => {
-  it('gives telephony a process of its own on a shared database, one process on PGlite', () => {
+  it('gives telephony a process of its own on either database; on PGlite it uses the API process’s database', () => {
     expect(processPlan(true)).toEqual([
       { name: 'api', roles: ['api', 'worker'] },
       { name: 'telephony', roles: ['telephony'] },
     ]);
-    expect(processPlan(false)).toEqual([{ name: 'engine', roles: ['api', 'worker', 'telephony'] }]);
+    expect(processPlan(false)).toEqual([
+      { name: 'api', roles: ['api', 'worker'] },
+      { name: 'telephony', roles: ['telephony'], databaseBridge: true },
+    ]);
   });
 });
 
@@ -92,7 +95,7 @@ describe('the supervisor', () => {
   });
 
   it('stops every process on stop() and restarts none', async () => {
-    sup = supervisor(processPlan(false));
+    sup = supervisor([{ name: 'engine', roles: ['api', 'worker', 'telephony'] }]);
     sup.start();
     children[0]!.ready();
     sup.stop();
@@ -104,7 +107,7 @@ describe('the supervisor', () => {
   });
 
   it('kills a process that does not stop within the grace period', async () => {
-    sup = supervisor(processPlan(false));
+    sup = supervisor([{ name: 'engine', roles: ['api', 'worker', 'telephony'] }]);
     sup.start();
     children[0]!.ready();
     sup.stop();
