@@ -20,6 +20,8 @@ import type { Socket } from 'node:dgram';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import zlib from 'node:zlib';
+import { PDFDocument, PDFName, PDFRawStream, type PDFNumber } from 'pdf-lib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startMediaWorker, type RunningMediaWorker } from '../../src/media/worker.js';
 import { startPushWorker, type RunningPushWorker } from '../../src/push/worker.js';
@@ -116,6 +118,27 @@ interface Loss {
   dropped: number;
   /** This side's UDPTL receiver at the end: IFP packets recovered from redundancy, lost for good. */
   received?: { recovered: number; lost: number } | null;
+  /** Called with the count after each datagram this side sends. */
+  onSent?: (sent: number) => void;
+}
+
+/** The images of a PDF (pdf-lib writes a PNG as Flate-compressed pixels): size and mean grey (0 black, 255 white). */
+async function pdfImages(pdf: Buffer): Promise<Array<{ width: number; height: number; meanGrey: number }>> {
+  const doc = await PDFDocument.load(pdf);
+  const out = [];
+  for (const [, obj] of doc.context.enumerateIndirectObjects()) {
+    if (!(obj instanceof PDFRawStream) || obj.dict.get(PDFName.of('Subtype')) !== PDFName.of('Image'))
+      continue;
+    const width = (obj.dict.get(PDFName.of('Width')) as PDFNumber).asNumber();
+    const height = (obj.dict.get(PDFName.of('Height')) as PDFNumber).asNumber();
+    if (obj.dict.get(PDFName.of('Filter')) !== PDFName.of('FlateDecode')) continue;
+    const pixels = zlib.inflateSync(obj.contents);
+    const channels = pixels.length / (width * height);
+    let sum = 0;
+    for (let i = 0; i < pixels.length; i += channels) sum += pixels[i]!;
+    out.push({ width, height, meanGrey: sum / (width * height) });
+  }
+  return out;
 }
 
 /** What one side of one fax does differently (keyed by its station ident). */
@@ -141,6 +164,7 @@ function lossyUdptl(fax: FaxHandle, loss: Loss): void {
     const send = socket.send.bind(socket) as (...args: unknown[]) => void;
     (socket as unknown as { send: (...args: unknown[]) => void }).send = (...args: unknown[]) => {
       loss.sent++;
+      loss.onSent?.(loss.sent);
       if (loss.random() < loss.rate) {
         loss.dropped++;
         return;
@@ -360,7 +384,7 @@ describe.skipIf(!SIPP_AVAILABLE)('fax over the line (trunk looped back to the en
     expect(res.headers['content-type']).toBe('application/pdf');
     return {
       text: pdfText(res.rawPayload).replace(/\s+/g, ' '),
-      image: res.rawPayload.includes('/Subtype /Image'),
+      images: await pdfImages(res.rawPayload),
     };
   }
 
@@ -396,7 +420,22 @@ describe.skipIf(!SIPP_AVAILABLE)('fax over the line (trunk looped back to the en
         expect(pdf.text).toContain(line);
       }
       expect(s.done.ecm).toBe(true);
-      expect(pdf.image).toBe(true);
+      // The thumbnail is page 1 of the sent document: its shape (300 pixels wide, the height
+      // corrected for the fax's 204 x 196 dpi) and its grey, the page's ink share averaged.
+      const page1 = await pagePixels(path.join(dir, 't38-sent.tif'), 0);
+      let white = 0;
+      for (const v of page1.data) white += v;
+      const pageGrey = white / page1.data.length;
+      const opaque = pdf.images.filter((i) => i.width === 300);
+      expect(opaque).toHaveLength(1);
+      const thumb = opaque[0]!;
+      expect(thumb.height / ((300 * page1.height * (204 / 196)) / page1.width)).toBeCloseTo(1, 1);
+      expect(thumb.meanGrey).toBeLessThan(254);
+      expect(Math.abs(thumb.meanGrey - pageGrey)).toBeLessThan(6);
+      console.info(
+        `sender report thumbnail ${thumb.width}x${thumb.height}, mean grey ${thumb.meanGrey.toFixed(1)} ` +
+          `(page 1: ${pageGrey.toFixed(1)})`,
+      );
       // spec 8.2.1: bob's device hears of the new fax, with its pages.
       const pushed = await eventually(
         async () =>
@@ -490,19 +529,23 @@ describe.skipIf(!SIPP_AVAILABLE)('fax over the line (trunk looped back to the en
   it.concurrent(
     'the far end hangs up mid-page (BYE): the send ends fail with the T.30 code 49, the reception fail too',
     async () => {
-      let hungUp = false;
-      rules.set(to.hangup, {
-        onFax: (leg, fax) =>
-          // Phase B is over; 3 s later page 1 (about 15 s of image data at 14,400 bit/s) is on the line.
-          fax.once('negotiated', () =>
-            setTimeout(() => {
-              hungUp = true;
-              leg.hangup();
-            }, 3000),
-          ),
-      });
+      // The far end hangs up (a BYE on its leg) once the sender has sent 200 UDPTL datagrams: the
+      // page's image data is flowing (a 1-page fax is some 700 of them, the T.30 frames before it
+      // a few dozen), and the page is not done (pages 0 below).
+      let farLeg: Leg | null = null;
+      let hungUpAt = 0;
+      rules.set(to.hangup, { onFax: (leg) => (farLeg = leg) });
+      const sender: Loss = { rate: 0, random: () => 1, sent: 0, dropped: 0 };
+      sender.onSent = (n) => {
+        if (n !== 200 || !farLeg) return;
+        hungUpAt = n;
+        farLeg.hangup();
+      };
+      rules.set(from.hangup, { loss: sender });
       const s = await send('hangup', 1);
-      expect(hungUp).toBe(true);
+      expect(hungUpAt).toBe(200);
+      // The sender went on a moment (the BYE's way), then its T.30 was cut short.
+      expect(sender.sent).toBeLessThan(600);
       expect(s.done).toMatchObject({ status: 'fail', sipStatusCode: 200, faxErrorCode: 49, pages: 0 });
       expect(s.done.attempts).toHaveLength(1);
       expect(walk(s.events)).toEqual(['dial', 'transmit', 'fail']);
