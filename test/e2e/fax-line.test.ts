@@ -152,9 +152,11 @@ interface LineRule {
 }
 
 /**
- * Loses `loss.rate` of the datagrams the fax's UDPTL socket sends, once the
- * fax moved to T.38. The socket is the embedded LineFax's own (a private
- * field): the test fails loudly if it is not where it is looked for.
+ * Counts the datagrams the fax's UDPTL socket sends once the fax moved to
+ * T.38, and loses `loss.rate` of them. The socket (and at the end the
+ * session's UDPTL receiver statistics) are the embedded LineFax's own,
+ * private fields: were they not where they are looked for, nothing would be
+ * counted and the tests' counts would fail.
  */
 function lossyUdptl(fax: FaxHandle, loss: Loss): void {
   fax.on('transport', (t) => {
