@@ -11,6 +11,7 @@ import type { LiveApiCalls } from '../domain/call/call-api-bus.js';
 import { CRASH_Q850 } from '../domain/call/recovery.js';
 import { startFaxSendWorker } from '../media/fax-send-queue.js';
 import { FaxSender } from '../services/fax-sender.js';
+import { CdrError } from '../domain/cdr/cdr.js';
 import { newCdrId } from '../services/cdr-service.js';
 import type { Services } from '../services/index.js';
 import { CallLimiter } from '../store/redis/call-limit.js';
@@ -108,7 +109,7 @@ export async function startTelephonyNode(
       })
     : null;
   const apiSink = callApiSink(services);
-  const cdrSink: CdrSink = { newId: newCdrId, record: (input) => services.cdrs.record(input) };
+  const cdrSink: CdrSink = { newId: newCdrId, record: (input) => recordWithRetry(services, input, log) };
   const voice = new ServicesVoiceDirectory(services, services.configCache);
   const engine = new CallEngine({
     recovery: { journal, snapshot: (leg) => adapter.recovery.snapshot(leg) },
@@ -220,4 +221,30 @@ export async function startTelephonyNode(
       await adapter.stop();
     },
   };
+}
+
+/** Back-off between tries of a CDR whose write failed for want of the database (ms). */
+const CDR_RETRY_MS = [500, 1000, 2000, 5000, 10_000, 30_000, 30_000, 30_000];
+
+/**
+ * Writes a CDR, trying again while the database is away (a restart of the
+ * process that owns the embedded database, a PostgreSQL failover): the CDR
+ * id makes a repeated write harmless. A CDR the service refuses as invalid
+ * is not tried again.
+ */
+export async function recordWithRetry(
+  services: Pick<Services, 'cdrs'>,
+  input: Parameters<CdrSink['record']>[0],
+  log: Logger,
+): ReturnType<CdrSink['record']> {
+  for (let attempt = 0; ; attempt++) {
+    try {
+      return await services.cdrs.record(input);
+    } catch (err) {
+      const delay = CDR_RETRY_MS[attempt];
+      if (err instanceof CdrError || delay === undefined) throw err;
+      if (attempt === 0) log.warn({ err, cdr: input.id }, 'CDR not written yet; trying again');
+      await new Promise((r) => setTimeout(r, delay));
+    }
+  }
 }
