@@ -119,6 +119,9 @@ export class CallRegistry {
    */
   private logLifecycle(call: Call): void {
     const log = this.log;
+    // Nothing to build per call when info lines go nowhere (pino below info, the silent logger).
+    const levels = log as { isLevelEnabled?: (level: string) => boolean; silent?: boolean };
+    if (levels.silent === true || levels.isLevelEnabled?.('info') === false) return;
     const wireIds = (): string[] => call.legs.flatMap((l) => (l.wireId ? [l.wireId] : []));
     const { incoming, from, to } = call.parties;
     log.info({ call: call.uuid, incoming, from, to }, 'call started');

@@ -3,7 +3,8 @@ import type { Logger } from '../adapter.js';
 
 export type { Logger } from '../adapter.js';
 
-export const silentLogger: Logger = {
+export const silentLogger: Logger & { silent: true } = {
+  silent: true,
   debug: () => undefined,
   info: () => undefined,
   warn: () => undefined,
