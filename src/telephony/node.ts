@@ -89,6 +89,8 @@ export async function startTelephonyNode(
         live: services.conferenceLive,
         // The journal's process id: the crash reaper that finds this process dead ends its rooms.
         node: journal.process,
+        // Where the other nodes send the leg of a participant whose call landed there.
+        contact: config.nodeSipUri,
         createMedia: port.createRoom,
         sounds: loadConferenceSounds(),
         onError: (err) => log.warn({ err }, 'conference room failed'),
