@@ -109,7 +109,14 @@ export async function startTelephonyNode(
     voice,
     dialplan: new DialplanCalls(services.dialplanV1, log),
     ...(port && rooms
-      ? { conferences: { byPin: (owner, pin) => services.conferences.byPin(owner, pin), rooms, port } }
+      ? {
+          conferences: {
+            byPin: (owner, pin) => services.conferences.byPin(owner, pin),
+            settings: (uuid) => services.conferences.settings(uuid),
+            rooms,
+            port,
+          },
+        }
       : {}),
     callApi: {
       idleMs: config.callApiIdleSeconds * 1000,

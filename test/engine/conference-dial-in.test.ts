@@ -56,6 +56,7 @@ beforeAll(async () => {
       });
       return {
         byPin: async (owner, pin) => conferences.get(`${owner}:${pin}`) ?? null,
+        settings: async (uuid) => [...conferences.values()].find((c) => c.uuid === uuid) ?? null,
         rooms,
         port: adapter.conference,
       };

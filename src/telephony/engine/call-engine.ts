@@ -15,7 +15,7 @@ import type { CallRegistry } from '../call/registry.js';
 import { CAUSE } from '../causes.js';
 import { accountCallStep } from './account-call.js';
 import { CdrWriter, type CdrRecovery, type CdrSink } from './cdr-writer.js';
-import type { ConferenceHost } from './conference-dial-in.js';
+import { nodeJoinStep, type ConferenceHost } from './conference-dial-in.js';
 import { CallApiEngine, type CallApiSink } from './call-api.js';
 import type { DialplanHooks, EngineContext } from './context.js';
 import type { CallDirectory } from './directory.js';
@@ -109,7 +109,9 @@ export class CallEngine {
     call.steps.append([
       leg.info.origin === 'trunk'
         ? inboundCallStep(call, leg, this.ctx)
-        : accountCallStep(call, leg, this.ctx),
+        : leg.info.origin === 'node'
+          ? nodeJoinStep(leg, this.ctx)
+          : accountCallStep(call, leg, this.ctx),
     ]);
   }
 
