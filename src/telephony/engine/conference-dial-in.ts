@@ -27,6 +27,7 @@ import { step, type Step } from '../call/steps.js';
 import { CAUSE } from '../causes.js';
 import { bridgeUntilEnd } from './connect.js';
 import type { CdrWriter } from './cdr-writer.js';
+import type { EngineContext } from './context.js';
 import type { ConferenceHost } from './conference-types.js';
 import type { FaxReceiveDeps } from './fax-types.js';
 import { receiveFax } from './receive-fax.js';
@@ -378,7 +379,7 @@ function answered(out: OutboundLeg, caller: InboundLeg): Promise<boolean> {
  * node writes the participant's CDR; this leg writes none. A conference
  * gone, inactive, or (by now) mixed on yet another node: refused.
  */
-export function nodeJoinStep(leg: InboundLeg, d: EngineContextLike): Step {
+export function nodeJoinStep(leg: InboundLeg, d: Pick<EngineContext, 'conferences' | 'log'>): Step {
   return step('conference-node', async () => {
     const join = leg.info.join;
     const host = d.conferences;
@@ -410,10 +411,4 @@ export function nodeJoinStep(leg: InboundLeg, d: EngineContextLike): Step {
       leg.hangup(CAUSE.unavailable);
     }
   });
-}
-
-/** What nodeJoinStep uses of the engine's context. */
-export interface EngineContextLike {
-  conferences?: ConferenceHost;
-  log: Logger;
 }
