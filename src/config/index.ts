@@ -81,6 +81,10 @@ const envSchema = z.object({
   SIP_PORT: z.coerce.number().int().min(0).max(65535).default(5060),
   SIP_HOST: z.string().default('0.0.0.0'),
   SIP_ADVERTISED_ADDRESS: z.string().optional(),
+  NODE_SIP_URI: z
+    .string()
+    .regex(/^sips?:[^\s@<>;]+$/, 'NODE_SIP_URI must be a SIP URI without user part, like sip:10.0.0.5:5060')
+    .optional(),
   RTP_PORTS: z
     .string()
     .regex(/^[0-9]{1,5}-[0-9]{1,5}$/, 'RTP_PORTS must be a range like 20000-29999')
@@ -272,6 +276,12 @@ export interface Config {
   sipPort: number;
   sipHost: string;
   sipAdvertisedAddress: string;
+  /**
+   * Where other telephony nodes reach this one (a conference participant's
+   * leg to the node mixing the room): NODE_SIP_URI, else
+   * sip:SIP_ADVERTISED_ADDRESS:SIP_PORT.
+   */
+  nodeSipUri: string;
   /** Even RTP ports are taken from this range (each leg one port, the next odd one left for RTCP). */
   rtpPorts: { min: number; max: number };
   /** Carrier trunks (`host[:port]`): their INVITEs are inbound calls; the first takes outbound calls. */
@@ -361,6 +371,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   const dataDir = path.resolve(e.DATA_DIR);
   const secretKey = e.SECRET_KEY !== undefined ? parseSecretKey(e.SECRET_KEY) : keyFromFile(dataDir);
   if (!secretKey) throw new ConfigError('invalid configuration: SECRET_KEY: not a 32-byte key');
+  const advertised = e.SIP_ADVERTISED_ADDRESS ?? (e.SIP_HOST === '0.0.0.0' ? '127.0.0.1' : e.SIP_HOST);
   return {
     port: e.PORT,
     host: e.HOST,
@@ -394,7 +405,9 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     callApiIdleSeconds: e.CALL_API_IDLE_S,
     sipPort: e.SIP_PORT,
     sipHost: e.SIP_HOST,
-    sipAdvertisedAddress: e.SIP_ADVERTISED_ADDRESS ?? (e.SIP_HOST === '0.0.0.0' ? '127.0.0.1' : e.SIP_HOST),
+    sipAdvertisedAddress: advertised,
+    nodeSipUri:
+      e.NODE_SIP_URI ?? `sip:${advertised.includes(':') ? `[${advertised}]` : advertised}:${e.SIP_PORT}`,
     rtpPorts: rangeOf(e.RTP_PORTS),
     sipTrunks: (e.SIP_TRUNK ?? '')
       .split(',')

@@ -13,6 +13,7 @@
  * test/contract/ holds them to the same behaviour.
  */
 import type { EventEmitter } from 'node:events';
+import type { NodeJoin } from '../domain/conference/node-token.js';
 import { T30_ERR } from '../domain/fax/t30.js';
 import type { EndCause } from './causes.js';
 import type { MemberMix, RoomMedia, RoomMediaFactory, RoomMediaMember } from './conference/room-media.js';
@@ -73,9 +74,15 @@ export interface DialogRef {
   remoteTag: string;
 }
 
+/** What a call from another telephony node asks for: a place in a conference this node mixes. */
+export type { NodeJoin };
+
 export interface InboundInfo {
-  /** A carrier trunk delivered it, or an authenticated account placed it. */
-  origin: 'trunk' | 'account';
+  /**
+   * A carrier trunk delivered it, an authenticated account placed it, or
+   * another telephony node sent it with a pass for a conference (`join`).
+   */
+  origin: 'trunk' | 'account' | 'node';
   account: AccountRef | null;
   caller: CallParty;
   /** The dialled number (user part of the request target). */
@@ -84,6 +91,8 @@ export interface InboundInfo {
   replaces: DialogRef | null;
   /** Where the call came from (an address for logs). */
   source: string;
+  /** origin 'node': the conference the caller joins (the adapter checked the other node's pass). */
+  join?: NodeJoin;
 }
 
 export interface InboundLeg extends Leg {
@@ -107,7 +116,13 @@ export type OriginateTarget =
   /** A number through the carrier trunk. */
   | { kind: 'trunk'; number: string }
   /** Every device registered for a SIP account, at once; the first to answer wins. */
-  | { kind: 'account'; account: string };
+  | { kind: 'account'; account: string }
+  /**
+   * Another telephony node (its NODE_SIP_URI), for a participant of a
+   * conference mixed there: the adapter gives the call a pass the other
+   * node's adapter checks (an HMAC with SECRET_KEY), so it joins unasked.
+   */
+  | { kind: 'node'; uri: string; join: NodeJoin };
 
 export interface OriginateRequest {
   /** The engine's Call the leg belongs to (the adapter keeps its legs' media compatible). */

@@ -7,6 +7,7 @@
 import { createHash } from 'node:crypto';
 import path from 'node:path';
 import type { Config } from '../config/index.js';
+import { nodeTokenKey } from '../domain/conference/node-token.js';
 import type { Services } from '../services/index.js';
 import type { AdapterEnvironment, Logger, TelephonyAdapter } from './adapter.js';
 import { EmbeddedAdapter, type EmbeddedOptions } from './embedded/adapter.js';
@@ -48,6 +49,8 @@ export function embeddedOptions(config: Config, timers?: Partial<SipTimers>): Em
     domains: config.sipDomains,
     // Nonces are verified by any node sharing SECRET_KEY (stateless, digest.ts).
     nonceSecret: createHash('sha256').update(config.secretKey).update('sip-nonce').digest(),
+    // Calls between telephony nodes (conference participants) carry a pass any node sharing SECRET_KEY checks.
+    nodeTokenKey: nodeTokenKey(config.secretKey),
     digestAlgorithms: config.sipDigestAlgorithms,
     minExpires: config.sipMinExpires,
     rtpTimeoutMs: config.rtpTimeoutSeconds * 1000,

@@ -103,6 +103,8 @@ export async function startTelephonyNode(
         live: services.conferenceLive,
         // The journal's process id: the crash reaper that finds this process dead ends its rooms.
         node: journal.process,
+        // Where the other nodes send the leg of a participant whose call landed there.
+        contact: config.nodeSipUri,
         createMedia: port.createRoom,
         sounds: loadConferenceSounds(),
         onError: (err) => log.warn({ err }, 'conference room failed'),
@@ -122,7 +124,14 @@ export async function startTelephonyNode(
     voice,
     dialplan: new DialplanCalls(services.dialplanV1, log),
     ...(port && rooms
-      ? { conferences: { byPin: (owner, pin) => services.conferences.byPin(owner, pin), rooms, port } }
+      ? {
+          conferences: {
+            byPin: (owner, pin) => services.conferences.byPin(owner, pin),
+            settings: (uuid) => services.conferences.settings(uuid),
+            rooms,
+            port,
+          },
+        }
       : {}),
     callApi: { idleMs: config.callApiIdleSeconds * 1000, sink: apiSink, process: journal.process },
     fax: {

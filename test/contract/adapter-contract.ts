@@ -132,6 +132,27 @@ export function adapterContract(name: string, make: () => Promise<ContractDriver
     });
 
     describe('calls out', () => {
+      it('a node target reaches that node as a node leg with the join and the caller; answer and hang-up cross', async () => {
+        const join = { conference: '0f8e2b6a-1c3d-4e5f-9a7b-112233445566', language: 'de' };
+        for (const endedBy of ['caller', 'node'] as const) {
+          const out = d.adapter.signaling.originate({
+            call: `contract-node-${endedBy}`,
+            target: { kind: 'node', uri: d.nodeUri(), join },
+            from: FROM,
+          });
+          const inb = await d.nextInbound();
+          expect(inb.info).toMatchObject({ origin: 'node', account: null, join });
+          expect(inb.info.caller).toMatchObject({ number: FROM.number, clir: false });
+          await inb.answer();
+          await until(() => out.state === 'answered', 'the node leg answered');
+          if (endedBy === 'caller') out.hangup();
+          else inb.hangup();
+          const other = endedBy === 'caller' ? inb : out;
+          await until(() => other.state === 'ended', 'the other side ended');
+          expect(other.endCause?.q850).toBe(16);
+        }
+      });
+
       it('offers the caller, the asserted identity and user-to-user data; ringing, early media, answer', async () => {
         const leg = d.adapter.signaling.originate({
           call: 'contract-out-1',

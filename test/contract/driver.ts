@@ -72,6 +72,8 @@ export interface ContractDriver {
   carrierCall(number: string, opts?: { from?: string; display?: string; clir?: boolean }): Promise<FarEnd>;
   /** The next call the adapter sends to the carrier. */
   nextAtTrunk(): Promise<FarEnd>;
+  /** Where other telephony nodes reach this adapter (a `node` target to it comes back as an inbound leg). */
+  nodeUri(): string;
   /** A device of `account` (not registered yet). */
   device(account: Account): Promise<Device>;
   /** An account the platform knows (digest credentials, BLF rights on `watches`). */

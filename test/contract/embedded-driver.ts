@@ -116,6 +116,7 @@ export async function embeddedDriver(): Promise<ContractDriver> {
       trunks: [{ host: '127.0.0.1', port: carrier.port }],
       domains: [DOMAIN],
       nonceSecret: createHash('sha256').update('contract').digest(),
+      nodeTokenKey: createHash('sha256').update('contract-node').digest(),
       digestAlgorithms: ['MD5'],
       minExpires: 1,
       rtpTimeoutMs: 0,
@@ -146,6 +147,7 @@ export async function embeddedDriver(): Promise<ContractDriver> {
         }),
       ),
     nextAtTrunk: async () => new PhoneFarEnd(await carrier.nextCall()),
+    nodeUri: () => `sip:127.0.0.1:${adapter.sipPort}`,
     device: async (account: Account): Promise<Device> => {
       const phone = await SipPhone.open(adapter.sipPort);
       phones.push(phone);

@@ -173,6 +173,7 @@ export async function fakeDriver(): Promise<ContractDriver> {
         if (leg.target.kind === 'trunk') return new FakeFarEnd(adapter, leg, pass);
       }
     },
+    nodeUri: () => adapter.nodeUri,
     device: async (account: Account): Promise<Device> => {
       const contact = `sip:${account.name}@192.0.2.${30 + ++devices}:5060`;
       let seen = 0;

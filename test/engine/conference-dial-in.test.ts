@@ -19,7 +19,7 @@ import type { RoomMedia } from '../../src/telephony/conference/room-media.js';
 import { ConferenceRooms } from '../../src/telephony/conference/rooms.js';
 import { PIN_FIRST_DIGIT_MS } from '../../src/telephony/engine/conference-dial-in.js';
 import { engineHarness, type EngineHarness } from '../fakes/engine-harness.js';
-import type { FakeInboundLeg, FakeRoom } from '../fakes/fake-adapter.js';
+import type { FakeInboundLeg, FakeOutboundLeg, FakeRoom } from '../fakes/fake-adapter.js';
 import { deleteKeys } from '../helpers/redis-keys.js';
 import { settle, tick, until, useEngineClock } from './clock.js';
 
@@ -31,6 +31,7 @@ const HOLD = new Int16Array(800).fill(4);
 let h: EngineHarness;
 let redis: Redis;
 let rooms: ConferenceRooms<RoomMedia>;
+let live: ConferenceLiveService;
 const prefix = `cpt:${randomToken(8)}:`;
 const events: Array<{ event: string; payload: Record<string, unknown> }> = [];
 const conferences = new Map<string, ConferenceSettings>();
@@ -40,7 +41,7 @@ beforeAll(async () => {
   const publisher: EventPublisher = {
     publish: async (_audience, event, payload) => void events.push({ event, payload: payload ?? {} }),
   };
-  const live = new ConferenceLiveService(new RedisConferenceRooms(redis, prefix), publisher, {
+  live = new ConferenceLiveService(new RedisConferenceRooms(redis, prefix), publisher, {
     subscribe: async () => undefined,
     unsubscribe: async () => undefined,
   });
@@ -56,6 +57,7 @@ beforeAll(async () => {
       });
       return {
         byPin: async (owner, pin) => conferences.get(`${owner}:${pin}`) ?? null,
+        settings: async (uuid) => [...conferences.values()].find((c) => c.uuid === uuid) ?? null,
         rooms,
         port: adapter.conference,
       };
@@ -314,6 +316,99 @@ describe('conference dial-in (fake adapter, fake clock)', () => {
     const cdrs = h.cdrs.filter((r) => r.service === 'conference');
     expect(cdrs.map((r) => r.conference_id)).toEqual([c.uuid, c.uuid]);
     expect(roomOf(c)).toBeNull();
+  });
+});
+
+describe('conference participants across nodes (fake adapter, fake clock)', () => {
+  const OTHER = 'sip:192.0.2.9:5070';
+
+  /** A room of `c` mixed on another node reachable at OTHER. */
+  async function mixedElsewhere(c: ConferenceSettings): Promise<void> {
+    const res = await live.claim(c, `other-${randomToken(4)}`, OTHER);
+    expect(res.created).toBe(true);
+  }
+
+  async function nodeLeg(): Promise<FakeOutboundLeg> {
+    const before = h.adapter.outbound.length;
+    await until(() => h.adapter.outbound.length > before, 'a leg to the mixing node');
+    return h.adapter.outbound[before]!;
+  }
+
+  it('after the PIN, a room on another node: a node leg to its contact, bridged; its end ends the call; one CDR', async () => {
+    const { number, owner } = conferenceNumber();
+    const c = conference(owner, '4711');
+    await mixedElsewhere(c);
+    const before = h.adapter.outbound.length;
+    const a = await joinWith(number, '4711', '+4930111005');
+    await until(() => h.adapter.outbound.length > before, 'a leg to the mixing node');
+    const out = h.adapter.outbound[before]!;
+    expect(out.target).toMatchObject({ kind: 'node', uri: OTHER, join: { conference: c.uuid } });
+    expect(out.request.from).toMatchObject({ number: '+4930111005', clir: false });
+    out.answer();
+    await until(() => h.adapter.media.bridgedWith(a) === out, 'bridged with the node leg');
+    expect(rooms.rooms.has(c.uuid.toLowerCase())).toBe(false);
+    // A kick on the mixing node ends the node leg: the caller's call ends.
+    out.remoteHangup();
+    await until(() => a.state === 'ended', 'the caller hung up');
+    await until(() => h.cdrs.some((r) => r.service === 'conference'), 'the CDR');
+    await settle();
+    expect(h.cdrs).toHaveLength(1);
+    expect(h.cdrs[0]).toMatchObject({ service: 'conference', conference_id: c.uuid });
+  });
+
+  it('the caller hanging up ends the node leg; a node leg refused ends the call as unavailable', async () => {
+    const { number, owner } = conferenceNumber();
+    const c = conference(owner, '4711');
+    await mixedElsewhere(c);
+    const pending = nodeLeg();
+    const a = await joinWith(number, '4711', '+4930111006');
+    const out = await pending;
+    out.answer();
+    await until(() => h.adapter.media.bridgedWith(a) === out, 'bridged');
+    a.remoteHangup();
+    await until(() => out.state === 'ended', 'the node leg ended');
+    expect(out.endedBy).toBe('local');
+
+    const next = nodeLeg();
+    const b = await joinWith(number, '4711', '+4930111007');
+    (await next).fail('rejected');
+    await until(() => b.state === 'ended', 'the caller hung up');
+    expect(b.endCause?.name).toBe('unavailable');
+  });
+
+  it('a node leg joins the room without a PIN, with the caller number; a kick ends it; no CDR', async () => {
+    const { owner } = conferenceNumber();
+    const c = conference(owner, '4711');
+    const leg = h.adapter.dialIn({
+      origin: 'node',
+      called: 'conference',
+      caller: { number: '+4930111008', display: null, clir: false },
+      join: { conference: c.uuid, language: 'de' },
+    });
+    await until(() => h.adapter.conference.memberOf(leg) !== null, 'in the room');
+    expect(leg.state).toBe('answered');
+    expect(promptNames(leg)).not.toContain('enter-pin');
+    const id = idOf(c, '+4930111008');
+    await rooms.rooms.get(c.uuid)!.apply({ kind: 'member', update: {}, delete: [id] });
+    await until(() => leg.state === 'ended', 'kicked');
+    expect(leg.endedBy).toBe('local');
+    await settle();
+    expect(h.cdrs).toHaveLength(0);
+  });
+
+  it('a node leg for a conference gone or inactive is refused (not found), never answered', async () => {
+    const { owner } = conferenceNumber();
+    const inactive = conference(owner, '1111', false);
+    for (const uuid of [newId(), inactive.uuid]) {
+      const leg = h.adapter.dialIn({
+        origin: 'node',
+        called: 'conference',
+        join: { conference: uuid, language: 'en' },
+      });
+      await until(() => leg.state === 'ended', 'refused');
+      expect(leg.answeredAt).toBeNull();
+      expect(leg.endCause?.name).toBe('not-found');
+    }
   });
 });
 

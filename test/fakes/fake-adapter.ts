@@ -35,6 +35,7 @@ import {
   type MediaLocator,
   type MediaPort,
   type MediaStats,
+  type NodeJoin,
   type NotifyRequest,
   type OriginateRequest,
   type OriginateTarget,
@@ -713,6 +714,8 @@ export interface FakeAdapterOptions {
   accounts?: AccountCredentials;
   /** Media references resolve through it (null: missing, the playback fails); absent: every medium exists. */
   media?: MediaLocator;
+  /** Where other nodes reach this one: a `node` target with this uri comes back in as an inbound leg. */
+  nodeUri?: string;
 }
 
 export class FakeAdapter extends EventEmitter<{ outbound: [FakeOutboundLeg] }> implements TelephonyAdapter {
@@ -728,9 +731,11 @@ export class FakeAdapter extends EventEmitter<{ outbound: [FakeOutboundLeg] }> i
 
   private readonly location: Pick<LocationStore, 'bindings' | 'bind'> | null;
   private readonly accounts: AccountCredentials | null;
+  readonly nodeUri: string;
 
   constructor(opts: FakeAdapterOptions = {}) {
     super();
+    this.nodeUri = opts.nodeUri ?? 'sip:fake-node.invalid:5060';
     this.location = opts.location ?? null;
     this.accounts = opts.accounts ?? null;
     this.media = new FakeMedia(opts.media ?? null);
@@ -768,9 +773,35 @@ export class FakeAdapter extends EventEmitter<{ outbound: [FakeOutboundLeg] }> i
         );
         return leg;
       }
-      return this.send(req, null);
+      const out = this.send(req, null);
+      if (req.target.kind === 'node' && req.target.uri === this.nodeUri) this.loopNode(out, req.target.join);
+      return out;
     },
   };
+
+  /**
+   * A `node` target to this adapter's own node address: the call comes back
+   * in as a node leg with the join (the pass is checked by the embedded
+   * adapter's SIP; here nothing can forge it). Each side's answer and end
+   * reach the other.
+   */
+  private loopNode(out: FakeOutboundLeg, join: NodeJoin): void {
+    queueMicrotask(() => {
+      if (out.state === 'ended') return;
+      const inb = this.dialIn({
+        origin: 'node',
+        caller: out.request.from,
+        called: 'conference',
+        source: 'fake-node',
+        join,
+      });
+      inb.once('answered', () => out.answer());
+      inb.once('ended', () => (out.state === 'answered' ? out.remoteHangup() : out.fail('rejected')));
+      out.once('ended', (_cause, by) => {
+        if (by === 'local') inb.remoteHangup();
+      });
+    });
+  }
 
   /** Every leg by id, so a snapshot can end its far end from "another process". */
   private readonly legsById = new Map<string, FakeLeg>();

@@ -42,6 +42,8 @@ export interface EmbeddedOptions {
   domains: readonly string[];
   /** Secret of the stateless digest nonces (nodes sharing it verify each other's). */
   nonceSecret: Buffer;
+  /** Key of the passes of calls between telephony nodes (conference legs); absent: none made or taken. */
+  nodeTokenKey?: Buffer;
   digestAlgorithms: readonly DigestAlgorithm[];
   minExpires: number;
   /** A leg without RTP for this long is ended (0: never). */
@@ -127,6 +129,7 @@ export class EmbeddedAdapter implements TelephonyAdapter {
       domain: o.domains[0] ?? 'callplane',
       mediaAddress: o.advertisedAddress,
       rtpTimeoutMs: o.rtpTimeoutMs,
+      nodeTokenKey: o.nodeTokenKey ?? null,
       log: env.log,
     });
     this.blf = new DialogEventServer(this.signaling.ctx, auth, env.watchers);

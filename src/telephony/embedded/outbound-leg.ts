@@ -22,6 +22,8 @@ export interface OutboundRoute {
   uri: string;
   /** Where the INVITE goes. */
   peer: Peer;
+  /** Extra headers of the INVITE (a call between nodes: its pass). */
+  headers?: Readonly<Record<string, string>>;
 }
 
 /** RFC 7433 User-to-User (emergency calls carry the partner's UUI, spec 9.1.5). */
@@ -90,6 +92,7 @@ export class EmbeddedOutboundLeg extends LegBase implements OutboundLeg, DialogL
       invite.set('p-asserted-identity', `<sip:${this.req.assertedIdentity}@${domain}>`);
     if (from.clir) invite.set('privacy', 'id');
     if (this.req.uui !== undefined) invite.set(UUI_HEADER, this.req.uui);
+    for (const [name, value] of Object.entries(this.route.headers ?? {})) invite.set(name, value);
     invite.setBody(
       'application/sdp',
       buildSdp({

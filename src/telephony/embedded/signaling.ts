@@ -13,13 +13,16 @@ import {
   type LocationStore,
   type Logger,
   type NotifyPort,
+  type NodeJoin,
   type NotifyRequest,
   type OriginateRequest,
+  type OriginateTarget,
   type OutboundLeg,
   type SignalingPort,
 } from '../adapter.js';
 import { CAUSE, type EndCause } from '../causes.js';
 import { formatQ850Reason } from '../../domain/cdr/q850.js';
+import { makeNodeToken, verifyNodeToken } from '../../domain/conference/node-token.js';
 import { AccountLeg } from './account-leg.js';
 import type { Authenticator } from './authenticator.js';
 import type { DialogEventServer } from './dialog-events.js';
@@ -54,8 +57,13 @@ export interface EmbeddedSignalingOptions {
   domain: string;
   mediaAddress: string;
   rtpTimeoutMs: number;
+  /** Signs and checks the passes of calls between telephony nodes (from SECRET_KEY); null: none served. */
+  nodeTokenKey: Buffer | null;
   log: Logger;
 }
+
+/** The header carrying a call's pass between telephony nodes (node-token.ts). */
+export const NODE_JOIN_HEADER = 'x-callplane-join';
 
 /** The methods the engine serves (RFC 3261 §20.5 Allow). */
 export const ALLOW = 'INVITE, ACK, CANCEL, BYE, OPTIONS, REGISTER, SUBSCRIBE, NOTIFY, INFO';
@@ -139,6 +147,7 @@ export class EmbeddedSignaling implements SignalingPort, NotifyPort, Transaction
       );
       return leg;
     }
+    if (t.kind === 'node') return this.originateNode(req, t);
     const trunk = this.o.trunks[0];
     if (!trunk) {
       const leg = new EmbeddedOutboundLeg(this.ctx, req, { uri: 'sip:invalid@invalid', peer: NO_PEER });
@@ -149,6 +158,25 @@ export class EmbeddedSignaling implements SignalingPort, NotifyPort, Transaction
     return this.startLeg(req, {
       uri: `sip:${t.number}@${trunk.host}:${port}`,
       peer: { transport: 'udp', address: trunk.host, port },
+    });
+  }
+
+  /** A call to another telephony node, with the pass its adapter checks. */
+  private originateNode(req: OriginateRequest, t: Extract<OriginateTarget, { kind: 'node' }>): OutboundLeg {
+    const uri = parseUri(t.uri);
+    const port = uri?.port ?? 5060;
+    if (!uri || uri.scheme === 'tel' || !this.o.nodeTokenKey) {
+      this.o.log.warn({ uri: t.uri }, 'no call to the node: bad address or no key');
+      const leg = new EmbeddedOutboundLeg(this.ctx, req, { uri: 'sip:invalid@invalid', peer: NO_PEER });
+      queueMicrotask(() => leg.hangup(CAUSE.unavailable));
+      return leg;
+    }
+    const host = uri.host.replace(/^\[|\]$/g, '');
+    const token = makeNodeToken(this.o.nodeTokenKey, t.join, Date.now());
+    return this.startLeg(req, {
+      uri: `sip:conference@${uri.host}:${port}`,
+      peer: { transport: 'udp', address: host, port },
+      headers: { [NODE_JOIN_HEADER]: token },
     });
   }
 
@@ -281,11 +309,31 @@ export class EmbeddedSignaling implements SignalingPort, NotifyPort, Transaction
     return this.o.trunks.some((t) => t.host === peer.address && (t.port === null || t.port === peer.port));
   }
 
+  /**
+   * The pass of a call from another telephony node, when it carries one:
+   * checked (signature, expiry) or refused with 403. undefined: no pass.
+   */
+  private nodeJoin(tx: ServerTransaction): NodeJoin | null | undefined {
+    const token = tx.request.get(NODE_JOIN_HEADER);
+    if (token === undefined) return undefined;
+    const check = this.o.nodeTokenKey ? verifyNodeToken(this.o.nodeTokenKey, token, Date.now()) : null;
+    if (check?.ok) return check.join;
+    this.o.log.warn(
+      { source: `${tx.peer.address}:${tx.peer.port}`, reason: check?.reason ?? 'no key' },
+      'call from a node refused',
+    );
+    tx.respond(403, 'Forbidden');
+    return null;
+  }
+
   private async invite(tx: ServerTransaction): Promise<void> {
     const req = tx.request;
-    const fromTrunk = this.isTrunk(tx.peer);
-    const account = fromTrunk ? null : await this.o.auth.authenticate(tx, true);
-    if (!fromTrunk && !account) return;
+    const join = this.nodeJoin(tx);
+    if (join === null) return;
+    const fromNode = join !== undefined;
+    const fromTrunk = !fromNode && this.isTrunk(tx.peer);
+    const account = fromTrunk || fromNode ? null : await this.o.auth.authenticate(tx, true);
+    if (!fromTrunk && !fromNode && !account) return;
     let offer = null;
     if (req.body.length > 0) {
       offer = parseSdp(req.body.toString());
@@ -312,7 +360,7 @@ export class EmbeddedSignaling implements SignalingPort, NotifyPort, Transaction
       tx,
       newId(),
       {
-        origin: fromTrunk ? 'trunk' : 'account',
+        origin: fromNode ? 'node' : fromTrunk ? 'trunk' : 'account',
         account,
         caller: {
           number,
@@ -322,6 +370,7 @@ export class EmbeddedSignaling implements SignalingPort, NotifyPort, Transaction
         called,
         replaces: replacesHeader !== undefined ? parseReplaces(replacesHeader) : null,
         source: `${tx.peer.address}:${tx.peer.port}`,
+        ...(join ? { join } : {}),
       },
       offer,
     );

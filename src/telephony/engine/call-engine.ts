@@ -16,7 +16,7 @@ import type { CallRegistry } from '../call/registry.js';
 import { CAUSE } from '../causes.js';
 import { accountCallStep } from './account-call.js';
 import { CdrWriter, type CdrRecovery, type CdrSink } from './cdr-writer.js';
-import type { ConferenceHost } from './conference-dial-in.js';
+import { nodeJoinStep, type ConferenceHost } from './conference-dial-in.js';
 import { CallApiEngine, type CallApiSink } from './call-api.js';
 import type { DialplanHooks, EngineContext } from './context.js';
 import type { CallDirectory } from './directory.js';
@@ -115,7 +115,11 @@ export class CallEngine {
     const log = withFields(this.ctx.log, { call: call.uuid, callId: leg.wireId });
     const ctx = log === this.ctx.log ? this.ctx : { ...this.ctx, log };
     call.steps.append([
-      leg.info.origin === 'trunk' ? inboundCallStep(call, leg, ctx) : accountCallStep(call, leg, ctx),
+      leg.info.origin === 'trunk'
+        ? inboundCallStep(call, leg, ctx)
+        : leg.info.origin === 'node'
+          ? nodeJoinStep(leg, ctx)
+          : accountCallStep(call, leg, ctx),
     ]);
   }
 

@@ -13,9 +13,21 @@
 import { dialInTarget, firstPrompt, type AnsweredRoute } from '../../domain/conference/dial-in.js';
 import { PinDialog, type PinStep } from '../../domain/conference/pin.js';
 import type { ConferenceSettings } from '../../services/conference-service.js';
-import type { InboundLeg, Logger, MediaPort, MediaRef, PromptSource } from '../adapter.js';
+import type {
+  CallParty,
+  InboundLeg,
+  Logger,
+  MediaPort,
+  MediaRef,
+  OriginateRequest,
+  OutboundLeg,
+  PromptSource,
+} from '../adapter.js';
+import { step, type Step } from '../call/steps.js';
 import { CAUSE } from '../causes.js';
+import { bridgeUntilEnd } from './connect.js';
 import type { CdrWriter } from './cdr-writer.js';
+import type { EngineContext } from './context.js';
 import type { ConferenceHost } from './conference-types.js';
 import type { FaxReceiveDeps } from './fax-types.js';
 import { receiveFax } from './receive-fax.js';
@@ -47,6 +59,11 @@ export interface DialInCall {
   cdrId: string;
   /** The caller as a recording's `from` ('anonymous' with CLIR, spec 7.11 `phone` left out then). */
   from: string;
+  /**
+   * A leg of the caller's call (to the node that mixes the conference when
+   * it is another); absent: such callers are refused.
+   */
+  originate?: (req: Omit<OriginateRequest, 'call'>) => OutboundLeg;
 }
 
 type Input = 'digit' | 'fax' | 'ended' | 'timeout';
@@ -282,9 +299,7 @@ async function join(
       onKick: () => leg.hangup(CAUSE.normal),
     });
     if (res.kind === 'remote') {
-      // Bridging to the node that mixes the room is not served yet.
-      d.log.warn({ conference: conference.uuid, node: res.node }, 'conference mixed on another node');
-      leg.hangup(CAUSE.unavailable);
+      await joinRemote(leg, c, d, conference, language, res);
       return;
     }
     // A participant from now on: a crash of this node writes the CDR as the conference's too.
@@ -297,4 +312,103 @@ async function join(
   } finally {
     release({ service: 'conference', conference_id: conference.uuid });
   }
+}
+
+/**
+ * The conference is mixed on another node: the caller's call gets a leg to
+ * that node (its NODE_SIP_URI, with a pass for the conference), which puts
+ * it into the room there; the two legs are bridged until either ends. A
+ * kick there ends the leg between the nodes, and with it the caller's
+ * call (BYE); the caller hanging up ends the leg. The caller's CDR is the
+ * participant's (service `conference`); the leg between the nodes writes none.
+ */
+async function joinRemote(
+  leg: InboundLeg,
+  c: DialInCall,
+  d: DialInDeps,
+  conference: ConferenceSettings,
+  language: string,
+  where: { node: string; contact: string | null },
+): Promise<void> {
+  if (!where.contact || !c.originate) {
+    d.log.warn({ conference: conference.uuid, node: where.node }, 'conference mixed on a node out of reach');
+    leg.hangup(CAUSE.unavailable);
+    return;
+  }
+  const caller: CallParty = leg.info.caller;
+  const other = c.originate({
+    target: { kind: 'node', uri: where.contact, join: { conference: conference.uuid, language } },
+    from: caller,
+  });
+  d.log.info(
+    { conference: conference.uuid, node: where.node, contact: where.contact, leg: other.id },
+    'conference participant sent to its mixing node',
+  );
+  if (!(await answered(other, leg))) {
+    other.hangup(CAUSE.normal);
+    if (leg.state !== 'ended') leg.hangup(CAUSE.unavailable);
+    return;
+  }
+  d.cdrs.note(c.cdrId, { service: 'conference', conference_id: conference.uuid });
+  await bridgeUntilEnd(d.media, leg, other, { log: d.log });
+}
+
+/** Resolves true once `out` answered; false when it or `caller` ended first. */
+function answered(out: OutboundLeg, caller: InboundLeg): Promise<boolean> {
+  if (out.state === 'answered') return Promise.resolve(true);
+  if (out.state === 'ended' || caller.state === 'ended') return Promise.resolve(false);
+  return new Promise((resolve) => {
+    const done = (ok: boolean) => () => {
+      out.off('answered', yes);
+      out.off('ended', no);
+      caller.off('ended', no);
+      resolve(ok);
+    };
+    const yes = done(true);
+    const no = done(false);
+    out.once('answered', yes);
+    out.once('ended', no);
+    caller.once('ended', no);
+  });
+}
+
+/**
+ * A call another node sent for a participant of a conference mixed here
+ * (origin `node`, its pass checked by the adapter): no PIN, straight into
+ * the room, with the caller's number and prompt language. The caller's
+ * node writes the participant's CDR; this leg writes none. A conference
+ * gone, inactive, or (by now) mixed on yet another node: refused.
+ */
+export function nodeJoinStep(leg: InboundLeg, d: Pick<EngineContext, 'conferences' | 'log'>): Step {
+  return step('conference-node', async () => {
+    const join = leg.info.join;
+    const host = d.conferences;
+    const conference = join && host ? await host.settings(join.conference) : null;
+    if (!join || !host || !conference || !conference.active) {
+      d.log.info({ conference: join?.conference, source: leg.info.source }, 'node call for no conference');
+      leg.reject(CAUSE.notFound);
+      return;
+    }
+    await leg.answer();
+    if (leg.state !== 'answered') return;
+    try {
+      const res = await host.rooms.join(conference, {
+        phone: leg.info.caller.clir ? null : leg.info.caller.number,
+        language: join.language,
+        attach: (room, mix) => host.port.attach(room, leg, mix),
+        onKick: () => leg.hangup(CAUSE.normal),
+      });
+      if (res.kind === 'remote') {
+        // The room moved meanwhile: no second hop, the caller's node may try again.
+        d.log.warn({ conference: conference.uuid, node: res.node }, 'node call for a room mixed elsewhere');
+        leg.hangup(CAUSE.unavailable);
+        return;
+      }
+      if ((leg.state as string) !== 'ended') await new Promise((r) => leg.once('ended', r));
+      await res.member.leave();
+    } catch (err) {
+      d.log.error({ err, conference: conference.uuid }, 'conference join from a node failed');
+      leg.hangup(CAUSE.unavailable);
+    }
+  });
 }

@@ -8,6 +8,8 @@ import type { RoomMedia } from '../conference/room-media.js';
 export interface ConferenceHost {
   /** The owner's conference with this PIN; null when there is none. */
   byPin(owner: string, pin: string): Promise<ConferenceSettings | null>;
+  /** The conference by its uuid (a participant sent by another node); null when gone or in the trash. */
+  settings(uuid: string): Promise<ConferenceSettings | null>;
   rooms: ConferenceRooms<RoomMedia>;
   port: ConferencePort;
 }

@@ -215,7 +215,14 @@ class InboundFlow {
   private conferenceDialIn(route: Extract<Route, { kind: 'answer' }>, host: ConferenceHost): Step {
     const { owner, number } = this.plan;
     const caller = this.leg.info.caller;
-    const c = { owner, number, route, cdrId: this.rootId, from: shownNumber(caller) };
+    const c = {
+      owner,
+      number,
+      route,
+      cdrId: this.rootId,
+      from: shownNumber(caller),
+      originate: (req: Parameters<Call['originate']>[0]) => this.call.originate(req),
+    };
     return step('conference', () => runConferenceDialIn(this.leg, c, { ...this.d, conferences: host }));
   }
 
