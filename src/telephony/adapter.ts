@@ -13,7 +13,7 @@
  * test/contract/ holds them to the same behaviour.
  */
 import type { EventEmitter } from 'node:events';
-import type { NodeJoin } from '../domain/conference/node-token.js';
+import type { NodeJoin } from '../lib/node-token.js';
 import { T30_ERR } from '../domain/fax/t30.js';
 import type { EndCause } from './causes.js';
 import type { MemberMix, RoomMedia, RoomMediaFactory, RoomMediaMember } from './conference/room-media.js';

@@ -7,7 +7,7 @@
 import { createHash } from 'node:crypto';
 import path from 'node:path';
 import type { Config } from '../config/index.js';
-import { nodeTokenKey } from '../domain/conference/node-token.js';
+import { nodeTokenKey } from '../lib/node-token.js';
 import type { Services } from '../services/index.js';
 import type { AdapterEnvironment, Logger, TelephonyAdapter } from './adapter.js';
 import { EmbeddedAdapter, type EmbeddedOptions } from './embedded/adapter.js';

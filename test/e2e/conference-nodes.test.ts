@@ -14,7 +14,7 @@ import dgram from 'node:dgram';
 import type { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Config } from '../../src/config/index.js';
-import { makeNodeToken, nodeTokenKey } from '../../src/domain/conference/node-token.js';
+import { makeNodeToken, nodeTokenKey } from '../../src/lib/node-token.js';
 import { connectRedis } from '../../src/lib/redis.js';
 import { createServices, type Services } from '../../src/services/index.js';
 import { adapterEnvironment, embeddedOptions } from '../../src/telephony/adapters.js';

@@ -1,11 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import {
-  makeNodeToken,
-  NODE_TOKEN_TTL_MS,
-  nodeTokenKey,
-  verifyNodeToken,
-} from '../../src/domain/conference/node-token.js';
+import { makeNodeToken, NODE_TOKEN_TTL_MS, nodeTokenKey, verifyNodeToken } from '../../src/lib/node-token.js';
 
 const key = nodeTokenKey(randomBytes(32));
 const conference = '0f8e2b6a-1c3d-4e5f-9a7b-112233445566';

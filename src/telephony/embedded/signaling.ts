@@ -22,7 +22,7 @@ import {
 } from '../adapter.js';
 import { CAUSE, type EndCause } from '../causes.js';
 import { formatQ850Reason } from '../../domain/cdr/q850.js';
-import { makeNodeToken, verifyNodeToken } from '../../domain/conference/node-token.js';
+import { makeNodeToken, verifyNodeToken } from '../../lib/node-token.js';
 import { AccountLeg } from './account-leg.js';
 import type { Authenticator } from './authenticator.js';
 import type { DialogEventServer } from './dialog-events.js';
