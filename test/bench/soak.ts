@@ -12,6 +12,7 @@
  *   BENCH_DATABASE=postgres npm run soak
  */
 import fs from 'node:fs';
+import { sql } from 'kysely';
 import os from 'node:os';
 import { startSipp } from '../helpers/sipp.js';
 import { createTelephonyHarness, type TelephonyHarness } from '../helpers/telephony.js';
@@ -30,6 +31,8 @@ interface Sample {
   openFiles: number;
   redisKeys: number;
   liveCalls: number;
+  /** The database's own size: with the tests' in-memory PGlite it lives in this process's memory. */
+  dbMb: number;
 }
 
 async function redisKeys(h: TelephonyHarness): Promise<number> {
@@ -53,12 +56,19 @@ async function sample(h: TelephonyHarness, t0: number): Promise<Sample> {
     openFiles: fs.readdirSync('/proc/self/fd').length,
     redisKeys: await redisKeys(h),
     liveCalls: h.telephony.registry.size,
+    dbMb:
+      Number(
+        (await sql<{ n: string }>`SELECT pg_database_size(current_database()) AS n`.execute(h.services.db))
+          .rows[0]?.n ?? 0,
+      ) /
+      2 ** 20,
   };
 }
 
 const fmt = (s: Sample): string =>
   `t=${String(s.atS).padStart(5)} s  rss ${s.rssMb.toFixed(1)} MB  heap ${s.heapMb.toFixed(1)} MB  ` +
-  `open files ${s.openFiles}  redis keys ${s.redisKeys}  live calls ${s.liveCalls}  load ${os.loadavg()[0]!.toFixed(1)}`;
+  `open files ${s.openFiles}  redis keys ${s.redisKeys}  live calls ${s.liveCalls}  db ${s.dbMb.toFixed(1)} MB  ` +
+  `load ${os.loadavg()[0]!.toFixed(1)}`;
 
 async function main(): Promise<void> {
   const h = await createTelephonyHarness({}, { database: DATABASE });
@@ -109,7 +119,8 @@ async function main(): Promise<void> {
     console.log(
       `soak: ${result.successful} calls ok, ${result.failed} failed, ${cdrs.received()} cdr events; ` +
         `growth rss ${growth(first.rssMb, last.rssMb)}, heap ${growth(first.heapMb, last.heapMb)}, ` +
-        `open files ${growth(first.openFiles, last.openFiles)}, redis keys ${growth(first.redisKeys, last.redisKeys)}`,
+        `open files ${growth(first.openFiles, last.openFiles)}, redis keys ${growth(first.redisKeys, last.redisKeys)}; ` +
+        `rss less the database's own size ${growth(first.rssMb - (DATABASE === 'pglite' ? first.dbMb : 0), last.rssMb - (DATABASE === 'pglite' ? last.dbMb : 0))}`,
     );
   } finally {
     await h.close();
