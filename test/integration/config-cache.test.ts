@@ -90,8 +90,10 @@ describe('configuration cache (no SQL per call)', () => {
   });
 
   it('does not drop again on the echo of its own message', async () => {
-    const cache = new ConfigCache(h.redis, `${h.config.redisPrefix}config:invalidate`);
-    const other = new ConfigCache(h.redis, `${h.config.redisPrefix}config:invalidate`);
+    // A channel of their own: the harness's cache publishes its writes' drops on the shared one.
+    const channel = `${h.config.redisPrefix}config:invalidate:echo-test`;
+    const cache = new ConfigCache(h.redis, channel);
+    const other = new ConfigCache(h.redis, channel);
     await cache.get('media', 'k', async () => 1);
     await other.get('media', 'k', async () => 1);
     // Both subscriptions up: each drops all four namespaces when it becomes ready.
