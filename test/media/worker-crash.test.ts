@@ -126,7 +126,7 @@ describe.skipIf(!havePostgres)('a media worker killed mid-conversion (issue 4)',
     if (child.pid !== undefined) process.kill(-child.pid, signal);
   }
 
-  it('lets a second worker finish the job: status ok with every page', async () => {
+  it('lets a second worker finish the job: status ok with every page', { timeout: 300_000 }, async () => {
     const user = await services.users.create({
       username: `crash${randomToken(6)}`,
       password: 'secret12345',
