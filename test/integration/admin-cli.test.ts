@@ -99,11 +99,15 @@ beforeAll(async () => {
   });
   engine = child;
   await new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`no "listening" line within 60 s:\n${output}`)), 60_000);
+    const timer = setTimeout(
+      () => reject(new Error(`no "listening" line within 150 s:\n${output}`)),
+      150_000,
+    );
     const onData = (c: Buffer): void => {
       output += c.toString();
       const m = /listening on (http:\/\/\S+) .*metrics on (http:\/\/\S+)/.exec(output);
-      if (m?.[1] && m[2]) {
+      // The telephony process (apart from the API's) says when its SIP is up.
+      if (m?.[1] && m[2] && /callplane: telephony /.test(output)) {
         clearTimeout(timer);
         api = m[1];
         ops = m[2];
@@ -116,7 +120,7 @@ beforeAll(async () => {
   });
   // Cleaned up when the test ends, whatever happens in between.
   afterAll(() => fs.rmSync(dataDir, { recursive: true, force: true }));
-}, 90_000);
+}, 180_000);
 
 afterAll(async () => {
   if (engine && engine.exitCode === null) {
