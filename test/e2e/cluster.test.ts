@@ -6,8 +6,14 @@
  * carrier calls through it; each node's SIP trace tells which node took
  * which request.
  */
+import { spawn, type ChildProcess } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Logger } from '../../src/telephony/adapter.js';
+import { TEST_DATABASE } from '../helpers/harness.js';
 import { KAMAILIO_AVAILABLE, startKamailio, type Kamailio } from '../helpers/kamailio.js';
 import { dialplanV2, sipAccount, updatePhone, userWithNumbers } from '../helpers/provision.js';
 import { runSipp, startSipp, SIPP_AVAILABLE, type SippHandle } from '../helpers/sipp.js';
@@ -43,6 +49,10 @@ const B = recorder();
 let h: TelephonyHarness;
 let nodeB: Awaited<ReturnType<typeof addTelephonyNode>> | undefined;
 let kamailio: Kamailio | undefined;
+/** The failover test's own Kamailio (node A and a child process node). */
+let edge2: Kamailio | undefined;
+let edge2Port = 0;
+let child: ChildProcess | undefined;
 const phones: SippHandle[] = [];
 
 const RUN = KAMAILIO_AVAILABLE && SIPP_AVAILABLE;
@@ -50,8 +60,13 @@ const RUN = KAMAILIO_AVAILABLE && SIPP_AVAILABLE;
 beforeAll(async () => {
   if (!RUN) return;
   const proxyPort = await freePort();
+  edge2Port = await freePort();
   h = await createTelephonyHarness(
-    { SIP_PROXY: `127.0.0.1:${proxyPort}`, SIP_TRACE: '1', NODE_ID: 'node-a' },
+    {
+      SIP_PROXY: `127.0.0.1:${proxyPort},127.0.0.1:${edge2Port}`,
+      SIP_TRACE: '1',
+      NODE_ID: 'node-a',
+    },
     { log: A.log },
   );
   nodeB = await addTelephonyNode(h, { nodeId: 'node-b', log: B.log });
@@ -61,6 +76,8 @@ beforeAll(async () => {
   });
 });
 afterAll(async () => {
+  child?.kill('SIGKILL');
+  await edge2?.stop();
   for (const p of phones) p.kill();
   await kamailio?.stop();
   await nodeB?.stop();
@@ -173,5 +190,115 @@ describe.skipIf(!RUN)('several telephony nodes behind Kamailio', () => {
     expect(call2.successful, call2.errors).toBe(1);
     expect(nodeOf(new RegExp(`^INVITE sip:${otherNumber}@`))).not.toBe(tookCall);
     expect((await handles.get(other.name)!.done).successful).toBe(1);
+  });
+});
+
+const CLI = fileURLToPath(new URL('../../bin/callplane.js', import.meta.url));
+
+/** `callplane telephony` as a child process (its own NODE_ID and ports) on the harness's Redis and PostgreSQL. */
+async function childNode(sipPort: number): Promise<ChildProcess> {
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'callplane-node-c-'));
+  const rtp = 47000 + (process.pid % 40) * 50;
+  const env: Record<string, string> = {};
+  for (const [k, v] of Object.entries(process.env))
+    if (v !== undefined && !/^(METRICS_|SIP_|RTP_|NODE_ID|PORT$)/.test(k)) env[k] = v;
+  const proc = spawn(process.execPath, [CLI, 'telephony'], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+    env: {
+      ...env,
+      DATABASE_URL: h.config.databaseUrl!,
+      REDIS_URL: h.config.redisUrl,
+      REDIS_PREFIX: h.config.redisPrefix,
+      SECRET_KEY: h.config.secretKey.toString('hex'),
+      DATA_DIR: dataDir,
+      LOG_LEVEL: 'warn',
+      NODE_ID: 'node-c',
+      SIP_HOST: '127.0.0.1',
+      SIP_PORT: String(sipPort),
+      RTP_PORTS: `${rtp}-${rtp + 49}`,
+      SIP_PROXY: `127.0.0.1:${edge2Port}`,
+      SIP_TRUNK: `127.0.0.1:${h.trunkPort},127.0.0.1:${h.carrierPort}`,
+      SIP_DOMAIN: DOMAIN,
+    },
+  });
+  proc.once('exit', () => fs.rmSync(dataDir, { recursive: true, force: true }));
+  let out = '';
+  await new Promise<void>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`node-c did not start:\n${out}`)), 60_000);
+    const seen = (b: Buffer): void => {
+      out += b.toString();
+      if (/callplane: telephony/.test(out)) {
+        clearTimeout(timer);
+        resolve();
+      }
+    };
+    proc.stdout?.on('data', seen);
+    proc.stderr?.on('data', seen);
+    proc.once('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`node-c exited (${code}):\n${out}`));
+    });
+  });
+  return proc;
+}
+
+/** How many INVITEs for `numbers` node A received. */
+const onA = (numbers: string[]): number =>
+  numbers.filter((n) => A.received.some((m) => m.startsWith(`INVITE sip:${n}@`))).length;
+
+/** Carrier calls to unknown numbers (each answered 404 by whichever node takes it) through edge2. */
+async function probeCalls(prefix: string, count: number): Promise<string[]> {
+  const numbers: string[] = [];
+  for (let i = 0; i < count; i++) {
+    const n = `${prefix}${String(i).padStart(2, '0')}`;
+    const r = await runSipp({
+      scenario: 'uac-call-expect-fail',
+      remote: `127.0.0.1:${edge2Port}`,
+      localPort: h.carrierPort,
+      service: n,
+      vars: { expected: '404' },
+      timeoutSeconds: 20,
+    });
+    expect(r.successful, r.errors).toBe(1);
+    numbers.push(n);
+  }
+  return numbers;
+}
+
+describe.skipIf(!RUN || TEST_DATABASE !== 'postgres')('failover: a node killed with SIGKILL', () => {
+  it('leaves the dispatcher set within seconds; every call after it goes to the other node', async () => {
+    const cPort = await freePort();
+    child = await childNode(cPort);
+    const a = `127.0.0.1:${h.sipPort}`;
+    const c = `127.0.0.1:${cPort}`;
+    edge2 = await startKamailio({ port: edge2Port, nodes: [a, c] });
+    await eventually(
+      async () => {
+        const n = await edge2!.nodes();
+        return (n.get(a)?.startsWith('A') && n.get(c)?.startsWith('A')) || null;
+      },
+      'both nodes active',
+      15_000,
+    );
+    // Both nodes take calls.
+    const before = await probeCalls('49000001', 4);
+    expect(onA(before)).toBeGreaterThan(0);
+    expect(onA(before)).toBeLessThan(4);
+
+    const killedAt = Date.now();
+    child.kill('SIGKILL');
+    await eventually(
+      async () => (await edge2!.nodes()).get(c)?.startsWith('I') || null,
+      'node-c inactive',
+      15_000,
+    );
+    const outAfterMs = Date.now() - killedAt;
+    expect(outAfterMs).toBeLessThan(10_000);
+    expect((await edge2.nodes()).get(a)).toMatch(/^A/);
+
+    // 0 failed calls after it, all on node A.
+    const after = await probeCalls('49000002', 6);
+    expect(onA(after)).toBe(6);
+    console.log(`failover: node-c out of the dispatcher set ${outAfterMs} ms after SIGKILL`);
   });
 });

@@ -5,7 +5,7 @@
  * dispatcher list, pid file and runtime files in a temporary directory that
  * is removed on stop.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import dgram from 'node:dgram';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -21,6 +21,8 @@ export interface Kamailio {
   proc: ChildProcess;
   /** What it wrote to stderr so far (its log). */
   log(): string;
+  /** The dispatcher's nodes and their flags (kamcmd dispatcher.list): "AP" active, "IP" inactive... */
+  nodes(): Promise<Map<string, string>>;
   stop(): Promise<void>;
 }
 
@@ -69,7 +71,20 @@ export async function startKamailio(opts: {
     await stop();
     throw err;
   }
-  return { port: opts.port, proc, log: () => text, stop };
+  const nodes = (): Promise<Map<string, string>> =>
+    new Promise((resolve, reject) => {
+      execFile(
+        path.join(path.dirname(KAMAILIO_BIN), 'kamcmd'),
+        ['-s', `unix:${dir}/kamailio_ctl`, 'dispatcher.list'],
+        (err, stdout) => {
+          if (err) return reject(new Error(`kamcmd dispatcher.list: ${err.message}`));
+          const out = new Map<string, string>();
+          for (const m of stdout.matchAll(/URI: sip:(\S+)\s+FLAGS: (\S+)/g)) out.set(m[1]!, m[2]!);
+          resolve(out);
+        },
+      );
+    });
+  return { port: opts.port, proc, log: () => text, nodes, stop };
 }
 
 /** Polls with OPTIONS (to the proxy itself) until a 200 comes back, for up to 20 s. */
