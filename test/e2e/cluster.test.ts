@@ -74,7 +74,7 @@ beforeAll(async () => {
     port: proxyPort,
     nodes: [`127.0.0.1:${h.sipPort}`, `127.0.0.1:${nodeB.sipPort}`],
   });
-});
+}, 120_000);
 afterAll(async () => {
   child?.kill('SIGKILL');
   await edge2?.stop();
@@ -190,7 +190,7 @@ describe.skipIf(!RUN)('several telephony nodes behind Kamailio', () => {
     expect(call2.successful, call2.errors).toBe(1);
     expect(nodeOf(new RegExp(`^INVITE sip:${otherNumber}@`))).not.toBe(tookCall);
     expect((await handles.get(other.name)!.done).successful).toBe(1);
-  });
+  }, 120_000);
 });
 
 const CLI = fileURLToPath(new URL('../../bin/callplane.js', import.meta.url));
@@ -224,7 +224,7 @@ async function childNode(sipPort: number): Promise<ChildProcess> {
   proc.once('exit', () => fs.rmSync(dataDir, { recursive: true, force: true }));
   let out = '';
   await new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`node-c did not start:\n${out}`)), 60_000);
+    const timer = setTimeout(() => reject(new Error(`node-c did not start:\n${out}`)), 120_000);
     const seen = (b: Buffer): void => {
       out += b.toString();
       if (/callplane: telephony/.test(out)) {
@@ -300,5 +300,5 @@ describe.skipIf(!RUN || TEST_DATABASE !== 'postgres')('failover: a node killed w
     const after = await probeCalls('49000002', 6);
     expect(onA(after)).toBe(6);
     console.log(`failover: node-c out of the dispatcher set ${outAfterMs} ms after SIGKILL`);
-  });
+  }, 180_000); // a child node starts through tsx: slow on a loaded machine
 });
