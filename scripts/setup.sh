@@ -20,8 +20,9 @@ DEBIAN_PACKAGES="ffmpeg ghostscript espeak-ng libtiff-tools sox"
 BUILD_DEBIAN_PACKAGES="libspandsp-dev libtiff-dev g++ make python3 pkg-config"
 # The test suite drives the embedded SIP engine with real peers: sipp
 # (sip-tester) and the baresip softphone; test/integration/ready.test.ts
-# starts and stops a redis-server of its own.
-TEST_DEBIAN_PACKAGES="sip-tester baresip redis-server"
+# starts and stops a redis-server of its own; test/e2e/cluster.test.ts puts
+# Kamailio (deploy/kamailio) in front of two telephony nodes.
+TEST_DEBIAN_PACKAGES="sip-tester baresip redis-server kamailio"
 REDIS_PACKAGE="redis-server"
 POSTGRES_PACKAGE="postgresql"
 

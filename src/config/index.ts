@@ -100,6 +100,13 @@ const envSchema = z.object({
       'SIP_TRUNK must be a comma list of host[:port]',
     )
     .optional(),
+  SIP_PROXY: z
+    .string()
+    .regex(
+      /^[A-Za-z0-9.\-]+(:[0-9]{1,5})?(,[A-Za-z0-9.\-]+(:[0-9]{1,5})?)*$/,
+      'SIP_PROXY must be a comma list of host[:port]',
+    )
+    .optional(),
   RTP_TIMEOUT_SECONDS: z.coerce.number().int().min(0).default(60),
   SIP_TRACE: boolFromEnv.default(false),
   // The telephony adapter of the telephony role (src/telephony/adapters.ts).
@@ -286,6 +293,8 @@ export interface Config {
   rtpPorts: { min: number; max: number };
   /** Carrier trunks (`host[:port]`): their INVITEs are inbound calls; the first takes outbound calls. */
   sipTrunks: Array<{ host: string; port: number | null }>;
+  /** Edge proxies (Kamailio) in front of this node: requests they relay count as from the sender below them. */
+  sipProxies: Array<{ host: string; port: number | null }>;
   /** A call without RTP for this long is ended (0 = never). */
   rtpTimeoutSeconds: number;
   /** Log every SIP message in and out (SIP_TRACE=1). */
@@ -409,13 +418,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     nodeSipUri:
       e.NODE_SIP_URI ?? `sip:${advertised.includes(':') ? `[${advertised}]` : advertised}:${e.SIP_PORT}`,
     rtpPorts: rangeOf(e.RTP_PORTS),
-    sipTrunks: (e.SIP_TRUNK ?? '')
-      .split(',')
-      .filter((t) => t !== '')
-      .map((t) => {
-        const [host, port] = t.split(':') as [string, string | undefined];
-        return { host, port: port === undefined ? null : Number(port) };
-      }),
+    sipTrunks: hostPorts(e.SIP_TRUNK),
+    sipProxies: hostPorts(e.SIP_PROXY),
     rtpTimeoutSeconds: e.RTP_TIMEOUT_SECONDS,
     sipTrace: e.SIP_TRACE,
     telephony: e.TELEPHONY,
@@ -524,6 +528,17 @@ function pushConfig(e: z.output<typeof envSchema>): PushConfig {
     timeoutMs: e.PUSH_TIMEOUT_MS,
     concurrency: e.PUSH_CONCURRENCY,
   };
+}
+
+/** A `host[:port]` comma list (SIP_TRUNK, SIP_PROXY). */
+function hostPorts(v: string | undefined): Array<{ host: string; port: number | null }> {
+  return (v ?? '')
+    .split(',')
+    .filter((t) => t !== '')
+    .map((t) => {
+      const [host, port] = t.split(':') as [string, string | undefined];
+      return { host, port: port === undefined ? null : Number(port) };
+    });
 }
 
 function rangeOf(v: string): { min: number; max: number } {

@@ -423,6 +423,8 @@ export interface DeviceBinding {
   /** Where its registration came from ("address:port"). */
   source: string;
   transport: 'udp' | 'tcp';
+  /** Its REGISTER's Path (RFC 3327): requests toward it go through these proxies, first one first. */
+  path?: string[];
 }
 
 /** spec 3.21 `.../notify`: an event to a registered device. */

@@ -46,6 +46,7 @@ export function embeddedOptions(config: Config, timers?: Partial<SipTimers>): Em
     advertisedAddress: config.sipAdvertisedAddress,
     rtpPorts: config.rtpPorts,
     trunks: config.sipTrunks,
+    proxies: config.sipProxies,
     domains: config.sipDomains,
     // Nonces are verified by any node sharing SECRET_KEY (stateless, digest.ts).
     nonceSecret: createHash('sha256').update(config.secretKey).update('sip-nonce').digest(),

@@ -90,6 +90,30 @@ export async function createTelephonyHarness(
 }
 
 /**
+ * Another telephony node on the harness's services (one Redis, one
+ * database): its own NODE_ID, SIP port and RTP range, the rest of the
+ * harness's configuration. Stopped by the returned stop() (not by h.close()).
+ */
+export async function addTelephonyNode(
+  h: TelephonyHarness,
+  opts: { nodeId: string; log?: Logger },
+): Promise<{
+  telephony: TelephonyNode & { adapter: EmbeddedAdapter };
+  sipPort: number;
+  stop: () => Promise<void>;
+}> {
+  const sipPort = await freePort();
+  const min = rtpBase;
+  rtpBase += 200;
+  const config = { ...h.config, sipPort, rtpPorts: { min, max: min + 199 }, nodeId: opts.nodeId };
+  const log = opts.log ?? silentLogger;
+  const adapter = await EmbeddedAdapter.create(embeddedOptions(config), adapterEnvironment(h.services, log));
+  const node = await startTelephonyNode(h.services, config, adapter, { log, sweepMs: 250 });
+  const telephony = Object.assign(node, { adapter });
+  return { telephony, sipPort, stop: () => telephony.stop() };
+}
+
+/**
  * A registration of `account` pointing at a sipp UAS on `port`, written to the
  * location store directly: for call tests, whose subject is routing, not
  * REGISTER (test/e2e/sip-register.test.ts covers that with sipp).

@@ -124,3 +124,64 @@ describe('Dockerfile', () => {
     expect(dockerfile).toMatch(/^COPY sounds \.\/sounds$/m);
   });
 });
+
+describe('docker-compose.cluster.yml (README "More than one machine")', () => {
+  // Compose applies YAML merge keys (the nodes' shared environment).
+  const cluster = parse(fs.readFileSync(path.join(ROOT, 'docker-compose.cluster.yml'), 'utf8'), {
+    merge: true,
+  }) as {
+    services: Record<string, Service & { command?: string[] }>;
+  };
+  const samples = { SIP_ADVERTISED_ADDRESS: '203.0.113.10', CALLPLANE_SECRET_KEY: 'ab'.repeat(32) };
+  const envOf = (s: Service): Record<string, string> =>
+    Object.fromEntries(
+      Object.entries(s.environment ?? {}).map(([k, v]) => [k, interpolate(String(v), samples)]),
+    );
+  const nodes = ['telephony-a', 'telephony-b'];
+
+  it('puts Kamailio in front of two telephony nodes, with the API and the worker apart', () => {
+    expect(Object.keys(cluster.services).sort()).toEqual([
+      'api',
+      'kamailio',
+      'postgres',
+      'redis',
+      'telephony-a',
+      'telephony-b',
+      'worker',
+    ]);
+    const k = cluster.services['kamailio']!;
+    const command = (k.command ?? []).map((c) => interpolate(c, samples));
+    const nodeArgs = command.flatMap((c, i) => (command[i - 1] === '--node' ? [c] : []));
+    expect(nodeArgs).toEqual(nodes.map((n) => `${n}:5060`));
+    expect(command.join(' ')).toContain('--advertise 203.0.113.10:5060');
+    expect(mappings(k.ports ?? [])).toEqual([{ host: [5060, 5060], container: [5060, 5060], proto: 'udp' }]);
+    expect(Object.keys(k.depends_on ?? {}).sort()).toEqual(nodes);
+  });
+
+  it('gives each node a configuration loadConfig accepts: its own NODE_ID and RTP range, one database, Redis, secret and proxy', () => {
+    const configs = nodes.map((n) => {
+      const env = envOf(cluster.services[n]!);
+      for (const name of Object.keys(env)) expect(CONFIG_VARIABLES, name).toContain(name);
+      return { n, config: loadConfig(env), ports: mappings(cluster.services[n]!.ports ?? []) };
+    });
+    const [a, b] = configs as [(typeof configs)[0], (typeof configs)[0]];
+    expect(a.config.nodeId).not.toBe(b.config.nodeId);
+    expect(a.config.databaseUrl).toBe(b.config.databaseUrl);
+    expect(a.config.redisUrl).toBe(b.config.redisUrl);
+    expect(a.config.secretKey.equals(b.config.secretKey)).toBe(true);
+    expect(a.config.rtpPorts.max).toBeLessThan(b.config.rtpPorts.min);
+    for (const { config, ports } of configs) {
+      expect(config.sipProxies).toEqual([{ host: 'kamailio', port: 5060 }]);
+      expect(config.sipAdvertisedAddress).toBe('203.0.113.10');
+      // Published as they are: the SDP names the ports the phone must reach.
+      expect(ports).toEqual([
+        {
+          host: [config.rtpPorts.min, config.rtpPorts.max],
+          container: [config.rtpPorts.min, config.rtpPorts.max],
+          proto: 'udp',
+        },
+      ]);
+    }
+    for (const s of ['api', 'worker']) loadConfig(envOf(cluster.services[s]!));
+  });
+});

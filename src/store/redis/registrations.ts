@@ -30,6 +30,11 @@ export interface Binding {
   callId: string;
   cseq: number;
   userAgent?: string;
+  /**
+   * The REGISTER's Path (RFC 3327), `<uri>` values in order, first = the
+   * proxy next to the registrar: requests toward the device go through them.
+   */
+  path?: string[];
 }
 
 export interface RegistrationAccount {
@@ -48,6 +53,7 @@ export interface BindRequest {
   callId: string;
   cseq: number;
   userAgent?: string;
+  path?: string[];
 }
 
 /** Call-ID and CSeq of the REGISTER, for the RFC 3261 §10.3 step 6 check on removals. */
@@ -245,6 +251,7 @@ const toBinding = (r: BindingRecord): Binding => ({
   callId: r.callId,
   cseq: r.cseq,
   ...(r.userAgent !== undefined ? { userAgent: r.userAgent } : {}),
+  ...(r.path !== undefined ? { path: r.path } : {}),
 });
 
 const newestFirst = (a: BindingRecord, b: BindingRecord): number =>
@@ -303,6 +310,7 @@ export class RegistrationStore {
       callId: b.callId,
       cseq: b.cseq,
       ...(b.userAgent !== undefined ? { userAgent: b.userAgent } : {}),
+      ...(b.path !== undefined && b.path.length > 0 ? { path: b.path } : {}),
       owner: account.owner,
       domain: account.domain,
       registeredAt: now,

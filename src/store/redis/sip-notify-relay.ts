@@ -143,7 +143,8 @@ export function parseSipNotifyMessage(text: string): SipNotifyMessage | null {
     typeof b['expiresAt'] === 'number' &&
     isString(b['callId']) &&
     typeof b['cseq'] === 'number' &&
-    (b['userAgent'] === undefined || isString(b['userAgent']));
+    (b['userAgent'] === undefined || isString(b['userAgent'])) &&
+    (b['path'] === undefined || (Array.isArray(b['path']) && b['path'].every(isString)));
   if (!bindingOk || !isString(a['name']) || !isString(a['domain'])) return null;
   if (!isString(r['event']) || !isString(r['contentType']) || !isString(r['content'])) return null;
   const reply = (m as Record<string, unknown>)['reply'];

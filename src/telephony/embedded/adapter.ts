@@ -38,6 +38,8 @@ export interface EmbeddedOptions {
   rtpPorts: { min: number; max: number };
   /** Carrier trunks (`host[:port]`, names resolved at start); the first takes outbound calls. */
   trunks: ReadonlyArray<{ host: string; port: number | null }>;
+  /** Edge proxies in front of this node (SIP_PROXY, `host[:port]`, names resolved at start). */
+  proxies?: ReadonlyArray<{ host: string; port: number | null }>;
   /** SIP domains served; the first is the one of URIs the engine makes. */
   domains: readonly string[];
   /** Secret of the stateless digest nonces (nodes sharing it verify each other's). */
@@ -97,7 +99,12 @@ export class EmbeddedAdapter implements TelephonyAdapter {
   };
   private readonly blf: DialogEventServer;
 
-  private constructor(o: EmbeddedOptions, env: AdapterEnvironment, trunks: TrunkEntry[]) {
+  private constructor(
+    o: EmbeddedOptions,
+    env: AdapterEnvironment,
+    trunks: TrunkEntry[],
+    proxies: TrunkEntry[],
+  ) {
     this.stack = new SipStack({
       host: o.sipHost,
       port: o.sipPort,
@@ -112,11 +119,12 @@ export class EmbeddedAdapter implements TelephonyAdapter {
       nonceSecret: o.nonceSecret,
       nonceTtlMs: 300_000,
       algorithms: o.digestAlgorithms,
+      proxies,
     });
     const registrar = new Registrar(
       auth,
       env.location,
-      { minExpires: o.minExpires, maxExpires: 3600, defaultExpires: 3600 },
+      { minExpires: o.minExpires, maxExpires: 3600, defaultExpires: 3600, proxies },
       env.log,
     );
     this.signaling = new EmbeddedSignaling({
@@ -126,6 +134,7 @@ export class EmbeddedAdapter implements TelephonyAdapter {
       auth,
       location: env.location,
       trunks,
+      proxies,
       domain: o.domains[0] ?? 'callplane',
       mediaAddress: o.advertisedAddress,
       rtpTimeoutMs: o.rtpTimeoutMs,
@@ -144,7 +153,7 @@ export class EmbeddedAdapter implements TelephonyAdapter {
 
   /** Builds the adapter (trunk names resolved); start() opens the sockets. */
   static async create(o: EmbeddedOptions, env: AdapterEnvironment): Promise<EmbeddedAdapter> {
-    return new EmbeddedAdapter(o, env, await resolveTrunks(o.trunks));
+    return new EmbeddedAdapter(o, env, await resolveTrunks(o.trunks), await resolveTrunks(o.proxies ?? []));
   }
 
   /** The port SIP listens on (after start). */

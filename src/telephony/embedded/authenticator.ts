@@ -18,6 +18,7 @@ import {
   verifyDigest,
   type DigestAlgorithm,
 } from './sip/digest.js';
+import { originOf, type ProxyEntry } from './sip/path.js';
 import { randomToken } from './sip/stack.js';
 import type { ServerTransaction } from './sip/transaction.js';
 import { parseNameAddr, parseUri } from './sip/uri.js';
@@ -27,6 +28,8 @@ export interface AuthenticatorOptions {
   nonceSecret: Buffer;
   nonceTtlMs: number;
   algorithms: readonly DigestAlgorithm[];
+  /** Edge proxies: the guard counts failures by the sender below them, not by the proxy. */
+  proxies?: readonly ProxyEntry[];
 }
 
 export class Authenticator {
@@ -75,8 +78,8 @@ export class Authenticator {
    * has been sent. `proxy` selects 407/Proxy-* (calls) over 401 (REGISTER).
    */
   async authenticate(tx: ServerTransaction, proxy: boolean): Promise<AccountRef | null> {
-    const ip = tx.peer.address;
     const req = tx.request;
+    const ip = originOf(req, tx.peer, this.opts.proxies ?? []).address;
     const value = req.get(proxy ? 'proxy-authorization' : 'authorization');
     const creds = value ? parseDigestCredentials(value) : null;
     // The account asked for: the digest username, else the user the request names (To for REGISTER, From for calls).

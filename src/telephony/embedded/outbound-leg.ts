@@ -24,6 +24,8 @@ export interface OutboundRoute {
   peer: Peer;
   /** Extra headers of the INVITE (a call between nodes: its pass). */
   headers?: Readonly<Record<string, string>>;
+  /** A pre-loaded Route set (a phone's Path), first entry = peer. */
+  routes?: readonly string[];
 }
 
 /** RFC 7433 User-to-User (emergency calls carry the partner's UUI, spec 9.1.5). */
@@ -86,6 +88,7 @@ export class EmbeddedOutboundLeg extends LegBase implements OutboundLeg, DialogL
     invite.set('to', `<${this.route.uri}>`);
     invite.set('call-id', this.callId);
     invite.set('cseq', '1 INVITE');
+    for (const r of this.route.routes ?? []) invite.add('route', r);
     invite.set('contact', this.ctx.stack.contact(from.clir ? null : from.number, this.route.peer));
     invite.set('allow', 'INVITE, ACK, CANCEL, BYE, OPTIONS, INFO');
     if (this.req.assertedIdentity)

@@ -7,6 +7,7 @@ import { RegistrationOrderError } from '../../errors/sip.js';
 import type { LocationStore, Logger } from '../adapter.js';
 import type { Authenticator } from './authenticator.js';
 import type { ServerTransaction } from './sip/transaction.js';
+import { originOf, parsePath, supports, type ProxyEntry } from './sip/path.js';
 import { parseNameAddr, parseUri } from './sip/uri.js';
 
 export interface RegistrarOptions {
@@ -14,6 +15,8 @@ export interface RegistrarOptions {
   minExpires: number;
   maxExpires: number;
   defaultExpires: number;
+  /** Edge proxies (SIP_PROXY): a binding's source is the phone below them. */
+  proxies?: readonly ProxyEntry[];
 }
 
 export class Registrar {
@@ -26,6 +29,13 @@ export class Registrar {
 
   async handle(tx: ServerTransaction): Promise<void> {
     const req = tx.request;
+    // RFC 3327 §5.3: a Path is used (and returned) only when the UA said it supports it.
+    const pathValues = supports(req, 'path') ? req.getAll('path') : [];
+    const path = parsePath(pathValues);
+    if (!path) {
+      tx.respond(400, 'Bad Request (bad Path)');
+      return;
+    }
     const account = await this.auth.authenticate(tx, false);
     if (!account) return;
     // §10.3 step 5: the address-of-record must be the authenticated account.
@@ -37,7 +47,8 @@ export class Registrar {
     const headerExpires = req.get('expires');
     const contacts = req.getAll('contact');
     const order = { callId: req.callId, cseq: req.cseq.seq };
-    const source = `${tx.peer.address}:${tx.peer.port}`;
+    const origin = originOf(req, tx.peer, this.opts.proxies ?? []);
+    const source = `${origin.address}:${origin.port}`;
     try {
       if (contacts.length === 1 && contacts[0]?.trim() === '*') {
         if (headerExpires?.trim() !== '0') {
@@ -73,11 +84,12 @@ export class Registrar {
             await this.store.bind(account, {
               contact: na.uri,
               source,
-              transport: tx.peer.transport,
+              transport: origin.transport,
               expires,
               callId: req.callId,
               cseq: req.cseq.seq,
               ...(ua !== undefined ? { userAgent: ua } : {}),
+              ...(path.length > 0 ? { path } : {}),
             });
         }
       }
@@ -97,6 +109,7 @@ export class Registrar {
           (b) => `<${b.contact}>;expires=${Math.max(0, Math.round((b.expiresAt - now) / 1000))}`,
         ),
         date: new Date(now).toUTCString(),
+        ...(path.length > 0 ? { path: pathValues, supported: 'path' } : {}),
       },
     });
   }

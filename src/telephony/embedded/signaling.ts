@@ -34,6 +34,7 @@ import type { Registrar } from './registrar.js';
 import type { RtpPortPool } from './rtp/port-pool.js';
 import { contactUri, dialogFromSnapshot, dialogKey, type Dialog, type DialogSnapshot } from './sip/dialog.js';
 import { SipRequest, tagOf, type SipResponse } from './sip/message.js';
+import { firstHop, originOf, type ProxyEntry } from './sip/path.js';
 import { parseReplaces } from './sip/replaces.js';
 import { parseSdp, type SdpCodec } from './sip/sdp.js';
 import { randomToken, type SipStack, type TransactionUser } from './sip/stack.js';
@@ -54,6 +55,8 @@ export interface EmbeddedSignalingOptions {
   location: LocationStore;
   /** Carrier trunks (SIP_TRUNK), resolved to addresses; the first carries outbound calls. */
   trunks: TrunkEntry[];
+  /** Edge proxies (SIP_PROXY): what they relay counts as from the sender below them. */
+  proxies?: readonly ProxyEntry[];
   domain: string;
   mediaAddress: string;
   rtpTimeoutMs: number;
@@ -134,9 +137,8 @@ export class EmbeddedSignaling implements SignalingPort, NotifyPort, Transaction
         (bindings) => {
           const branches: EmbeddedOutboundLeg[] = [];
           for (const b of bindings) {
-            const peer = peerOf(b.source, b.transport);
-            // Calls to a phone go back over the flow it registered from (NAT, RFC 5626 spirit).
-            if (peer) branches.push(this.startLeg(req, { uri: b.contact, peer }));
+            const route = routeTo(b);
+            if (route) branches.push(this.startLeg(req, route));
           }
           leg.fork(branches);
         },
@@ -197,14 +199,16 @@ export class EmbeddedSignaling implements SignalingPort, NotifyPort, Transaction
     account: { name: string; domain: string },
     req: NotifyRequest,
   ): Promise<void> {
-    const peer = peerOf(binding.source, binding.transport);
-    if (!peer) return Promise.reject(new Error(`no address in ${binding.source}`));
+    const route = routeTo(binding);
+    if (!route) return Promise.reject(new Error(`no address in ${binding.source}`));
+    const peer = route.peer;
     const aor = `<sip:${account.name}@${account.domain}>`;
     const n = new SipRequest('NOTIFY', binding.contact);
     n.set('from', `${aor};tag=${randomToken(6)}`);
     n.set('to', aor);
     n.set('call-id', `${randomToken(10)}@${this.o.stack.advertisedHost}`);
     n.set('cseq', '1 NOTIFY');
+    for (const r of route.routes ?? []) n.add('route', r);
     n.set('event', req.event);
     n.set('subscription-state', 'terminated');
     n.set('contact', this.o.stack.contact(null, peer));
@@ -305,7 +309,8 @@ export class EmbeddedSignaling implements SignalingPort, NotifyPort, Transaction
     }
   }
 
-  private isTrunk(peer: Peer): boolean {
+  private isTrunk(tx: ServerTransaction): boolean {
+    const peer = originOf(tx.request, tx.peer, this.o.proxies ?? []);
     return this.o.trunks.some((t) => t.host === peer.address && (t.port === null || t.port === peer.port));
   }
 
@@ -331,7 +336,7 @@ export class EmbeddedSignaling implements SignalingPort, NotifyPort, Transaction
     const join = this.nodeJoin(tx);
     if (join === null) return;
     const fromNode = join !== undefined;
-    const fromTrunk = !fromNode && this.isTrunk(tx.peer);
+    const fromTrunk = !fromNode && this.isTrunk(tx);
     const account = fromTrunk || fromNode ? null : await this.o.auth.authenticate(tx, true);
     if (!fromTrunk && !fromNode && !account) return;
     let offer = null;
@@ -369,7 +374,7 @@ export class EmbeddedSignaling implements SignalingPort, NotifyPort, Transaction
         },
         called,
         replaces: replacesHeader !== undefined ? parseReplaces(replacesHeader) : null,
-        source: `${tx.peer.address}:${tx.peer.port}`,
+        source: sourceOf(originOf(req, tx.peer, this.o.proxies ?? [])),
         ...(join ? { join } : {}),
       },
       offer,
@@ -389,6 +394,23 @@ export class EmbeddedSignaling implements SignalingPort, NotifyPort, Transaction
       leg.hangup(CAUSE.failure);
     }
   }
+}
+
+const sourceOf = (p: Peer): string => `${p.address}:${p.port}`;
+
+/**
+ * How to reach a registered device: through its Path (RFC 3327) as a
+ * pre-loaded Route set, first hop = the proxy it registered through, from
+ * whatever node sends; else back over the flow it registered from (NAT,
+ * RFC 5626 spirit).
+ */
+export function routeTo(b: DeviceBinding): OutboundRoute | null {
+  if (b.path && b.path.length > 0) {
+    const peer = firstHop(b.path);
+    return peer ? { uri: b.contact, peer, routes: [...b.path] } : null;
+  }
+  const peer = peerOf(b.source, b.transport);
+  return peer ? { uri: b.contact, peer } : null;
 }
 
 /** "address:port" of a registration as a transport peer (IPv6 addresses keep their colons). */

@@ -165,6 +165,8 @@ export interface ResponseInit {
   toTag?: string;
 }
 
+const DIALOG_CREATING = new Set(['INVITE', 'SUBSCRIBE', 'REFER']);
+
 export class ServerTransaction {
   state: ServerState = 'proceeding';
   lastResponse: SipResponse | null = null;
@@ -201,6 +203,9 @@ export class ServerTransaction {
     res.set('to', to);
     res.set('call-id', req.callId);
     res.set('cseq', req.get('cseq') ?? '');
+    // §12.1.1: a dialog-creating response carries the request's Record-Route back.
+    if (status > 100 && status < 300 && DIALOG_CREATING.has(req.method))
+      for (const rr of req.getAll('record-route')) res.add('record-route', rr);
     for (const [k, v] of Object.entries(init.headers ?? {})) {
       if (Array.isArray(v)) for (const x of v) res.add(k, x);
       else res.set(k, v);
