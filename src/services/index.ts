@@ -51,6 +51,7 @@ import { PushService } from './push-service.js';
 import { UsageService } from './usage-service.js';
 import { AddressService } from './address-service.js';
 import { MessageWaiting } from './message-waiting.js';
+import { MwiService } from './mwi-service.js';
 import { LiveCounters } from '../store/redis/live-counters.js';
 import { RedisConferenceRooms } from '../store/redis/conference-rooms.js';
 import { ConferenceService } from './conference-service.js';
@@ -144,6 +145,8 @@ export interface Services {
   usage: UsageService;
   /** The voice-message counts MWI NOTIFYs carry (spec 13.1.2, RFC 3842). */
   messageWaiting: MessageWaiting;
+  /** MWI URI mappings of phone numbers (spec 13.1.2 /api/mwi), for users with the `mwi` permission. */
+  mwi: MwiService;
   eventLog: EventLog;
   eventSystem: EventSystem;
   /** Every metric of the process (GET /metrics); the call engine updates `metrics.telephony`. */
@@ -294,6 +297,7 @@ export function createServices(deps: ServiceDeps): Services {
     pushQueue,
     usage,
     messageWaiting: new MessageWaiting(db),
+    mwi: new MwiService(db, users),
     eventLog: eventSystem.log,
     eventSystem,
     metrics,

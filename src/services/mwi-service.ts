@@ -1,0 +1,96 @@
+import { ServiceError } from '../errors/index.js';
+import { isMwiPhone, parseMwiUri } from '../domain/mwi/mwi-uri.js';
+import type { Db } from '../store/db.js';
+import type { UserService } from './user-service.js';
+
+/** POST /api/mwi's answer: the numbers mapped, and those unknown to the system. */
+export interface MwiUpdate {
+  'phone-ok': string[];
+  'phone-fail': string[];
+}
+
+/**
+ * Message waiting indication URIs (spec 13.1.2 /api/mwi): which SIP URI
+ * receives the message-summary NOTIFYs (RFC 3842) of a phone number. Any
+ * number of the system can be mapped, by users holding the special `mwi`
+ * permission (`callplane admin user set-permission <user> mwi`).
+ */
+export class MwiService {
+  constructor(
+    private readonly db: Db,
+    private readonly users: Pick<UserService, 'hasPermission'>,
+  ) {}
+
+  private async allowed(userId: string): Promise<void> {
+    if (!(await this.users.hasPermission(userId, 'mwi'))) {
+      throw new ServiceError('access-denied', 'the user does not have the mwi permission');
+    }
+  }
+
+  private async known(phone: string): Promise<void> {
+    const row = isMwiPhone(phone)
+      ? await this.db.selectFrom('phones').select('number').where('number', '=', phone).executeTakeFirst()
+      : undefined;
+    if (!row) throw new ServiceError('wrong-phone', `the phone number ${phone} is not known to the system`);
+  }
+
+  /** GET /api/mwi/(phone): `mwi_uri` when the number has a mapping. */
+  async get(userId: string, phone: string): Promise<{ mwi_uri?: string }> {
+    await this.allowed(userId);
+    await this.known(phone);
+    const row = await this.db
+      .selectFrom('phone_mwi')
+      .select('uri')
+      .where('number', '=', phone)
+      .executeTakeFirst();
+    return row ? { mwi_uri: row.uri } : {};
+  }
+
+  /** POST /api/mwi: maps each number of the request that exists; the others end in `phone-fail`. */
+  async set(userId: string, mapping: Record<string, string>): Promise<MwiUpdate> {
+    await this.allowed(userId);
+    const entries = Object.entries(mapping);
+    if (entries.length === 0) throw new ServiceError('missing-element', 'no phone number to map');
+    for (const [phone, uri] of entries) {
+      if (!isMwiPhone(phone)) throw new ServiceError('wrong-syntax', `'${phone}' is not a phone number`);
+      if (typeof uri !== 'string' || !parseMwiUri(uri)) {
+        throw new ServiceError('wrong-syntax', `the MWI URI of ${phone} is not sip:<user>@<host>`);
+      }
+    }
+    const existing = await this.db
+      .selectFrom('phones')
+      .select('number')
+      .where(
+        'number',
+        'in',
+        entries.map(([phone]) => phone),
+      )
+      .execute();
+    const known = new Set(existing.map((r) => r.number));
+    const ok = entries.filter(([phone]) => known.has(phone));
+    if (ok.length > 0) {
+      const now = Date.now() * 1000;
+      await this.db
+        .insertInto('phone_mwi')
+        .values(ok.map(([number, uri]) => ({ number, uri, modified_us: now })))
+        .onConflict((oc) =>
+          oc.column('number').doUpdateSet((eb) => ({
+            uri: eb.ref('excluded.uri'),
+            modified_us: eb.ref('excluded.modified_us'),
+          })),
+        )
+        .execute();
+    }
+    return {
+      'phone-ok': ok.map(([phone]) => phone),
+      'phone-fail': entries.filter(([phone]) => !known.has(phone)).map(([phone]) => phone),
+    };
+  }
+
+  /** DELETE /api/mwi/(phone): removes the number's mapping (none is fine). */
+  async delete(userId: string, phone: string): Promise<void> {
+    await this.allowed(userId);
+    await this.known(phone);
+    await this.db.deleteFrom('phone_mwi').where('number', '=', phone).execute();
+  }
+}
