@@ -215,8 +215,18 @@ export function createServices(deps: ServiceDeps): Services {
     backoffMs: config.push.backoffMs,
   });
   const push = new PushService(db, pushQueue, config.push);
+  // Message lamps (spec 13.1.2, RFC 3842) follow the voice messages: new ones, read, unread, trashed, deleted.
+  const messageWaiting = new MessageWaiting(db);
+  const mwi = new MwiService(db, users, messageWaiting, () => services.sipNotifier ?? sipNotifyRelay);
+  const lampChanged = (owner: string): void => {
+    mwi.changed(owner).catch((err: unknown) => process.emitWarning(`mwi: ${String(err)}`));
+  };
+  objects.onChanged((obj) => {
+    if (obj.type === 'recording') lampChanged(obj.owner);
+  });
   const recordings = new RecordingService(objects, eventSystem.publisher, media, config.objectDir, {
     onFinished: async (obj, outcome) => {
+      if (outcome === 'ok') lampChanged(obj.owner);
       await voicemail?.recordingFinished(obj, outcome);
       // spec 8.2.2: a recording is "received" once it can be played, like the voicemail e-mail.
       if (outcome === 'ok') {
@@ -296,8 +306,8 @@ export function createServices(deps: ServiceDeps): Services {
     push,
     pushQueue,
     usage,
-    messageWaiting: new MessageWaiting(db),
-    mwi: new MwiService(db, users),
+    messageWaiting,
+    mwi,
     eventLog: eventSystem.log,
     eventSystem,
     metrics,

@@ -1,6 +1,9 @@
 import { ServiceError } from '../errors/index.js';
+import { MESSAGE_SUMMARY_TYPE, messageSummaryBody } from '../domain/mwi/message-summary.js';
 import { isMwiPhone, parseMwiUri } from '../domain/mwi/mwi-uri.js';
 import type { Db } from '../store/db.js';
+import type { SipNotifier } from '../store/redis/sip-notify-relay.js';
+import type { MessageWaiting } from './message-waiting.js';
 import type { UserService } from './user-service.js';
 
 /** POST /api/mwi's answer: the numbers mapped, and those unknown to the system. */
@@ -19,7 +22,58 @@ export class MwiService {
   constructor(
     private readonly db: Db,
     private readonly users: Pick<UserService, 'hasPermission'>,
+    private readonly counts: Pick<MessageWaiting, 'summary'>,
+    /** The NOTIFY sender, read at each change: the local SIP stack, else the relay to the telephony nodes. */
+    private readonly notifier: () => SipNotifier,
+    private readonly log: (message: string) => void = (m) => process.stderr.write(`callplane mwi: ${m}\n`),
   ) {}
+
+  /**
+   * The voice messages of `owner` changed (one arrived, was heard, marked
+   * unread again, trashed or deleted): a message-summary NOTIFY (RFC 3842,
+   * `Event: message-summary`) with the current counts goes to the MWI URI of
+   * each of the owner's numbers that has one. Failures are logged: the lamp
+   * is a hint, the change itself stands.
+   */
+  async changed(owner: string): Promise<void> {
+    const targets = await this.db
+      .selectFrom('phone_mwi')
+      .innerJoin('phones', 'phones.number', 'phone_mwi.number')
+      .select(['phone_mwi.number', 'phone_mwi.uri'])
+      .where('phones.user_uuid', '=', owner)
+      .execute();
+    if (targets.length === 0) return;
+    const counts = await this.counts.summary(owner);
+    await Promise.all(
+      targets.map(async ({ number, uri }) => {
+        const target = parseMwiUri(uri);
+        if (!target) return;
+        const host = target.host.includes(':') ? `[${target.host}]` : target.host;
+        const port = target.port ?? 5060;
+        try {
+          await this.notifier().notify(
+            // The URI's host stands for the device: the NOTIFY goes there over UDP (no registration).
+            {
+              contact: uri,
+              source: `${host}:${port}`,
+              transport: 'udp',
+              expiresAt: Date.now() + 60_000,
+              callId: '',
+              cseq: 0,
+            },
+            { name: target.user, domain: target.port === null ? host : `${host}:${port}` },
+            {
+              event: 'message-summary',
+              contentType: MESSAGE_SUMMARY_TYPE,
+              content: messageSummaryBody(counts, uri),
+            },
+          );
+        } catch (err) {
+          this.log(`message-summary NOTIFY of ${number} to ${uri} failed: ${String(err)}`);
+        }
+      }),
+    );
+  }
 
   private async allowed(userId: string): Promise<void> {
     if (!(await this.users.hasPermission(userId, 'mwi'))) {
