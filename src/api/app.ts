@@ -38,6 +38,7 @@ import { registerDialplanV2Routes } from './routes/dialplan-v2.js';
 import { registerIvrRoutes } from './routes/ivr.js';
 import { registerPushRoutes } from './routes/push.js';
 import { registerUsageRoutes } from './routes/usage.js';
+import { registerMwiRoutes } from './routes/mwi.js';
 import { registerCallRoutes } from './routes/call.js';
 import { registerConferenceRoutes } from './routes/conference.js';
 import { installHttpMetrics } from './plugins/http-metrics.js';
@@ -107,6 +108,7 @@ export async function buildApp(services: Services, opts: BuildAppOptions = {}): 
   registerIvrRoutes(app, services);
   registerPushRoutes(app, services);
   registerUsageRoutes(app, services);
+  registerMwiRoutes(app, services);
   registerPhoneRoutes(app, services);
   registerPartnerPhoneRoutes(app, services);
   registerPartnerCdrRoutes(app, services);

@@ -16,6 +16,7 @@ import type { FaxPaths } from './openapi/fax.js';
 import type { Fax2Paths } from './openapi/fax-2.js';
 import type { IvrPaths } from './openapi/ivr.js';
 import type { LanguagePaths } from './openapi/language.js';
+import type { MwiPaths } from './openapi/mwi.js';
 import type { ObjectPaths } from './openapi/object.js';
 import type { PartnerCallfilterPaths } from './openapi/partner-callfilter.js';
 import type { PartnerCdrPaths } from './openapi/partner-cdr.js';
@@ -62,6 +63,7 @@ export interface paths
     Fax2Paths,
     IvrPaths,
     LanguagePaths,
+    MwiPaths,
     ObjectPaths,
     PartnerCallfilterPaths,
     PartnerCdrPaths,

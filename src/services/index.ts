@@ -51,6 +51,7 @@ import { PushService } from './push-service.js';
 import { UsageService } from './usage-service.js';
 import { AddressService } from './address-service.js';
 import { MessageWaiting } from './message-waiting.js';
+import { MwiService } from './mwi-service.js';
 import { LiveCounters } from '../store/redis/live-counters.js';
 import { RedisConferenceRooms } from '../store/redis/conference-rooms.js';
 import { ConferenceService } from './conference-service.js';
@@ -144,6 +145,8 @@ export interface Services {
   usage: UsageService;
   /** The voice-message counts MWI NOTIFYs carry (spec 13.1.2, RFC 3842). */
   messageWaiting: MessageWaiting;
+  /** MWI URI mappings of phone numbers (spec 13.1.2 /api/mwi), for users with the `mwi` permission. */
+  mwi: MwiService;
   eventLog: EventLog;
   eventSystem: EventSystem;
   /** Every metric of the process (GET /metrics); the call engine updates `metrics.telephony`. */
@@ -212,8 +215,18 @@ export function createServices(deps: ServiceDeps): Services {
     backoffMs: config.push.backoffMs,
   });
   const push = new PushService(db, pushQueue, config.push);
+  // Message lamps (spec 13.1.2, RFC 3842) follow the voice messages: new ones, read, unread, trashed, deleted.
+  const messageWaiting = new MessageWaiting(db);
+  const mwi = new MwiService(db, users, messageWaiting, () => services.sipNotifier ?? sipNotifyRelay);
+  const lampChanged = (owner: string): void => {
+    mwi.changed(owner).catch((err: unknown) => process.emitWarning(`mwi: ${String(err)}`));
+  };
+  objects.onChanged((obj) => {
+    if (obj.type === 'recording') lampChanged(obj.owner);
+  });
   const recordings = new RecordingService(objects, eventSystem.publisher, media, config.objectDir, {
     onFinished: async (obj, outcome) => {
+      if (outcome === 'ok') lampChanged(obj.owner);
       await voicemail?.recordingFinished(obj, outcome);
       // spec 8.2.2: a recording is "received" once it can be played, like the voicemail e-mail.
       if (outcome === 'ok') {
@@ -293,7 +306,8 @@ export function createServices(deps: ServiceDeps): Services {
     push,
     pushQueue,
     usage,
-    messageWaiting: new MessageWaiting(db),
+    messageWaiting,
+    mwi,
     eventLog: eventSystem.log,
     eventSystem,
     metrics,

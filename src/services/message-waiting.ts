@@ -7,11 +7,9 @@ import type { SystemTags } from '../store/schema.js';
  * The message-waiting state of a user (spec 13.1.2, RFC 3842), read where the
  * voice messages live: recordings (spec 3.14) in the owner's inbox and not in
  * the trash, `new` while they carry tag_unread. It is what the MWI NOTIFYs
- * will carry (domain/mwi/message-summary.ts) when a recording arrives
- * (RecordingService onFinished, like the recording_new push) or its
- * tag_unread changes (object_modify), and what a phone that SUBSCRIBEs to
- * message-summary gets at once. Sending them needs the telephony role's new
- * call seam; this is the state it reads.
+ * carry (domain/mwi/message-summary.ts, sent by MwiService.changed) when a
+ * recording arrives (RecordingService onFinished, like the recording_new
+ * push) or its tags, trash state or existence change (ObjectService onChanged).
  */
 export class MessageWaiting {
   constructor(private readonly db: Db) {}

@@ -87,6 +87,7 @@ export interface TagChangeRequest {
  */
 export class ObjectService {
   private readonly hooks = new Map<string, ObjectTypeHooks>();
+  private readonly changeListeners: Array<(obj: ObjectRecord) => void> = [];
 
   constructor(
     private readonly db: Db,
@@ -100,6 +101,19 @@ export class ObjectService {
   registerType(type: string, hooks: ObjectTypeHooks): void {
     if (this.hooks.has(type)) throw new Error(`object type ${type} is already registered`);
     this.hooks.set(type, hooks);
+  }
+
+  /**
+   * Tells `listener` about each object whose tags, trash state or existence
+   * changed (re-tagging, trash, purge), after the change committed; e.g. the
+   * message lamps follow their voice messages' tag_unread (MwiService).
+   */
+  onChanged(listener: (obj: ObjectRecord) => void): void {
+    this.changeListeners.push(listener);
+  }
+
+  private changed(obj: ObjectRecord): void {
+    for (const l of this.changeListeners) l(obj);
   }
 
   async create(input: NewObject): Promise<ObjectRecord> {
@@ -231,6 +245,7 @@ export class ObjectService {
       if (added.length > 0)
         await events.publish({ users: this.readers(obj) }, 'object_delete', eventBase(obj, actor));
     });
+    this.changed(obj);
   }
 
   /** Deletes permanently (with its tags and metadata); publishes object_delete with `purge: true`. */
@@ -329,6 +344,7 @@ export class ObjectService {
         tag_delete: del,
       });
     });
+    this.changed(obj);
   }
 
   /** The listing shape of spec 3.10, without the uuid (the listing keys by it). */
@@ -372,6 +388,7 @@ export class ObjectService {
       }
       return ids;
     });
+    for (const obj of objs.filter((o) => gone.has(o.uuid))) this.changed(obj);
     // Files and type state go after the rows: a crash in between leaves files, never rows without them.
     for (const obj of objs.filter((o) => gone.has(o.uuid))) {
       const hooks = this.hooks.get(obj.type);

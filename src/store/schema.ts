@@ -160,6 +160,7 @@ export interface Database {
   usage_peaks: UsagePeaksTable;
   address_areas: AddressAreasTable;
   call_api_calls: CallApiCallsTable;
+  phone_mwi: PhoneMwiTable;
 }
 
 /** Events of committed changes not yet published (events/outbox.ts); time in seconds. */
@@ -306,6 +307,13 @@ export interface PhonesTable {
   p_asserted_identity: string | null;
   unlock_code: string | null;
   created_us: number;
+}
+
+/** The MWI URI of a phone number (spec 13.1.2), where its message-summary NOTIFYs go. */
+export interface PhoneMwiTable {
+  number: string;
+  uri: string;
+  modified_us: number;
 }
 
 /** Free numbers per area code (spec 3.9 `create`). */

@@ -12,6 +12,7 @@ import * as m013 from './013-fax-transmission.js';
 import * as m014 from './014-conference.js';
 import * as m015 from './015-event-outbox.js';
 import * as m016 from './016-call-api.js';
+import * as m017 from './017-mwi.js';
 
 /** Migrations are listed in code so they ship with the package and run identically on PGlite and PostgreSQL. */
 const migrations: Record<string, Migration> = {
@@ -28,6 +29,7 @@ const migrations: Record<string, Migration> = {
   '014-conference': m014,
   '015-event-outbox': m015,
   '016-call-api': m016,
+  '017-mwi': m017,
 };
 
 export const migrationProvider: MigrationProvider = {

@@ -1,0 +1,110 @@
+/**
+ * Message waiting on real calls (spec 13.1.2, RFC 3842): a number mapped to
+ * an MWI URI (POST /api/mwi) whose target is a sipp UAS; the carrier (sipp)
+ * leaves a voice message, and the lamp gets a message-summary NOTIFY once it
+ * is stored, again when it is heard (tag_unread removed) and when it is deleted.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runAdminCommand } from '../../src/admin/commands.js';
+import { startMediaWorker, type RunningMediaWorker } from '../../src/media/worker.js';
+import { renderTone } from '../../src/telephony/embedded/media/player.js';
+import { encodeWav } from '../../src/telephony/embedded/media/wav.js';
+import { waitIdle } from '../helpers/audio-api.js';
+import { updatePhone, userWithNumbers } from '../helpers/provision.js';
+import { G711A_PCAP, runSipp, SIPP_AVAILABLE, startSipp } from '../helpers/sipp.js';
+import { createTelephonyHarness, eventually, freePort, type TelephonyHarness } from '../helpers/telephony.js';
+
+let h: TelephonyHarness;
+let worker: RunningMediaWorker;
+
+beforeAll(async () => {
+  h = await createTelephonyHarness();
+  worker = startMediaWorker(h.services, { concurrency: 1 });
+});
+afterAll(async () => {
+  await worker?.close();
+  await h?.close();
+});
+
+describe.skipIf(!SIPP_AVAILABLE)('message waiting NOTIFYs to the MWI URI (sipp)', () => {
+  it('a voice message lights the lamp (1/0), hearing it puts it out (0/1), deleting it leaves 0/0', async () => {
+    const { user, numbers } = await userWithNumbers(h);
+    const number = numbers[0]!;
+    const ann = await h.services.announcements.create(user.uuid, 'mwi');
+    const pcm = renderTone({ kind: 'tone', frequencies: [600], durationMs: 300, levelDbm0: -10 });
+    await h.services.announcements.upload(user.uuid, ann.uuid, encodeWav(pcm));
+    await waitIdle(h);
+    await updatePhone(h, user.sid, number, { announcement: ann.uuid, recording_enable: true });
+
+    const admin = await h.user();
+    await runAdminCommand(h.services, {
+      op: 'user.set-permission',
+      user: admin.uuid,
+      permission: 'mwi',
+      granted: true,
+    });
+    const lampPort = await freePort();
+    const uri = `sip:lamp@127.0.0.1:${lampPort}`;
+    expect(await h.call('POST', '/api/mwi', { sid: admin.sid, body: { [number]: uri } })).toEqual({
+      status: 'ok',
+      'phone-ok': [number],
+      'phone-fail': [],
+    });
+    const lamp = startSipp({ scenario: 'uas-notify', localPort: lampPort, calls: 3, timeoutSeconds: 60 });
+    try {
+      await lamp.ready;
+      const caller = await runSipp({
+        scenario: 'uac-call',
+        remote: `127.0.0.1:${h.sipPort}`,
+        localPort: h.carrierPort,
+        service: number.slice(1),
+        timeoutSeconds: 30,
+        // sipp's speech pcap: a message with something in it (silence only is not kept).
+        pcap: G711A_PCAP,
+        vars: { from_user: '+492215550101', hold_ms: '3500' },
+      });
+      expect(caller.successful, caller.errors).toBe(1);
+
+      const lit = await lamp.waitForMessage(
+        /NOTIFY sip:lamp@127\.0\.0\.1:\d+ SIP\/2\.0[^]*?Messages-Waiting: yes\r?\nMessage-Account: (\S+)\r?\nVoice-Message: 1\/0 \(0\/0\)/,
+        30_000,
+      );
+      expect(lit[1]).toBe(uri);
+      expect(lit[0]).toMatch(/Event: message-summary/i);
+      expect(lit[0]).toMatch(/Content-Type: application\/simple-message-summary/i);
+
+      const rec = await eventually(
+        async () =>
+          (
+            await h.services.db
+              .selectFrom('objects')
+              .select('uuid')
+              .where('owner', '=', user.uuid)
+              .where('type', '=', 'recording')
+              .executeTakeFirst()
+          )?.uuid,
+        'the voice message',
+      );
+      const system = (await h.services.users.byId(user.uuid))!.system_tags;
+      const read = await h.call('POST', `/api/object/${rec}/tag`, {
+        sid: user.sid,
+        body: { delete: [system.tag_unread] },
+      });
+      expect(read['status']).toBe('ok');
+      await lamp.waitForMessage(
+        /Messages-Waiting: no\r?\nMessage-Account: \S+\r?\nVoice-Message: 0\/1 \(0\/0\)/,
+        20_000,
+      );
+      // Deleted (into the trash): no message left.
+      expect((await h.call('DELETE', `/api/recording/${rec}`, { sid: user.sid }))['status']).toBe('ok');
+      // The third NOTIFY ends sipp (-m 3): read its whole log once it has exited.
+      const done = await lamp.done;
+      expect(done.successful, done.errors).toBe(3);
+      expect(done.messages).toMatch(
+        /Messages-Waiting: no\r?\nMessage-Account: \S+\r?\nVoice-Message: 0\/0 \(0\/0\)/,
+      );
+    } finally {
+      lamp.kill();
+    }
+  }, 120_000);
+});
