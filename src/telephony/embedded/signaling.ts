@@ -309,8 +309,8 @@ export class EmbeddedSignaling implements SignalingPort, NotifyPort, Transaction
     }
   }
 
-  private isTrunk(tx: ServerTransaction): boolean {
-    const peer = originOf(tx.request, tx.peer, this.o.proxies ?? []);
+  /** Whether the request's sender (below a trusted edge proxy, if one relayed it) is a carrier trunk. */
+  private isTrunk(peer: Peer): boolean {
     return this.o.trunks.some((t) => t.host === peer.address && (t.port === null || t.port === peer.port));
   }
 
@@ -336,7 +336,9 @@ export class EmbeddedSignaling implements SignalingPort, NotifyPort, Transaction
     const join = this.nodeJoin(tx);
     if (join === null) return;
     const fromNode = join !== undefined;
-    const fromTrunk = !fromNode && this.isTrunk(tx);
+    // The sender once per request: the trunk check and the leg's source both want it.
+    const origin = originOf(req, tx.peer, this.o.proxies ?? []);
+    const fromTrunk = !fromNode && this.isTrunk(origin);
     const account = fromTrunk || fromNode ? null : await this.o.auth.authenticate(tx, true);
     if (!fromTrunk && !fromNode && !account) return;
     let offer = null;
@@ -374,7 +376,7 @@ export class EmbeddedSignaling implements SignalingPort, NotifyPort, Transaction
         },
         called,
         replaces: replacesHeader !== undefined ? parseReplaces(replacesHeader) : null,
-        source: sourceOf(originOf(req, tx.peer, this.o.proxies ?? [])),
+        source: sourceOf(origin),
         ...(join ? { join } : {}),
       },
       offer,
