@@ -110,7 +110,28 @@ const envSchema = z.object({
   RTP_TIMEOUT_SECONDS: z.coerce.number().int().min(0).default(60),
   SIP_TRACE: boolFromEnv.default(false),
   // The telephony adapter of the telephony role (src/telephony/adapters.ts).
-  TELEPHONY: z.enum(['embedded']).default('embedded'),
+  TELEPHONY: z.enum(['embedded', 'freeswitch']).default('embedded'),
+  // TELEPHONY=freeswitch: drachtio-server's admin socket (SIP) and FreeSWITCH's event socket (media).
+  DRACHTIO_URL: z
+    .string()
+    .regex(/^[A-Za-z0-9.\-]+:[0-9]{1,5}$/, 'DRACHTIO_URL must be host:port (the admin socket, 9022)')
+    .default('127.0.0.1:9022'),
+  DRACHTIO_SECRET: z.string().default('cymru'),
+  FREESWITCH_ESL: z
+    .string()
+    .regex(/^[A-Za-z0-9.\-]+:[0-9]{1,5}$/, 'FREESWITCH_ESL must be host:port (the event socket, 8021)')
+    .default('127.0.0.1:8021'),
+  FREESWITCH_ESL_PASSWORD: z.string().default('ClueCon'),
+  // Where FreeSWITCH's outbound event socket connections reach this node (address[:port]; port 0: any).
+  FREESWITCH_ESL_LISTEN: z
+    .string()
+    .regex(/^[A-Za-z0-9.\-]+(:[0-9]{1,5})?$/, 'FREESWITCH_ESL_LISTEN must be address[:port]')
+    .default('127.0.0.1:0'),
+  // The FreeSWITCH SIP profile that takes drachtio's media legs (freeswitch-conf/sip_profiles/mrf.xml).
+  FREESWITCH_PROFILE: z
+    .string()
+    .regex(/^[A-Za-z0-9_.-]+$/)
+    .default('drachtio_mrf'),
   // This telephony node's name in the shared call registry; nodes sharing Redis need distinct ones.
   NODE_ID: z
     .string()
@@ -299,8 +320,15 @@ export interface Config {
   rtpTimeoutSeconds: number;
   /** Log every SIP message in and out (SIP_TRACE=1). */
   sipTrace: boolean;
-  /** The telephony adapter: `embedded` (SIP/RTP in this process). */
-  telephony: 'embedded';
+  /** The telephony adapter: `embedded` (SIP/RTP in this process) or `freeswitch` (drachtio + FreeSWITCH). */
+  telephony: 'embedded' | 'freeswitch';
+  /** TELEPHONY=freeswitch: the servers the adapter drives. */
+  freeswitch: {
+    drachtio: { host: string; port: number; secret: string };
+    esl: { host: string; port: number; password: string };
+    listen: { address: string; port: number };
+    profile: string;
+  };
   /** This node's name in the shared call registry (default: the host name). */
   nodeId: string;
   /** Shortest REGISTER interval accepted (423 below). */
@@ -423,6 +451,12 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     rtpTimeoutSeconds: e.RTP_TIMEOUT_SECONDS,
     sipTrace: e.SIP_TRACE,
     telephony: e.TELEPHONY,
+    freeswitch: {
+      drachtio: { ...hostPort(e.DRACHTIO_URL), secret: e.DRACHTIO_SECRET },
+      esl: { ...hostPort(e.FREESWITCH_ESL), password: e.FREESWITCH_ESL_PASSWORD },
+      listen: (({ host, port }) => ({ address: host, port }))(hostPort(e.FREESWITCH_ESL_LISTEN)),
+      profile: e.FREESWITCH_PROFILE,
+    },
     nodeId:
       e.NODE_ID ??
       (os
@@ -539,6 +573,12 @@ function hostPorts(v: string | undefined): Array<{ host: string; port: number | 
       const [host, port] = t.split(':') as [string, string | undefined];
       return { host, port: port === undefined ? null : Number(port) };
     });
+}
+
+/** "host:port" (validated by the schema); a missing port is 0. */
+function hostPort(v: string): { host: string; port: number } {
+  const [host, port] = v.split(':') as [string, string | undefined];
+  return { host, port: port === undefined ? 0 : Number(port) };
 }
 
 function rangeOf(v: string): { min: number; max: number } {

@@ -11,6 +11,7 @@ import { nodeTokenKey } from '../lib/node-token.js';
 import type { Services } from '../services/index.js';
 import type { AdapterEnvironment, Logger, TelephonyAdapter } from './adapter.js';
 import { EmbeddedAdapter, type EmbeddedOptions } from './embedded/adapter.js';
+import { FreeswitchAdapter, type FreeswitchOptions } from './freeswitch/adapter.js';
 import type { SipTimers } from './embedded/sip/transaction.js';
 import { ObjectStoreMediaLocator } from './platform/voice-directory.js';
 
@@ -62,6 +63,21 @@ export function embeddedOptions(config: Config, timers?: Partial<SipTimers>): Em
   };
 }
 
+export function freeswitchOptions(config: Config): FreeswitchOptions {
+  const e = embeddedOptions(config);
+  return {
+    ...config.freeswitch,
+    trunks: e.trunks,
+    proxies: e.proxies ?? [],
+    domains: e.domains,
+    nonceSecret: e.nonceSecret,
+    ...(e.nodeTokenKey ? { nodeTokenKey: e.nodeTokenKey } : {}),
+    digestAlgorithms: e.digestAlgorithms,
+    minExpires: e.minExpires,
+    recordingDir: e.recordingDir,
+  };
+}
+
 /** The adapter TELEPHONY names, built but not started. */
 export async function createAdapter(
   services: Deps,
@@ -73,5 +89,7 @@ export async function createAdapter(
   switch (config.telephony) {
     case 'embedded':
       return EmbeddedAdapter.create(embeddedOptions(config, opts.timers), env);
+    case 'freeswitch':
+      return FreeswitchAdapter.create(freeswitchOptions(config), env);
   }
 }

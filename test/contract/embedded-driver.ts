@@ -4,14 +4,14 @@
  * with their own RTP sockets; time is real.
  */
 import { createHash } from 'node:crypto';
-import type { InboundLeg } from '../../src/telephony/adapter.js';
+import type { InboundLeg, TelephonyAdapter } from '../../src/telephony/adapter.js';
 import { EmbeddedAdapter } from '../../src/telephony/embedded/adapter.js';
 import { causeOfSipStatus } from '../../src/errors/sip.js';
 import type { SipRequest } from '../../src/telephony/embedded/sip/message.js';
 import { parseNameAddr, parseUri } from '../../src/telephony/embedded/sip/uri.js';
 import { freePort } from '../helpers/telephony.js';
 import type { Account, ContractDriver, Device, FarEnd, FarEnding, FarEvent } from './driver.js';
-import { contractPlatform, DOMAIN } from './platform.js';
+import { contractPlatform, DOMAIN, type ContractPlatform } from './platform.js';
 import { SipPhone, type PhoneCall } from './sip-phone.js';
 import { until } from './wait.js';
 
@@ -103,6 +103,71 @@ class PhoneFarEnd implements FarEnd {
   }
 }
 
+/**
+ * A driver whose far ends are SIP phones on loopback talking to the
+ * adapter's SIP port (the embedded stack's, or drachtio-server's): the
+ * carrier is a phone the adapter trusts as its trunk.
+ */
+export async function phoneDriver(o: {
+  adapter: TelephonyAdapter;
+  platform: ContractPlatform;
+  carrier: SipPhone;
+  sipPort: number;
+  nodeUri: string;
+}): Promise<ContractDriver> {
+  const { adapter, platform, carrier } = o;
+  const inbound: InboundLeg[] = [];
+  adapter.signaling.onInbound((leg) => void inbound.push(leg));
+  await adapter.start();
+  // The carrier phone was opened before the adapter had its port: point it there now.
+  carrier.aim(o.sipPort);
+  const phones: SipPhone[] = [carrier];
+  return {
+    adapter,
+    location: platform.location,
+    nextInbound: async () => {
+      await until(() => inbound.length > 0, 'an inbound leg');
+      return inbound.shift()!;
+    },
+    carrierCall: async (number, opts = {}) =>
+      new PhoneFarEnd(
+        await carrier.call(number, {
+          from: opts.from ?? '+4940999000',
+          ...(opts.display !== undefined ? { display: opts.display } : {}),
+          ...(opts.clir !== undefined ? { clir: opts.clir } : {}),
+        }),
+      ),
+    nextAtTrunk: async () => new PhoneFarEnd(await carrier.nextCall()),
+    nodeUri: () => o.nodeUri,
+    device: async (account: Account): Promise<Device> => {
+      const phone = await SipPhone.open(o.sipPort);
+      phones.push(phone);
+      const creds = (password: string) => ({ name: account.name, domain: account.domain, password });
+      return {
+        register: async (password) => ((await phone.register(creds(password))) === 200 ? 'ok' : 'refused'),
+        nextCall: async () => new PhoneFarEnd(await phone.nextCall()),
+        watch: async (number) => {
+          const status = await phone.subscribe(number, creds(account.password));
+          if (status !== 200 && status !== 202) throw new Error(`SUBSCRIBE answered ${status}`);
+          return () =>
+            phone.notifies
+              .filter((n) => n.get('event') === 'dialog')
+              .flatMap((n) => [...n.body.toString().matchAll(/<state>(\w+)<\/state>/g)].map((m) => m[1]!));
+        },
+        notified: () => phone.notifies.map((n) => n.get('event') ?? ''),
+        close: () => phone.close(),
+      };
+    },
+    account: (name, password, watches) => platform.account(name, password, watches),
+    pass: (ms) => new Promise((r) => setTimeout(r, ms)),
+    close: async () => {
+      for (const p of phones) await p.close();
+      await adapter.stop();
+      await platform.close();
+    },
+  };
+}
+
 export async function embeddedDriver(): Promise<ContractDriver> {
   const platform = await contractPlatform();
   const carrier = await SipPhone.open(0, await freePort());
@@ -125,54 +190,15 @@ export async function embeddedDriver(): Promise<ContractDriver> {
     },
     platform.env,
   );
-  const inbound: InboundLeg[] = [];
-  adapter.signaling.onInbound((leg) => void inbound.push(leg));
-  await adapter.start();
-  // The carrier phone was opened before the adapter had its port: point it there now.
-  carrier.aim(adapter.sipPort);
-  const phones: SipPhone[] = [carrier];
-  return {
+  return phoneDriver({
     adapter,
-    location: platform.location,
-    nextInbound: async () => {
-      await until(() => inbound.length > 0, 'an inbound leg');
-      return inbound.shift()!;
+    platform,
+    carrier,
+    get sipPort() {
+      return adapter.sipPort;
     },
-    carrierCall: async (number, opts = {}) =>
-      new PhoneFarEnd(
-        await carrier.call(number, {
-          from: opts.from ?? '+4940999000',
-          ...(opts.display !== undefined ? { display: opts.display } : {}),
-          ...(opts.clir !== undefined ? { clir: opts.clir } : {}),
-        }),
-      ),
-    nextAtTrunk: async () => new PhoneFarEnd(await carrier.nextCall()),
-    nodeUri: () => `sip:127.0.0.1:${adapter.sipPort}`,
-    device: async (account: Account): Promise<Device> => {
-      const phone = await SipPhone.open(adapter.sipPort);
-      phones.push(phone);
-      const creds = (password: string) => ({ name: account.name, domain: account.domain, password });
-      return {
-        register: async (password) => ((await phone.register(creds(password))) === 200 ? 'ok' : 'refused'),
-        nextCall: async () => new PhoneFarEnd(await phone.nextCall()),
-        watch: async (number) => {
-          const status = await phone.subscribe(number, creds(account.password));
-          if (status !== 200) throw new Error(`SUBSCRIBE answered ${status}`);
-          return () =>
-            phone.notifies
-              .filter((n) => n.get('event') === 'dialog')
-              .flatMap((n) => [...n.body.toString().matchAll(/<state>(\w+)<\/state>/g)].map((m) => m[1]!));
-        },
-        notified: () => phone.notifies.map((n) => n.get('event') ?? ''),
-        close: () => phone.close(),
-      };
+    get nodeUri() {
+      return `sip:127.0.0.1:${adapter.sipPort}`;
     },
-    account: (name, password, watches) => platform.account(name, password, watches),
-    pass: (ms) => new Promise((r) => setTimeout(r, ms)),
-    close: async () => {
-      for (const p of phones) await p.close();
-      await adapter.stop();
-      await platform.close();
-    },
-  };
+  });
 }

@@ -5,15 +5,18 @@
  * when a device rings, the first device to answer becomes the leg and the
  * others are cancelled, and when every device failed it ends with the most
  * telling cause (busy before no answer before unavailable). No device
- * registered: it ends at once as unavailable.
+ * registered: it ends at once as unavailable. Both SIP adapters use it.
  */
 import { SafeEmitter } from '../../lib/safe-emitter.js';
-import type { LegEvents, LegState, OriginateTarget, OutboundLeg } from '../adapter.js';
+import type { Leg, LegEvents, LegState, OriginateTarget, OutboundLeg } from '../adapter.js';
 import { CAUSE, ringFailure, type EndCause } from '../causes.js';
-import type { EmbeddedOutboundLeg } from './outbound-leg.js';
 import { randomToken } from './sip/stack.js';
 
-export class AccountLeg extends SafeEmitter<LegEvents> implements OutboundLeg {
+/** B: the device legs (each adapter's outbound leg toward one contact). */
+export class AccountLeg<B extends OutboundLeg = OutboundLeg>
+  extends SafeEmitter<LegEvents>
+  implements OutboundLeg
+{
   readonly id = randomToken(8);
   state: LegState = 'new';
   readonly startedAt = Date.now();
@@ -21,8 +24,8 @@ export class AccountLeg extends SafeEmitter<LegEvents> implements OutboundLeg {
   endedAt: number | null = null;
   endCause: EndCause | null = null;
   /** The device leg that answered: media and the dialog are its. */
-  winner: EmbeddedOutboundLeg | null = null;
-  private readonly branches = new Set<EmbeddedOutboundLeg>();
+  winner: B | null = null;
+  private readonly branches = new Set<B>();
   private readonly failures: EndCause[] = [];
   private started = false;
 
@@ -39,7 +42,7 @@ export class AccountLeg extends SafeEmitter<LegEvents> implements OutboundLeg {
   }
 
   /** Rings the devices (none: unavailable). */
-  fork(branches: readonly EmbeddedOutboundLeg[]): void {
+  fork(branches: readonly B[]): void {
     this.started = true;
     if (this.state === 'ended') {
       for (const b of branches) b.hangup(this.endCause ?? CAUSE.cancelled);
@@ -61,7 +64,7 @@ export class AccountLeg extends SafeEmitter<LegEvents> implements OutboundLeg {
     }
   }
 
-  private answered(b: EmbeddedOutboundLeg): void {
+  private answered(b: B): void {
     if (this.state === 'ended' || this.winner) {
       b.hangup(CAUSE.normal);
       return;
@@ -75,7 +78,7 @@ export class AccountLeg extends SafeEmitter<LegEvents> implements OutboundLeg {
     this.safeEmit('answered');
   }
 
-  private branchEnded(b: EmbeddedOutboundLeg, cause: EndCause, by: 'local' | 'remote'): void {
+  private branchEnded(b: B, cause: EndCause, by: 'local' | 'remote'): void {
     if (this.winner === b) {
       this.end(cause, by);
       return;
@@ -115,4 +118,9 @@ export class AccountLeg extends SafeEmitter<LegEvents> implements OutboundLeg {
     this.endCause = cause;
     this.safeEmit('ended', cause, by);
   }
+}
+
+/** The leg carrying `leg`'s dialog and media: an account call's answering device, else the leg itself. */
+export function deviceLeg(leg: Leg): Leg | null {
+  return leg instanceof AccountLeg ? (leg as AccountLeg).winner : leg;
 }

@@ -15,7 +15,7 @@ import type {
   RecoveryPort,
   TelephonyAdapter,
 } from '../adapter.js';
-import { AccountLeg } from './account-leg.js';
+import { deviceLeg } from './account-leg.js';
 import { LegBase } from './leg-base.js';
 import type { DialogSnapshot } from './sip/dialog.js';
 import { Authenticator } from './authenticator.js';
@@ -92,8 +92,8 @@ export class EmbeddedAdapter implements TelephonyAdapter {
   /** A leg's SIP dialog is its snapshot; a BYE from any node ends it. */
   readonly recovery: RecoveryPort = {
     snapshot: (leg) => {
-      const l = leg instanceof AccountLeg ? leg.winner : leg instanceof LegBase ? leg : null;
-      return (l?.snapshot() as LegSnapshot | null | undefined) ?? null;
+      const l = deviceLeg(leg);
+      return l instanceof LegBase ? ((l.snapshot() as LegSnapshot | null) ?? null) : null;
     },
     terminate: (snapshot, cause) => this.signaling.terminate(snapshot as unknown as DialogSnapshot, cause),
   };

@@ -20,7 +20,7 @@ import {
 } from './sip/digest.js';
 import { originOf, type ProxyEntry } from './sip/path.js';
 import { randomToken } from './sip/stack.js';
-import type { ServerTransaction } from './sip/transaction.js';
+import type { SipExchange } from './sip/transaction.js';
 import { parseNameAddr, parseUri } from './sip/uri.js';
 
 export interface AuthenticatorOptions {
@@ -44,14 +44,14 @@ export class Authenticator {
   }
 
   /** The user part of To (REGISTER) or From (calls): the account a request without credentials is for. */
-  private namedUser(tx: ServerTransaction, proxy: boolean): string | null {
+  private namedUser(tx: SipExchange, proxy: boolean): string | null {
     const header = tx.request.get(proxy ? 'from' : 'to') ?? '';
     const user = parseUri(parseNameAddr(header)?.uri ?? '')?.user;
     return user ? user : null;
   }
 
   /** The realm to challenge with: the request's own domain when it is one of ours. */
-  private realmOf(tx: ServerTransaction): string {
+  private realmOf(tx: SipExchange): string {
     const req = tx.request;
     const candidates = [
       parseUri(req.uri)?.host,
@@ -61,7 +61,7 @@ export class Authenticator {
     return this.opts.domains[0] ?? 'callplane';
   }
 
-  private challengeResponse(tx: ServerTransaction, proxy: boolean, stale: boolean): void {
+  private challengeResponse(tx: SipExchange, proxy: boolean, stale: boolean): void {
     const realm = this.realmOf(tx);
     const nonce = this.nonces.issue();
     const header = proxy ? 'proxy-authenticate' : 'www-authenticate';
@@ -77,7 +77,7 @@ export class Authenticator {
    * The authenticated account, or null when a response (challenge or 403)
    * has been sent. `proxy` selects 407/Proxy-* (calls) over 401 (REGISTER).
    */
-  async authenticate(tx: ServerTransaction, proxy: boolean): Promise<AccountRef | null> {
+  async authenticate(tx: SipExchange, proxy: boolean): Promise<AccountRef | null> {
     const req = tx.request;
     const ip = originOf(req, tx.peer, this.opts.proxies ?? []).address;
     const value = req.get(proxy ? 'proxy-authorization' : 'authorization');

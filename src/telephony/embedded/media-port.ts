@@ -24,7 +24,7 @@ import {
   type RecordHandle,
   type RecordOptions,
 } from '../adapter.js';
-import { AccountLeg } from './account-leg.js';
+import { deviceLeg } from './account-leg.js';
 import { LineFax } from './fax/line-fax.js';
 import { LegBase } from './leg-base.js';
 import { bridgeChannels, MediaChannel, NO_PLAYBACK, NO_RECORDING } from './media-channel.js';
@@ -48,8 +48,8 @@ export class EmbeddedMedia implements MediaPort {
 
   /** The leg whose RTP carries `leg`'s media (an account call's answering device). */
   private static mediaLeg(leg: Leg): LegBase | null {
-    if (leg instanceof AccountLeg) return leg.winner;
-    return leg instanceof LegBase ? leg : null;
+    const l = deviceLeg(leg);
+    return l instanceof LegBase ? l : null;
   }
 
   /** The leg's media fan-out, made at its first use (null: no media endpoint). */

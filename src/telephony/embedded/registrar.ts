@@ -6,7 +6,7 @@
 import { RegistrationOrderError } from '../../errors/sip.js';
 import type { LocationStore, Logger } from '../adapter.js';
 import type { Authenticator } from './authenticator.js';
-import type { ServerTransaction } from './sip/transaction.js';
+import type { SipExchange } from './sip/transaction.js';
 import { originOf, parsePath, supports, type ProxyEntry } from './sip/path.js';
 import { parseNameAddr, parseUri } from './sip/uri.js';
 
@@ -27,7 +27,7 @@ export class Registrar {
     private readonly log: Logger | null = null,
   ) {}
 
-  async handle(tx: ServerTransaction): Promise<void> {
+  async handle(tx: SipExchange): Promise<void> {
     const req = tx.request;
     // RFC 3327 §5.3: a Path is used (and returned) only when the UA said it supports it.
     const pathValues = supports(req, 'path') ? req.getAll('path') : [];

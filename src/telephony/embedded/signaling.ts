@@ -35,12 +35,13 @@ import type { RtpPortPool } from './rtp/port-pool.js';
 import { contactUri, dialogFromSnapshot, dialogKey, type Dialog, type DialogSnapshot } from './sip/dialog.js';
 import { SipRequest, tagOf, type SipResponse } from './sip/message.js';
 import { firstHop, originOf, type ProxyEntry } from './sip/path.js';
+import { callerOf } from './sip/parties.js';
 import { parseReplaces } from './sip/replaces.js';
 import { parseSdp, type SdpCodec } from './sip/sdp.js';
 import { randomToken, type SipStack, type TransactionUser } from './sip/stack.js';
 import type { ServerTransaction } from './sip/transaction.js';
 import type { Peer } from './sip/transport.js';
-import { parseNameAddr, parseUri } from './sip/uri.js';
+import { parseUri } from './sip/uri.js';
 
 export interface TrunkEntry {
   host: string;
@@ -132,7 +133,7 @@ export class EmbeddedSignaling implements SignalingPort, NotifyPort, Transaction
   originate(req: OriginateRequest): OutboundLeg {
     const t = req.target;
     if (t.kind === 'account') {
-      const leg = new AccountLeg(req.call, t);
+      const leg = new AccountLeg<EmbeddedOutboundLeg>(req.call, t);
       this.o.location.bindings(t.account).then(
         (bindings) => {
           const branches: EmbeddedOutboundLeg[] = [];
@@ -354,13 +355,6 @@ export class EmbeddedSignaling implements SignalingPort, NotifyPort, Transaction
       }
     }
     const called = parseUri(req.uri)?.user ?? '';
-    const from = parseNameAddr(req.get('from') ?? '');
-    const fromUri = from ? parseUri(from.uri) : null;
-    const pai = parseNameAddr(req.get('p-asserted-identity') ?? '');
-    const paiUser = pai ? parseUri(pai.uri)?.user : null;
-    const privacy = (req.get('privacy') ?? '').toLowerCase();
-    const anonymous = fromUri?.user === 'anonymous' || fromUri?.host === 'anonymous.invalid';
-    const number = account ? account.name : (paiUser ?? (anonymous ? null : (fromUri?.user ?? null)));
     const replacesHeader = req.get('replaces');
     const leg = new EmbeddedInboundLeg(
       this.ctx,
@@ -369,11 +363,7 @@ export class EmbeddedSignaling implements SignalingPort, NotifyPort, Transaction
       {
         origin: fromNode ? 'node' : fromTrunk ? 'trunk' : 'account',
         account,
-        caller: {
-          number,
-          display: from?.display ?? null,
-          clir: privacy.includes('id') || privacy.includes('header') || anonymous,
-        },
+        caller: callerOf(req, account),
         called,
         replaces: replacesHeader !== undefined ? parseReplaces(replacesHeader) : null,
         source: sourceOf(origin),

@@ -282,3 +282,10 @@ export class ServerTransaction {
     this.onTerminated();
   }
 }
+
+/**
+ * What digest authentication and the registrar need of a server
+ * transaction: the embedded stack's own, or a shim over another SIP
+ * stack's request and response (the drachtio adapter's).
+ */
+export type SipExchange = Pick<ServerTransaction, 'request' | 'peer' | 'respond'>;

@@ -1,0 +1,305 @@
+/**
+ * Legs of the drachtio + FreeSWITCH adapter: a SIP dialog held by
+ * drachtio-server toward the far end, and a FreeSWITCH channel (an fsmrf
+ * Endpoint) anchoring its media. Every leg is back-to-back: its far end
+ * talks RTP with FreeSWITCH only, so bridges, prompts, recordings, DTMF,
+ * conferences and fax are FreeSWITCH's work on the leg's channel.
+ */
+import type Srf from 'drachtio-srf';
+import type Mrf from 'drachtio-fsmrf';
+import { formatQ850Reason, parseQ850Reason } from '../../domain/cdr/q850.js';
+import { causeOfSipStatus, sipStatusOf } from '../../errors/sip.js';
+import { SafeEmitter } from '../../lib/safe-emitter.js';
+import type {
+  DialogRef,
+  InboundInfo,
+  InboundLeg,
+  LegEvents,
+  LegState,
+  Logger,
+  OriginateRequest,
+  OriginateTarget,
+  OutboundLeg,
+} from '../adapter.js';
+import { CAUSE, type EndCause } from '../causes.js';
+import { isHold, parseSdp } from '../embedded/sip/sdp.js';
+import { randomToken } from '../embedded/sip/stack.js';
+
+/** What legs need of the adapter: the two servers and the leg registry. */
+export interface FsLegContext {
+  srf: Srf;
+  /** The media server now (null while FreeSWITCH is away: legs cannot get media). */
+  mediaServer(): Mrf.MediaServer | null;
+  log: Logger;
+  track(leg: FsLeg): void;
+}
+
+/** The dialog id drachtio-server knows a dialog by (an in-dialog request names it). */
+export function stackDialogId(d: Srf.Dialog): string {
+  return (d as unknown as { id: string }).id;
+}
+
+/** Why the far end hung up: the Q.850 cause of its Reason header, else normal clearing. */
+function causeOfBye(bye: Srf.SrfRequest | undefined): EndCause {
+  const reason = bye?.get?.('Reason');
+  const q = reason ? parseQ850Reason(reason) : null;
+  return q && q.cause !== 16 ? { q850: q.cause } : CAUSE.normal;
+}
+
+export abstract class FsLeg extends SafeEmitter<LegEvents> {
+  readonly id = randomToken(8);
+  state: LegState = 'new';
+  readonly startedAt = Date.now();
+  answeredAt: number | null = null;
+  endedAt: number | null = null;
+  endCause: EndCause | null = null;
+  wireId: string | undefined;
+  /** The FreeSWITCH channel of the leg's media (null until it has one). */
+  ep: Mrf.Endpoint | null = null;
+  /** The answered dialog with the far end. */
+  sipDialog: Srf.Dialog | null = null;
+  private held = false;
+
+  constructor(
+    readonly call: string,
+    protected readonly ctx: FsLegContext,
+  ) {
+    super();
+  }
+
+  /** A new FreeSWITCH channel, offered the far end's SDP (or making its own offer). */
+  protected async endpoint(remoteSdp?: string): Promise<Mrf.Endpoint> {
+    const ms = this.ctx.mediaServer();
+    if (!ms) throw new Error('FreeSWITCH is not connected');
+    const ep = await ms.createEndpoint(remoteSdp ? { remoteSdp, codecs: ['PCMU', 'PCMA'] } : {});
+    if (this.over) {
+      void ep.destroy().catch(() => undefined);
+      throw new Error('the leg ended meanwhile');
+    }
+    this.ep = ep;
+    // Unbridged legs stay up: the engine decides when a leg ends, never FreeSWITCH's bridge.
+    await ep.set({ hangup_after_bridge: 'false', park_after_bridge: 'true' });
+    // FreeSWITCH dropped the channel (media timeout, restart, uuid_kill): the leg cannot go on.
+    ep.once('destroy', () => this.end(CAUSE.failure, 'local'));
+    return ep;
+  }
+
+  /** The answered dialog: its BYE ends the leg, its re-INVITEs move FreeSWITCH and tell holds. */
+  protected established(dialog: Srf.Dialog): void {
+    this.sipDialog = dialog;
+    this.wireId = dialog.sip.callId;
+    dialog.on('destroy', (bye: Srf.SrfRequest) => this.end(causeOfBye(bye), 'remote'));
+    dialog.on('modify', (req: Srf.SrfRequest, res: Srf.SrfResponse) => void this.reinvite(req, res));
+    this.state = 'answered';
+    this.answeredAt = Date.now();
+    this.safeEmit('answered');
+  }
+
+  private async reinvite(req: Srf.SrfRequest, res: Srf.SrfResponse): Promise<void> {
+    const audio = req.body ? parseSdp(req.body)?.audio : null;
+    try {
+      const answer = this.ep && req.body ? await this.ep.modify(req.body) : (this.ep?.local.sdp ?? '');
+      res.send(200, { body: answer, headers: { 'Content-Type': 'application/sdp' } });
+    } catch (err) {
+      this.ctx.log.warn({ err, leg: this.id }, 're-INVITE not taken by FreeSWITCH');
+      res.send(488);
+      return;
+    }
+    if (audio) {
+      const held = isHold(audio);
+      if (held !== this.held) {
+        this.held = held;
+        this.safeEmit('hold', held);
+      }
+    }
+  }
+
+  /** Whether the leg ended (read after an await, where the compiler's narrowing is stale). */
+  protected get over(): boolean {
+    return this.state === 'ended';
+  }
+
+  /** Ends the leg once: the far end and the FreeSWITCH channel go with it. */
+  protected end(cause: EndCause, by: 'local' | 'remote'): void {
+    if (this.over) return;
+    this.state = 'ended';
+    this.endedAt = Date.now();
+    this.endCause = cause;
+    const dialog = this.sipDialog;
+    if (dialog && by === 'local')
+      dialog.destroy({ headers: { Reason: formatQ850Reason(cause.q850) } }, () => undefined);
+    const ep = this.ep;
+    if (ep) void ep.destroy().catch(() => undefined);
+    this.safeEmit('ended', cause, by);
+  }
+
+  abstract hangup(cause?: EndCause): void;
+}
+
+export class FsInboundLeg extends FsLeg implements InboundLeg {
+  private early = false;
+
+  constructor(
+    call: string,
+    ctx: FsLegContext,
+    private readonly req: Srf.SrfRequest,
+    private readonly res: Srf.SrfResponse,
+    readonly info: InboundInfo,
+    readonly dialog: DialogRef,
+  ) {
+    super(call, ctx);
+    this.wireId = dialog.callId;
+  }
+
+  ring(): void {
+    if (this.state !== 'new' || this.res.finalResponseSent) return;
+    this.res.send(180);
+    this.state = 'ringing';
+    this.safeEmit('progress', 'ringing');
+  }
+
+  async earlyMedia(): Promise<boolean> {
+    if (this.over || this.state === 'answered' || !this.req.body) return false;
+    if (this.early) return true;
+    try {
+      const ep = this.ep ?? (await this.endpoint(this.req.body));
+      if (this.over || this.res.finalResponseSent) return false;
+      this.res.send(183, { body: ep.local.sdp, headers: { 'Content-Type': 'application/sdp' } });
+    } catch (err) {
+      this.ctx.log.debug({ err, leg: this.id }, 'no early media');
+      return false;
+    }
+    this.early = true;
+    if (this.state === 'new') this.state = 'ringing';
+    this.safeEmit('progress', 'early');
+    return true;
+  }
+
+  async answer(): Promise<void> {
+    if (this.state === 'answered' || this.over) return;
+    try {
+      const ep = this.ep ?? (await this.endpoint(this.req.body || undefined));
+      const dialog = await this.ctx.srf.createUAS(this.req, this.res, { localSdp: ep.local.sdp });
+      if (this.over) {
+        dialog.destroy();
+        return;
+      }
+      // A caller without an offer answers in the ACK: FreeSWITCH takes it then.
+      if (!this.req.body)
+        dialog.on('ack', (ack: Srf.SrfRequest) => {
+          if (ack.body) void ep.modify(ack.body).catch(() => undefined);
+        });
+      this.established(dialog);
+    } catch (err) {
+      if (this.over) return;
+      this.ctx.log.warn({ err, leg: this.id }, 'answer failed');
+      if (!this.res.finalResponseSent) this.res.send(500);
+      this.end(CAUSE.failure, 'local');
+    }
+  }
+
+  reject(cause: EndCause): void {
+    if (this.over || this.state === 'answered') return;
+    if (!this.res.finalResponseSent)
+      this.res.send(sipStatusOf(cause), {
+        headers: { Reason: formatQ850Reason(cause.q850) },
+      });
+    this.end(cause, 'local');
+  }
+
+  /** The caller sent CANCEL (drachtio answered it and the INVITE). */
+  cancelled(): void {
+    this.end(CAUSE.cancelled, 'remote');
+  }
+
+  hangup(cause: EndCause = CAUSE.normal): void {
+    if (this.state === 'answered') this.end(cause, 'local');
+    else this.reject(cause);
+  }
+}
+
+/** Where an outbound leg's INVITE goes: the request URI, the next hop, extra headers. */
+export interface FsRoute {
+  uri: string;
+  /** The next hop when it is not the request URI's host (a registered device's flow, a Path proxy). */
+  proxy?: string;
+  headers: Record<string, string>;
+}
+
+export class FsOutboundLeg extends FsLeg implements OutboundLeg {
+  private invite: Srf.SrfRequest | null = null;
+
+  constructor(
+    ctx: FsLegContext,
+    readonly request: OriginateRequest,
+    private readonly route: FsRoute,
+  ) {
+    super(request.call, ctx);
+  }
+
+  get target(): OriginateTarget {
+    return this.request.target;
+  }
+
+  async start(): Promise<void> {
+    let ep: Mrf.Endpoint;
+    try {
+      ep = await this.endpoint();
+    } catch (err) {
+      if (this.state !== 'ended') {
+        this.ctx.log.warn({ err, leg: this.id }, 'no FreeSWITCH channel for an outbound leg');
+        this.end(CAUSE.congestion, 'local');
+      }
+      return;
+    }
+    let earlySdp: string | null = null;
+    try {
+      const dialog = await this.ctx.srf.createUAC(
+        this.route.uri,
+        {
+          localSdp: ep.local.sdp,
+          headers: this.route.headers,
+          ...(this.route.proxy ? { proxy: this.route.proxy } : {}),
+        },
+        {
+          // drachtio-srf 5 calls it (err, req); its bundled types say (req).
+          cbRequest: ((err: Error | null, req: Srf.SrfRequest | undefined) => {
+            if (err || !req) return;
+            this.invite = req;
+            this.wireId = req.get('Call-ID');
+            if (this.over) req.cancel(() => undefined);
+          }) as unknown as (req: Srf.SrfRequest) => void,
+          cbProvisional: (p) => {
+            if (this.over || p.status < 180) return;
+            if (this.state === 'new') this.state = 'ringing';
+            if (p.body && earlySdp === null) {
+              earlySdp = p.body;
+              void ep.modify(p.body).catch(() => undefined);
+              this.safeEmit('progress', 'early');
+            } else this.safeEmit('progress', 'ringing');
+          },
+        },
+      );
+      if (this.over) {
+        dialog.destroy();
+        return;
+      }
+      if (dialog.remote.sdp && dialog.remote.sdp !== earlySdp) await ep.modify(dialog.remote.sdp);
+      this.established(dialog);
+    } catch (err) {
+      if (this.over) return;
+      const status = (err as { status?: number }).status;
+      if (typeof status === 'number') this.end(causeOfSipStatus(status), 'remote');
+      else {
+        this.ctx.log.warn({ err, leg: this.id }, 'outbound leg failed');
+        this.end(CAUSE.failure, 'local');
+      }
+    }
+  }
+
+  hangup(cause: EndCause = CAUSE.normal): void {
+    if (this.over) return;
+    if (this.state !== 'answered' && this.invite) this.invite.cancel(() => undefined);
+    this.end(cause, 'local');
+  }
+}

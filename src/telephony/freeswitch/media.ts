@@ -1,0 +1,395 @@
+/**
+ * Media of the drachtio + FreeSWITCH adapter: every operation of the
+ * MediaPort done by FreeSWITCH on the leg's channel (an fsmrf Endpoint):
+ * uuid_bridge, playback of files and tone_stream/silence_stream, record,
+ * DTMF events and uuid_send_dtmf, tone_detect for the fax calling tone,
+ * and mod_spandsp's rxfax/txfax with T.38. Stopping goes through the API
+ * (uuid_break), never the channel's application queue.
+ */
+import { randomUUID } from 'node:crypto';
+import { EventEmitter } from 'node:events';
+import { mkdir, readFile, rm } from 'node:fs/promises';
+import path from 'node:path';
+import type Mrf from 'drachtio-fsmrf';
+import {
+  callDroppedFax,
+  MediaError,
+  type Bridge,
+  type DetectableTone,
+  type DtmfEvent,
+  type FaxEvents,
+  type FaxHandle,
+  type FaxOptions,
+  type FaxOutcome,
+  type Leg,
+  type MediaLocator,
+  type MediaPort,
+  type MediaStats,
+  type PlayEnd,
+  type PlayHandle,
+  type PlayOptions,
+  type PromptSource,
+  type RecordHandle,
+  type RecordOptions,
+  type RecordResult,
+} from '../adapter.js';
+import { deviceLeg } from '../embedded/account-leg.js';
+import { parseWav } from '../embedded/media/wav.js';
+import { FsLeg } from './legs.js';
+
+const NO_PLAYBACK: PlayHandle = { done: Promise.resolve('stopped'), stop: () => undefined };
+
+/** The FreeSWITCH channel carrying a leg's media (an account call's answering device's). */
+export function endpointOf(leg: Leg): Mrf.Endpoint | null {
+  const l = deviceLeg(leg);
+  return l instanceof FsLeg && l.state !== 'ended' ? l.ep : null;
+}
+
+/** A tone as FreeSWITCH's tone_stream plays it (TGML: %(on,off,freqs), loops, volume). */
+export function toneStream(t: Extract<PromptSource, { kind: 'tone' }>, loop: boolean): string {
+  const freqs = t.frequencies;
+  if (freqs.length < 1 || freqs.length > 4 || freqs.some((f) => !(f > 0 && f < 4000)))
+    throw new RangeError(`bad tone frequencies: ${freqs.join(', ')}`);
+  if (!(t.durationMs > 0) || !((t.intervalMs ?? 0) >= 0)) throw new RangeError('bad tone duration');
+  const level = t.levelDbm0 !== undefined ? `v=${Math.round(t.levelDbm0)};` : '';
+  const loops = loop || t.loop ? ';loops=-1' : '';
+  return `tone_stream://${level}%(${Math.round(t.durationMs)},${Math.round(t.intervalMs ?? 0)},${freqs.map((f) => Math.round(f)).join(',')})${loops}`;
+}
+
+/**
+ * Runs an application on the channel; null when the channel goes first
+ * (its socket closes, and FreeSWITCH's completion event never comes).
+ */
+export function execute(ep: Mrf.Endpoint, app: string, arg: string): Promise<Mrf.EslEvent | null> {
+  return new Promise((resolve, reject) => {
+    const gone = () => resolve(null);
+    ep.once('destroy', gone);
+    ep.execute(app, arg).then(
+      (evt) => {
+        ep.removeListener('destroy', gone);
+        resolve(evt);
+      },
+      (err: unknown) => {
+        ep.removeListener('destroy', gone);
+        reject(err instanceof Error ? err : new Error(String(err)));
+      },
+    );
+  });
+}
+
+/** DTMF-Source of FreeSWITCH's DTMF event, in the port's words. */
+function dtmfSource(s: string | undefined): DtmfEvent['source'] {
+  if (s === 'INBAND_AUDIO') return 'inband';
+  if (s === 'ENDPOINT') return 'info';
+  return 'rfc4733';
+}
+
+/** Speech: a 20 ms window above -45 dBFS (the media worker's SILENCE.activeDbfs, and the embedded recorder's). */
+const SILENCE = { windowSeconds: 0.02, activeDbfs: -45 } as const;
+
+/** Whether a recording holds speech: a 20 ms window above the silence level. */
+export function holdsSpeech(samples: Int16Array): boolean {
+  const win = Math.round(8000 * SILENCE.windowSeconds);
+  const threshold = 32768 * 10 ** (SILENCE.activeDbfs / 20);
+  for (let i = 0; i + win <= samples.length; i += win) {
+    let sum = 0;
+    for (let j = i; j < i + win; j++) sum += samples[j]! * samples[j]!;
+    if (Math.sqrt(sum / win) > threshold) return true;
+  }
+  return false;
+}
+
+export class FsMedia implements MediaPort {
+  /** The playback each channel has now: a new one stops it. */
+  private readonly playing = new Map<string, { stop(): void }>();
+
+  constructor(
+    private readonly locator: MediaLocator,
+    /** Where recordings and fax documents go; FreeSWITCH must be able to write there. */
+    private readonly scratchDir: string,
+  ) {}
+
+  private need(leg: Leg, what: string): Mrf.Endpoint {
+    const ep = endpointOf(leg);
+    if (!ep) throw new MediaError(`leg ${leg.id} has no media to ${what}`);
+    return ep;
+  }
+
+  async bridge(a: Leg, b: Leg): Promise<Bridge> {
+    const ea = this.need(a, 'bridge');
+    const eb = this.need(b, 'bridge');
+    if (ea === eb) throw new MediaError('a leg cannot be bridged to itself');
+    this.playing.get(ea.uuid)?.stop();
+    this.playing.get(eb.uuid)?.stop();
+    try {
+      await ea.bridge(eb);
+    } catch (err) {
+      throw new MediaError(`FreeSWITCH refused the bridge: ${(err as Error).message}`);
+    }
+    let done = false;
+    return {
+      unbridge: async () => {
+        if (done) return;
+        done = true;
+        if (endpointOf(a) && endpointOf(b)) await ea.unbridge().catch(() => undefined);
+      },
+    };
+  }
+
+  stats(leg: Leg): MediaStats | null {
+    // FreeSWITCH keeps the counters (uuid_dump rtp_audio_*); the engine asks for none on this path.
+    return endpointOf(leg) ? { packetsIn: 0, packetsOut: 0, lost: 0 } : null;
+  }
+
+  /** What FreeSWITCH plays for each source; null where stored media is missing. */
+  private async resolve(sources: readonly PromptSource[], loop: boolean): Promise<(string | null)[]> {
+    const out: (string | null)[] = [];
+    for (const s of sources) {
+      if (s.kind === 'tone') out.push(toneStream(s, loop && sources.length === 1));
+      else if (s.kind === 'silence') out.push(`silence_stream://${Math.max(1, Math.round(s.durationMs))}`);
+      else {
+        const at = await this.locator.locate(s.ref);
+        out.push(at ? (at.kind === 'file' ? at.path : at.url) : null);
+      }
+    }
+    return out;
+  }
+
+  play(leg: Leg, sources: readonly PromptSource[], opts: PlayOptions = {}): PlayHandle {
+    const ep = endpointOf(leg);
+    if (!ep) return NO_PLAYBACK;
+    for (const s of sources) if (s.kind === 'tone') toneStream(s, false);
+    this.playing.get(ep.uuid)?.stop();
+    let stopped = false;
+    let started = false;
+    let end!: (e: PlayEnd) => void;
+    const done = new Promise<PlayEnd>((r) => (end = r));
+    const handle: PlayHandle = {
+      done,
+      stop: () => {
+        if (stopped) return;
+        stopped = true;
+        if (started) void ep.api('uuid_break', `${ep.uuid} all`).catch(() => undefined);
+        end('stopped');
+      },
+    };
+    this.playing.set(ep.uuid, handle);
+    const gone = () => handle.stop();
+    ep.once('destroy', gone);
+    void (async () => {
+      const files = await this.resolve(sources, opts.loop === true);
+      const missing = files.indexOf(null);
+      const playable = (missing < 0 ? files : files.slice(0, missing)) as string[];
+      do {
+        for (const file of playable) {
+          if (stopped) return;
+          started = true;
+          const evt = await execute(ep, 'playback', file);
+          if (!evt) return;
+          if (evt.getHeader('Application-Response') === 'FILE NOT FOUND') {
+            end('failed');
+            return;
+          }
+        }
+      } while (
+        opts.loop &&
+        !stopped &&
+        playable.length > 0 &&
+        missing < 0 &&
+        !playable[0]!.includes('loops=-1')
+      );
+      end(missing >= 0 ? 'failed' : 'finished');
+    })()
+      .catch(() => end(stopped ? 'stopped' : 'failed'))
+      .finally(() => {
+        ep.removeListener('destroy', gone);
+        if (this.playing.get(ep.uuid) === handle) this.playing.delete(ep.uuid);
+      });
+    return handle;
+  }
+
+  record(leg: Leg, opts: RecordOptions): RecordHandle {
+    const ep = endpointOf(leg);
+    if (!ep)
+      return {
+        done: Promise.resolve({ durationMs: 0, silenceOnly: true, reason: 'hangup', media: null }),
+        stop: () => undefined,
+      };
+    const file = path.join(this.scratchDir, `${randomUUID()}.wav`);
+    let stopped = false;
+    let hungUp = false;
+    const gone = () => (hungUp = true);
+    ep.once('destroy', gone);
+    const run = async (): Promise<RecordResult> => {
+      await mkdir(this.scratchDir, { recursive: true });
+      await ep.set({
+        playback_terminators: opts.stopDigits && opts.stopDigits !== '' ? opts.stopDigits : 'none',
+        record_sample_rate: '8000',
+      });
+      // record <file> <limit s> <silence threshold> <silence hits (s)>
+      const silence = opts.silenceSeconds ? ` 200 ${Math.max(1, Math.round(opts.silenceSeconds))}` : '';
+      const evt = await execute(ep, 'record', `${file} ${Math.max(1, Math.ceil(opts.maxSeconds))}${silence}`);
+      ep.removeListener('destroy', gone);
+      if (!evt) hungUp = true;
+      const durationMs = Number(evt?.getHeader('variable_record_ms') ?? 0);
+      const terminator = evt?.getHeader('variable_playback_terminator_used');
+      let samples: Int16Array | null = null;
+      try {
+        samples = parseWav(await readFile(file));
+      } catch {
+        samples = null;
+      }
+      const reason: RecordResult['reason'] = stopped
+        ? 'stopped'
+        : hungUp
+          ? 'hangup'
+          : terminator
+            ? 'dtmf'
+            : durationMs >= opts.maxSeconds * 1000 - 100
+              ? 'max'
+              : 'silence';
+      return {
+        durationMs: samples ? Math.round(samples.length / 8) : durationMs,
+        silenceOnly: !samples || !holdsSpeech(samples),
+        reason,
+        media: samples
+          ? { location: { kind: 'file', path: file }, discard: () => rm(file, { force: true }) }
+          : null,
+      };
+    };
+    const done = run().catch((): RecordResult => ({
+      durationMs: 0,
+      silenceOnly: true,
+      reason: 'hangup',
+      media: null,
+    }));
+    return {
+      done,
+      location: { kind: 'file', path: file },
+      stop: () => {
+        if (stopped) return;
+        stopped = true;
+        void ep.api('uuid_break', `${ep.uuid} all`).catch(() => undefined);
+      },
+    };
+  }
+
+  onDtmf(leg: Leg, listener: (digit: DtmfEvent) => void): () => void {
+    const ep = endpointOf(leg);
+    if (!ep) return () => undefined;
+    const on = (e: { dtmf: string; duration?: string; source?: string }) =>
+      listener({
+        digit: e.dtmf,
+        durationMs: Math.round(Number(e.duration ?? 0) / 8),
+        source: dtmfSource(e.source),
+      });
+    ep.on('dtmf', on);
+    return () => ep.removeListener('dtmf', on);
+  }
+
+  async sendDtmf(
+    leg: Leg,
+    digits: string,
+    opts: { durationMs?: number; pauseMs?: number } = {},
+  ): Promise<void> {
+    if (!/^[0-9A-Da-d*#]*$/.test(digits)) throw new RangeError(`not DTMF digits: ${JSON.stringify(digits)}`);
+    const ep = endpointOf(leg);
+    if (!ep || digits === '') return;
+    const duration = Math.max(40, Math.round(opts.durationMs ?? 100));
+    await ep.api('uuid_send_dtmf', `${ep.uuid} ${digits}@${duration}`);
+    // FreeSWITCH queues the digits: resolve once they had time to go out.
+    await new Promise((r) => setTimeout(r, digits.length * (duration + (opts.pauseMs ?? 60))));
+  }
+
+  onTone(leg: Leg, tone: DetectableTone, listener: () => void): () => void {
+    const ep = endpointOf(leg);
+    if (!ep || tone !== 'fax-cng') return () => undefined;
+    const key = `cng-${randomUUID().slice(0, 8)}`;
+    let fired = false;
+    const on = (e: { tone?: string }) => {
+      if (fired || e.tone !== key) return;
+      fired = true;
+      listener();
+    };
+    ep.on('tone', on);
+    // tone_detect <key> <freq> r(ead side) +<timeout ms> ... <hits>: a DETECTED_TONE event when heard.
+    void ep.execute('tone_detect', `${key} 1100 r +3600000 '' '' 1`).catch(() => undefined);
+    return () => {
+      ep.removeListener('tone', on);
+      void ep.api('uuid_break', `${ep.uuid}`).catch(() => undefined);
+    };
+  }
+
+  fax(leg: Leg, opts: FaxOptions): FaxHandle {
+    const ep = this.need(leg, 'fax');
+    return new FsFax(ep, opts, this.scratchDir);
+  }
+}
+
+/** A fax run by mod_spandsp on the leg's channel. */
+class FsFax extends EventEmitter<FaxEvents> implements FaxHandle {
+  readonly done: Promise<FaxOutcome>;
+  private stopped = false;
+
+  constructor(
+    private readonly ep: Mrf.Endpoint,
+    opts: FaxOptions,
+    scratchDir: string,
+  ) {
+    super();
+    const started = Date.now();
+    let dropped = false;
+    const gone = () => (dropped = true);
+    ep.once('destroy', gone);
+    const run = async (): Promise<FaxOutcome> => {
+      const t38 = opts.t38 !== false;
+      await ep.set({
+        fax_ident: opts.ident,
+        fax_header: opts.header ?? '',
+        fax_use_ecm: opts.ecm === false ? 'false' : 'true',
+        fax_enable_t38: t38 ? 'true' : 'false',
+        fax_enable_t38_request: t38 && opts.direction === 'receive' ? 'true' : 'false',
+        fax_verbose: 'false',
+      });
+      const file =
+        opts.direction === 'send' ? opts.tiff : (opts.output ?? path.join(scratchDir, `${randomUUID()}.tif`));
+      if (!file) throw new MediaError('a fax to send needs its TIFF');
+      const evt = await execute(ep, opts.direction === 'send' ? 'txfax' : 'rxfax', file);
+      ep.removeListener('destroy', gone);
+      if (!evt) return callDroppedFax();
+      const v = (name: string) => evt.getHeader(`variable_fax_${name}`);
+      const transport =
+        evt.getHeader('variable_t38_status') === 'negotiated' || evt.getHeader('variable_has_t38') === 'true'
+          ? 't38'
+          : 'audio';
+      if (dropped || this.stopped || v('result_code') === undefined)
+        return callDroppedFax({
+          transport,
+          pagesDone: Number(v('document_transferred_pages') ?? 0),
+          pageCount: null,
+        });
+      const [xr, yr] = (v('image_resolution') ?? '0x0').split('x').map(Number) as [number, number];
+      return {
+        status: v('success') === '1' ? 'ok' : 'fail',
+        faxErrorCode: Number(v('result_code') ?? 49),
+        transport,
+        pagesDone: Number(v('document_transferred_pages') ?? 0),
+        pageCount: opts.direction === 'send' ? Number(v('document_total_pages') ?? 0) : null,
+        remoteIdent: v('remote_station_id') ?? '',
+        bitRate: Number(v('transfer_rate') ?? 0),
+        ecm: v('ecm_used') === 'on' || v('ecm_used') === 'true',
+        // spandsp reports dots per inch; the port speaks pixels per metre.
+        xResolution: Math.round((xr || 0) / 0.0254),
+        yResolution: Math.round((yr || 0) / 0.0254),
+        durationMs: Date.now() - started,
+      };
+    };
+    this.done = run().catch(() => callDroppedFax());
+  }
+
+  stop(): void {
+    if (this.stopped) return;
+    this.stopped = true;
+    void this.ep.api('uuid_break', `${this.ep.uuid} all`).catch(() => undefined);
+  }
+}

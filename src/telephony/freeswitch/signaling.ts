@@ -1,0 +1,445 @@
+/**
+ * Signalling of the drachtio + FreeSWITCH adapter: drachtio-server holds
+ * the SIP dialogs, this node is its application. INVITEs from a carrier
+ * trunk, from another telephony node (with its pass) or digest-authenticated
+ * from an account become inbound legs; REGISTER goes to the same registrar,
+ * SUBSCRIBE to the same dialog event package and the same auth guard as the
+ * embedded engine's; legs go out to the trunk, to other nodes and to every
+ * registered device of an account.
+ */
+import type Srf from 'drachtio-srf';
+import { formatQ850Reason } from '../../domain/cdr/q850.js';
+import { newId } from '../../lib/ids.js';
+import { makeNodeToken, verifyNodeToken } from '../../lib/node-token.js';
+import type {
+  DeviceBinding,
+  DialogInfo,
+  InboundLeg,
+  LegSnapshot,
+  LocationStore,
+  Logger,
+  NodeJoin,
+  NotifyPort,
+  NotifyRequest,
+  OriginateRequest,
+  OutboundLeg,
+  PresencePort,
+  SignalingPort,
+  WatcherDirectory,
+} from '../adapter.js';
+import { CAUSE, type EndCause } from '../causes.js';
+import { AccountLeg } from '../embedded/account-leg.js';
+import type { Authenticator } from '../embedded/authenticator.js';
+import type { Registrar } from '../embedded/registrar.js';
+import { NODE_JOIN_HEADER, type TrunkEntry } from '../embedded/signaling.js';
+import { dialogInfoXml } from '../embedded/sip/dialog-info.js';
+import { tagOf } from '../embedded/sip/message.js';
+import { callerOf } from '../embedded/sip/parties.js';
+import { firstHop, originOf, type ProxyEntry } from '../embedded/sip/path.js';
+import { parseReplaces } from '../embedded/sip/replaces.js';
+import { parseSdp } from '../embedded/sip/sdp.js';
+import { formatNameAddr, parseUri } from '../embedded/sip/uri.js';
+import { DrachtioExchange } from './exchange.js';
+import {
+  FsInboundLeg,
+  FsOutboundLeg,
+  stackDialogId,
+  type FsLeg,
+  type FsLegContext,
+  type FsRoute,
+} from './legs.js';
+
+export interface FsSignalingOptions {
+  ctx: FsLegContext;
+  registrar: Registrar;
+  auth: Authenticator;
+  location: LocationStore;
+  watchers: WatcherDirectory;
+  trunks: TrunkEntry[];
+  proxies: readonly ProxyEntry[];
+  domain: string;
+  nodeTokenKey: Buffer | null;
+  log: Logger;
+}
+
+/** What another process needs to end a leg: drachtio's dialog id (drachtio-server keeps the dialog). */
+export interface FsLegSnapshot {
+  adapter: 'freeswitch';
+  dialog: string;
+  /** The FreeSWITCH channel of the leg. */
+  channel: string | null;
+}
+
+/** Srf#request as drachtio-srf 5 takes it (its bundled types get the arguments wrong). */
+type SrfRequestFn = (
+  uriOrOpts: string | Record<string, unknown>,
+  opts?: Record<string, unknown>,
+) => Promise<Srf.SrfRequest>;
+
+const MAX_EXPIRES = 3600;
+const DEFAULT_EXPIRES = 600;
+
+interface Subscription {
+  number: string;
+  dialog: Srf.Dialog;
+  version: number;
+  timer: NodeJS.Timeout | null;
+}
+
+export class FsSignaling implements SignalingPort, NotifyPort, PresencePort {
+  private inbound: (leg: InboundLeg) => void = (leg) => leg.reject(CAUSE.congestion);
+  private readonly subs = new Map<string, Set<Subscription>>();
+  /** The calls of each watched number, by Call-ID (what a new subscriber is told first). */
+  private readonly calls = new Map<string, Map<string, DialogInfo>>();
+
+  constructor(private readonly o: FsSignalingOptions) {}
+
+  private get srf(): Srf {
+    return this.o.ctx.srf;
+  }
+
+  private request(
+    uriOrOpts: string | Record<string, unknown>,
+    opts?: Record<string, unknown>,
+  ): Promise<Srf.SrfRequest> {
+    const srf = this.srf as unknown as { request: SrfRequestFn };
+    return opts ? srf.request(uriOrOpts, opts) : srf.request(uriOrOpts);
+  }
+
+  private async register(req: Srf.SrfRequest, res: Srf.SrfResponse): Promise<void> {
+    const x = DrachtioExchange.of(req, res);
+    if (!x) res.send(400);
+    else await this.o.registrar.handle(x);
+  }
+
+  /** Takes drachtio's requests: INVITE, REGISTER, SUBSCRIBE, OPTIONS. */
+  listen(): void {
+    const guard = (what: string, res: Srf.SrfResponse) => (err: unknown) => {
+      this.o.log.error({ err }, `${what} failed`);
+      if (!res.finalResponseSent) res.send(500);
+    };
+    this.srf.invite((req, res) => void this.invite(req, res).catch(guard('INVITE', res)));
+    this.srf.use('register', (req, res) => void this.register(req, res).catch(guard('REGISTER', res)));
+    this.srf.use('subscribe', (req, res) => void this.subscribe(req, res).catch(guard('SUBSCRIBE', res)));
+    this.srf.use('options', (_req, res) => res.send(200));
+  }
+
+  onInbound(handler: (leg: InboundLeg) => void): void {
+    this.inbound = handler;
+  }
+
+  // ------------------------------------------------------------- calls in --
+
+  private isTrunk(p: { address: string; port: number }): boolean {
+    return this.o.trunks.some((t) => t.host === p.address && (t.port === null || t.port === p.port));
+  }
+
+  private nodeJoin(x: DrachtioExchange): NodeJoin | null | undefined {
+    const token = x.request.get(NODE_JOIN_HEADER);
+    if (token === undefined) return undefined;
+    const check = this.o.nodeTokenKey ? verifyNodeToken(this.o.nodeTokenKey, token, Date.now()) : null;
+    if (check?.ok) return check.join;
+    this.o.log.warn({ source: `${x.peer.address}:${x.peer.port}` }, 'call from a node refused');
+    x.respond(403, 'Forbidden');
+    return null;
+  }
+
+  private async invite(req: Srf.SrfRequest, res: Srf.SrfResponse): Promise<void> {
+    const x = DrachtioExchange.of(req, res);
+    if (!x) {
+      res.send(400);
+      return;
+    }
+    const sip = x.request;
+    const join = this.nodeJoin(x);
+    if (join === null) return;
+    const origin = originOf(sip, x.peer, this.o.proxies);
+    const fromTrunk = join === undefined && this.isTrunk(origin);
+    const account = fromTrunk || join ? null : await this.o.auth.authenticate(x, true);
+    if (!fromTrunk && !join && !account) return;
+    if (req.body) {
+      const offer = parseSdp(req.body);
+      if (!offer) {
+        x.respond(400, 'Bad Request (malformed SDP)');
+        return;
+      }
+      if (!offer.audio) {
+        x.respond(488, 'Not Acceptable Here');
+        return;
+      }
+    }
+    const replaces = sip.get('replaces');
+    const leg = new FsInboundLeg(
+      newId(),
+      this.o.ctx,
+      req,
+      res,
+      {
+        origin: join ? 'node' : fromTrunk ? 'trunk' : 'account',
+        account,
+        caller: callerOf(sip, account),
+        called: parseUri(sip.uri)?.user ?? '',
+        replaces: replaces !== undefined ? parseReplaces(replaces) : null,
+        source: `${origin.address}:${origin.port}`,
+        ...(join ? { join } : {}),
+      },
+      { callId: sip.callId, localTag: '', remoteTag: tagOf(sip.get('from')) ?? '' },
+    );
+    this.o.ctx.track(leg);
+    req.on('cancel', () => leg.cancelled());
+    try {
+      this.inbound(leg);
+    } catch (err) {
+      this.o.log.error({ err }, 'inbound call handler failed');
+      leg.hangup(CAUSE.failure);
+    }
+  }
+
+  // ------------------------------------------------------------ calls out --
+
+  private identityHeaders(req: OriginateRequest, to: string): Record<string, string> {
+    const from = req.from;
+    const uri =
+      from.clir || !from.number ? 'sip:anonymous@anonymous.invalid' : `sip:${from.number}@${this.o.domain}`;
+    const h: Record<string, string> = {
+      From: formatNameAddr({ display: from.clir ? 'Anonymous' : from.display, uri }),
+      To: `<${to}>`,
+    };
+    if (req.assertedIdentity) h['P-Asserted-Identity'] = `<sip:${req.assertedIdentity}@${this.o.domain}>`;
+    if (from.clir) h.Privacy = 'id';
+    if (req.uui !== undefined) h['User-to-User'] = req.uui;
+    return h;
+  }
+
+  private startLeg(
+    req: OriginateRequest,
+    route: Omit<FsRoute, 'headers'> & { headers?: Record<string, string> },
+  ): FsOutboundLeg {
+    const leg = new FsOutboundLeg(this.o.ctx, req, {
+      ...route,
+      headers: { ...this.identityHeaders(req, route.uri), ...(route.headers ?? {}) },
+    });
+    this.o.ctx.track(leg);
+    void leg.start();
+    return leg;
+  }
+
+  private failed(req: OriginateRequest, cause: EndCause): OutboundLeg {
+    const leg = new FsOutboundLeg(this.o.ctx, req, { uri: 'sip:invalid@invalid', headers: {} });
+    queueMicrotask(() => leg.hangup(cause));
+    return leg;
+  }
+
+  originate(req: OriginateRequest): OutboundLeg {
+    const t = req.target;
+    if (t.kind === 'account') {
+      const leg = new AccountLeg<FsOutboundLeg>(req.call, t);
+      this.o.location.bindings(t.account).then(
+        (bindings) => {
+          const branches: FsOutboundLeg[] = [];
+          for (const b of bindings) {
+            const route = routeTo(b);
+            if (route) branches.push(this.startLeg(req, route));
+          }
+          leg.fork(branches);
+        },
+        (err: unknown) => {
+          this.o.log.warn({ err, account: t.account }, 'location lookup failed');
+          leg.fork([]);
+        },
+      );
+      return leg;
+    }
+    if (t.kind === 'node') {
+      const uri = parseUri(t.uri);
+      if (!uri || uri.scheme === 'tel' || !this.o.nodeTokenKey) return this.failed(req, CAUSE.unavailable);
+      const token = makeNodeToken(this.o.nodeTokenKey, t.join, Date.now());
+      return this.startLeg(req, {
+        uri: `sip:conference@${uri.host}:${uri.port ?? 5060}`,
+        headers: { 'X-Callplane-Join': token },
+      });
+    }
+    const trunk = this.o.trunks[0];
+    if (!trunk) return this.failed(req, CAUSE.congestion);
+    return this.startLeg(req, { uri: `sip:${t.number}@${trunk.host}:${trunk.port ?? 5060}` });
+  }
+
+  // --------------------------------------------------------------- notify --
+
+  async notify(
+    binding: DeviceBinding,
+    account: { name: string; domain: string },
+    n: NotifyRequest,
+  ): Promise<void> {
+    const route = routeTo(binding);
+    if (!route) throw new Error(`no address in ${binding.source}`);
+    const aor = `<sip:${account.name}@${account.domain}>`;
+    const headers: Record<string, string> = {
+      From: aor,
+      To: aor,
+      Event: n.event,
+      'Subscription-State': 'terminated',
+      ...(route.headers ?? {}),
+    };
+    if (n.content !== '' || n.contentType !== '') headers['Content-Type'] = n.contentType || 'text/plain';
+    const sent = await this.request(route.uri, {
+      method: 'NOTIFY',
+      headers,
+      body: n.content,
+      ...(route.proxy ? { proxy: route.proxy } : {}),
+    });
+    await new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`NOTIFY to ${binding.contact} timed out`)), 32_000);
+      sent.on('response', (res?: Srf.SrfResponse) => {
+        if (res && res.status >= 200) {
+          clearTimeout(timer);
+          resolve();
+        }
+      });
+    });
+  }
+
+  // ------------------------------------------------------------- presence --
+
+  private async subscribe(req: Srf.SrfRequest, res: Srf.SrfResponse): Promise<void> {
+    const x = DrachtioExchange.of(req, res);
+    if (!x) {
+      res.send(400);
+      return;
+    }
+    if ((x.request.get('event') ?? '').split(';')[0]?.trim().toLowerCase() !== 'dialog') {
+      x.respond(489, 'Bad Event', { headers: { 'allow-events': 'dialog' } });
+      return;
+    }
+    const account = await this.o.auth.authenticate(x, false);
+    if (!account) return;
+    const user = parseUri(x.request.uri)?.user ?? '';
+    const number = user.startsWith('+') ? user : `+${user}`;
+    if (!(await this.o.watchers.watchersOf(number)).includes(account.name)) {
+      x.respond(403, 'Forbidden (not a BLF subscription of this account)');
+      return;
+    }
+    const raw = x.request.get('expires');
+    const expires = Math.min(
+      raw !== undefined && /^[0-9]{1,10}$/.test(raw.trim()) ? Number(raw) : DEFAULT_EXPIRES,
+      MAX_EXPIRES,
+    );
+    const dialog = await this.srf.createUAS(req, res, {
+      localSdp: '',
+      headers: { Expires: String(expires) },
+    });
+    const sub: Subscription = { number, dialog, version: 0, timer: null };
+    if (expires === 0) {
+      this.send(sub, 'terminated;reason=timeout');
+      return;
+    }
+    let set = this.subs.get(number);
+    if (!set) this.subs.set(number, (set = new Set()));
+    set.add(sub);
+    const arm = (s: number) => {
+      if (sub.timer) clearTimeout(sub.timer);
+      sub.timer = setTimeout(() => this.endSub(sub, 'timeout'), s * 1000);
+      sub.timer.unref();
+    };
+    arm(expires);
+    dialog.on('unsubscribe' as 'destroy', () => this.endSub(sub, 'timeout'));
+    dialog.on('subscribe' as 'modify', (r: Srf.SrfRequest, rs: Srf.SrfResponse) => {
+      const e = Math.min(Number(r.get('Expires') ?? DEFAULT_EXPIRES) || 0, MAX_EXPIRES);
+      rs.send(200, { headers: { Expires: String(e) } });
+      if (e === 0) this.endSub(sub, 'timeout');
+      else {
+        arm(e);
+        this.send(sub, `active;expires=${e}`);
+      }
+    });
+    this.send(sub, `active;expires=${expires}`);
+  }
+
+  private endSub(sub: Subscription, reason: string): void {
+    if (sub.timer) clearTimeout(sub.timer);
+    if (!this.subs.get(sub.number)?.delete(sub)) return;
+    this.send(sub, `terminated;reason=${reason}`);
+  }
+
+  private send(sub: Subscription, state: string): void {
+    const dialogs = [...(this.calls.get(sub.number)?.values() ?? [])];
+    sub.dialog
+      .request({
+        method: 'NOTIFY',
+        headers: {
+          Event: 'dialog',
+          'Subscription-State': state,
+          'Content-Type': 'application/dialog-info+xml',
+        },
+        body: dialogInfoXml(`sip:${sub.number}@${this.o.domain}`, sub.version++, dialogs),
+      } as unknown as Srf.SrfRequest)
+      .catch((err: unknown) => this.o.log.debug({ err }, 'BLF NOTIFY failed'));
+  }
+
+  update(number: string, info: DialogInfo): void {
+    let calls = this.calls.get(number);
+    if (!calls) this.calls.set(number, (calls = new Map<string, DialogInfo>()));
+    calls.set(info.callId, info);
+    for (const sub of this.subs.get(number) ?? []) this.send(sub, 'active');
+    if (info.state === 'terminated') {
+      calls.delete(info.callId);
+      if (calls.size === 0) this.calls.delete(number);
+    }
+  }
+
+  // ------------------------------------------------------------- recovery --
+
+  snapshot(leg: FsLeg): LegSnapshot | null {
+    if (leg.state !== 'answered' || !leg.sipDialog) return null;
+    const s: FsLegSnapshot = {
+      adapter: 'freeswitch',
+      dialog: stackDialogId(leg.sipDialog),
+      channel: leg.ep?.uuid ?? null,
+    };
+    return { ...s };
+  }
+
+  /** A BYE in the dialog drachtio-server still holds for the dead process. */
+  async terminate(snapshot: FsLegSnapshot, cause: EndCause): Promise<void> {
+    try {
+      // drachtio-server sends it in the dialog it names; the request URI is its placeholder.
+      await this.request('sip:placeholder', {
+        method: 'BYE',
+        stackDialogId: snapshot.dialog,
+        headers: { Reason: formatQ850Reason(cause.q850) },
+      });
+    } catch (err) {
+      this.o.log.debug({ err, dialog: snapshot.dialog }, 'BYE of a dead process’s leg not sent');
+    }
+  }
+
+  close(): void {
+    for (const set of this.subs.values()) for (const s of set) if (s.timer) clearTimeout(s.timer);
+    this.subs.clear();
+  }
+}
+
+/**
+ * How to reach a registered device through drachtio: its contact as the
+ * request URI, sent to its Path's first proxy (with the Path as Route) or
+ * back over the address it registered from.
+ */
+export function routeTo(
+  b: DeviceBinding,
+): (Omit<FsRoute, 'headers'> & { headers?: Record<string, string> }) | null {
+  if (b.path && b.path.length > 0) {
+    const hop = firstHop(b.path);
+    return hop
+      ? {
+          uri: b.contact,
+          proxy: `sip:${hop.address}:${hop.port};transport=${hop.transport}`,
+          headers: { Route: b.path.join(', ') },
+        }
+      : null;
+  }
+  const colon = b.source.lastIndexOf(':');
+  const address = b.source.slice(0, colon);
+  const port = Number(b.source.slice(colon + 1));
+  if (!address || !Number.isInteger(port) || port < 1 || port > 65535) return null;
+  return { uri: b.contact, proxy: `sip:${address}:${port};transport=${b.transport}` };
+}
