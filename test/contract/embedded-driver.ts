@@ -114,11 +114,16 @@ export async function phoneDriver(o: {
   carrier: SipPhone;
   sipPort: number;
   nodeUri: string;
+  /** Other nodes' adapters (started and stopped with it): their calls in count as the adapter's. */
+  nodes?: TelephonyAdapter[];
 }): Promise<ContractDriver> {
   const { adapter, platform, carrier } = o;
+  const nodes = o.nodes ?? [];
   const inbound: InboundLeg[] = [];
-  adapter.signaling.onInbound((leg) => void inbound.push(leg));
-  await adapter.start();
+  for (const a of [adapter, ...nodes]) {
+    a.signaling.onInbound((leg) => void inbound.push(leg));
+    await a.start();
+  }
   // The carrier phone was opened before the adapter had its port: point it there now.
   carrier.aim(o.sipPort);
   const phones: SipPhone[] = [carrier];
@@ -162,7 +167,7 @@ export async function phoneDriver(o: {
     pass: (ms) => new Promise((r) => setTimeout(r, ms)),
     close: async () => {
       for (const p of phones) await p.close();
-      await adapter.stop();
+      for (const a of [adapter, ...nodes]) await a.stop();
       await platform.close();
     },
   };

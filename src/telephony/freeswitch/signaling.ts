@@ -81,9 +81,11 @@ const DEFAULT_EXPIRES = 600;
 
 interface Subscription {
   number: string;
-  dialog: Srf.Dialog;
+  dialog: Promise<Srf.Dialog>;
   version: number;
   timer: NodeJS.Timeout | null;
+  /** NOTIFYs go one after the other (their CSeq and version order). */
+  queue: Promise<void>;
 }
 
 export class FsSignaling implements SignalingPort, NotifyPort, PresencePort {
@@ -324,11 +326,14 @@ export class FsSignaling implements SignalingPort, NotifyPort, PresencePort {
       raw !== undefined && /^[0-9]{1,10}$/.test(raw.trim()) ? Number(raw) : DEFAULT_EXPIRES,
       MAX_EXPIRES,
     );
-    const dialog = await this.srf.createUAS(req, res, {
-      localSdp: '',
-      headers: { Expires: String(expires) },
-    });
-    const sub: Subscription = { number, dialog, version: 0, timer: null };
+    // Known before drachtio answers: an update right after the answer is told too, in order.
+    const sub: Subscription = {
+      number,
+      dialog: this.srf.createUAS(req, res, { localSdp: '', headers: { Expires: String(expires) } }),
+      version: 0,
+      timer: null,
+      queue: Promise.resolve(),
+    };
     if (expires === 0) {
       this.send(sub, 'terminated;reason=timeout');
       return;
@@ -342,6 +347,8 @@ export class FsSignaling implements SignalingPort, NotifyPort, PresencePort {
       sub.timer.unref();
     };
     arm(expires);
+    this.send(sub, `active;expires=${expires}`);
+    const dialog = await sub.dialog;
     dialog.on('unsubscribe' as 'destroy', () => this.endSub(sub, 'timeout'));
     dialog.on('subscribe' as 'modify', (r: Srf.SrfRequest, rs: Srf.SrfResponse) => {
       const e = Math.min(Number(r.get('Expires') ?? DEFAULT_EXPIRES) || 0, MAX_EXPIRES);
@@ -352,7 +359,6 @@ export class FsSignaling implements SignalingPort, NotifyPort, PresencePort {
         this.send(sub, `active;expires=${e}`);
       }
     });
-    this.send(sub, `active;expires=${expires}`);
   }
 
   private endSub(sub: Subscription, reason: string): void {
@@ -363,16 +369,20 @@ export class FsSignaling implements SignalingPort, NotifyPort, PresencePort {
 
   private send(sub: Subscription, state: string): void {
     const dialogs = [...(this.calls.get(sub.number)?.values() ?? [])];
-    sub.dialog
-      .request({
-        method: 'NOTIFY',
-        headers: {
-          Event: 'dialog',
-          'Subscription-State': state,
-          'Content-Type': 'application/dialog-info+xml',
-        },
-        body: dialogInfoXml(`sip:${sub.number}@${this.o.domain}`, sub.version++, dialogs),
-      } as unknown as Srf.SrfRequest)
+    const body = dialogInfoXml(`sip:${sub.number}@${this.o.domain}`, sub.version++, dialogs);
+    sub.queue = sub.queue
+      .then(async () => {
+        const dialog = await sub.dialog;
+        await dialog.request({
+          method: 'NOTIFY',
+          headers: {
+            Event: 'dialog',
+            'Subscription-State': state,
+            'Content-Type': 'application/dialog-info+xml',
+          },
+          body,
+        } as unknown as Srf.SrfRequest);
+      })
       .catch((err: unknown) => this.o.log.debug({ err }, 'BLF NOTIFY failed'));
   }
 
