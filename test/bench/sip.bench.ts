@@ -9,13 +9,21 @@
  *     at the same rates is the baseline;
  *  2. REGISTER/s with digest authentication, walked the same way;
  *  3. concurrent anchored G.711 calls with RTP both ways (sipp pcap playback):
- *     packets relayed, packets lost, CPU µs per relayed packet.
+ *     packets relayed, packets lost, CPU µs per relayed packet;
+ *  4. (with DRACHTIO_URL and FREESWITCH_ESL set, or SIP_BENCH_ONLY=adapters)
+ *     the embedded engine against drachtio + FreeSWITCH in the same run: the
+ *     highest clean call rate of the whole path, and concurrent anchored calls
+ *     with pcap RTP both ways, with the CPU of every process involved
+ *     (callplane, drachtio-server, FreeSWITCH).
  *
  *   npm run bench:sip
  *   BENCH_DATABASES=pglite SIP_BENCH_START=400 SIP_BENCH_STEP=200 npm run bench:sip
  *   SIP_BENCH_ONLY=calls SIP_BENCH_SECONDS=5 npm run bench:sip
  *   SIP_BENCH_COUNT=1 SIP_BENCH_ONLY=calls npm run bench:sip   # Redis commands and SQL per call
+ *   DRACHTIO_URL=127.0.0.1:9022 DRACHTIO_SIP=127.0.0.1:5070 FREESWITCH_ESL=127.0.0.1:8021 \
+ *     SIP_BENCH_ONLY=adapters BENCH_DATABASES=pglite npm run bench:sip
  */
+import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import { Session as Inspector } from 'node:inspector/promises';
 import os from 'node:os';
@@ -40,7 +48,14 @@ const DATABASES = (process.env['BENCH_DATABASES'] ?? 'pglite,postgres').split(',
 >;
 const PCAP = '/usr/share/sip-tester/g711a.pcap';
 /** Which parts to run: calls, register, media (comma list; default all). */
-const ONLY = new Set((process.env['SIP_BENCH_ONLY'] ?? 'calls,register,media').split(','));
+const FS_CONFIGURED =
+  process.env['DRACHTIO_URL'] !== undefined && process.env['FREESWITCH_ESL'] !== undefined;
+const ONLY = new Set(
+  (process.env['SIP_BENCH_ONLY'] ?? `calls,register,media${FS_CONFIGURED ? ',adapters' : ''}`).split(','),
+);
+const ADAPTER_START = Number(process.env['SIP_BENCH_ADAPTER_START'] ?? 50);
+const ADAPTER_STEP = Number(process.env['SIP_BENCH_ADAPTER_STEP'] ?? 50);
+const ADAPTER_CONCURRENT = Number(process.env['SIP_BENCH_ADAPTER_CONCURRENT'] ?? 100);
 /** Prints the Redis commands and SQL statements per call of each rate. */
 const COUNT = process.env['SIP_BENCH_COUNT'] === '1';
 /** Writes a CPU profile of each engine run (the calls only) to `<prefix>-<database>-<rate>.cpuprofile`. */
@@ -276,6 +291,122 @@ async function mediaLoad(h: TelephonyHarness, calls: number) {
   };
 }
 
+/** CPU seconds (user + system) a process used so far, from /proc; 0 when it is not there. */
+function cpuSecondsOf(pid: number): number {
+  try {
+    const fields = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / 100;
+  } catch {
+    return 0;
+  }
+}
+
+/** The pids of the servers of the FreeSWITCH path (their CPU counts with the engine's). */
+function serverPids(): number[] {
+  const out: number[] = [];
+  for (const name of ['freeswitch', 'drachtio'])
+    try {
+      out.push(
+        ...execFileSync('pgrep', ['-x', name], { encoding: 'utf8' }).split('\n').filter(Boolean).map(Number),
+      );
+    } catch {
+      // not running
+    }
+  return out;
+}
+
+/** CPU seconds of this process and the servers since `start()`. */
+function cpuMeter(): () => number {
+  const pids = serverPids();
+  const c0 = process.cpuUsage();
+  const s0 = pids.map(cpuSecondsOf);
+  return () => {
+    const c = process.cpuUsage(c0);
+    return (c.user + c.system) / 1e6 + pids.reduce((sum, pid, i) => sum + cpuSecondsOf(pid) - s0[i]!, 0);
+  };
+}
+
+/** `calls` concurrent calls through the number, pcap RTP both ways, held for the pcap. */
+async function concurrentCalls(h: TelephonyHarness, number: string, calls: number) {
+  const pcap = readPcapRtp(PCAP);
+  const timeoutSeconds = 90;
+  const uas = startSipp({
+    scenario: 'uas-answer',
+    localPort: h.trunkPort,
+    calls: 1e9,
+    pcap: PCAP,
+    traceMessages: false,
+    timeoutSeconds,
+  });
+  await uas.ready;
+  const cpu = cpuMeter();
+  const uac = await runSipp({
+    scenario: 'uac-call',
+    remote: `127.0.0.1:${h.sipPort}`,
+    localPort: h.carrierPort,
+    service: number.slice(1),
+    calls,
+    rate: 50,
+    concurrent: calls,
+    pcap: PCAP,
+    vars: { hold_ms: String(Math.ceil(pcap.durationMs) + 1500) },
+    traceMessages: false,
+    timeoutSeconds,
+  });
+  const cpuSeconds = cpu();
+  await new Promise((r) => setTimeout(r, 1000));
+  uas.kill();
+  const callee = await uas.done;
+  return { calls: uac.successful, calleeCalls: callee.successful, failed: uac.failed, cpuSeconds };
+}
+
+/** 4. The same path on both adapters, one after the other in this run. */
+async function adaptersPart(database: 'pglite' | 'postgres'): Promise<string[]> {
+  const lines: string[] = [];
+  const results = new Map<string, { rate: number; cps: number; cpuPerCall: number; concurrent: string }>();
+  for (const telephony of ['embedded', 'freeswitch'] as const) {
+    const h = await createTelephonyHarness(
+      {
+        LOG_LEVEL: 'silent',
+        SESSION_CREATE_LIMIT: '100000',
+        RTP_PORTS: process.env['BENCH_RTP_PORTS'] ?? '20000-29999',
+      },
+      { database, telephony },
+    );
+    try {
+      const { number } = await fullPath(h);
+      console.log(`\n  ${telephony}: rate   cps  failed  retrans  CPU ms/call (all processes)  load`);
+      let best = { rate: 0, cps: 0, cpuPerCall: 0 };
+      for (let rate = ADAPTER_START; rate <= MAX; rate += ADAPTER_STEP) {
+        const cpu = cpuMeter();
+        const r = await b2buaCps(h, number, rate);
+        const cpuPerCall = (cpu() * 1000) / Math.max(1, r.successful);
+        console.log(
+          `  ${' '.repeat(telephony.length)}  ${String(rate).padStart(4)}  ${r.cps.toFixed(0).padStart(4)}  ${String(r.failed).padStart(6)}  ${String(r.retransmissions).padStart(7)}  ${cpuPerCall.toFixed(2).padStart(27)}  ${load()}`,
+        );
+        if (r.failed > 0 || r.retransmissions > 0) break;
+        best = { rate, cps: r.cps, cpuPerCall };
+      }
+      const c = await concurrentCalls(h, number, ADAPTER_CONCURRENT);
+      const concurrent = `${c.calls}/${ADAPTER_CONCURRENT} concurrent calls with RTP ok (callee ${c.calleeCalls}, failed ${c.failed}), ${((c.cpuSeconds * 1000) / Math.max(1, c.calls)).toFixed(0)} ms CPU per call`;
+      console.log(`  ${telephony}: ${concurrent}`);
+      results.set(telephony, { ...best, concurrent });
+    } finally {
+      await h.close();
+    }
+  }
+  const e = results.get('embedded')!;
+  const f = results.get('freeswitch')!;
+  lines.push(
+    `${database}: embedded highest clean rate ${e.rate}/s (${e.cps.toFixed(0)} calls/s, ${e.cpuPerCall.toFixed(2)} ms CPU/call); ` +
+      `drachtio + FreeSWITCH ${f.rate}/s (${f.cps.toFixed(0)} calls/s, ${f.cpuPerCall.toFixed(2)} ms CPU/call incl. both servers); ` +
+      `ratio ${(f.cps / Math.max(1, e.cps)).toFixed(2)}`,
+    `${database}: concurrent, embedded: ${e.concurrent}`,
+    `${database}: concurrent, drachtio + FreeSWITCH: ${f.concurrent}`,
+  );
+  return lines;
+}
+
 async function main(): Promise<void> {
   if (!SIPP_AVAILABLE) {
     console.log('sipp is not installed (scripts/setup.sh --test installs sip-tester)');
@@ -285,6 +416,11 @@ async function main(): Promise<void> {
   const summary: string[] = [];
   for (database of DATABASES) {
     console.log(`\n=== database: ${database}, ${SECONDS} s per rate, load ${load()}`);
+    if (ONLY.has('adapters')) {
+      console.log('\n4. embedded engine against drachtio + FreeSWITCH (same path, same run)');
+      summary.push(...(await adaptersPart(database)));
+      if (ONLY.size === 1) continue;
+    }
     const h = await createTelephonyHarness(
       {
         LOG_LEVEL: 'silent',

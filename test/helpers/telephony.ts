@@ -5,8 +5,10 @@
  */
 import dgram from 'node:dgram';
 import net from 'node:net';
-import { adapterEnvironment, embeddedOptions } from '../../src/telephony/adapters.js';
+import type { TelephonyAdapter } from '../../src/telephony/adapter.js';
+import { adapterEnvironment, embeddedOptions, freeswitchOptions } from '../../src/telephony/adapters.js';
 import { EmbeddedAdapter } from '../../src/telephony/embedded/adapter.js';
+import { FreeswitchAdapter } from '../../src/telephony/freeswitch/adapter.js';
 import { silentLogger, type Logger } from '../../src/telephony/engine/logger.js';
 import { startTelephonyNode, type TelephonyNode } from '../../src/telephony/node.js';
 import { createHarness, type Harness, type HarnessOptions } from './harness.js';
@@ -45,9 +47,9 @@ export async function freePort(): Promise<number> {
 
 export async function createTelephonyHarness(
   env: Record<string, string> = {},
-  options: HarnessOptions & { log?: Logger } = {},
+  options: HarnessOptions & { log?: Logger; telephony?: 'embedded' | 'freeswitch' } = {},
 ): Promise<TelephonyHarness> {
-  const { log: given, ...opts } = options;
+  const { log: given, telephony: which, ...opts } = options;
   const sipPort = await freePort();
   const trunkPort = await freePort();
   const carrierPort = await freePort();
@@ -70,16 +72,19 @@ export async function createTelephonyHarness(
     (process.env['SIP_DEBUG']
       ? { debug: console.debug, info: console.info, warn: console.warn, error: console.error }
       : silentLogger);
-  const adapter = await EmbeddedAdapter.create(
-    embeddedOptions(h.config),
-    adapterEnvironment(h.services, log),
-  );
+  // TEST_TELEPHONY=freeswitch: the same harness on drachtio + FreeSWITCH (their addresses as
+  // TELEPHONY=freeswitch takes them, DRACHTIO_SIP where phones reach drachtio); one test file at a time.
+  const onFreeswitch = (which ?? process.env['TEST_TELEPHONY']) === 'freeswitch';
+  const adapter: TelephonyAdapter = onFreeswitch
+    ? await FreeswitchAdapter.create(freeswitchOptions(h.config), adapterEnvironment(h.services, log))
+    : await EmbeddedAdapter.create(embeddedOptions(h.config), adapterEnvironment(h.services, log));
   const node = await startTelephonyNode(h.services, h.config, adapter, { log, sweepMs: 250 });
-  const telephony = Object.assign(node, { adapter });
+  // Tests reach into the embedded stack's internals; on FreeSWITCH those tests fail, the rest runs.
+  const telephony = Object.assign(node, { adapter: adapter as EmbeddedAdapter });
   return {
     ...h,
     telephony,
-    sipPort,
+    sipPort: onFreeswitch ? Number((process.env['DRACHTIO_SIP'] ?? '127.0.0.1:5070').split(':')[1]) : sipPort,
     trunkPort,
     carrierPort,
     close: async () => {

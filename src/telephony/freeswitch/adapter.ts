@@ -47,6 +47,12 @@ export interface FreeswitchOptions {
   connectTimeoutMs?: number;
 }
 
+/** drachtio-srf's wire protocol state (lib/wire-protocol.js) closeDrachtio() needs. */
+interface WireState {
+  closing: boolean;
+  reconnectVars?: { retryTimer?: NodeJS.Timeout | null };
+}
+
 /** Q.850 38: network out of order (a server of the call went away). */
 const SERVER_LOST: EndCause = { q850: 38 };
 
@@ -162,15 +168,22 @@ export class FreeswitchAdapter implements TelephonyAdapter {
     const connected = new Promise<void>((resolve, reject) => {
       this.srf.once('connect', (err: Error | null) => (err ? reject(err) : resolve()));
     });
-    this.srf.on('error', (err: Error) => this.env.log.warn({ err }, 'drachtio connection error'));
+    // Until connected, a refused attempt is the start's failure to report (once), not a warning each retry.
+    let up = false;
+    this.srf.on('error', (err: Error) =>
+      up
+        ? this.env.log.warn({ err }, 'drachtio connection error')
+        : this.env.log.debug({ err }, 'drachtio not yet'),
+    );
     // The methods served are routed to this application when it connects.
     this.signaling.listen();
     void this.srf.connect({ host: d.host, port: d.port, secret: d.secret });
     try {
       await within(connected, timeout, `drachtio-server at ${d.host}:${d.port}`);
+      up = true;
       this.ms = await this.connectMedia(timeout);
     } catch (err) {
-      this.srf.disconnect();
+      this.closeDrachtio();
       throw err;
     }
     // drachtio-srf reconnects by itself; what was up meanwhile cannot be signalled any more.
@@ -236,6 +249,23 @@ export class FreeswitchAdapter implements TelephonyAdapter {
     this.retry = setTimeout(attempt, delay);
   }
 
+  /**
+   * Closes the drachtio connection, or stops drachtio-srf's reconnecting
+   * when there is none (its disconnect() throws without a socket, and its
+   * retry timer would keep the process alive).
+   */
+  private closeDrachtio(): void {
+    try {
+      this.srf.disconnect();
+    } catch {
+      const wp = (this.srf as unknown as { _app?: { wp?: WireState } })._app?.wp;
+      if (wp) {
+        wp.closing = true;
+        if (wp.reconnectVars?.retryTimer) clearTimeout(wp.reconnectVars.retryTimer);
+      }
+    }
+  }
+
   private endAll(cause: EndCause): void {
     for (const leg of [...this.legs]) leg.hangup(cause);
   }
@@ -249,7 +279,7 @@ export class FreeswitchAdapter implements TelephonyAdapter {
     await new Promise((r) => setTimeout(r, 200));
     this.ms?.disconnect();
     this.ms = null;
-    this.srf.disconnect();
+    this.closeDrachtio();
     await this.conference.close(this.o.recordingDir).catch(() => undefined);
   }
 }
