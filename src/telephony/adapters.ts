@@ -75,6 +75,7 @@ export function freeswitchOptions(config: Config): FreeswitchOptions {
     digestAlgorithms: e.digestAlgorithms,
     minExpires: e.minExpires,
     recordingDir: e.recordingDir,
+    rtpTimeoutMs: e.rtpTimeoutMs,
   };
 }
 

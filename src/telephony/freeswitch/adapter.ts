@@ -43,6 +43,8 @@ export interface FreeswitchOptions {
   minExpires: number;
   /** Recordings, fax documents and conference sounds: FreeSWITCH must read and write here too. */
   recordingDir: string;
+  /** A leg without RTP for this long is ended (RTP_TIMEOUT_SECONDS; 0 or absent: never). */
+  rtpTimeoutMs?: number;
   /** How long start() waits for each server (default 10 s). */
   connectTimeoutMs?: number;
 }
@@ -110,6 +112,7 @@ export class FreeswitchAdapter implements TelephonyAdapter {
       srf: this.srf,
       mediaServer: () => this.ms,
       log: env.log,
+      rtpTimeoutMs: o.rtpTimeoutMs ?? 0,
       track: (leg) => {
         this.legs.add(leg);
         leg.once('ended', () => this.legs.delete(leg));

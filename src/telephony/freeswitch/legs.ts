@@ -5,6 +5,7 @@
  * talks RTP with FreeSWITCH only, so bridges, prompts, recordings, DTMF,
  * conferences and fax are FreeSWITCH's work on the leg's channel.
  */
+import type { EventEmitter } from 'node:events';
 import type Srf from 'drachtio-srf';
 import type Mrf from 'drachtio-fsmrf';
 import { formatQ850Reason, parseQ850Reason } from '../../domain/cdr/q850.js';
@@ -31,6 +32,8 @@ export interface FsLegContext {
   /** The media server now (null while FreeSWITCH is away: legs cannot get media). */
   mediaServer(): Mrf.MediaServer | null;
   log: Logger;
+  /** A leg without RTP for this long ends (0: never). */
+  rtpTimeoutMs: number;
   track(leg: FsLeg): void;
 }
 
@@ -71,16 +74,29 @@ export abstract class FsLeg extends SafeEmitter<LegEvents> {
   protected async endpoint(remoteSdp?: string): Promise<Mrf.Endpoint> {
     const ms = this.ctx.mediaServer();
     if (!ms) throw new Error('FreeSWITCH is not connected');
-    const ep = await ms.createEndpoint(remoteSdp ? { remoteSdp, codecs: ['PCMU', 'PCMA'] } : {});
+    const ep = await ms.createEndpoint(remoteSdp ? { remoteSdp } : {});
     if (this.over) {
       void ep.destroy().catch(() => undefined);
       throw new Error('the leg ended meanwhile');
     }
     this.ep = ep;
     // Unbridged legs stay up: the engine decides when a leg ends, never FreeSWITCH's bridge.
-    await ep.set({ hangup_after_bridge: 'false', park_after_bridge: 'true' });
+    await ep.set({
+      hangup_after_bridge: 'false',
+      park_after_bridge: 'true',
+      // RTP_TIMEOUT_SECONDS: FreeSWITCH hangs up a channel without RTP for this long (0: never).
+      ...(this.ctx.rtpTimeoutMs > 0 ? { media_timeout: String(this.ctx.rtpTimeoutMs) } : {}),
+    });
     // FreeSWITCH dropped the channel (media timeout, restart, uuid_kill): the leg cannot go on.
-    ep.once('destroy', () => this.end(CAUSE.failure, 'local'));
+    // Its hangup cause comes with the HANGUP call state, before fsmrf's 'destroy' (which may carry none).
+    let cause: string | undefined;
+    const conn = (ep as unknown as { conn?: EventEmitter | null }).conn;
+    conn?.on(`esl::event::CHANNEL_CALLSTATE::${ep.uuid}`, (evt: Mrf.EslEvent) => {
+      if (evt.getHeader('Channel-Call-State') === 'HANGUP') cause = evt.getHeader('Hangup-Cause');
+    });
+    ep.once('destroy', (e?: { reason?: string }) =>
+      this.end((e?.reason ?? cause) === 'MEDIA_TIMEOUT' ? CAUSE.mediaTimeout : CAUSE.failure, 'local'),
+    );
     return ep;
   }
 

@@ -77,6 +77,11 @@ export function execute(ep: Mrf.Endpoint, app: string, arg: string): Promise<Mrf
   });
 }
 
+/** Ends the application the channel runs now (playback, record, rxfax/txfax). */
+function breakChannel(ep: Mrf.Endpoint): void {
+  void ep.api('uuid_break', `${ep.uuid} all`).catch(() => undefined);
+}
+
 /** DTMF-Source of FreeSWITCH's DTMF event, in the port's words. */
 function dtmfSource(s: string | undefined): DtmfEvent['source'] {
   if (s === 'INBAND_AUDIO') return 'inband';
@@ -161,7 +166,8 @@ export class FsMedia implements MediaPort {
     for (const s of sources) if (s.kind === 'tone') toneStream(s, false);
     this.playing.get(ep.uuid)?.stop();
     let stopped = false;
-    let started = false;
+    /** A playback application runs now: only then may stop() break (a break nothing takes would end the next application at once). */
+    let running = false;
     let end!: (e: PlayEnd) => void;
     const done = new Promise<PlayEnd>((r) => (end = r));
     const handle: PlayHandle = {
@@ -169,7 +175,7 @@ export class FsMedia implements MediaPort {
       stop: () => {
         if (stopped) return;
         stopped = true;
-        if (started) void ep.api('uuid_break', `${ep.uuid} all`).catch(() => undefined);
+        if (running) breakChannel(ep);
         end('stopped');
       },
     };
@@ -183,8 +189,8 @@ export class FsMedia implements MediaPort {
       do {
         for (const file of playable) {
           if (stopped) return;
-          started = true;
-          const evt = await execute(ep, 'playback', file);
+          running = true;
+          const evt = await execute(ep, 'playback', file).finally(() => (running = false));
           if (!evt) return;
           if (evt.getHeader('Application-Response') === 'FILE NOT FOUND') {
             end('failed');
@@ -217,6 +223,7 @@ export class FsMedia implements MediaPort {
       };
     const file = path.join(this.scratchDir, `${randomUUID()}.wav`);
     let stopped = false;
+    let recording = false;
     let hungUp = false;
     const gone = () => (hungUp = true);
     ep.once('destroy', gone);
@@ -228,7 +235,13 @@ export class FsMedia implements MediaPort {
       });
       // record <file> <limit s> <silence threshold> <silence hits (s)>
       const silence = opts.silenceSeconds ? ` 200 ${Math.max(1, Math.round(opts.silenceSeconds))}` : '';
-      const evt = await execute(ep, 'record', `${file} ${Math.max(1, Math.ceil(opts.maxSeconds))}${silence}`);
+      if (stopped) return { durationMs: 0, silenceOnly: true, reason: 'stopped', media: null };
+      recording = true;
+      const evt = await execute(
+        ep,
+        'record',
+        `${file} ${Math.max(1, Math.ceil(opts.maxSeconds))}${silence}`,
+      ).finally(() => (recording = false));
       ep.removeListener('destroy', gone);
       if (!evt) hungUp = true;
       const durationMs = Number(evt?.getHeader('variable_record_ms') ?? 0);
@@ -269,7 +282,7 @@ export class FsMedia implements MediaPort {
       stop: () => {
         if (stopped) return;
         stopped = true;
-        void ep.api('uuid_break', `${ep.uuid} all`).catch(() => undefined);
+        if (recording) breakChannel(ep);
       },
     };
   }
@@ -314,10 +327,8 @@ export class FsMedia implements MediaPort {
     ep.on('tone', on);
     // tone_detect <key> <freq> r(ead side) +<timeout ms> ... <hits>: a DETECTED_TONE event when heard.
     void ep.execute('tone_detect', `${key} 1100 r +3600000 '' '' 1`).catch(() => undefined);
-    return () => {
-      ep.removeListener('tone', on);
-      void ep.api('uuid_break', `${ep.uuid}`).catch(() => undefined);
-    };
+    // The detector stays on the channel (it reports once; stopping it would need the application queue).
+    return () => ep.removeListener('tone', on);
   }
 
   fax(leg: Leg, opts: FaxOptions): FaxHandle {
@@ -390,6 +401,6 @@ class FsFax extends EventEmitter<FaxEvents> implements FaxHandle {
   stop(): void {
     if (this.stopped) return;
     this.stopped = true;
-    void this.ep.api('uuid_break', `${this.ep.uuid} all`).catch(() => undefined);
+    breakChannel(this.ep);
   }
 }
