@@ -1,6 +1,6 @@
 /**
  * Every docker-compose*.yml checked without a Docker engine (`docker compose
- * config` needs the compose plugin, absent here): what compose itself would
+ * config` runs too where the compose plugin is installed): what compose itself would
  * refuse or silently get wrong (services without image or build, unpinned
  * images, unknown dependencies, undeclared volumes and networks, malformed
  * port mappings, missing bind-mount sources), what the files promise their
@@ -10,6 +10,7 @@
  * services, the public ports, and FreeSWITCH configured through the
  * variables freeswitch-conf/vars.xml reads.
  */
+import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
@@ -189,8 +190,29 @@ function inSubnet(address: string, cidr: string): boolean {
   return list.check(address, 'ipv4');
 }
 
+/**
+ * `docker compose` (the plugin), else the standalone `docker-compose`, where installed: it validates a
+ * file against the compose specification and interpolates it without an engine.
+ */
+const composeCommand: string[] | null =
+  [['docker', 'compose'], ['docker-compose']].find(
+    ([cmd, ...args]) =>
+      spawnSync(cmd!, [...args, 'version'], { stdio: 'ignore', timeout: 10_000 }).status === 0,
+  ) ?? null;
+
 describe.each(files.map((f) => [f.name, f] as const))('%s', (_name, file) => {
   const services = Object.entries(file.doc.services);
+
+  it.skipIf(!composeCommand)('passes `docker compose config`', () => {
+    const [cmd, ...args] = composeCommand!;
+    const r = spawnSync(cmd!, [...args, '-f', file.name, 'config', '-q'], {
+      cwd: ROOT,
+      env: { ...process.env, ...SAMPLES },
+      encoding: 'utf8',
+      timeout: 30_000,
+    });
+    expect(r.status, r.stderr).toBe(0);
+  });
 
   it('opens with a header that names every variable it requires', () => {
     const top = header(file.text);
