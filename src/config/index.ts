@@ -127,6 +127,12 @@ const envSchema = z.object({
     .string()
     .regex(/^[A-Za-z0-9.\-]+(:[0-9]{1,5})?$/, 'FREESWITCH_ESL_LISTEN must be address[:port]')
     .default('127.0.0.1:0'),
+  // The address[:port] FreeSWITCH is told to connect to (X-esl-outbound), when it is not the listening
+  // one: listening on 0.0.0.0 in a container, advertising the container's name. Port: the listening one.
+  FREESWITCH_ESL_ADVERTISE: z
+    .string()
+    .regex(/^[A-Za-z0-9.\-]+(:[0-9]{1,5})?$/, 'FREESWITCH_ESL_ADVERTISE must be address[:port]')
+    .optional(),
   // The FreeSWITCH SIP profile that takes drachtio's media legs (freeswitch-conf/sip_profiles/mrf.xml).
   FREESWITCH_PROFILE: z
     .string()
@@ -327,6 +333,8 @@ export interface Config {
     drachtio: { host: string; port: number; secret: string };
     esl: { host: string; port: number; password: string };
     listen: { address: string; port: number };
+    /** FREESWITCH_ESL_ADVERTISE: what FreeSWITCH connects to instead of `listen` (port 0: the listening one). */
+    advertise?: { address: string; port: number };
     profile: string;
   };
   /** This node's name in the shared call registry (default: the host name). */
@@ -455,6 +463,9 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       drachtio: { ...hostPort(e.DRACHTIO_URL), secret: e.DRACHTIO_SECRET },
       esl: { ...hostPort(e.FREESWITCH_ESL), password: e.FREESWITCH_ESL_PASSWORD },
       listen: (({ host, port }) => ({ address: host, port }))(hostPort(e.FREESWITCH_ESL_LISTEN)),
+      ...(e.FREESWITCH_ESL_ADVERTISE
+        ? { advertise: (({ host, port }) => ({ address: host, port }))(hostPort(e.FREESWITCH_ESL_ADVERTISE)) }
+        : {}),
       profile: e.FREESWITCH_PROFILE,
     },
     nodeId:

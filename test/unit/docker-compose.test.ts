@@ -1,9 +1,11 @@
 /**
- * docker-compose.yml and the Dockerfile checked without a Docker engine
- * (`docker compose config` cannot run here): the YAML parsed, the services
- * and their dependencies, the published SIP/RTP/HTTP ports against the
- * configuration the container gets, health checks, and the callplane
- * environment (interpolated as compose does) accepted by loadConfig.
+ * docker-compose.embedded.yml (the embedded engine), docker-compose.cluster.yml
+ * and the Dockerfile checked without a Docker engine (`docker compose config`
+ * cannot run here): the YAML parsed, the services and their dependencies, the
+ * published SIP/RTP/HTTP ports against the configuration the container gets,
+ * health checks, and the callplane environment (interpolated as compose does)
+ * accepted by loadConfig. docker-compose.yml (drachtio-server + FreeSWITCH)
+ * and what every compose file must satisfy: compose.test.ts.
  */
 import fs from 'node:fs';
 import path from 'node:path';
@@ -23,7 +25,7 @@ interface Service {
   healthcheck?: { test: string[] | string; interval?: string };
 }
 
-const compose = parse(fs.readFileSync(path.join(ROOT, 'docker-compose.yml'), 'utf8')) as {
+const compose = parse(fs.readFileSync(path.join(ROOT, 'docker-compose.embedded.yml'), 'utf8')) as {
   services: Record<string, Service>;
   volumes: Record<string, unknown>;
 };
@@ -56,7 +58,7 @@ function mappings(
   });
 }
 
-describe('docker-compose.yml', () => {
+describe('docker-compose.embedded.yml', () => {
   it('runs callplane after healthy PostgreSQL and Redis, each with a health check', () => {
     expect(Object.keys(compose.services).sort()).toEqual(['callplane', 'postgres', 'redis']);
     expect(callplane.depends_on).toEqual({

@@ -81,6 +81,22 @@ describe('TELEPHONY=freeswitch configuration', () => {
     expect(() => loadConfig({ TELEPHONY: 'freeswitch', DRACHTIO_URL: 'drachtio' })).toThrow(/DRACHTIO_URL/);
     expect(() => loadConfig({ TELEPHONY: 'asterisk' })).toThrow(/TELEPHONY/);
   });
+
+  it('sends FreeSWITCH to FREESWITCH_ESL_ADVERTISE instead of the listening address when set', () => {
+    const c = loadConfig({
+      TELEPHONY: 'freeswitch',
+      FREESWITCH_ESL_LISTEN: '0.0.0.0:8085',
+      FREESWITCH_ESL_ADVERTISE: 'callplane:8085',
+    });
+    expect(c.freeswitch.listen).toEqual({ address: '0.0.0.0', port: 8085 });
+    expect(c.freeswitch.advertise).toEqual({ address: 'callplane', port: 8085 });
+    // Without a port: the listening one (fsmrf's default when none is advertised).
+    const bare = loadConfig({ TELEPHONY: 'freeswitch', FREESWITCH_ESL_ADVERTISE: 'callplane' });
+    expect(bare.freeswitch.advertise).toEqual({ address: 'callplane', port: 0 });
+    expect(() => loadConfig({ FREESWITCH_ESL_ADVERTISE: 'tcp://callplane:8085' })).toThrow(
+      /FREESWITCH_ESL_ADVERTISE/,
+    );
+  });
 });
 
 describe('FreeswitchAdapter.start', () => {

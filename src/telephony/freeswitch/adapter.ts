@@ -32,6 +32,8 @@ export interface FreeswitchOptions {
   esl: { host: string; port: number; password: string };
   /** Where FreeSWITCH's outbound socket connections for each channel reach this process. */
   listen: { address: string; port: number };
+  /** What FreeSWITCH is told to connect to when `listen` is not reachable as such (port 0: the listening one). */
+  advertise?: { address: string; port: number };
   /** FreeSWITCH's SIP profile for drachtio's media legs. */
   profile: string;
   trunks: ReadonlyArray<{ host: string; port: number | null }>;
@@ -210,6 +212,12 @@ export class FreeswitchAdapter implements TelephonyAdapter {
         secret: e.password,
         listenAddress: this.o.listen.address,
         listenPort: this.o.listen.port,
+        ...(this.o.advertise
+          ? {
+              advertisedAddress: this.o.advertise.address,
+              ...(this.o.advertise.port ? { advertisedPort: this.o.advertise.port } : {}),
+            }
+          : {}),
         profile: this.o.profile,
       }),
       timeout,
