@@ -53,8 +53,17 @@ const FS_CONFIGURED =
 const ONLY = new Set(
   (process.env['SIP_BENCH_ONLY'] ?? `calls,register,media${FS_CONFIGURED ? ',adapters' : ''}`).split(','),
 );
-const ADAPTER_START = Number(process.env['SIP_BENCH_ADAPTER_START'] ?? 50);
-const ADAPTER_STEP = Number(process.env['SIP_BENCH_ADAPTER_STEP'] ?? 50);
+/** Where each adapter's rate walk starts and how it steps (FreeSWITCH makes two channels per call). */
+const ADAPTER_WALK = {
+  embedded: {
+    start: Number(process.env['SIP_BENCH_ADAPTER_START'] ?? 100),
+    step: Number(process.env['SIP_BENCH_ADAPTER_STEP'] ?? 100),
+  },
+  freeswitch: {
+    start: Number(process.env['SIP_BENCH_FS_START'] ?? 10),
+    step: Number(process.env['SIP_BENCH_FS_STEP'] ?? 10),
+  },
+};
 const ADAPTER_CONCURRENT = Number(process.env['SIP_BENCH_ADAPTER_CONCURRENT'] ?? 100);
 /** Prints the Redis commands and SQL statements per call of each rate. */
 const COUNT = process.env['SIP_BENCH_COUNT'] === '1';
@@ -377,7 +386,8 @@ async function adaptersPart(database: 'pglite' | 'postgres'): Promise<string[]> 
       const { number } = await fullPath(h);
       console.log(`\n  ${telephony}: rate   cps  failed  retrans  CPU ms/call (all processes)  load`);
       let best = { rate: 0, cps: 0, cpuPerCall: 0 };
-      for (let rate = ADAPTER_START; rate <= MAX; rate += ADAPTER_STEP) {
+      const walk = ADAPTER_WALK[telephony];
+      for (let rate = walk.start; rate <= MAX; rate += walk.step) {
         const cpu = cpuMeter();
         const r = await b2buaCps(h, number, rate);
         const cpuPerCall = (cpu() * 1000) / Math.max(1, r.successful);
@@ -397,9 +407,13 @@ async function adaptersPart(database: 'pglite' | 'postgres'): Promise<string[]> 
   }
   const e = results.get('embedded')!;
   const f = results.get('freeswitch')!;
+  const clean = (r: typeof e, start: number) =>
+    r.rate === 0
+      ? `no clean rate from ${start}/s`
+      : `highest clean rate ${r.rate}/s (${r.cps.toFixed(0)} calls/s, ${r.cpuPerCall.toFixed(2)} ms CPU/call)`;
   lines.push(
-    `${database}: embedded highest clean rate ${e.rate}/s (${e.cps.toFixed(0)} calls/s, ${e.cpuPerCall.toFixed(2)} ms CPU/call); ` +
-      `drachtio + FreeSWITCH ${f.rate}/s (${f.cps.toFixed(0)} calls/s, ${f.cpuPerCall.toFixed(2)} ms CPU/call incl. both servers); ` +
+    `${database}: embedded ${clean(e, ADAPTER_WALK.embedded.start)}; ` +
+      `drachtio + FreeSWITCH ${clean(f, ADAPTER_WALK.freeswitch.start)}, CPU of both servers included; ` +
       `ratio ${(f.cps / Math.max(1, e.cps)).toFixed(2)}`,
     `${database}: concurrent, embedded: ${e.concurrent}`,
     `${database}: concurrent, drachtio + FreeSWITCH: ${f.concurrent}`,

@@ -76,7 +76,7 @@ export abstract class FsLeg extends SafeEmitter<LegEvents> {
     if (!ms) throw new Error('FreeSWITCH is not connected');
     const ep = await ms.createEndpoint(remoteSdp ? { remoteSdp } : {});
     if (this.over) {
-      void ep.destroy().catch(() => undefined);
+      this.release(ep);
       throw new Error('the leg ended meanwhile');
     }
     this.ep = ep;
@@ -98,6 +98,20 @@ export abstract class FsLeg extends SafeEmitter<LegEvents> {
       this.end((e?.reason ?? cause) === 'MEDIA_TIMEOUT' ? CAUSE.mediaTimeout : CAUSE.failure, 'local'),
     );
     return ep;
+  }
+
+  /**
+   * Hangs the channel up: uuid_kill at once over the server connection (a
+   * hangup through the channel's own socket waits behind whatever
+   * application runs there, and a channel left behind keeps its RTP timer
+   * running in FreeSWITCH for good), then fsmrf's own cleanup.
+   */
+  private release(ep: Mrf.Endpoint): void {
+    void this.ctx
+      .mediaServer()
+      ?.api(`uuid_kill ${ep.uuid}`)
+      .catch(() => undefined);
+    void ep.destroy().catch(() => undefined);
   }
 
   /** The answered dialog: its BYE ends the leg, its re-INVITEs move FreeSWITCH and tell holds. */
@@ -145,7 +159,7 @@ export abstract class FsLeg extends SafeEmitter<LegEvents> {
     if (dialog && by === 'local')
       dialog.destroy({ headers: { Reason: formatQ850Reason(cause.q850) } }, () => undefined);
     const ep = this.ep;
-    if (ep) void ep.destroy().catch(() => undefined);
+    if (ep) this.release(ep);
     this.safeEmit('ended', cause, by);
   }
 

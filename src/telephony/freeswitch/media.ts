@@ -57,20 +57,28 @@ export function toneStream(t: Extract<PromptSource, { kind: 'tone' }>, loop: boo
 }
 
 /**
- * Runs an application on the channel; null when the channel goes first
- * (its socket closes, and FreeSWITCH's completion event never comes).
+ * Runs an application on the leg's channel; null when the leg or the
+ * channel goes first (its socket closes, and FreeSWITCH's completion event
+ * never comes).
  */
-export function execute(ep: Mrf.Endpoint, app: string, arg: string): Promise<Mrf.EslEvent | null> {
+export function execute(leg: Leg, ep: Mrf.Endpoint, app: string, arg: string): Promise<Mrf.EslEvent | null> {
   return new Promise((resolve, reject) => {
-    const gone = () => resolve(null);
+    const gone = () => {
+      ep.removeListener('destroy', gone);
+      leg.removeListener('ended', gone);
+      resolve(null);
+    };
     ep.once('destroy', gone);
+    leg.once('ended', gone);
     ep.execute(app, arg).then(
       (evt) => {
         ep.removeListener('destroy', gone);
+        leg.removeListener('ended', gone);
         resolve(evt);
       },
       (err: unknown) => {
         ep.removeListener('destroy', gone);
+        leg.removeListener('ended', gone);
         reject(err instanceof Error ? err : new Error(String(err)));
       },
     );
@@ -190,8 +198,11 @@ export class FsMedia implements MediaPort {
         for (const file of playable) {
           if (stopped) return;
           running = true;
-          const evt = await execute(ep, 'playback', file).finally(() => (running = false));
-          if (!evt) return;
+          const evt = await execute(leg, ep, 'playback', file).finally(() => (running = false));
+          if (!evt) {
+            end('stopped');
+            return;
+          }
           if (evt.getHeader('Application-Response') === 'FILE NOT FOUND') {
             end('failed');
             return;
@@ -238,6 +249,7 @@ export class FsMedia implements MediaPort {
       if (stopped) return { durationMs: 0, silenceOnly: true, reason: 'stopped', media: null };
       recording = true;
       const evt = await execute(
+        leg,
         ep,
         'record',
         `${file} ${Math.max(1, Math.ceil(opts.maxSeconds))}${silence}`,
@@ -333,7 +345,7 @@ export class FsMedia implements MediaPort {
 
   fax(leg: Leg, opts: FaxOptions): FaxHandle {
     const ep = this.need(leg, 'fax');
-    return new FsFax(ep, opts, this.scratchDir);
+    return new FsFax(leg, ep, opts, this.scratchDir);
   }
 }
 
@@ -343,6 +355,7 @@ class FsFax extends EventEmitter<FaxEvents> implements FaxHandle {
   private stopped = false;
 
   constructor(
+    leg: Leg,
     private readonly ep: Mrf.Endpoint,
     opts: FaxOptions,
     scratchDir: string,
@@ -365,7 +378,7 @@ class FsFax extends EventEmitter<FaxEvents> implements FaxHandle {
       const file =
         opts.direction === 'send' ? opts.tiff : (opts.output ?? path.join(scratchDir, `${randomUUID()}.tif`));
       if (!file) throw new MediaError('a fax to send needs its TIFF');
-      const evt = await execute(ep, opts.direction === 'send' ? 'txfax' : 'rxfax', file);
+      const evt = await execute(leg, ep, opts.direction === 'send' ? 'txfax' : 'rxfax', file);
       ep.removeListener('destroy', gone);
       if (!evt) return callDroppedFax();
       const v = (name: string) => evt.getHeader(`variable_fax_${name}`);

@@ -284,20 +284,34 @@ export class FsSignaling implements SignalingPort, NotifyPort, PresencePort {
       ...(route.headers ?? {}),
     };
     if (n.content !== '' || n.contentType !== '') headers['Content-Type'] = n.contentType || 'text/plain';
-    const sent = await this.request(route.uri, {
-      method: 'NOTIFY',
-      headers,
-      body: n.content,
-      ...(route.proxy ? { proxy: route.proxy } : {}),
-    });
+    // The callback form: the response can come in the same read as drachtio's "sent", before
+    // a promise continuation could listen for it.
+    const srf = this.srf as unknown as {
+      request(
+        uri: string,
+        opts: Record<string, unknown>,
+        cb: (err: Error | null, req?: Srf.SrfRequest) => void,
+      ): void;
+    };
     await new Promise<void>((resolve, reject) => {
       const timer = setTimeout(() => reject(new Error(`NOTIFY to ${binding.contact} timed out`)), 32_000);
-      sent.on('response', (res?: Srf.SrfResponse) => {
-        if (res && res.status >= 200) {
-          clearTimeout(timer);
-          resolve();
-        }
-      });
+      srf.request(
+        route.uri,
+        { method: 'NOTIFY', headers, body: n.content, ...(route.proxy ? { proxy: route.proxy } : {}) },
+        (err, sent) => {
+          if (err || !sent) {
+            clearTimeout(timer);
+            reject(err ?? new Error('NOTIFY not sent'));
+            return;
+          }
+          sent.on('response', (res?: Srf.SrfResponse) => {
+            if (res && res.status >= 200) {
+              clearTimeout(timer);
+              resolve();
+            }
+          });
+        },
+      );
     });
   }
 
