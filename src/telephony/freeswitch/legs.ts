@@ -87,16 +87,27 @@ export abstract class FsLeg extends SafeEmitter<LegEvents> {
       // RTP_TIMEOUT_SECONDS: FreeSWITCH hangs up a channel without RTP for this long (0: never).
       ...(this.ctx.rtpTimeoutMs > 0 ? { media_timeout: String(this.ctx.rtpTimeoutMs) } : {}),
     });
-    // FreeSWITCH dropped the channel (media timeout, restart, uuid_kill): the leg cannot go on.
-    // Its hangup cause comes with the HANGUP call state, before fsmrf's 'destroy' (which may carry none).
+    // FreeSWITCH dropped the channel (media timeout, restart, uuid_kill): the leg cannot go on. Why
+    // comes with the HANGUP call state or in FreeSWITCH's BYE toward drachtio (Reason: ...;text="MEDIA_TIMEOUT"),
+    // either of which may follow fsmrf's 'destroy' (the socket closes first): wait a moment for it.
     let cause: string | undefined;
+    let gone = false;
+    const decide = () => this.end(cause === 'MEDIA_TIMEOUT' ? CAUSE.mediaTimeout : CAUSE.failure, 'local');
     const conn = (ep as unknown as { conn?: EventEmitter | null }).conn;
     conn?.on(`esl::event::CHANNEL_CALLSTATE::${ep.uuid}`, (evt: Mrf.EslEvent) => {
       if (evt.getHeader('Channel-Call-State') === 'HANGUP') cause = evt.getHeader('Hangup-Cause');
     });
-    ep.once('destroy', (e?: { reason?: string }) =>
-      this.end((e?.reason ?? cause) === 'MEDIA_TIMEOUT' ? CAUSE.mediaTimeout : CAUSE.failure, 'local'),
-    );
+    ep.dialog.once('destroy', ((bye?: Srf.SrfRequest) => {
+      const text = /text="?([A-Z_]+)/.exec(bye?.get?.('Reason') ?? '')?.[1];
+      if (text) cause = text;
+      if (gone) decide();
+    }) as unknown as (msg: Srf.SrfResponse) => void);
+    ep.once('destroy', (e?: { reason?: string }) => {
+      gone = true;
+      if (e?.reason) cause = e.reason;
+      if (cause) decide();
+      else setTimeout(decide, 300).unref();
+    });
     return ep;
   }
 
