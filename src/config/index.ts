@@ -1,9 +1,9 @@
 import fs from 'node:fs';
 import os from 'node:os';
-import net from 'node:net';
 import path from 'node:path';
 import { z } from 'zod';
 import { loadOrCreateKeyFile, parseSecretKey } from '../lib/secret-box.js';
+import { hostPort, hostPorts, isNetwork, rangeOf } from './values.js';
 
 /**
  * Configuration from the environment, parsed and validated once at start-up.
@@ -246,14 +246,6 @@ export function configDefaults(): Record<string, string> {
       .filter(([, v]) => v !== undefined)
       .map(([k, v]) => [k, String(v)]),
   );
-}
-
-/** `ip` or `ip/bits`. */
-function isNetwork(entry: string): boolean {
-  const [ip = '', bits, extra] = entry.split('/');
-  const v = net.isIP(ip);
-  if (v === 0 || extra !== undefined) return false;
-  return bits === undefined || (/^[0-9]{1,3}$/.test(bits) && Number(bits) <= (v === 6 ? 128 : 32));
 }
 
 export type Env = z.input<typeof envSchema>;
@@ -573,28 +565,6 @@ function pushConfig(e: z.output<typeof envSchema>): PushConfig {
     timeoutMs: e.PUSH_TIMEOUT_MS,
     concurrency: e.PUSH_CONCURRENCY,
   };
-}
-
-/** A `host[:port]` comma list (SIP_TRUNK, SIP_PROXY). */
-function hostPorts(v: string | undefined): Array<{ host: string; port: number | null }> {
-  return (v ?? '')
-    .split(',')
-    .filter((t) => t !== '')
-    .map((t) => {
-      const [host, port] = t.split(':') as [string, string | undefined];
-      return { host, port: port === undefined ? null : Number(port) };
-    });
-}
-
-/** "host:port" (validated by the schema); a missing port is 0. */
-function hostPort(v: string): { host: string; port: number } {
-  const [host, port] = v.split(':') as [string, string | undefined];
-  return { host, port: port === undefined ? 0 : Number(port) };
-}
-
-function rangeOf(v: string): { min: number; max: number } {
-  const [min, max] = v.split('-').map(Number) as [number, number];
-  return { min, max };
 }
 
 /** The embedded single-machine default: a key file next to the data it protects. */

@@ -23,7 +23,7 @@ import { SipPhone } from './sip-phone.js';
 
 const env = (name: string): string | undefined => process.env[name];
 
-/** Whether the servers are configured (the suite is skipped otherwise). */
+/** Whether the servers are configured (freeswitch.contract.fs.ts refuses to run otherwise). */
 export const freeswitchConfigured = (): boolean =>
   env('DRACHTIO_URL') !== undefined && env('FREESWITCH_ESL') !== undefined;
 

@@ -4,7 +4,7 @@
  * strings, speech detection of recordings, routes to registered devices,
  * and the shim that lets the embedded registrar answer through drachtio.
  * The whole adapter runs the contract suite against real servers
- * (test/contract/freeswitch.contract.test.ts).
+ * (test/contract/freeswitch.contract.fs.ts).
  */
 import net from 'node:net';
 import type Srf from 'drachtio-srf';

@@ -1,8 +1,9 @@
 /**
- * FreeSWITCH going away under calls and coming back, on TELEPHONY=freeswitch
- * only: run with TEST_TELEPHONY=freeswitch, the servers' addresses, and
- * FREESWITCH_RESTART, a shell command that stops the running FreeSWITCH and
- * starts it again (whatever manages it there). Skipped otherwise.
+ * FreeSWITCH going away under calls and coming back (`npm run
+ * test:e2e:freeswitch`, vitest.freeswitch.config.ts): the servers'
+ * addresses as TELEPHONY=freeswitch takes them, and FREESWITCH_RESTART, a
+ * shell command that stops the running FreeSWITCH and starts it again
+ * (whatever manages it there).
  */
 import { execSync } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -11,17 +12,18 @@ import { runSipp, startSipp, SIPP_AVAILABLE } from '../helpers/sipp.js';
 import { cdrsOf, createTelephonyHarness, eventually, type TelephonyHarness } from '../helpers/telephony.js';
 
 const RESTART = process.env['FREESWITCH_RESTART'];
-const enabled = SIPP_AVAILABLE && RESTART !== undefined && process.env['DRACHTIO_URL'] !== undefined;
+if (!SIPP_AVAILABLE || RESTART === undefined || process.env['DRACHTIO_URL'] === undefined)
+  throw new Error('needs sipp, DRACHTIO_URL, DRACHTIO_SIP, FREESWITCH_ESL and FREESWITCH_RESTART');
 
 let h: TelephonyHarness;
 beforeAll(async () => {
-  if (enabled) h = await createTelephonyHarness({}, { telephony: 'freeswitch' });
+  h = await createTelephonyHarness({}, { telephony: 'freeswitch' });
 });
 afterAll(async () => {
   await h?.close();
 });
 
-describe.skipIf(!enabled)('FreeSWITCH restarts under calls (drachtio + FreeSWITCH)', () => {
+describe('FreeSWITCH restarts under calls (drachtio + FreeSWITCH)', () => {
   it('the calls on it end with their CDRs (cause 38); once it is back, calls go through again', async () => {
     const { user, numbers } = await userWithNumbers(h);
     const dialplan = await dialplanV2(h, user.sid, {
@@ -48,7 +50,7 @@ describe.skipIf(!enabled)('FreeSWITCH restarts under calls (drachtio + FreeSWITC
     await eventually(async () => h.telephony.registry.size === 1, 'the call up', 10_000);
     await new Promise((r) => setTimeout(r, 1000));
     const lost = Date.now();
-    execSync(RESTART!, { stdio: 'ignore', timeout: 30_000 });
+    execSync(RESTART, { stdio: 'ignore', timeout: 30_000 });
     const first = await long;
     // The engine hung up the caller (its BYE ended the 40 s hold) soon after FreeSWITCH went.
     expect(first.successful, first.errors).toBe(1);
