@@ -16,6 +16,12 @@ import { parseUri } from './sip/uri.js';
 const MAX_EXPIRES = 3600;
 const DEFAULT_EXPIRES = 600;
 
+/** A SUBSCRIBE's Expires as granted: its value up to an hour, 10 minutes when it gives none. */
+export function subscriptionExpires(raw: string | undefined): number {
+  const n = raw !== undefined && /^[0-9]{1,10}$/.test(raw.trim()) ? Number(raw) : DEFAULT_EXPIRES;
+  return Math.min(n, MAX_EXPIRES);
+}
+
 class Subscription implements DialogLeg {
   version = 0;
   private timer: NodeJS.Timeout | null = null;
@@ -65,9 +71,7 @@ export class DialogEventServer implements PresencePort {
   ) {}
 
   expiresOf(tx: ServerTransaction): number {
-    const raw = tx.request.get('expires');
-    const n = raw !== undefined && /^[0-9]{1,10}$/.test(raw.trim()) ? Number(raw) : DEFAULT_EXPIRES;
-    return Math.min(n, MAX_EXPIRES);
+    return subscriptionExpires(tx.request.get('expires'));
   }
 
   /** An out-of-dialog SUBSCRIBE. */

@@ -15,7 +15,7 @@ import { answerCodecs, buildSdp, DEFAULT_OFFER, parseSdp, type Direction } from 
 import { randomToken } from './sip/stack.js';
 import type { ClientTransaction, ServerTransaction } from './sip/transaction.js';
 import type { Peer } from './sip/transport.js';
-import { formatNameAddr } from './sip/uri.js';
+import { callerHeaders } from './sip/parties.js';
 
 export interface OutboundRoute {
   /** Request-URI. */
@@ -27,9 +27,6 @@ export interface OutboundRoute {
   /** A pre-loaded Route set (a phone's Path), first entry = peer. */
   routes?: readonly string[];
 }
-
-/** RFC 7433 User-to-User (emergency calls carry the partner's UUI, spec 9.1.5). */
-const UUI_HEADER = 'user-to-user';
 
 export class EmbeddedOutboundLeg extends LegBase implements OutboundLeg, DialogLeg {
   readonly target: OriginateTarget;
@@ -78,23 +75,15 @@ export class EmbeddedOutboundLeg extends LegBase implements OutboundLeg, DialogL
     const codecs = this.ctx.preferredCodecs(this) ?? DEFAULT_OFFER;
     const invite = new SipRequest('INVITE', this.route.uri);
     const from = this.req.from;
-    const domain = this.ctx.domain;
-    const fromUri =
-      from.clir || !from.number ? 'sip:anonymous@anonymous.invalid' : `sip:${from.number}@${domain}`;
-    invite.set(
-      'from',
-      `${formatNameAddr({ display: from.clir ? 'Anonymous' : from.display, uri: fromUri })};tag=${this.localTag}`,
-    );
+    const caller = callerHeaders(this.req, this.ctx.domain);
+    invite.set('from', `${caller.from};tag=${this.localTag}`);
     invite.set('to', `<${this.route.uri}>`);
     invite.set('call-id', this.callId);
     invite.set('cseq', '1 INVITE');
     for (const r of this.route.routes ?? []) invite.add('route', r);
     invite.set('contact', this.ctx.stack.contact(from.clir ? null : from.number, this.route.peer));
     invite.set('allow', 'INVITE, ACK, CANCEL, BYE, OPTIONS, INFO');
-    if (this.req.assertedIdentity)
-      invite.set('p-asserted-identity', `<sip:${this.req.assertedIdentity}@${domain}>`);
-    if (from.clir) invite.set('privacy', 'id');
-    if (this.req.uui !== undefined) invite.set(UUI_HEADER, this.req.uui);
+    for (const [name, value] of Object.entries(caller.more)) invite.set(name, value);
     for (const [name, value] of Object.entries(this.route.headers ?? {})) invite.set(name, value);
     invite.setBody(
       'application/sdp',

@@ -39,7 +39,7 @@ import { callerOf } from './sip/parties.js';
 import { parseReplaces } from './sip/replaces.js';
 import { parseSdp, type SdpCodec } from './sip/sdp.js';
 import { randomToken, type SipStack, type TransactionUser } from './sip/stack.js';
-import type { ServerTransaction } from './sip/transaction.js';
+import type { ServerTransaction, SipExchange } from './sip/transaction.js';
 import type { Peer } from './sip/transport.js';
 import { parseUri } from './sip/uri.js';
 
@@ -310,36 +310,14 @@ export class EmbeddedSignaling implements SignalingPort, NotifyPort, Transaction
     }
   }
 
-  /** Whether the request's sender (below a trusted edge proxy, if one relayed it) is a carrier trunk. */
-  private isTrunk(peer: Peer): boolean {
-    return this.o.trunks.some((t) => t.host === peer.address && (t.port === null || t.port === peer.port));
-  }
-
-  /**
-   * The pass of a call from another telephony node, when it carries one:
-   * checked (signature, expiry) or refused with 403. undefined: no pass.
-   */
-  private nodeJoin(tx: ServerTransaction): NodeJoin | null | undefined {
-    const token = tx.request.get(NODE_JOIN_HEADER);
-    if (token === undefined) return undefined;
-    const check = this.o.nodeTokenKey ? verifyNodeToken(this.o.nodeTokenKey, token, Date.now()) : null;
-    if (check?.ok) return check.join;
-    this.o.log.warn(
-      { source: `${tx.peer.address}:${tx.peer.port}`, reason: check?.reason ?? 'no key' },
-      'call from a node refused',
-    );
-    tx.respond(403, 'Forbidden');
-    return null;
-  }
-
   private async invite(tx: ServerTransaction): Promise<void> {
     const req = tx.request;
-    const join = this.nodeJoin(tx);
+    const join = nodeJoinOf(tx, this.o.nodeTokenKey, this.o.log);
     if (join === null) return;
     const fromNode = join !== undefined;
     // The sender once per request: the trunk check and the leg's source both want it.
     const origin = originOf(req, tx.peer, this.o.proxies ?? []);
-    const fromTrunk = !fromNode && this.isTrunk(origin);
+    const fromTrunk = !fromNode && isTrunk(this.o.trunks, origin);
     const account = fromTrunk || fromNode ? null : await this.o.auth.authenticate(tx, true);
     if (!fromTrunk && !fromNode && !account) return;
     let offer = null;
@@ -388,6 +366,28 @@ export class EmbeddedSignaling implements SignalingPort, NotifyPort, Transaction
   }
 }
 
+/** Whether a request's sender (below a trusted edge proxy, if one relayed it) is a carrier trunk. */
+export function isTrunk(trunks: readonly TrunkEntry[], p: { address: string; port: number }): boolean {
+  return trunks.some((t) => t.host === p.address && (t.port === null || t.port === p.port));
+}
+
+/**
+ * The pass of a call from another telephony node, when it carries one:
+ * checked (signature, expiry) or refused with 403. undefined: no pass.
+ */
+export function nodeJoinOf(tx: SipExchange, key: Buffer | null, log: Logger): NodeJoin | null | undefined {
+  const token = tx.request.get(NODE_JOIN_HEADER);
+  if (token === undefined) return undefined;
+  const check = key ? verifyNodeToken(key, token, Date.now()) : null;
+  if (check?.ok) return check.join;
+  log.warn(
+    { source: `${tx.peer.address}:${tx.peer.port}`, reason: check?.reason ?? 'no key' },
+    'call from a node refused',
+  );
+  tx.respond(403, 'Forbidden');
+  return null;
+}
+
 const sourceOf = (p: Peer): string => `${p.address}:${p.port}`;
 
 /**
@@ -406,7 +406,7 @@ export function routeTo(b: DeviceBinding): OutboundRoute | null {
 }
 
 /** "address:port" of a registration as a transport peer (IPv6 addresses keep their colons). */
-function peerOf(source: string, transport: 'udp' | 'tcp'): Peer | null {
+export function peerOf(source: string, transport: 'udp' | 'tcp'): Peer | null {
   const colon = source.lastIndexOf(':');
   const address = source.slice(0, colon).replace(/^\[|\]$/g, '');
   const port = Number(source.slice(colon + 1));

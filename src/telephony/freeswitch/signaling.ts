@@ -10,7 +10,7 @@
 import type Srf from 'drachtio-srf';
 import { formatQ850Reason } from '../../domain/cdr/q850.js';
 import { newId } from '../../lib/ids.js';
-import { makeNodeToken, verifyNodeToken } from '../../lib/node-token.js';
+import { makeNodeToken } from '../../lib/node-token.js';
 import type {
   DeviceBinding,
   DialogInfo,
@@ -18,7 +18,6 @@ import type {
   LegSnapshot,
   LocationStore,
   Logger,
-  NodeJoin,
   NotifyPort,
   NotifyRequest,
   OriginateRequest,
@@ -31,14 +30,15 @@ import { CAUSE, type EndCause } from '../causes.js';
 import { AccountLeg } from '../embedded/account-leg.js';
 import type { Authenticator } from '../embedded/authenticator.js';
 import type { Registrar } from '../embedded/registrar.js';
-import { NODE_JOIN_HEADER, type TrunkEntry } from '../embedded/signaling.js';
+import { isTrunk, nodeJoinOf, peerOf, type TrunkEntry } from '../embedded/signaling.js';
+import { subscriptionExpires } from '../embedded/dialog-events.js';
 import { dialogInfoXml } from '../embedded/sip/dialog-info.js';
 import { tagOf } from '../embedded/sip/message.js';
-import { callerOf } from '../embedded/sip/parties.js';
+import { callerHeaders, callerOf } from '../embedded/sip/parties.js';
 import { firstHop, originOf, type ProxyEntry } from '../embedded/sip/path.js';
 import { parseReplaces } from '../embedded/sip/replaces.js';
 import { parseSdp } from '../embedded/sip/sdp.js';
-import { formatNameAddr, parseUri } from '../embedded/sip/uri.js';
+import { parseUri } from '../embedded/sip/uri.js';
 import { DrachtioExchange } from './exchange.js';
 import {
   FsInboundLeg,
@@ -75,9 +75,6 @@ type SrfRequestFn = (
   uriOrOpts: string | Record<string, unknown>,
   opts?: Record<string, unknown>,
 ) => Promise<Srf.SrfRequest>;
-
-const MAX_EXPIRES = 3600;
-const DEFAULT_EXPIRES = 600;
 
 interface Subscription {
   number: string;
@@ -132,20 +129,6 @@ export class FsSignaling implements SignalingPort, NotifyPort, PresencePort {
 
   // ------------------------------------------------------------- calls in --
 
-  private isTrunk(p: { address: string; port: number }): boolean {
-    return this.o.trunks.some((t) => t.host === p.address && (t.port === null || t.port === p.port));
-  }
-
-  private nodeJoin(x: DrachtioExchange): NodeJoin | null | undefined {
-    const token = x.request.get(NODE_JOIN_HEADER);
-    if (token === undefined) return undefined;
-    const check = this.o.nodeTokenKey ? verifyNodeToken(this.o.nodeTokenKey, token, Date.now()) : null;
-    if (check?.ok) return check.join;
-    this.o.log.warn({ source: `${x.peer.address}:${x.peer.port}` }, 'call from a node refused');
-    x.respond(403, 'Forbidden');
-    return null;
-  }
-
   private async invite(req: Srf.SrfRequest, res: Srf.SrfResponse): Promise<void> {
     const x = DrachtioExchange.of(req, res);
     if (!x) {
@@ -153,10 +136,10 @@ export class FsSignaling implements SignalingPort, NotifyPort, PresencePort {
       return;
     }
     const sip = x.request;
-    const join = this.nodeJoin(x);
+    const join = nodeJoinOf(x, this.o.nodeTokenKey, this.o.log);
     if (join === null) return;
     const origin = originOf(sip, x.peer, this.o.proxies);
-    const fromTrunk = join === undefined && this.isTrunk(origin);
+    const fromTrunk = join === undefined && isTrunk(this.o.trunks, origin);
     const account = fromTrunk || join ? null : await this.o.auth.authenticate(x, true);
     if (!fromTrunk && !join && !account) return;
     if (req.body) {
@@ -199,18 +182,9 @@ export class FsSignaling implements SignalingPort, NotifyPort, PresencePort {
 
   // ------------------------------------------------------------ calls out --
 
-  private identityHeaders(req: OriginateRequest, to: string): Record<string, string> {
-    const from = req.from;
-    const uri =
-      from.clir || !from.number ? 'sip:anonymous@anonymous.invalid' : `sip:${from.number}@${this.o.domain}`;
-    const h: Record<string, string> = {
-      From: formatNameAddr({ display: from.clir ? 'Anonymous' : from.display, uri }),
-      To: `<${to}>`,
-    };
-    if (req.assertedIdentity) h['P-Asserted-Identity'] = `<sip:${req.assertedIdentity}@${this.o.domain}>`;
-    if (from.clir) h.Privacy = 'id';
-    if (req.uui !== undefined) h['User-to-User'] = req.uui;
-    return h;
+  private callerOf(req: OriginateRequest): Record<string, string> {
+    const { from, more } = callerHeaders(req, this.o.domain);
+    return { From: from, ...more };
   }
 
   private startLeg(
@@ -219,7 +193,7 @@ export class FsSignaling implements SignalingPort, NotifyPort, PresencePort {
   ): FsOutboundLeg {
     const leg = new FsOutboundLeg(this.o.ctx, req, {
       ...route,
-      headers: { ...this.identityHeaders(req, route.uri), ...(route.headers ?? {}) },
+      headers: { ...this.callerOf(req), To: `<${route.uri}>`, ...(route.headers ?? {}) },
     });
     this.o.ctx.track(leg);
     void leg.start();
@@ -335,11 +309,7 @@ export class FsSignaling implements SignalingPort, NotifyPort, PresencePort {
       x.respond(403, 'Forbidden (not a BLF subscription of this account)');
       return;
     }
-    const raw = x.request.get('expires');
-    const expires = Math.min(
-      raw !== undefined && /^[0-9]{1,10}$/.test(raw.trim()) ? Number(raw) : DEFAULT_EXPIRES,
-      MAX_EXPIRES,
-    );
+    const expires = subscriptionExpires(x.request.get('expires'));
     // Known before drachtio answers: an update right after the answer is told too, in order.
     const sub: Subscription = {
       number,
@@ -365,7 +335,7 @@ export class FsSignaling implements SignalingPort, NotifyPort, PresencePort {
     const dialog = await sub.dialog;
     dialog.on('unsubscribe' as 'destroy', () => this.endSub(sub, 'timeout'));
     dialog.on('subscribe' as 'modify', (r: Srf.SrfRequest, rs: Srf.SrfResponse) => {
-      const e = Math.min(Number(r.get('Expires') ?? DEFAULT_EXPIRES) || 0, MAX_EXPIRES);
+      const e = subscriptionExpires(r.get('Expires'));
       rs.send(200, { headers: { Expires: String(e) } });
       if (e === 0) this.endSub(sub, 'timeout');
       else {
@@ -451,19 +421,12 @@ export class FsSignaling implements SignalingPort, NotifyPort, PresencePort {
 export function routeTo(
   b: DeviceBinding,
 ): (Omit<FsRoute, 'headers'> & { headers?: Record<string, string> }) | null {
-  if (b.path && b.path.length > 0) {
-    const hop = firstHop(b.path);
-    return hop
-      ? {
-          uri: b.contact,
-          proxy: `sip:${hop.address}:${hop.port};transport=${hop.transport}`,
-          headers: { Route: b.path.join(', ') },
-        }
-      : null;
-  }
-  const colon = b.source.lastIndexOf(':');
-  const address = b.source.slice(0, colon);
-  const port = Number(b.source.slice(colon + 1));
-  if (!address || !Number.isInteger(port) || port < 1 || port > 65535) return null;
-  return { uri: b.contact, proxy: `sip:${address}:${port};transport=${b.transport}` };
+  const path = b.path && b.path.length > 0 ? b.path : null;
+  const hop = path ? firstHop(path) : peerOf(b.source, b.transport);
+  if (!hop) return null;
+  return {
+    uri: b.contact,
+    proxy: `sip:${hop.address}:${hop.port};transport=${hop.transport}`,
+    ...(path ? { headers: { Route: path.join(', ') } } : {}),
+  };
 }
