@@ -95,7 +95,16 @@ class FsMember implements RoomMediaMember {
     if (action === 'add-member' && evt.getHeader('Unique-ID') === this.ep.uuid) {
       this.memberId = Number(evt.getHeader('Member-ID'));
       if (this.left) void this.room.api(`kick ${this.memberId}`);
-      else this.apply(this.mix, true);
+      else {
+        // A member joins unmuted, hearing, at level 0: only what differs is sent.
+        const { mute, deaf, volumeIn, volumeOut } = this.mix;
+        this.apply({
+          ...(mute ? { mute } : {}),
+          ...(deaf ? { deaf } : {}),
+          ...(volumeIn !== 0 ? { volumeIn } : {}),
+          ...(volumeOut !== 0 ? { volumeOut } : {}),
+        });
+      }
       return;
     }
     if (evt.getHeader('Member-ID') !== String(this.memberId)) return;
@@ -108,19 +117,16 @@ class FsMember implements RoomMediaMember {
     }
   }
 
-  private apply(changes: Partial<MemberMix>, all = false): void {
+  /** Sends the given settings to FreeSWITCH (once the member has its id). */
+  private apply(changes: Partial<MemberMix>): void {
     const id = this.memberId;
     if (id === null) return;
     const cmds: string[] = [];
-    if (changes.mute !== undefined && (all ? changes.mute : true))
-      cmds.push(`${changes.mute ? 'mute' : 'unmute'} ${id}`);
-    if (changes.deaf !== undefined && (all ? changes.deaf : true))
-      cmds.push(`${changes.deaf ? 'deaf' : 'undeaf'} ${id}`);
+    if (changes.mute !== undefined) cmds.push(`${changes.mute ? 'mute' : 'unmute'} ${id}`);
+    if (changes.deaf !== undefined) cmds.push(`${changes.deaf ? 'deaf' : 'undeaf'} ${id}`);
     // FreeSWITCH's volume levels are -4 ... 4 like spec 3.17's.
-    if (changes.volumeIn !== undefined && (all ? changes.volumeIn !== 0 : true))
-      cmds.push(`volume_in ${id} ${changes.volumeIn}`);
-    if (changes.volumeOut !== undefined && (all ? changes.volumeOut !== 0 : true))
-      cmds.push(`volume_out ${id} ${changes.volumeOut}`);
+    if (changes.volumeIn !== undefined) cmds.push(`volume_in ${id} ${changes.volumeIn}`);
+    if (changes.volumeOut !== undefined) cmds.push(`volume_out ${id} ${changes.volumeOut}`);
     for (const c of cmds) void this.room.api(c);
   }
 
@@ -144,10 +150,6 @@ class FsMember implements RoomMediaMember {
     const conn = (this.ep as unknown as { conn: EslConn | null }).conn;
     conn?.removeListener('esl::event::CUSTOM::*', this.onEvent);
     if (this.memberId !== null) void this.room.api(`kick ${this.memberId}`);
-  }
-
-  get id(): number | null {
-    return this.memberId;
   }
 }
 
@@ -189,7 +191,7 @@ export class FsConference implements ConferencePort<FsRoom> {
     const once = async () => {
       const file = await this.sounds.file(pcm);
       if (stopped) return;
-      const target = member ? member.id : null;
+      const target = member ? member.memberId : null;
       if (member && target === null) return;
       await room.api(`play ${file}${target !== null ? ` ${target}` : ''}`);
       timer = setTimeout(() => {
@@ -207,7 +209,7 @@ export class FsConference implements ConferencePort<FsRoom> {
         if (stopped) return;
         stopped = true;
         if (timer) clearTimeout(timer);
-        void room.api(member?.id != null ? `stop current ${member.id}` : 'stop current');
+        void room.api(member?.memberId != null ? `stop current ${member.memberId}` : 'stop current');
         end();
       },
     };
