@@ -11,7 +11,7 @@ import { nodeTokenKey } from '../lib/node-token.js';
 import type { Services } from '../services/index.js';
 import type { AdapterEnvironment, Logger, TelephonyAdapter } from './adapter.js';
 import { EmbeddedAdapter, type EmbeddedOptions } from './embedded/adapter.js';
-import { FreeswitchAdapter, type FreeswitchOptions } from './freeswitch/adapter.js';
+import type { FreeswitchOptions } from './freeswitch/adapter.js';
 import type { SipTimers } from './embedded/sip/transaction.js';
 import { ObjectStoreMediaLocator } from './platform/voice-directory.js';
 
@@ -90,7 +90,10 @@ export async function createAdapter(
   switch (config.telephony) {
     case 'embedded':
       return EmbeddedAdapter.create(embeddedOptions(config, opts.timers), env);
-    case 'freeswitch':
+    case 'freeswitch': {
+      // Loaded only when chosen: drachtio-srf and fsmrf cost every embedded node's start otherwise.
+      const { FreeswitchAdapter } = await import('./freeswitch/adapter.js');
       return FreeswitchAdapter.create(freeswitchOptions(config), env);
+    }
   }
 }

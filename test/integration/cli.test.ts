@@ -286,6 +286,11 @@ describe('callplane CLI', () => {
           execFileSync('ps', ['-o', 'pid=,args=', '--ppid', String(engine.child.pid)], { encoding: 'utf8' })
             .split('\n')
             .filter((l) => l.includes(' serve '));
+        // Killed only once it runs: a process killed while starting is a start failure, which
+        // the supervisor does not retry.
+        await expect
+          .poll(() => /callplane: telephony /.test(engine.output()), { timeout: 30_000 })
+          .toBe(true);
         // Telephony apart from the API; on PGlite it uses the API process's database through its socket.
         const before = children();
         expect(before.map((l) => l.replace(/^.* serve /, ''))).toEqual(
