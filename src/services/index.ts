@@ -52,6 +52,7 @@ import { UsageService } from './usage-service.js';
 import { AddressService } from './address-service.js';
 import { MessageWaiting } from './message-waiting.js';
 import { MwiService } from './mwi-service.js';
+import { publishPresence } from '../store/redis/presence-bus.js';
 import { LiveCounters } from '../store/redis/live-counters.js';
 import { RedisConferenceRooms } from '../store/redis/conference-rooms.js';
 import { ConferenceService } from './conference-service.js';
@@ -217,7 +218,13 @@ export function createServices(deps: ServiceDeps): Services {
   const push = new PushService(db, pushQueue, config.push);
   // Message lamps (spec 13.1.2, RFC 3842) follow the voice messages: new ones, read, unread, trashed, deleted.
   const messageWaiting = new MessageWaiting(db);
-  const mwi = new MwiService(db, users, messageWaiting, () => services.sipNotifier ?? sipNotifyRelay);
+  const mwi = new MwiService(
+    db,
+    users,
+    messageWaiting,
+    () => services.sipNotifier ?? sipNotifyRelay,
+    (owner, counts) => publishPresence(redis, config.redisPrefix, { t: 'mailbox', owner, ...counts }),
+  );
   const lampChanged = (owner: string): void => {
     mwi.changed(owner).catch((err: unknown) => process.emitWarning(`mwi: ${String(err)}`));
   };

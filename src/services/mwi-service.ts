@@ -1,5 +1,9 @@
 import { ServiceError } from '../errors/index.js';
-import { MESSAGE_SUMMARY_TYPE, messageSummaryBody } from '../domain/mwi/message-summary.js';
+import {
+  MESSAGE_SUMMARY_TYPE,
+  messageSummaryBody,
+  type VoiceMessageCounts,
+} from '../domain/mwi/message-summary.js';
 import { isMwiPhone, parseMwiUri } from '../domain/mwi/mwi-uri.js';
 import type { Db } from '../store/db.js';
 import type { SipNotifier } from '../store/redis/sip-notify-relay.js';
@@ -25,6 +29,8 @@ export class MwiService {
     private readonly counts: Pick<MessageWaiting, 'summary'>,
     /** The NOTIFY sender, read at each change: the local SIP stack, else the relay to the telephony nodes. */
     private readonly notifier: () => SipNotifier,
+    /** Tells every telephony node, for the phones SUBSCRIBEd to the owner's mailbox (store/redis/presence-bus.ts). */
+    private readonly announce: (owner: string, counts: VoiceMessageCounts) => Promise<void>,
     private readonly log: (message: string) => void = (m) => process.stderr.write(`callplane mwi: ${m}\n`),
   ) {}
 
@@ -32,18 +38,24 @@ export class MwiService {
    * The voice messages of `owner` changed (one arrived, was heard, marked
    * unread again, trashed or deleted): a message-summary NOTIFY (RFC 3842,
    * `Event: message-summary`) with the current counts goes to the MWI URI of
-   * each of the owner's numbers that has one. Failures are logged: the lamp
-   * is a hint, the change itself stands.
+   * each of the owner's numbers that has one, and to the owner's SIP
+   * accounts that subscribed to their mailbox (RFC 3842 message-summary, on
+   * whatever node holds the subscription). Failures are logged: the lamp is
+   * a hint, the change itself stands.
    */
   async changed(owner: string): Promise<void> {
-    const targets = await this.db
-      .selectFrom('phone_mwi')
-      .innerJoin('phones', 'phones.number', 'phone_mwi.number')
-      .select(['phone_mwi.number', 'phone_mwi.uri'])
-      .where('phones.user_uuid', '=', owner)
-      .execute();
-    if (targets.length === 0) return;
-    const counts = await this.counts.summary(owner);
+    const [targets, counts] = await Promise.all([
+      this.db
+        .selectFrom('phone_mwi')
+        .innerJoin('phones', 'phones.number', 'phone_mwi.number')
+        .select(['phone_mwi.number', 'phone_mwi.uri'])
+        .where('phones.user_uuid', '=', owner)
+        .execute(),
+      this.counts.summary(owner),
+    ]);
+    await this.announce(owner, counts).catch((err: unknown) =>
+      this.log(`message-summary of ${owner} not passed to the telephony nodes: ${String(err)}`),
+    );
     await Promise.all(
       targets.map(async ({ number, uri }) => {
         const target = parseMwiUri(uri);

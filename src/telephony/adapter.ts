@@ -410,9 +410,21 @@ export interface DialogInfo extends DialogRef {
   remote: string | null;
 }
 
-/** Busy lamp field (spec 3.21 blf): the calls of watched numbers, told to the phones watching them. */
+/** A user's voice messages as a message lamp shows them (RFC 3842 `Voice-Message: new/old`). */
+export interface MailboxState {
+  newMessages: number;
+  oldMessages: number;
+}
+
+/**
+ * What phones subscribe to: the calls of watched numbers (spec 3.21 blf,
+ * RFC 4235 dialog package) and their owner's voice messages (spec 13.1.2,
+ * RFC 3842 message-summary package).
+ */
 export interface PresencePort {
   update(number: string, info: DialogInfo): void;
+  /** The voice messages of `owner` changed: its accounts' message-summary subscriptions are told. */
+  mailbox(owner: string, state: MailboxState): void;
 }
 
 // ---------------------------------------------------------------- notify --
@@ -524,6 +536,11 @@ export interface WatcherDirectory {
   watchersOf(number: string): Promise<string[]>;
 }
 
+/** The voice messages of users (services/message-waiting.ts), read when a phone subscribes. */
+export interface MailboxDirectory {
+  summary(owner: string): Promise<MailboxState>;
+}
+
 /** Resolves media references to what the adapter can play, and says where recordings go. */
 export interface MediaLocator {
   /** null: the media does not exist (or is not playable yet). */
@@ -543,6 +560,7 @@ export interface AdapterEnvironment {
   location: LocationStore;
   authGuard: AuthGuard;
   watchers: WatcherDirectory;
+  mailboxes: MailboxDirectory;
   media: MediaLocator;
   log: Logger;
 }

@@ -9,7 +9,7 @@ import path from 'node:path';
 import type { Config } from '../config/index.js';
 import { nodeTokenKey } from '../lib/node-token.js';
 import type { Services } from '../services/index.js';
-import type { AdapterEnvironment, Logger, TelephonyAdapter } from './adapter.js';
+import type { AdapterEnvironment, Logger, TelephonyAdapter, WatcherDirectory } from './adapter.js';
 import { EmbeddedAdapter, type EmbeddedOptions } from './embedded/adapter.js';
 import type { FreeswitchOptions } from './freeswitch/adapter.js';
 import type { SipTimers } from './embedded/sip/transaction.js';
@@ -17,8 +17,23 @@ import { ObjectStoreMediaLocator } from './platform/voice-directory.js';
 
 type Deps = Pick<
   Services,
-  'authGuard' | 'sipAccounts' | 'registrations' | 'sipBlf' | 'announcements' | 'recordings' | 'configCache'
+  | 'authGuard'
+  | 'sipAccounts'
+  | 'registrations'
+  | 'sipBlf'
+  | 'announcements'
+  | 'recordings'
+  | 'configCache'
+  | 'messageWaiting'
 >;
+
+/** Who may watch which number (spec 3.21 blf), from the configuration cache. */
+export function cachedWatchers(services: Pick<Services, 'sipBlf' | 'configCache'>): WatcherDirectory {
+  return {
+    watchersOf: (number) =>
+      services.configCache.get('accounts', `watchers:${number}`, () => services.sipBlf.watchersOf(number)),
+  };
+}
 
 export function adapterEnvironment(services: Deps, log: Logger): AdapterEnvironment {
   const cache = services.configCache;
@@ -31,10 +46,8 @@ export function adapterEnvironment(services: Deps, log: Logger): AdapterEnvironm
     location: services.registrations,
     // One guard for every node and adapter, configured once (SIP_AUTH_*).
     authGuard: services.authGuard,
-    watchers: {
-      watchersOf: (number) =>
-        cache.get('accounts', `watchers:${number}`, () => services.sipBlf.watchersOf(number)),
-    },
+    watchers: cachedWatchers(services),
+    mailboxes: services.messageWaiting,
     media: new ObjectStoreMediaLocator(services),
     log,
   };

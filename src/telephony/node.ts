@@ -33,6 +33,8 @@ import { EngineFaxDialer } from './engine/fax-line.js';
 import { DbCallDirectory } from './platform/call-directory.js';
 import { loadConferenceSounds } from './platform/conference-sounds.js';
 import { ServicesVoiceDirectory } from './platform/voice-directory.js';
+import { SharedPresence } from './platform/shared-presence.js';
+import { cachedWatchers } from './adapters.js';
 import { CrashReaper } from './recovery.js';
 
 export interface TelephonyNode {
@@ -113,9 +115,17 @@ export async function startTelephonyNode(
   const apiSink = callApiSink(services);
   const cdrSink: CdrSink = { newId: newCdrId, record: (input) => recordWithRetry(services, input, log) };
   const voice = new ServicesVoiceDirectory(services, services.configCache);
+  // BLF watchers and message lamps on other nodes hear of this node's calls; this node of theirs.
+  const presence = new SharedPresence(
+    adapter.presence,
+    services.redis,
+    config.redisPrefix,
+    cachedWatchers(services),
+    log,
+  );
   const engine = new CallEngine({
     recovery: { journal, snapshot: (leg) => adapter.recovery.snapshot(leg) },
-    adapter,
+    adapter: { signaling: adapter.signaling, media: adapter.media, presence },
     registry,
     directory,
     cdrSink,
@@ -170,6 +180,7 @@ export async function startTelephonyNode(
   await rooms?.start();
   const stopReaper = services.conferenceLive.startReaper();
   await adapter.start();
+  await presence.start();
   callback.start();
   let faxWorker: Worker | null = null;
   if (opts.faxSendWorker !== false) {
@@ -218,6 +229,7 @@ export async function startTelephonyNode(
       const faxClosing = faxWorker?.close();
       services.sipNotifier = null;
       await stopRelay();
+      await presence.stop();
       await callback.stop();
       await stopCallApi();
       engine.hangupAll();

@@ -458,6 +458,21 @@ export function adapterContract(name: string, make: () => Promise<ContractDriver
         await dev.close();
       });
 
+      it("tells a phone subscribed to its mailbox of its owner's voice messages (MWI)", async () => {
+        const acc = d.account('contract_05', 'secret-05');
+        d.setMailbox(acc.owner, { newMessages: 2, oldMessages: 1 });
+        const dev = await d.device(acc);
+        expect(await dev.register('secret-05')).toBe('ok');
+        const lamps = await dev.watchMailbox();
+        await until(() => lamps().includes('2/1'), 'the state at once');
+        d.adapter.presence.mailbox('owner-of-somebody-else', { newMessages: 9, oldMessages: 9 });
+        d.adapter.presence.mailbox(acc.owner, { newMessages: 3, oldMessages: 1 });
+        d.adapter.presence.mailbox(acc.owner, { newMessages: 0, oldMessages: 4 });
+        await until(() => lamps().includes('0/4'), 'the changes');
+        expect(lamps()).toEqual(['2/1', '3/1', '0/4']);
+        await dev.close();
+      });
+
       it('sends a NOTIFY to a registered device', async () => {
         const acc = d.account('contract_04', 'secret-04');
         const dev = await d.device(acc);

@@ -5,7 +5,12 @@
  * embedded-driver.ts; drachtio + FreeSWITCH later) and passes the same
  * tests (adapter-contract.ts), like BullMQ's adapter-conformance suite.
  */
-import type { InboundLeg, LocationStore, TelephonyAdapter } from '../../src/telephony/adapter.js';
+import type {
+  InboundLeg,
+  LocationStore,
+  MailboxState,
+  TelephonyAdapter,
+} from '../../src/telephony/adapter.js';
 
 export type FarEvent = 'ringing' | 'early' | 'answered' | 'ended' | 'hold' | 'unhold';
 
@@ -58,6 +63,8 @@ export interface Device {
   nextCall(): Promise<FarEnd>;
   /** Watches a number's calls (BLF); the states it was told, in order. */
   watch(number: string): Promise<() => string[]>;
+  /** Subscribes to its own mailbox (MWI); the `Voice-Message` counts it was told ("new/old"), in order. */
+  watchMailbox(): Promise<() => string[]>;
   /** NOTIFY events this device received. */
   notified(): string[];
   close(): Promise<void>;
@@ -78,6 +85,8 @@ export interface ContractDriver {
   device(account: Account): Promise<Device>;
   /** An account the platform knows (digest credentials, BLF rights on `watches`). */
   account(name: string, password: string, watches?: string[]): Account;
+  /** The voice messages of an account's owner as the platform reads them (what a new MWI subscriber is told). */
+  setMailbox(owner: string, state: MailboxState): void;
   /** Lets `ms` pass (real time, or a fake clock). */
   pass(ms: number): Promise<void>;
   close(): Promise<void>;

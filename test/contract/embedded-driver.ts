@@ -159,11 +159,22 @@ export async function phoneDriver(o: {
               .filter((n) => n.get('event') === 'dialog')
               .flatMap((n) => [...n.body.toString().matchAll(/<state>(\w+)<\/state>/g)].map((m) => m[1]!));
         },
+        watchMailbox: async () => {
+          const status = await phone.subscribe(account.name, creds(account.password), 'message-summary');
+          if (status !== 200 && status !== 202) throw new Error(`SUBSCRIBE answered ${status}`);
+          return () =>
+            phone.notifies
+              .filter((n) => n.get('event') === 'message-summary')
+              .flatMap((n) =>
+                [...n.body.toString().matchAll(/Voice-Message: (\d+\/\d+)/g)].map((m) => m[1]!),
+              );
+        },
         notified: () => phone.notifies.map((n) => n.get('event') ?? ''),
         close: () => phone.close(),
       };
     },
     account: (name, password, watches) => platform.account(name, password, watches),
+    setMailbox: (owner, state) => void platform.mailboxes.set(owner, state),
     pass: (ms) => new Promise((r) => setTimeout(r, ms)),
     close: async () => {
       for (const p of phones) await p.close();

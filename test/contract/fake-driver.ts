@@ -190,11 +190,21 @@ export async function fakeDriver(): Promise<ContractDriver> {
         },
         watch: async (number) => () =>
           adapter.presenceUpdates.filter((u) => u.number === number).map((u) => u.info.state),
+        watchMailbox: async () => {
+          const first = await platform.env.mailboxes.summary(account.owner);
+          const text = (s: { newMessages: number; oldMessages: number }) =>
+            `${s.newMessages}/${s.oldMessages}`;
+          return () => [
+            text(first),
+            ...adapter.mailboxUpdates.filter((u) => u.owner === account.owner).map((u) => text(u.state)),
+          ];
+        },
         notified: () => adapter.notifies.filter((x) => x.account === account.name).map((x) => x.req.event),
         close: async () => undefined,
       };
     },
     account: (name, password, watches) => platform.account(name, password, watches),
+    setMailbox: (owner, state) => void platform.mailboxes.set(owner, state),
     pass,
     close: async () => {
       await adapter.stop();

@@ -1,6 +1,6 @@
 /**
  * The platform side every adapter is built with, for the contract suite:
- * accounts with digest credentials and BLF rights in memory, the real Redis
+ * accounts with digest credentials, BLF rights and voice message counts in memory, the real Redis
  * location store and auth guard under a random key prefix, prompts from
  * sounds/.
  */
@@ -10,7 +10,12 @@ import { randomToken } from '../../src/lib/ids.js';
 import { connectRedis } from '../../src/lib/redis.js';
 import { AuthFailureGuard } from '../../src/store/redis/auth-guard.js';
 import { RegistrationStore } from '../../src/store/redis/registrations.js';
-import type { AdapterEnvironment, MediaLocation, MediaRef } from '../../src/telephony/adapter.js';
+import type {
+  AdapterEnvironment,
+  MailboxState,
+  MediaLocation,
+  MediaRef,
+} from '../../src/telephony/adapter.js';
 import { silentLogger } from '../../src/telephony/engine/logger.js';
 import { SOUNDS_DIR } from '../../src/telephony/platform/voice-directory.js';
 import path from 'node:path';
@@ -23,6 +28,8 @@ export interface ContractPlatform {
   env: AdapterEnvironment;
   location: RegistrationStore;
   account(name: string, password: string, watches?: string[]): Account;
+  /** The voice messages of each owner, as the platform's mailbox directory answers them. */
+  mailboxes: Map<string, MailboxState>;
   close(): Promise<void>;
 }
 
@@ -32,6 +39,7 @@ export async function contractPlatform(): Promise<ContractPlatform> {
   const location = new RegistrationStore(redis, prefix, { publish: async () => undefined });
   const accounts = new Map<string, Account>();
   const watchers = new Map<string, string[]>();
+  const mailboxes = new Map<string, MailboxState>();
   const ha1 = (alg: 'md5' | 'sha256', a: Account) =>
     createHash(alg).update(`${a.name}:${a.domain}:${a.password}`).digest('hex');
   const env: AdapterEnvironment = {
@@ -51,6 +59,7 @@ export async function contractPlatform(): Promise<ContractPlatform> {
     location,
     authGuard: new AuthFailureGuard(redis, prefix),
     watchers: { watchersOf: async (number) => watchers.get(number) ?? [] },
+    mailboxes: { summary: async (owner) => mailboxes.get(owner) ?? { newMessages: 0, oldMessages: 0 } },
     media: {
       locate: async (ref: MediaRef): Promise<MediaLocation | null> =>
         ref.kind === 'prompt'
@@ -62,6 +71,7 @@ export async function contractPlatform(): Promise<ContractPlatform> {
   return {
     env,
     location,
+    mailboxes,
     account: (name, password, watches = []) => {
       const a = { name, owner: `owner-${name}`, domain: DOMAIN, password };
       accounts.set(name, a);

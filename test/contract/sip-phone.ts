@@ -441,8 +441,12 @@ export class SipPhone extends EventEmitter<{ call: [PhoneCall] }> implements Tra
     });
   }
 
-  /** SUBSCRIBE to a number's dialog state (BLF); answers the final status. */
-  subscribe(number: string, account: Credentials): Promise<number> {
+  /** SUBSCRIBE to a number's dialog state (BLF), or a mailbox's message summary (MWI); answers the final status. */
+  subscribe(
+    number: string,
+    account: Credentials,
+    event: 'dialog' | 'message-summary' = 'dialog',
+  ): Promise<number> {
     const uri = `sip:${number}@${account.domain}`;
     const from = `<sip:${account.name}@${account.domain}>`;
     const callId = `${randomToken(10)}@test`;
@@ -455,7 +459,7 @@ export class SipPhone extends EventEmitter<{ call: [PhoneCall] }> implements Tra
       req.set('call-id', callId);
       req.set('cseq', `${cseq++} SUBSCRIBE`);
       req.set('contact', this.contact);
-      req.set('event', 'dialog');
+      req.set('event', event);
       req.set('expires', '300');
       if (auth) req.set('authorization', auth);
       return req;

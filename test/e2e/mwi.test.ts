@@ -3,6 +3,8 @@
  * an MWI URI (POST /api/mwi) whose target is a sipp UAS; the carrier (sipp)
  * leaves a voice message, and the lamp gets a message-summary NOTIFY once it
  * is stored, again when it is heard (tag_unread removed) and when it is deleted.
+ * A phone of the owner's SIP account SUBSCRIBEs to its own mailbox instead
+ * and gets the same changes in its subscription's dialog.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runAdminCommand } from '../../src/admin/commands.js';
@@ -10,7 +12,7 @@ import { startMediaWorker, type RunningMediaWorker } from '../../src/media/worke
 import { renderTone } from '../../src/telephony/embedded/media/player.js';
 import { encodeWav } from '../../src/telephony/embedded/media/wav.js';
 import { waitIdle } from '../helpers/audio-api.js';
-import { updatePhone, userWithNumbers } from '../helpers/provision.js';
+import { sipAccount, updatePhone, userWithNumbers } from '../helpers/provision.js';
 import { G711A_PCAP, runSipp, SIPP_AVAILABLE, startSipp } from '../helpers/sipp.js';
 import { createTelephonyHarness, eventually, freePort, type TelephonyHarness } from '../helpers/telephony.js';
 
@@ -26,15 +28,51 @@ afterAll(async () => {
   await h?.close();
 });
 
+/** A user whose number takes voice messages after a short announcement. */
+async function voiceBox() {
+  const { user, numbers } = await userWithNumbers(h);
+  const number = numbers[0]!;
+  const ann = await h.services.announcements.create(user.uuid, 'mwi');
+  const pcm = renderTone({ kind: 'tone', frequencies: [600], durationMs: 300, levelDbm0: -10 });
+  await h.services.announcements.upload(user.uuid, ann.uuid, encodeWav(pcm));
+  await waitIdle(h);
+  await updatePhone(h, user.sid, number, { announcement: ann.uuid, recording_enable: true });
+  return { user, number };
+}
+
+/** The carrier (sipp) leaves a voice message on `number`. */
+async function leaveMessage(number: string): Promise<void> {
+  const caller = await runSipp({
+    scenario: 'uac-call',
+    remote: `127.0.0.1:${h.sipPort}`,
+    localPort: h.carrierPort,
+    service: number.slice(1),
+    timeoutSeconds: 30,
+    // sipp's speech pcap: a message with something in it (silence only is not kept).
+    pcap: G711A_PCAP,
+    vars: { from_user: '+492215550101', hold_ms: '3500' },
+  });
+  expect(caller.successful, caller.errors).toBe(1);
+}
+
+async function voiceMessageOf(owner: string): Promise<string> {
+  return eventually(
+    async () =>
+      (
+        await h.services.db
+          .selectFrom('objects')
+          .select('uuid')
+          .where('owner', '=', owner)
+          .where('type', '=', 'recording')
+          .executeTakeFirst()
+      )?.uuid,
+    'the voice message',
+  );
+}
+
 describe.skipIf(!SIPP_AVAILABLE)('message waiting NOTIFYs to the MWI URI (sipp)', () => {
   it('a voice message lights the lamp (1/0), hearing it puts it out (0/1), deleting it leaves 0/0', async () => {
-    const { user, numbers } = await userWithNumbers(h);
-    const number = numbers[0]!;
-    const ann = await h.services.announcements.create(user.uuid, 'mwi');
-    const pcm = renderTone({ kind: 'tone', frequencies: [600], durationMs: 300, levelDbm0: -10 });
-    await h.services.announcements.upload(user.uuid, ann.uuid, encodeWav(pcm));
-    await waitIdle(h);
-    await updatePhone(h, user.sid, number, { announcement: ann.uuid, recording_enable: true });
+    const { user, number } = await voiceBox();
 
     const admin = await h.user();
     await runAdminCommand(h.services, {
@@ -53,17 +91,7 @@ describe.skipIf(!SIPP_AVAILABLE)('message waiting NOTIFYs to the MWI URI (sipp)'
     const lamp = startSipp({ scenario: 'uas-notify', localPort: lampPort, calls: 3, timeoutSeconds: 60 });
     try {
       await lamp.ready;
-      const caller = await runSipp({
-        scenario: 'uac-call',
-        remote: `127.0.0.1:${h.sipPort}`,
-        localPort: h.carrierPort,
-        service: number.slice(1),
-        timeoutSeconds: 30,
-        // sipp's speech pcap: a message with something in it (silence only is not kept).
-        pcap: G711A_PCAP,
-        vars: { from_user: '+492215550101', hold_ms: '3500' },
-      });
-      expect(caller.successful, caller.errors).toBe(1);
+      await leaveMessage(number);
 
       const lit = await lamp.waitForMessage(
         /NOTIFY sip:lamp@127\.0\.0\.1:\d+ SIP\/2\.0[^]*?Messages-Waiting: yes\r?\nMessage-Account: (\S+)\r?\nVoice-Message: 1\/0 \(0\/0\)/,
@@ -73,18 +101,7 @@ describe.skipIf(!SIPP_AVAILABLE)('message waiting NOTIFYs to the MWI URI (sipp)'
       expect(lit[0]).toMatch(/Event: message-summary/i);
       expect(lit[0]).toMatch(/Content-Type: application\/simple-message-summary/i);
 
-      const rec = await eventually(
-        async () =>
-          (
-            await h.services.db
-              .selectFrom('objects')
-              .select('uuid')
-              .where('owner', '=', user.uuid)
-              .where('type', '=', 'recording')
-              .executeTakeFirst()
-          )?.uuid,
-        'the voice message',
-      );
+      const rec = await voiceMessageOf(user.uuid);
       const system = (await h.services.users.byId(user.uuid))!.system_tags;
       const read = await h.call('POST', `/api/object/${rec}/tag`, {
         sid: user.sid,
@@ -105,6 +122,48 @@ describe.skipIf(!SIPP_AVAILABLE)('message waiting NOTIFYs to the MWI URI (sipp)'
       );
     } finally {
       lamp.kill();
+    }
+  }, 120_000);
+
+  it("a phone SUBSCRIBEd to its account's mailbox (message-summary) is told at once and of each change", async () => {
+    const { user, number } = await voiceBox();
+    const account = await sipAccount(h, user.sid);
+    const phone = startSipp({
+      scenario: 'uac-subscribe-mwi',
+      remote: `127.0.0.1:${h.sipPort}`,
+      localPort: await freePort(),
+      calls: 1,
+      timeoutSeconds: 60,
+      auth: {
+        username: account.name,
+        password: account.password,
+        uri: `sip:${account.name}@${account.domain}`,
+      },
+      vars: { user: account.name, domain: account.domain },
+    });
+    try {
+      const summary = (counts: string) =>
+        new RegExp(
+          `NOTIFY sip:[^]*?Event: message-summary[^]*?Messages-Waiting: (?:yes|no)\\r?\\nMessage-Account: sip:${account.name}@\\S+\\r?\\nVoice-Message: ${counts} \\(0/0\\)`,
+          'i',
+        );
+      // The state at once: nothing yet.
+      await phone.waitForMessage(summary('0/0'), 20_000);
+      await leaveMessage(number);
+      await phone.waitForMessage(summary('1/0'), 30_000);
+      const rec = await voiceMessageOf(user.uuid);
+      const system = (await h.services.users.byId(user.uuid))!.system_tags;
+      const read = await h.call('POST', `/api/object/${rec}/tag`, {
+        sid: user.sid,
+        body: { delete: [system.tag_unread] },
+      });
+      expect(read['status']).toBe('ok');
+      const done = await phone.done;
+      expect(done.successful, done.errors).toBe(1);
+      expect(done.messages).toMatch(summary('0/1'));
+      expect(done.messages).toMatch(/Subscription-State: active/i);
+    } finally {
+      phone.kill();
     }
   }, 120_000);
 });

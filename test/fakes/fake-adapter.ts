@@ -17,6 +17,7 @@ import {
   type DetectableTone,
   type DeviceBinding,
   type DialogInfo,
+  type MailboxState,
   type DialogRef,
   type DtmfEvent,
   type FaxEvents,
@@ -726,6 +727,7 @@ export class FakeAdapter extends EventEmitter<{ outbound: [FakeOutboundLeg] }> i
   /** Legs sent to the network (trunk legs and every device leg of an account), in order. */
   readonly outbound: FakeOutboundLeg[] = [];
   readonly presenceUpdates: Array<{ number: string; info: DialogInfo }> = [];
+  readonly mailboxUpdates: Array<{ owner: string; state: MailboxState }> = [];
   readonly notifies: Array<{ binding: DeviceBinding; account: string; req: NotifyRequest }> = [];
   private started = false;
 
@@ -822,6 +824,7 @@ export class FakeAdapter extends EventEmitter<{ outbound: [FakeOutboundLeg] }> i
 
   readonly presence = {
     update: (number: string, info: DialogInfo) => void this.presenceUpdates.push({ number, info }),
+    mailbox: (owner: string, state: MailboxState) => void this.mailboxUpdates.push({ owner, state }),
   };
 
   readonly notifier = {

@@ -118,6 +118,7 @@ describe('FreeswitchAdapter.start', () => {
       },
       {
         accounts: { credentials: async () => null },
+        mailboxes: { summary: async () => ({ newMessages: 0, oldMessages: 0 }) },
         location: {
           bind: async () => undefined,
           unbind: async () => undefined,

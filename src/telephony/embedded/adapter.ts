@@ -141,7 +141,7 @@ export class EmbeddedAdapter implements TelephonyAdapter {
       nodeTokenKey: o.nodeTokenKey ?? null,
       log: env.log,
     });
-    this.blf = new DialogEventServer(this.signaling.ctx, auth, env.watchers);
+    this.blf = new DialogEventServer(this.signaling.ctx, auth, env.watchers, env.mailboxes);
     this.signaling.presence = this.blf;
     this.presence = this.blf;
     this.notifier = this.signaling;

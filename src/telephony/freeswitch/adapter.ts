@@ -139,6 +139,7 @@ export class FreeswitchAdapter implements TelephonyAdapter {
       auth,
       location: env.location,
       watchers: env.watchers,
+      mailboxes: env.mailboxes,
       trunks,
       proxies,
       domain: o.domains[0] ?? 'callplane',

@@ -18,6 +18,8 @@ import type {
   LegSnapshot,
   LocationStore,
   Logger,
+  MailboxDirectory,
+  MailboxState,
   NotifyPort,
   NotifyRequest,
   OriginateRequest,
@@ -31,8 +33,15 @@ import { AccountLeg } from '../embedded/account-leg.js';
 import type { Authenticator } from '../embedded/authenticator.js';
 import type { Registrar } from '../embedded/registrar.js';
 import { isTrunk, nodeJoinOf, peerOf, type TrunkEntry } from '../embedded/signaling.js';
-import { subscriptionExpires } from '../embedded/dialog-events.js';
-import { dialogInfoXml } from '../embedded/sip/dialog-info.js';
+import {
+  ALLOW_EVENTS,
+  eventPackageOf,
+  FORBIDDEN_SUBSCRIPTION,
+  PresenceState,
+  subscriptionExpires,
+  watchedResource,
+  type WatchedSubscription,
+} from '../embedded/dialog-events.js';
 import { tagOf } from '../embedded/sip/message.js';
 import { callerHeaders, callerOf } from '../embedded/sip/parties.js';
 import { firstHop, originOf, type ProxyEntry } from '../embedded/sip/path.js';
@@ -55,6 +64,7 @@ export interface FsSignalingOptions {
   auth: Authenticator;
   location: LocationStore;
   watchers: WatcherDirectory;
+  mailboxes: MailboxDirectory;
   trunks: TrunkEntry[];
   proxies: readonly ProxyEntry[];
   domain: string;
@@ -76,10 +86,8 @@ type SrfRequestFn = (
   opts?: Record<string, unknown>,
 ) => Promise<Srf.SrfRequest>;
 
-interface Subscription {
-  number: string;
+interface Subscription extends WatchedSubscription {
   dialog: Promise<Srf.Dialog>;
-  version: number;
   timer: NodeJS.Timeout | null;
   /** NOTIFYs go one after the other (their CSeq and version order). */
   queue: Promise<void>;
@@ -87,9 +95,7 @@ interface Subscription {
 
 export class FsSignaling implements SignalingPort, NotifyPort, PresencePort {
   private inbound: (leg: InboundLeg) => void = (leg) => leg.reject(CAUSE.congestion);
-  private readonly subs = new Map<string, Set<Subscription>>();
-  /** The calls of each watched number, by Call-ID (what a new subscriber is told first). */
-  private readonly calls = new Map<string, Map<string, DialogInfo>>();
+  private readonly presence = new PresenceState<Subscription>();
 
   constructor(private readonly o: FsSignalingOptions) {}
 
@@ -297,34 +303,34 @@ export class FsSignaling implements SignalingPort, NotifyPort, PresencePort {
       res.send(400);
       return;
     }
-    if ((x.request.get('event') ?? '').split(';')[0]?.trim().toLowerCase() !== 'dialog') {
-      x.respond(489, 'Bad Event', { headers: { 'allow-events': 'dialog' } });
+    const pkg = eventPackageOf(x.request.get('event'));
+    if (!pkg) {
+      x.respond(489, 'Bad Event', { headers: { 'allow-events': ALLOW_EVENTS } });
       return;
     }
     const account = await this.o.auth.authenticate(x, false);
     if (!account) return;
-    const user = parseUri(x.request.uri)?.user ?? '';
-    const number = user.startsWith('+') ? user : `+${user}`;
-    if (!(await this.o.watchers.watchersOf(number)).includes(account.name)) {
-      x.respond(403, 'Forbidden (not a BLF subscription of this account)');
+    const resource = await watchedResource(pkg, account, x.request.uri, this.o.watchers, this.o.domain);
+    if (!resource) {
+      x.respond(403, FORBIDDEN_SUBSCRIPTION);
       return;
     }
+    const mailbox = pkg === 'message-summary' ? await this.o.mailboxes.summary(resource.key) : undefined;
     const expires = subscriptionExpires(x.request.get('expires'));
     // Known before drachtio answers: an update right after the answer is told too, in order.
     const sub: Subscription = {
-      number,
+      resource,
       dialog: this.srf.createUAS(req, res, { localSdp: '', headers: { Expires: String(expires) } }),
       version: 0,
       timer: null,
       queue: Promise.resolve(),
     };
+    this.presence.add(sub, mailbox);
     if (expires === 0) {
       this.send(sub, 'terminated;reason=timeout');
+      this.presence.delete(sub);
       return;
     }
-    let set = this.subs.get(number);
-    if (!set) this.subs.set(number, (set = new Set()));
-    set.add(sub);
     const arm = (s: number) => {
       if (sub.timer) clearTimeout(sub.timer);
       sub.timer = setTimeout(() => this.endSub(sub, 'timeout'), s * 1000);
@@ -337,48 +343,54 @@ export class FsSignaling implements SignalingPort, NotifyPort, PresencePort {
     dialog.on('subscribe' as 'modify', (r: Srf.SrfRequest, rs: Srf.SrfResponse) => {
       const e = subscriptionExpires(r.get('Expires'));
       rs.send(200, { headers: { Expires: String(e) } });
-      if (e === 0) this.endSub(sub, 'timeout');
+      if (e === 0) {
+        this.endSub(sub, 'timeout');
+        return;
+      }
+      arm(e);
+      if (pkg !== 'message-summary') this.send(sub, `active;expires=${e}`);
       else {
-        arm(e);
-        this.send(sub, `active;expires=${e}`);
+        // A refresh reads the mailbox anew (an update may have been lost).
+        const again = () => this.send(sub, `active;expires=${e}`);
+        this.o.mailboxes.summary(resource.key).then((m) => {
+          this.presence.setMailbox(resource.key, m);
+          again();
+        }, again);
       }
     });
   }
 
   private endSub(sub: Subscription, reason: string): void {
     if (sub.timer) clearTimeout(sub.timer);
-    if (!this.subs.get(sub.number)?.delete(sub)) return;
+    if (!this.presence.all().includes(sub)) return;
     this.send(sub, `terminated;reason=${reason}`);
+    this.presence.delete(sub);
   }
 
   private send(sub: Subscription, state: string): void {
-    const dialogs = [...(this.calls.get(sub.number)?.values() ?? [])];
-    const body = dialogInfoXml(`sip:${sub.number}@${this.o.domain}`, sub.version++, dialogs);
+    const body = this.presence.body(sub);
     sub.queue = sub.queue
       .then(async () => {
         const dialog = await sub.dialog;
         await dialog.request({
           method: 'NOTIFY',
           headers: {
-            Event: 'dialog',
+            Event: body.event,
             'Subscription-State': state,
-            'Content-Type': 'application/dialog-info+xml',
+            'Content-Type': body.contentType,
           },
-          body,
+          body: body.content,
         } as unknown as Srf.SrfRequest);
       })
-      .catch((err: unknown) => this.o.log.debug({ err }, 'BLF NOTIFY failed'));
+      .catch((err: unknown) => this.o.log.debug({ err }, `${body.event} NOTIFY failed`));
   }
 
   update(number: string, info: DialogInfo): void {
-    let calls = this.calls.get(number);
-    if (!calls) this.calls.set(number, (calls = new Map<string, DialogInfo>()));
-    calls.set(info.callId, info);
-    for (const sub of this.subs.get(number) ?? []) this.send(sub, 'active');
-    if (info.state === 'terminated') {
-      calls.delete(info.callId);
-      if (calls.size === 0) this.calls.delete(number);
-    }
+    this.presence.update(number, info, (sub) => this.send(sub, 'active'));
+  }
+
+  mailbox(owner: string, state: MailboxState): void {
+    this.presence.mailbox(owner, state, (sub) => this.send(sub, 'active'));
   }
 
   // ------------------------------------------------------------- recovery --
@@ -408,8 +420,8 @@ export class FsSignaling implements SignalingPort, NotifyPort, PresencePort {
   }
 
   close(): void {
-    for (const set of this.subs.values()) for (const s of set) if (s.timer) clearTimeout(s.timer);
-    this.subs.clear();
+    for (const s of this.presence.all()) if (s.timer) clearTimeout(s.timer);
+    this.presence.clear();
   }
 }
 
