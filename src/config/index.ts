@@ -144,6 +144,10 @@ const envSchema = z.object({
     .regex(/^[A-Za-z0-9_.-]{1,64}$/, 'NODE_ID must be 1-64 letters, digits, _ . -')
     .optional(),
   SIP_MIN_EXPIRES: z.coerce.number().int().min(1).default(60),
+  // Push wake-up (RFC 8599): how long a call waits for a woken phone's REGISTER,
+  // and how long a phone's push contact is kept after its last REGISTER.
+  SIP_PUSH_WAIT_SECONDS: z.coerce.number().int().min(1).max(60).default(15),
+  SIP_PUSH_KEEP_DAYS: z.coerce.number().int().min(1).max(365).default(30),
   // Digest challenges offered, in order (RFC 8760). MD5 alone by default: libre-based
   // phones (baresip) and others fail on a challenge whose algorithm they lack.
   SIP_DIGEST_ALGORITHMS: z
@@ -333,6 +337,10 @@ export interface Config {
   nodeId: string;
   /** Shortest REGISTER interval accepted (423 below). */
   sipMinExpires: number;
+  /** RFC 8599: how long a call waits for a phone woken by a push to register (SIP_PUSH_WAIT_SECONDS). */
+  sipPushWaitSeconds: number;
+  /** RFC 8599: days a push contact is kept after its phone's last REGISTER (SIP_PUSH_KEEP_DAYS). */
+  sipPushKeepDays: number;
   /** Digest algorithms challenged with, in order; responses with either are verified. */
   sipDigestAlgorithms: Array<'MD5' | 'SHA-256'>;
   /**
@@ -468,6 +476,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
         .slice(0, 64) ||
         'node'),
     sipMinExpires: e.SIP_MIN_EXPIRES,
+    sipPushWaitSeconds: e.SIP_PUSH_WAIT_SECONDS,
+    sipPushKeepDays: e.SIP_PUSH_KEEP_DAYS,
     sipDigestAlgorithms: [...new Set(e.SIP_DIGEST_ALGORITHMS.split(','))] as Array<'MD5' | 'SHA-256'>,
     secretKey,
     smtpUrl: e.SMTP_URL,

@@ -58,17 +58,26 @@ export class FcmClient {
     return { token: j.access_token, ttlMs: Math.max(0, expiresIn * 1000 - TOKEN_MARGIN_MS) };
   }
 
-  async send(registrationId: string, data: Record<string, string>): Promise<PushOutcome> {
-    const first = await this.attempt(registrationId, data);
+  /** `ttlSeconds`: how long FCM may hold the message for an offline device (a call's wake-up: seconds). */
+  async send(
+    registrationId: string,
+    data: Record<string, string>,
+    opts: { ttlSeconds?: number } = {},
+  ): Promise<PushOutcome> {
+    const first = await this.attempt(registrationId, data, opts);
     // 401: the access token was refused (revoked, clock skew); one new token, one more try.
     if (first.kind === 'retry' && first.reason === 'UNAUTHENTICATED') {
       this.token.invalidate();
-      return this.attempt(registrationId, data);
+      return this.attempt(registrationId, data, opts);
     }
     return first;
   }
 
-  private async attempt(registrationId: string, data: Record<string, string>): Promise<PushOutcome> {
+  private async attempt(
+    registrationId: string,
+    data: Record<string, string>,
+    opts: { ttlSeconds?: number },
+  ): Promise<PushOutcome> {
     let access: string;
     try {
       access = await this.token.get();
@@ -82,7 +91,16 @@ export class FcmClient {
         {
           method: 'POST',
           headers: { authorization: `Bearer ${access}`, 'content-type': 'application/json; charset=utf-8' },
-          body: JSON.stringify({ message: { token: registrationId, data, android: { priority: 'high' } } }),
+          body: JSON.stringify({
+            message: {
+              token: registrationId,
+              data,
+              android: {
+                priority: 'high',
+                ...(opts.ttlSeconds !== undefined ? { ttl: `${opts.ttlSeconds}s` } : {}),
+              },
+            },
+          }),
           signal: AbortSignal.timeout(this.o.timeoutMs),
         },
       );

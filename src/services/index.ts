@@ -53,6 +53,8 @@ import { AddressService } from './address-service.js';
 import { MessageWaiting } from './message-waiting.js';
 import { MwiService } from './mwi-service.js';
 import { publishPresence } from '../store/redis/presence-bus.js';
+import { PushBindings } from '../store/redis/push-bindings.js';
+import { VoipPusher } from '../push/voip.js';
 import { LiveCounters } from '../store/redis/live-counters.js';
 import { RedisConferenceRooms } from '../store/redis/conference-rooms.js';
 import { ConferenceService } from './conference-service.js';
@@ -142,6 +144,10 @@ export interface Services {
   /** Push registrations (spec 8.1) and the push events of spec 8.2, queued for the push worker. */
   push: PushService;
   pushQueue: PushQueue;
+  /** Push contacts of SIP accounts (RFC 8599), kept beyond their registration for wake-up pushes. */
+  pushBindings: PushBindings;
+  /** Sends the wake-up pushes of incoming calls straight to APNs / FCM. */
+  voipPusher: VoipPusher;
   /** Usage and statistics (spec 13.1.3-13.1.4): totals per user and period, peaks from live counters. */
   usage: UsageService;
   /** The voice-message counts MWI NOTIFYs carry (spec 13.1.2, RFC 3842). */
@@ -216,6 +222,8 @@ export function createServices(deps: ServiceDeps): Services {
     backoffMs: config.push.backoffMs,
   });
   const push = new PushService(db, pushQueue, config.push);
+  const pushBindings = new PushBindings(redis, config.redisPrefix, config.sipPushKeepDays * 86_400_000);
+  const voipPusher = new VoipPusher(config.push, config.sipPushWaitSeconds);
   // Message lamps (spec 13.1.2, RFC 3842) follow the voice messages: new ones, read, unread, trashed, deleted.
   const messageWaiting = new MessageWaiting(db);
   const mwi = new MwiService(
@@ -315,6 +323,8 @@ export function createServices(deps: ServiceDeps): Services {
     usage,
     messageWaiting,
     mwi,
+    pushBindings,
+    voipPusher,
     eventLog: eventSystem.log,
     eventSystem,
     metrics,
@@ -332,6 +342,8 @@ export function createServices(deps: ServiceDeps): Services {
       await eventSystem.close();
       await media.close();
       await pushQueue.close();
+      await pushBindings.close();
+      voipPusher.close();
       await sipNotifyRelay.close();
       await callApiBus.close();
       await faxSendQueue.close();

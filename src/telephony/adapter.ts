@@ -14,6 +14,7 @@
  */
 import type { EventEmitter } from 'node:events';
 import type { NodeJoin } from '../lib/node-token.js';
+import type { PushContact } from '../domain/push/pn-params.js';
 import { T30_ERR } from '../domain/fax/t30.js';
 import type { EndCause } from './causes.js';
 import type { MemberMix, RoomMedia, RoomMediaFactory, RoomMediaMember } from './conference/room-media.js';
@@ -541,6 +542,37 @@ export interface MailboxDirectory {
   summary(owner: string): Promise<MailboxState>;
 }
 
+/** A device a push can wake (RFC 8599): its push contact and the Contact it registered with last. */
+export interface WakeableDevice extends PushContact {
+  contact: string;
+  registeredAt: number;
+}
+
+/**
+ * Waking sleeping mobile softphones for their calls (RFC 8599): the
+ * registrar tells it of REGISTERs with pn parameters, a call to an account
+ * pushes the devices without a live binding and waits for their REGISTER
+ * (telephony/platform/push-wake.ts).
+ */
+export interface DeviceWake {
+  /** How long a call waits for a woken device's REGISTER. */
+  readonly waitMs: number;
+  /** Whether pushes of this pn-provider are sent (the REGISTER's 200 says so: Feature-Caps). */
+  supports(provider: string): boolean;
+  /** A REGISTER bound (expires > 0) or removed (0) a contact with push parameters. */
+  registered(account: AccountRef, contact: string, push: PushContact, expires: number): Promise<void>;
+  /** The devices of `account` a push can wake (their bindings may be live or not). */
+  devices(account: string): Promise<WakeableDevice[]>;
+  /** Pushes them for `call`; resolves with the pn-prids of those the push service took. */
+  wake(
+    account: string,
+    devices: readonly WakeableDevice[],
+    call: { call: string; caller: string },
+  ): Promise<string[]>;
+  /** Calls `listener` on each push REGISTER of `account` (any node) until the returned function is called. */
+  onRegistered(account: string, listener: () => void): Promise<() => void>;
+}
+
 /** Resolves media references to what the adapter can play, and says where recordings go. */
 export interface MediaLocator {
   /** null: the media does not exist (or is not playable yet). */
@@ -561,6 +593,8 @@ export interface AdapterEnvironment {
   authGuard: AuthGuard;
   watchers: WatcherDirectory;
   mailboxes: MailboxDirectory;
+  /** Push wake-up of mobile softphones (RFC 8599); absent: REGISTERs with pn parameters bind as any other. */
+  wake?: DeviceWake;
   media: MediaLocator;
   log: Logger;
 }

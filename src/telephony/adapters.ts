@@ -14,6 +14,7 @@ import { EmbeddedAdapter, type EmbeddedOptions } from './embedded/adapter.js';
 import type { FreeswitchOptions } from './freeswitch/adapter.js';
 import type { SipTimers } from './embedded/sip/transaction.js';
 import { ObjectStoreMediaLocator } from './platform/voice-directory.js';
+import { PushWake } from './platform/push-wake.js';
 
 type Deps = Pick<
   Services,
@@ -25,6 +26,8 @@ type Deps = Pick<
   | 'recordings'
   | 'configCache'
   | 'messageWaiting'
+  | 'pushBindings'
+  | 'voipPusher'
 >;
 
 /** Who may watch which number (spec 3.21 blf), from the configuration cache. */
@@ -48,6 +51,7 @@ export function adapterEnvironment(services: Deps, log: Logger): AdapterEnvironm
     authGuard: services.authGuard,
     watchers: cachedWatchers(services),
     mailboxes: services.messageWaiting,
+    wake: new PushWake(services.pushBindings, services.voipPusher, services.voipPusher.waitMs, log),
     media: new ObjectStoreMediaLocator(services),
     log,
   };

@@ -124,7 +124,7 @@ export class EmbeddedAdapter implements TelephonyAdapter {
     const registrar = new Registrar(
       auth,
       env.location,
-      { minExpires: o.minExpires, maxExpires: 3600, defaultExpires: 3600, proxies },
+      { minExpires: o.minExpires, maxExpires: 3600, defaultExpires: 3600, proxies, wake: env.wake ?? null },
       env.log,
     );
     this.signaling = new EmbeddedSignaling({
@@ -133,6 +133,7 @@ export class EmbeddedAdapter implements TelephonyAdapter {
       registrar,
       auth,
       location: env.location,
+      wake: env.wake ?? null,
       trunks,
       proxies,
       domain: o.domains[0] ?? 'callplane',

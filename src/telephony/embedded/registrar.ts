@@ -2,9 +2,14 @@
  * The registrar (RFC 3261 §10.3): authenticated REGISTER requests add,
  * refresh and remove bindings of a SIP account in the Redis location store,
  * several contacts per account. The answer lists the current bindings.
+ * A contact with push parameters (RFC 8599 pn-provider, pn-prid, pn-param)
+ * is kept for push wake-up too, and the answer says which push services
+ * are served (`Feature-Caps: *;+sip.pns="apns"`); a pn-provider this
+ * platform cannot push binds as an ordinary contact without that.
  */
 import { RegistrationOrderError } from '../../errors/sip.js';
-import type { LocationStore, Logger } from '../adapter.js';
+import { featureCaps, pnParams } from '../../domain/push/pn-params.js';
+import type { DeviceWake, LocationStore, Logger } from '../adapter.js';
 import type { Authenticator } from './authenticator.js';
 import type { SipExchange } from './sip/transaction.js';
 import { originOf, parsePath, supports, type ProxyEntry } from './sip/path.js';
@@ -17,6 +22,8 @@ export interface RegistrarOptions {
   defaultExpires: number;
   /** Edge proxies (SIP_PROXY): a binding's source is the phone below them. */
   proxies?: readonly ProxyEntry[];
+  /** Push wake-up (RFC 8599); null: pn parameters are not looked at. */
+  wake?: DeviceWake | null;
 }
 
 export class Registrar {
@@ -49,6 +56,7 @@ export class Registrar {
     const order = { callId: req.callId, cseq: req.cseq.seq };
     const origin = originOf(req, tx.peer, this.opts.proxies ?? []);
     const source = `${origin.address}:${origin.port}`;
+    const pushed: string[] = [];
     try {
       if (contacts.length === 1 && contacts[0]?.trim() === '*') {
         if (headerExpires?.trim() !== '0') {
@@ -91,6 +99,27 @@ export class Registrar {
               ...(ua !== undefined ? { userAgent: ua } : {}),
               ...(path.length > 0 ? { path } : {}),
             });
+          const wake = this.opts.wake;
+          const pn =
+            wake && /pn-provider/i.test(na.uri)
+              ? pnParams(parseUri(na.uri)?.params ?? new Map<string, string>())
+              : null;
+          if (wake && pn?.kind === 'push' && wake.supports(pn.push.provider)) {
+            await wake.registered(account, na.uri, pn.push, expires);
+            if (expires > 0) pushed.push(pn.push.provider);
+          } else if (
+            pn?.kind === 'unsupported' ||
+            (pn?.kind === 'push' && !wake?.supports(pn.push.provider))
+          ) {
+            this.log?.info(
+              {
+                account: account.name,
+                contact: na.uri,
+                provider: pn.kind === 'push' ? pn.push.provider : pn.provider,
+              },
+              `no push wake-up for this contact: ${pn.kind === 'push' ? 'pn-provider not configured' : pn.reason}`,
+            );
+          }
         }
       }
     } catch (err) {
@@ -102,6 +131,7 @@ export class Registrar {
     }
     const now = Date.now();
     const current = await this.store.bindings(account.name);
+    const caps = featureCaps(pushed);
     tx.respond(200, 'OK', {
       toTag: 'reg',
       headers: {
@@ -110,6 +140,7 @@ export class Registrar {
         ),
         date: new Date(now).toUTCString(),
         ...(path.length > 0 ? { path: pathValues, supported: 'path' } : {}),
+        ...(caps ? { 'feature-caps': caps } : {}),
       },
     });
   }

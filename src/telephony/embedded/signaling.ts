@@ -8,6 +8,7 @@
  */
 import { newId } from '../../lib/ids.js';
 import {
+  type DeviceWake,
   type DeviceBinding,
   type InboundLeg,
   type LocationStore,
@@ -23,7 +24,7 @@ import {
 import { CAUSE, type EndCause } from '../causes.js';
 import { formatQ850Reason } from '../../domain/cdr/q850.js';
 import { makeNodeToken, verifyNodeToken } from '../../lib/node-token.js';
-import { AccountLeg } from './account-leg.js';
+import { AccountLeg, ringAccount } from './account-leg.js';
 import type { Authenticator } from './authenticator.js';
 import type { DialogEventServer } from './dialog-events.js';
 import { EmbeddedInboundLeg } from './inbound-leg.js';
@@ -54,6 +55,8 @@ export interface EmbeddedSignalingOptions {
   registrar: Registrar;
   auth: Authenticator;
   location: LocationStore;
+  /** Push wake-up of mobile softphones (RFC 8599); null: none. */
+  wake?: DeviceWake | null;
   /** Carrier trunks (SIP_TRUNK), resolved to addresses; the first carries outbound calls. */
   trunks: TrunkEntry[];
   /** Edge proxies (SIP_PROXY): what they relay counts as from the sender below them. */
@@ -134,20 +137,15 @@ export class EmbeddedSignaling implements SignalingPort, NotifyPort, Transaction
     const t = req.target;
     if (t.kind === 'account') {
       const leg = new AccountLeg<EmbeddedOutboundLeg>(req.call, t);
-      this.o.location.bindings(t.account).then(
-        (bindings) => {
-          const branches: EmbeddedOutboundLeg[] = [];
-          for (const b of bindings) {
-            const route = routeTo(b);
-            if (route) branches.push(this.startLeg(req, route));
-          }
-          leg.fork(branches);
+      ringAccount(leg, req, {
+        location: this.o.location,
+        wake: this.o.wake ?? null,
+        log: this.o.log,
+        branch: (b) => {
+          const route = routeTo(b);
+          return route ? this.startLeg(req, route) : null;
         },
-        (err: unknown) => {
-          this.o.log.warn({ err, account: t.account }, 'location lookup failed');
-          leg.fork([]);
-        },
-      );
+      });
       return leg;
     }
     if (t.kind === 'node') return this.originateNode(req, t);

@@ -130,7 +130,7 @@ export class FreeswitchAdapter implements TelephonyAdapter {
     const registrar = new Registrar(
       auth,
       env.location,
-      { minExpires: o.minExpires, maxExpires: 3600, defaultExpires: 3600, proxies },
+      { minExpires: o.minExpires, maxExpires: 3600, defaultExpires: 3600, proxies, wake: env.wake ?? null },
       env.log,
     );
     this.signaling = new FsSignaling({
@@ -138,6 +138,7 @@ export class FreeswitchAdapter implements TelephonyAdapter {
       registrar,
       auth,
       location: env.location,
+      wake: env.wake ?? null,
       watchers: env.watchers,
       mailboxes: env.mailboxes,
       trunks,

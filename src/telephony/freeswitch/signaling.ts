@@ -12,6 +12,7 @@ import { formatQ850Reason } from '../../domain/cdr/q850.js';
 import { newId } from '../../lib/ids.js';
 import { makeNodeToken } from '../../lib/node-token.js';
 import type {
+  DeviceWake,
   DeviceBinding,
   DialogInfo,
   InboundLeg,
@@ -29,7 +30,7 @@ import type {
   WatcherDirectory,
 } from '../adapter.js';
 import { CAUSE, type EndCause } from '../causes.js';
-import { AccountLeg } from '../embedded/account-leg.js';
+import { AccountLeg, ringAccount } from '../embedded/account-leg.js';
 import type { Authenticator } from '../embedded/authenticator.js';
 import type { Registrar } from '../embedded/registrar.js';
 import { isTrunk, nodeJoinOf, peerOf, type TrunkEntry } from '../embedded/signaling.js';
@@ -63,6 +64,8 @@ export interface FsSignalingOptions {
   registrar: Registrar;
   auth: Authenticator;
   location: LocationStore;
+  /** Push wake-up of mobile softphones (RFC 8599); null: none. */
+  wake?: DeviceWake | null;
   watchers: WatcherDirectory;
   mailboxes: MailboxDirectory;
   trunks: TrunkEntry[];
@@ -216,20 +219,15 @@ export class FsSignaling implements SignalingPort, NotifyPort, PresencePort {
     const t = req.target;
     if (t.kind === 'account') {
       const leg = new AccountLeg<FsOutboundLeg>(req.call, t);
-      this.o.location.bindings(t.account).then(
-        (bindings) => {
-          const branches: FsOutboundLeg[] = [];
-          for (const b of bindings) {
-            const route = routeTo(b);
-            if (route) branches.push(this.startLeg(req, route));
-          }
-          leg.fork(branches);
+      ringAccount(leg, req, {
+        location: this.o.location,
+        wake: this.o.wake ?? null,
+        log: this.o.log,
+        branch: (b) => {
+          const route = routeTo(b);
+          return route ? this.startLeg(req, route) : null;
         },
-        (err: unknown) => {
-          this.o.log.warn({ err, account: t.account }, 'location lookup failed');
-          leg.fork([]);
-        },
-      );
+      });
       return leg;
     }
     if (t.kind === 'node') {
