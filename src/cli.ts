@@ -90,19 +90,29 @@ async function serve(roles: Role[], opts: { dbBridge?: boolean } = {}): Promise<
       process.send?.({ ready: true });
     }
   } catch (err) {
-    if (err instanceof RedisUnavailableError) fail(err.message);
-    if (err instanceof DatabaseBridgeError) fail(`callplane: ${err.message}`);
-    if (err instanceof DatabaseBusyError) {
-      fail(`callplane: ${err.message}; stop it first or use DATABASE_URL for a shared PostgreSQL`);
-    }
-    const e = err as NodeJS.ErrnoException;
-    if (e.code === 'EADDRINUSE') {
-      const port = e.message.includes(`:${cfg.port}`) ? cfg.port : (cfg.metricsPort ?? cfg.port);
-      const name = port === cfg.port ? 'PORT' : 'METRICS_PORT';
-      fail(`callplane: port ${port} is in use; set ${name} to another port`);
-    }
-    throw err;
+    const why = startFailure(err, cfg);
+    if (why === null) throw err;
+    // Under the supervisor the line goes to it: it prints the first process's only, since
+    // processes failing for one cause (no Redis, say) would otherwise each say it.
+    if (supervised) process.send?.({ failed: why }, () => process.exit(1));
+    else fail(why);
   }
+}
+
+/** The one line that explains why the engine could not start, null for an unexpected error. */
+function startFailure(err: unknown, cfg: Config): string | null {
+  if (err instanceof RedisUnavailableError) return err.message;
+  if (err instanceof DatabaseBridgeError) return `callplane: ${err.message}`;
+  if (err instanceof DatabaseBusyError) {
+    return `callplane: ${err.message}; stop it first or use DATABASE_URL for a shared PostgreSQL`;
+  }
+  const e = err as NodeJS.ErrnoException;
+  if (e.code === 'EADDRINUSE') {
+    const port = e.message.includes(`:${cfg.port}`) ? cfg.port : (cfg.metricsPort ?? cfg.port);
+    const name = port === cfg.port ? 'PORT' : 'METRICS_PORT';
+    return `callplane: port ${port} is in use; set ${name} to another port`;
+  }
+  return null;
 }
 
 /** Runs an admin command through a running engine's socket, else directly on the database. */

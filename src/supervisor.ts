@@ -11,6 +11,9 @@
  *
  * A child that fails before it ever got ready (a port in use, no Redis, a
  * bad setting) ends the supervisor with its exit code: nothing to retry.
+ * Such a child sends its one-line reason ({ failed }) instead of printing
+ * it; the supervisor prints the first one only, since the others, stopped
+ * or failing for the same cause, would repeat it.
  */
 import { fork, type ChildProcess } from 'node:child_process';
 import type { Role } from './main.js';
@@ -57,6 +60,8 @@ interface Slot {
   spec: ProcessSpec;
   child: ChildProcess | null;
   everReady: boolean;
+  /** Why it could not start, as it said over IPC. */
+  failure: string | null;
   startedAt: number;
   failures: number;
   timer: NodeJS.Timeout | null;
@@ -78,6 +83,7 @@ export class Supervisor {
       spec,
       child: null,
       everReady: false,
+      failure: null,
       startedAt: 0,
       failures: 0,
       timer: null,
@@ -114,11 +120,13 @@ export class Supervisor {
     if (this.stopping) return;
     const child = this.opts.start(slot.spec);
     slot.child = child;
+    slot.failure = null;
     slot.startedAt = this.now();
     child.on('message', (m: unknown) => {
-      if (typeof m === 'object' && m !== null && (m as { ready?: unknown }).ready === true) {
-        slot.everReady = true;
-      }
+      if (typeof m !== 'object' || m === null) return;
+      const { ready, failed } = m as { ready?: unknown; failed?: unknown };
+      if (ready === true) slot.everReady = true;
+      if (typeof failed === 'string') slot.failure = failed;
     });
     child.once('exit', (code, signal) => this.exited(slot, child, code, signal));
   }
@@ -134,15 +142,17 @@ export class Supervisor {
     if (!slot.everReady) {
       // It never served: a setting or the environment is wrong, and a restart would fail the same
       // way. A process that exits says why itself; one killed by a signal cannot.
-      if (signal) this.opts.log(`callplane: ${slot.spec.name} process failed to start (${how})`);
+      if (slot.failure !== null) this.opts.log(slot.failure);
+      else if (signal) this.opts.log(`callplane: ${slot.spec.name} process failed to start (${how})`);
       this.stop(code && code !== 0 ? code : 1);
       return;
     }
     if (this.now() - slot.startedAt >= STABLE_MS) slot.failures = 0;
     const delay = restartDelayMs(slot.failures);
     slot.failures += 1;
+    const why = slot.failure !== null ? `: ${slot.failure}` : '';
     this.opts.log(
-      `callplane: ${slot.spec.name} process (${slot.spec.roles.join('+')}) ended (${how}); restarting in ${delay} ms`,
+      `callplane: ${slot.spec.name} process (${slot.spec.roles.join('+')}) ended (${how})${why}; restarting in ${delay} ms`,
     );
     slot.timer = setTimeout(() => this.launch(slot), delay);
   }

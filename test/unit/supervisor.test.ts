@@ -94,6 +94,30 @@ describe('the supervisor', () => {
     await expect(sup.done).resolves.toBe(1);
   });
 
+  it('says one start failure once when every process fails for the same cause', async () => {
+    sup = supervisor(processPlan(true));
+    sup.start();
+    const line = 'callplane: cannot reach Redis at redis://127.0.0.1:1 (is redis-server running?)';
+    children[1]!.emit('message', { failed: line });
+    children[0]!.emit('message', { failed: line });
+    children[1]!.die(1);
+    children[0]!.die(1);
+    expect(lines).toEqual([line]);
+    await expect(sup.done).resolves.toBe(1);
+  });
+
+  it('names the reason of a restarted process that could not start again', async () => {
+    sup = supervisor(processPlan(true));
+    sup.start();
+    children[0]!.ready();
+    children[1]!.ready();
+    children[1]!.die(null, 'SIGKILL');
+    await vi.advanceTimersByTimeAsync(500);
+    children[2]!.emit('message', { failed: 'callplane: port 5060 is in use' });
+    children[2]!.die(1);
+    expect(lines.at(-1)).toMatch(/ended \(exit code 1\): callplane: port 5060 is in use; restarting in 1000 ms/);
+  });
+
   it('stops every process on stop() and restarts none', async () => {
     sup = supervisor([{ name: 'engine', roles: ['api', 'worker', 'telephony'] }]);
     sup.start();
