@@ -1,7 +1,8 @@
 import type { PushConfig } from '../config/index.js';
 import { apnsTopicOfParam, type PushContact } from '../domain/push/pn-params.js';
-import { ApnsClient } from './apns.js';
-import { FcmClient } from './fcm.js';
+import type { ApnsClient } from './apns.js';
+import { pushClients } from './clients.js';
+import type { FcmClient } from './fcm.js';
 import type { PushOutcome } from './outcome.js';
 
 /** The call a device is woken for: what the app shows before it has registered (CallKit needs a caller). */
@@ -30,15 +31,7 @@ export class VoipPusher {
     cfg: PushConfig,
     private readonly waitSeconds: number,
   ) {
-    this.apns = cfg.apns
-      ? new ApnsClient({
-          ...cfg.apns,
-          productionUrl: cfg.apnsUrl,
-          sandboxUrl: cfg.apnsSandboxUrl,
-          timeoutMs: cfg.timeoutMs,
-        })
-      : null;
-    this.fcm = cfg.fcm ? new FcmClient({ ...cfg.fcm, baseUrl: cfg.fcmUrl, timeoutMs: cfg.timeoutMs }) : null;
+    ({ apns: this.apns, fcm: this.fcm } = pushClients(cfg));
   }
 
   /** How long a call waits for a woken device. */

@@ -1,8 +1,7 @@
 import { UnrecoverableError, Worker, type Job } from 'bullmq';
 import type { PushConfig } from '../config/index.js';
 import { apnsPayload, apnsTopicOf, gcmData } from '../domain/push/push-events.js';
-import { ApnsClient } from './apns.js';
-import { FcmClient } from './fcm.js';
+import { pushClients } from './clients.js';
 import { deviceJobId, type PushDevice, type PushDeviceDirectory, type PushJob } from './jobs.js';
 import type { PushOutcome } from './outcome.js';
 import { PUSH_BACKOFF, PUSH_QUEUE_NAME, pushBullPrefix, type PushQueue } from './queue.js';
@@ -52,15 +51,7 @@ export function pushBackoff(attemptsMade: number, backoffMs: number, err?: Error
 export function startPushWorker(deps: PushWorkerDeps): RunningPushWorker {
   const cfg = deps.config.push;
   const log = deps.onError ?? ((m: string) => process.stderr.write(`callplane push: ${m}\n`));
-  const apns = cfg.apns
-    ? new ApnsClient({
-        ...cfg.apns,
-        productionUrl: cfg.apnsUrl,
-        sandboxUrl: cfg.apnsSandboxUrl,
-        timeoutMs: cfg.timeoutMs,
-      })
-    : null;
-  const fcm = cfg.fcm ? new FcmClient({ ...cfg.fcm, baseUrl: cfg.fcmUrl, timeoutMs: cfg.timeoutMs }) : null;
+  const { apns, fcm } = pushClients(cfg);
 
   const send = async (d: PushDevice, job: Extract<PushJob, { kind: 'device' }>): Promise<PushOutcome> => {
     if (d.system === 'apns') {

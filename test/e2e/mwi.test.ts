@@ -13,8 +13,14 @@ import { renderTone } from '../../src/telephony/embedded/media/player.js';
 import { encodeWav } from '../../src/telephony/embedded/media/wav.js';
 import { waitIdle } from '../helpers/audio-api.js';
 import { sipAccount, updatePhone, userWithNumbers } from '../helpers/provision.js';
-import { G711A_PCAP, runSipp, SIPP_AVAILABLE, startSipp } from '../helpers/sipp.js';
-import { createTelephonyHarness, eventually, freePort, type TelephonyHarness } from '../helpers/telephony.js';
+import { G711A_PCAP, SIPP_AVAILABLE, startSipp } from '../helpers/sipp.js';
+import {
+  carrierCall,
+  createTelephonyHarness,
+  eventually,
+  freePort,
+  type TelephonyHarness,
+} from '../helpers/telephony.js';
 
 let h: TelephonyHarness;
 let worker: RunningMediaWorker;
@@ -42,16 +48,8 @@ async function voiceBox() {
 
 /** The carrier (sipp) leaves a voice message on `number`. */
 async function leaveMessage(number: string): Promise<void> {
-  const caller = await runSipp({
-    scenario: 'uac-call',
-    remote: `127.0.0.1:${h.sipPort}`,
-    localPort: h.carrierPort,
-    service: number.slice(1),
-    timeoutSeconds: 30,
-    // sipp's speech pcap: a message with something in it (silence only is not kept).
-    pcap: G711A_PCAP,
-    vars: { from_user: '+492215550101', hold_ms: '3500' },
-  });
+  // sipp's speech pcap: a message with something in it (silence only is not kept).
+  const caller = await carrierCall(h, number, { pcap: G711A_PCAP, vars: { hold_ms: '3500' } });
   expect(caller.successful, caller.errors).toBe(1);
 }
 
@@ -68,6 +66,18 @@ async function voiceMessageOf(owner: string): Promise<string> {
       )?.uuid,
     'the voice message',
   );
+}
+
+/** The owner listens to the voice message: tag_unread taken off. Its uuid. */
+async function heard(user: { uuid: string; sid: string }): Promise<string> {
+  const rec = await voiceMessageOf(user.uuid);
+  const system = (await h.services.users.byId(user.uuid))!.system_tags;
+  const read = await h.call('POST', `/api/object/${rec}/tag`, {
+    sid: user.sid,
+    body: { delete: [system.tag_unread] },
+  });
+  expect(read['status']).toBe('ok');
+  return rec;
 }
 
 describe.skipIf(!SIPP_AVAILABLE)('message waiting NOTIFYs to the MWI URI (sipp)', () => {
@@ -101,13 +111,7 @@ describe.skipIf(!SIPP_AVAILABLE)('message waiting NOTIFYs to the MWI URI (sipp)'
       expect(lit[0]).toMatch(/Event: message-summary/i);
       expect(lit[0]).toMatch(/Content-Type: application\/simple-message-summary/i);
 
-      const rec = await voiceMessageOf(user.uuid);
-      const system = (await h.services.users.byId(user.uuid))!.system_tags;
-      const read = await h.call('POST', `/api/object/${rec}/tag`, {
-        sid: user.sid,
-        body: { delete: [system.tag_unread] },
-      });
-      expect(read['status']).toBe('ok');
+      const rec = await heard(user);
       await lamp.waitForMessage(
         /Messages-Waiting: no\r?\nMessage-Account: \S+\r?\nVoice-Message: 0\/1 \(0\/0\)/,
         20_000,
@@ -151,13 +155,7 @@ describe.skipIf(!SIPP_AVAILABLE)('message waiting NOTIFYs to the MWI URI (sipp)'
       await phone.waitForMessage(summary('0/0'), 20_000);
       await leaveMessage(number);
       await phone.waitForMessage(summary('1/0'), 30_000);
-      const rec = await voiceMessageOf(user.uuid);
-      const system = (await h.services.users.byId(user.uuid))!.system_tags;
-      const read = await h.call('POST', `/api/object/${rec}/tag`, {
-        sid: user.sid,
-        body: { delete: [system.tag_unread] },
-      });
-      expect(read['status']).toBe('ok');
+      await heard(user);
       const done = await phone.done;
       expect(done.successful, done.errors).toBe(1);
       expect(done.messages).toMatch(summary('0/1'));

@@ -11,7 +11,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dialplanV2, sipAccount, updatePhone, userWithNumbers } from '../helpers/provision.js';
 import { ecKeyPair, fakeApns, verifyJwt, type FakeProvider } from '../helpers/push-servers.js';
 import { runSipp, startSipp, SIPP_AVAILABLE, type SippHandle } from '../helpers/sipp.js';
-import { createTelephonyHarness, eventually, freePort, type TelephonyHarness } from '../helpers/telephony.js';
+import {
+  carrierCall,
+  createTelephonyHarness,
+  eventually,
+  freePort,
+  type TelephonyHarness,
+} from '../helpers/telephony.js';
 
 const TEAM = 'ABCD123456';
 const KEY_ID = 'KEY0000001';
@@ -52,16 +58,8 @@ const token = (): string =>
   [...crypto.getRandomValues(new Uint8Array(32))].map((b) => b.toString(16).padStart(2, '0')).join('');
 const pn = (prid: string) => `;pn-provider=apns;pn-param=${TEAM}.${TOPIC};pn-prid=${prid}`;
 
-function carrierCall(number: string, holdMs = 500) {
-  return runSipp({
-    scenario: 'uac-call',
-    remote: `127.0.0.1:${h.sipPort}`,
-    localPort: h.carrierPort,
-    service: number.slice(1),
-    timeoutSeconds: 30,
-    vars: { from_user: '+492215550199', hold_ms: String(holdMs) },
-  });
-}
+const call = (number: string, holdMs = 500) =>
+  carrierCall(h, number, { from: '+492215550199', vars: { hold_ms: String(holdMs) } });
 
 /** The phone's app, running: registers (with its push contact) and answers the call that comes. */
 function app(
@@ -80,29 +78,34 @@ function app(
   });
 }
 
+/** The phone registered once with its push contact and a short expiry, then slept until the binding expired. */
+async function sleepingPhone(account: { name: string; password: string; domain: string }): Promise<string> {
+  const prid = token();
+  const first = await runSipp({
+    scenario: 'register',
+    remote: `127.0.0.1:${h.sipPort}`,
+    localPort: await freePort(),
+    auth: { username: account.name, password: account.password },
+    vars: { user: account.name, domain: account.domain, expires: '1', contact_params: pn(prid) },
+    timeoutSeconds: 10,
+  });
+  expect(first.successful, first.errors).toBe(1);
+  // The registrar says it serves APNs pushes (RFC 8599 §5.2: Feature-Caps with sip.pns).
+  expect(first.messages).toMatch(/SIP\/2\.0 200 OK[^]*?Feature-Caps: \*;\+sip\.pns="apns"/i);
+  await eventually(
+    async () => ((await h.services.registrations.bindings(account.name)).length === 0 ? true : undefined),
+    'the binding expired',
+  );
+  return prid;
+}
+
 describe.skipIf(!SIPP_AVAILABLE)('push wake-up of mobile softphones (RFC 8599)', () => {
   it('pushes a phone whose binding went stale and rings it once it registers again', async () => {
     const { account, number } = await phoneNumber();
-    const prid = token();
-    // Registered once with a short expiry, then the app sleeps.
-    const first = await runSipp({
-      scenario: 'register',
-      remote: `127.0.0.1:${h.sipPort}`,
-      localPort: await freePort(),
-      auth: { username: account.name, password: account.password },
-      vars: { user: account.name, domain: account.domain, expires: '1', contact_params: pn(prid) },
-      timeoutSeconds: 10,
-    });
-    expect(first.successful, first.errors).toBe(1);
-    // The registrar says it serves APNs pushes (RFC 8599 §5.2: Feature-Caps with sip.pns).
-    expect(first.messages).toMatch(/SIP\/2\.0 200 OK[^]*?Feature-Caps: \*;\+sip\.pns="apns"/i);
-    await eventually(
-      async () => ((await h.services.registrations.bindings(account.name)).length === 0 ? true : undefined),
-      'the binding expired',
-    );
+    const prid = await sleepingPhone(account);
     const seen = apns.requests.length;
     const started = Date.now();
-    const caller = carrierCall(number);
+    const caller = call(number);
     const [push] = (await apns.waitFor(seen + 1, `/3/device/${prid}`)).slice(-1);
     const pushedAfter = Date.now() - started;
     expect(push!.method).toBe('POST');
@@ -138,20 +141,7 @@ describe.skipIf(!SIPP_AVAILABLE)('push wake-up of mobile softphones (RFC 8599)',
 
   it('gives up after the wait when the woken phone does not register', async () => {
     const { account, number } = await phoneNumber();
-    const prid = token();
-    const first = await runSipp({
-      scenario: 'register',
-      remote: `127.0.0.1:${h.sipPort}`,
-      localPort: await freePort(),
-      auth: { username: account.name, password: account.password },
-      vars: { user: account.name, domain: account.domain, expires: '1', contact_params: pn(prid) },
-      timeoutSeconds: 10,
-    });
-    expect(first.successful, first.errors).toBe(1);
-    await eventually(
-      async () => ((await h.services.registrations.bindings(account.name)).length === 0 ? true : undefined),
-      'the binding expired',
-    );
+    const prid = await sleepingPhone(account);
     const started = Date.now();
     const result = await runSipp({
       scenario: 'uac-call-expect-fail',
@@ -174,7 +164,7 @@ describe.skipIf(!SIPP_AVAILABLE)('push wake-up of mobile softphones (RFC 8599)',
     const phone = app(account, prid, await freePort());
     try {
       await phone.waitForMessage(/SIP\/2\.0 200 OK[^]*?CSeq: \d+ REGISTER/);
-      const result = await carrierCall(number, 200);
+      const result = await call(number, 200);
       expect(result.successful, result.errors).toBe(1);
       expect((await phone.done).successful).toBe(1);
       expect(apns.requests.some((r) => r.path === `/3/device/${prid}`)).toBe(false);

@@ -12,6 +12,7 @@ import { FreeswitchAdapter } from '../../src/telephony/freeswitch/adapter.js';
 import { silentLogger, type Logger } from '../../src/telephony/engine/logger.js';
 import { startTelephonyNode, type TelephonyNode } from '../../src/telephony/node.js';
 import { createHarness, type Harness, type HarnessOptions } from './harness.js';
+import { runSipp, type SippOptions, type SippResult } from './sipp.js';
 
 export interface TelephonyHarness extends Harness {
   telephony: TelephonyNode & { adapter: EmbeddedAdapter };
@@ -176,4 +177,25 @@ export async function cdrsOf(h: Harness, phone: string): Promise<Array<Record<st
     if (c) out.push(c as unknown as Record<string, unknown>);
   }
   return out;
+}
+
+/**
+ * The carrier calling `number` through the trunk (sipp `uac-call` from the
+ * trunk's source port): `from` is the caller's number, the rest as runSipp.
+ */
+export function carrierCall(
+  h: TelephonyHarness,
+  number: string,
+  opts: Partial<SippOptions> & { from?: string } = {},
+): Promise<SippResult> {
+  const { from, vars, ...rest } = opts;
+  return runSipp({
+    scenario: 'uac-call',
+    remote: `127.0.0.1:${h.sipPort}`,
+    localPort: h.carrierPort,
+    service: number.replace(/^\+/, ''),
+    timeoutSeconds: 30,
+    ...rest,
+    vars: { from_user: from ?? '+492215550101', ...(vars ?? {}) },
+  });
 }
