@@ -1,0 +1,246 @@
+/**
+ * Calls that cross telephony nodes behind Kamailio (deploy/kamailio): two
+ * embedded nodes on one Redis and one database, Kamailio from Debian in
+ * front of them. What is shared through Redis must hold whichever node a
+ * request is dispatched to: the location store (a phone registered through
+ * one node is called from the other, with audio both ways, over UDP and
+ * TCP), the usergroup's call limit and the cyclic dialplan's rotation.
+ *
+ * Kamailio dispatches round robin, so the node of the next dialog-creating
+ * request is steered with probe calls (an unknown number, 404) until it is
+ * the wanted one; each node's SIP trace tells which node took which request.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Logger } from '../../src/telephony/adapter.js';
+import { KAMAILIO_AVAILABLE, startKamailio, type Kamailio } from '../helpers/kamailio.js';
+import { dialplanV2, sipAccount, updatePhone, userWithNumbers } from '../helpers/provision.js';
+import { RtpPeer, toneShare } from '../helpers/rtp-peer.js';
+import { runSipp, startSipp, SIPP_AVAILABLE, type SippHandle, type SippOptions } from '../helpers/sipp.js';
+import {
+  addTelephonyNode,
+  createTelephonyHarness,
+  freePort,
+  type TelephonyHarness,
+} from '../helpers/telephony.js';
+
+type Node = 'A' | 'B';
+const other = (n: Node): Node => (n === 'A' ? 'B' : 'A');
+
+/** Every SIP message the nodes received, in arrival order, with the node that received it. */
+const trace: Array<{ node: Node; message: string }> = [];
+
+function recorder(node: Node): Logger {
+  const nothing = (): void => undefined;
+  return {
+    debug: nothing,
+    warn: nothing,
+    error: nothing,
+    info: (obj) => {
+      const o = obj as { sip?: string; message?: string };
+      if (o.sip === 'in' && o.message) trace.push({ node, message: o.message });
+    },
+  };
+}
+
+const DOMAIN = 'sip.callplane.test';
+let h: TelephonyHarness;
+let nodeB: Awaited<ReturnType<typeof addTelephonyNode>> | undefined;
+let kamailio: Kamailio | undefined;
+const sipps: SippHandle[] = [];
+const peers: RtpPeer[] = [];
+
+const RUN = KAMAILIO_AVAILABLE && SIPP_AVAILABLE;
+
+beforeAll(async () => {
+  if (!RUN) return;
+  const proxyPort = await freePort();
+  h = await createTelephonyHarness(
+    { SIP_PROXY: `127.0.0.1:${proxyPort}`, SIP_TRACE: '1', NODE_ID: 'node-a' },
+    { log: recorder('A') },
+  );
+  nodeB = await addTelephonyNode(h, { nodeId: 'node-b', log: recorder('B') });
+  kamailio = await startKamailio({
+    port: proxyPort,
+    nodes: [`127.0.0.1:${h.sipPort}`, `127.0.0.1:${nodeB.sipPort}`],
+  });
+}, 120_000);
+afterAll(async () => {
+  for (const s of sipps) s.kill();
+  await Promise.allSettled(sipps.map((s) => s.done));
+  for (const p of peers) p.close();
+  await kamailio?.stop();
+  await nodeB?.stop();
+  await h?.close();
+});
+
+/** The node that first received a message matching `re` (after trace index `from`), or null. */
+function nodeOf(re: RegExp, from = 0): Node | null {
+  return trace.slice(from).find((t) => re.test(t.message))?.node ?? null;
+}
+
+const sipPortOf = (n: Node): number => (n === 'A' ? h.sipPort : nodeB!.sipPort);
+
+function sipp(opts: SippOptions): SippHandle {
+  const s = startSipp(opts);
+  sipps.push(s);
+  return s;
+}
+
+async function rtpPeer(): Promise<RtpPeer> {
+  const p = await RtpPeer.open();
+  peers.push(p);
+  return p;
+}
+
+let probes = 0;
+/** One carrier call to an unknown number through Kamailio (404): the node it was dispatched to. */
+async function probe(): Promise<Node> {
+  const n = `4900000009${String(100 + probes++)}`;
+  const r = await runSipp({
+    scenario: 'uac-call-expect-fail',
+    remote: `127.0.0.1:${kamailio!.port}`,
+    localPort: h.carrierPort,
+    service: n,
+    vars: { expected: '404' },
+    timeoutSeconds: 20,
+  });
+  expect(r.successful, r.errors).toBe(1);
+  const on = nodeOf(new RegExp(`^INVITE sip:${n}@`));
+  expect(on).not.toBeNull();
+  return on!;
+}
+
+/** Probes until Kamailio dispatches its next dialog-creating request to `node`. */
+async function nextTo(node: Node): Promise<void> {
+  for (let i = 0; i < 3; i++) if (other(await probe()) === node) return;
+  throw new Error(`round robin never came to node ${node}`);
+}
+
+/**
+ * A sipp phone registered through Kamailio that answers one call, its RTP
+ * on `peer`; resolves with the node that stored its binding.
+ */
+async function registeredPhone(
+  account: { name: string; password: string },
+  peer: RtpPeer,
+  transport: 'u1' | 't1' = 'u1',
+): Promise<{ sipp: SippHandle; node: Node }> {
+  const p = sipp({
+    scenario: 'uas-registered',
+    oocScenario: 'uas-answer',
+    remote: `127.0.0.1:${kamailio!.port}`,
+    localPort: await freePort(),
+    mediaPort: await freePort(),
+    transport,
+    auth: { username: account.name, password: account.password, uri: `sip:${DOMAIN}` },
+    vars: { user: account.name, domain: DOMAIN, expires: '120', rtp_port: String(peer.port) },
+    timeoutSeconds: 40,
+  });
+  await p.waitForMessage(/SIP\/2\.0 200 OK[^]*?CSeq: \d+ REGISTER/);
+  const node = nodeOf(new RegExp(`^REGISTER [^]*To: <sip:${account.name}@[^]*Authorization: `, 'm'));
+  expect(node, `the REGISTER of ${account.name} on a node`).not.toBeNull();
+  return { sipp: p, node: node! };
+}
+
+/** The engine's RTP address in the first SDP after `start` in a sipp message log. */
+async function engineMedia(s: SippHandle, start: RegExp): Promise<{ address: string; port: number }> {
+  const m = await s.waitForMessage(
+    new RegExp(`${start.source}[^]*?c=IN IP4 (\\S+)[^]*?m=audio (\\d+)`),
+    15_000,
+  );
+  return { address: m[1]!, port: Number(m[2]) };
+}
+
+/** Audio from both ends: each peer sends its tone to the engine, each must hear the other's. */
+function expectHeard(peer: RtpPeer, freq: number, what: string): void {
+  const audio = peer.audio();
+  expect(audio.length, `${what}: audio received`).toBeGreaterThan(8000); // over 1 s
+  expect(toneShare(audio, freq), `${what}: the far end's tone`).toBeGreaterThan(0.8);
+}
+
+describe.skipIf(!RUN)('calls across telephony nodes behind Kamailio', () => {
+  it('a phone calls a phone registered through the other node: audio both ways', async () => {
+    const { user } = await userWithNumbers(h, 1);
+    const alice = await sipAccount(h, user.sid);
+    const bob = await sipAccount(h, user.sid);
+    const peerA = await rtpPeer();
+    const peerB = await rtpPeer();
+    const callee = await registeredPhone(bob, peerB);
+    // The INVITE is challenged (on the next node), the authenticated one goes to the node after it.
+    await nextTo(callee.node);
+    const from = trace.length;
+    const caller = sipp({
+      scenario: 'uac-call',
+      remote: `127.0.0.1:${kamailio!.port}`,
+      localPort: await freePort(),
+      mediaPort: await freePort(),
+      service: bob.name,
+      auth: { username: alice.name, password: alice.password },
+      vars: { from_user: alice.name, domain: DOMAIN, hold_ms: '2500', rtp_port: String(peerA.port) },
+      timeoutSeconds: 30,
+    });
+    const toB = await engineMedia(callee.sipp, /INVITE sip:/);
+    peerB.send(880, toB);
+    const toA = await engineMedia(caller, /SIP\/2\.0 200 OK/);
+    peerA.send(440, toA);
+    const done = await caller.done;
+    peerA.stopSending();
+    peerB.stopSending();
+    expect(done.successful, done.errors).toBe(1);
+    const answered = await callee.sipp.done;
+    expect(answered.successful, answered.errors).toBe(1);
+
+    const carried = nodeOf(new RegExp(`^INVITE sip:${bob.name}@[^]*Authorization: `), from);
+    expect(carried).toBe(other(callee.node));
+    // The INVITE Bob received came from that node, through the proxy.
+    expect(answered.messages).toMatch(
+      new RegExp(`INVITE sip:${bob.name}@[^]*Via: SIP/2\\.0/UDP 127\\.0\\.0\\.1:${sipPortOf(carried!)}`),
+    );
+    expectHeard(peerB, 440, 'Bob');
+    expectHeard(peerA, 880, 'Alice');
+  }, 90_000);
+
+  it('a phone registered over TCP is called through the other node', async () => {
+    const { user, numbers } = await userWithNumbers(h, 1);
+    const acc = await sipAccount(h, user.sid);
+    const dialplan = await dialplanV2(h, user.sid, {
+      description: 'tcp',
+      profiles: [{ linear: { targets: [{ target: acc.name }] } }],
+    });
+    await updatePhone(h, user.sid, numbers[0]!, { dialplan });
+    const peer = await rtpPeer();
+    const phone = await registeredPhone(acc, peer, 't1');
+    const [binding] = await h.services.registrations.bindings(acc.name);
+    expect(binding?.contact).toMatch(/transport=tcp/i);
+    // The carrier's INVITE goes to the node the phone did not register through.
+    await nextTo(other(phone.node));
+    const from = trace.length;
+    const number = numbers[0]!.slice(1);
+    const carrierPeer = await rtpPeer();
+    const carrier = sipp({
+      scenario: 'uac-call',
+      remote: `127.0.0.1:${kamailio!.port}`,
+      localPort: h.carrierPort,
+      mediaPort: await freePort(),
+      service: number,
+      vars: { hold_ms: '2500', rtp_port: String(carrierPeer.port) },
+      timeoutSeconds: 30,
+    });
+    const toPhone = await engineMedia(phone.sipp, /INVITE sip:/);
+    peer.send(660, toPhone);
+    const toCarrier = await engineMedia(carrier, /SIP\/2\.0 200 OK/);
+    carrierPeer.send(330, toCarrier);
+    const call = await carrier.done;
+    peer.stopSending();
+    carrierPeer.stopSending();
+    expect(call.successful, call.errors).toBe(1);
+    const answered = await phone.sipp.done;
+    expect(answered.successful, answered.errors).toBe(1);
+    expect(nodeOf(new RegExp(`^INVITE sip:${number}@`), from)).toBe(other(phone.node));
+    // Over TCP: the INVITE reached the phone on its connection to the proxy.
+    expect(answered.messages).toMatch(/INVITE sip:[^]*?Via: SIP\/2\.0\/TCP 127\.0\.0\.1:/);
+    expectHeard(peer, 330, 'the TCP phone');
+    expectHeard(carrierPeer, 660, 'the carrier');
+  }, 90_000);
+});
+
