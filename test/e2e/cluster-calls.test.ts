@@ -242,5 +242,98 @@ describe.skipIf(!RUN)('calls across telephony nodes behind Kamailio', () => {
     expectHeard(peer, 330, 'the TCP phone');
     expectHeard(carrierPeer, 660, 'the carrier');
   }, 90_000);
-});
 
+  it('a usergroup limit of 1 holds across nodes: a second call dispatched to the other node is refused', async () => {
+    const partner = await h.partner();
+    const { user } = await userWithNumbers(h, 1, { partner });
+    const G = '/api/partner/usergroup';
+    const sid = partner.sid;
+    const group = (await h.call('POST', G, { sid, body: {} }))['group_uuid'] as string;
+    expect(
+      await h.call('POST', `${G}/${group}/user`, { sid, body: { users: { add: [user.uuid] } } }),
+    ).toMatchObject({ status: 'ok' });
+    expect(await h.call('POST', `${G}/${group}/limit`, { sid, body: { limit: 1 } })).toMatchObject({
+      status: 'ok',
+    });
+    const acc = await sipAccount(h, user.sid);
+    const trunk = sipp({ scenario: 'uas-answer', localPort: h.trunkPort, calls: 2, timeoutSeconds: 40 });
+    await trunk.ready;
+    const dial = (service: string, scenario: string, vars: Record<string, string>): SippOptions => ({
+      scenario,
+      remote: `127.0.0.1:${kamailio!.port}`,
+      localPort: 0,
+      service,
+      auth: { username: acc.name, password: acc.password },
+      vars: { from_user: acc.name, domain: DOMAIN, ...vars },
+      timeoutSeconds: 25,
+    });
+
+    const from = trace.length;
+    const first = sipp(dial('+4930555000101', 'uac-call', { hold_ms: '4000' }));
+    await first.waitForMessage(/SIP\/2\.0 200 OK[^]*?CSeq: \d+ INVITE/, 15_000);
+    const authed = (n: string) => new RegExp(`^INVITE sip:\\${n}@[^]*Authorization: `);
+    const firstOn = nodeOf(authed('+4930555000101'), from);
+    expect(firstOn).not.toBeNull();
+    // The second INVITE is challenged on the node of the first call; its authenticated one goes to the other node.
+    await nextTo(firstOn!);
+    const at = trace.length;
+    const second = await runSipp(dial('+4930555000102', 'uac-call-expect-fail', { expected: '503' }));
+    expect(second.successful, second.errors).toBe(1);
+    expect(second.messages).toMatch(/SIP\/2\.0 503 [^]*?Reason: Q\.850;cause=34/);
+    const refusedOn = trace.slice(at).filter((t) => authed('+4930555000102').test(t.message));
+    // Refused by the other node, and not tried again on the first call's node.
+    expect(refusedOn.map((t) => t.node)).toEqual([other(firstOn!)]);
+
+    expect((await first.done).successful).toBe(1);
+    // The first call's slot is free again for that node too.
+    const third = trace.length;
+    const again = await runSipp(dial('+4930555000103', 'uac-call', { hold_ms: '200' }));
+    expect(again.successful, again.errors).toBe(1);
+    expect(nodeOf(authed('+4930555000103'), third)).toBe(other(firstOn!));
+    const far = await trunk.done;
+    expect(far.successful, far.errors).toBe(2);
+    // The refused call never reached the carrier.
+    expect([...far.messages.matchAll(/^INVITE sip:(\+\d+)@/gm)].map((m) => m[1])).toEqual([
+      '+4930555000101',
+      '+4930555000103',
+    ]);
+  }, 90_000);
+
+  it('a cyclic dialplan rotates through its targets while consecutive calls land on alternating nodes', async () => {
+    const { user, numbers } = await userWithNumbers(h, 1);
+    const targets = ['+4930555000201', '+4930555000202'];
+    const dialplan = await dialplanV2(h, user.sid, {
+      description: 'cyclic',
+      profiles: [{ cyclic: { targets: targets.map((target) => ({ target, timeout: 10 })) } }],
+    });
+    await updatePhone(h, user.sid, numbers[0]!, { dialplan });
+    const number = numbers[0]!.slice(1);
+    const calls = 4;
+    const trunk = sipp({ scenario: 'uas-answer', localPort: h.trunkPort, calls, timeoutSeconds: 40 });
+    await trunk.ready;
+    const nodes: Array<Node | null> = [];
+    for (let i = 0; i < calls; i++) {
+      const from = trace.length;
+      const r = await runSipp({
+        scenario: 'uac-call',
+        remote: `127.0.0.1:${kamailio!.port}`,
+        localPort: h.carrierPort,
+        service: number,
+        vars: { hold_ms: '200' },
+        timeoutSeconds: 20,
+      });
+      expect(r.successful, r.errors).toBe(1);
+      nodes.push(nodeOf(new RegExp(`^INVITE sip:${number}@`), from));
+    }
+    const far = await trunk.done;
+    expect(far.successful, far.errors).toBe(calls);
+    const rung = [...far.messages.matchAll(/^INVITE sip:(\+?\d+)@/gm)].map((m) => m[1]);
+    expect(rung).toHaveLength(calls);
+    for (let i = 1; i < calls; i++) {
+      // Each call on the other node than the call before it, ringing the other target first.
+      expect(nodes[i], `call ${i + 1}'s node`).toBe(other(nodes[i - 1]!));
+      expect(rung[i], `call ${i + 1}'s target`).not.toBe(rung[i - 1]);
+    }
+    expect(new Set(rung)).toEqual(new Set(targets));
+  }, 90_000);
+});
