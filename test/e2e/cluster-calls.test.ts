@@ -18,7 +18,9 @@ import { RtpPeer, toneShare } from '../helpers/rtp-peer.js';
 import { runSipp, startSipp, SIPP_AVAILABLE, type SippHandle, type SippOptions } from '../helpers/sipp.js';
 import {
   addTelephonyNode,
+  cdrsOf,
   createTelephonyHarness,
+  eventually,
   freePort,
   type TelephonyHarness,
 } from '../helpers/telephony.js';
@@ -93,13 +95,13 @@ async function rtpPeer(): Promise<RtpPeer> {
 }
 
 let probes = 0;
-/** One carrier call to an unknown number through Kamailio (404): the node it was dispatched to. */
-async function probe(): Promise<Node> {
+/** One carrier call to an unknown number through Kamailio (404) from `localPort`: the node it was dispatched to. */
+async function probe(localPort = h.carrierPort): Promise<Node> {
   const n = `4900000009${String(100 + probes++)}`;
   const r = await runSipp({
     scenario: 'uac-call-expect-fail',
     remote: `127.0.0.1:${kamailio!.port}`,
-    localPort: h.carrierPort,
+    localPort,
     service: n,
     vars: { expected: '404' },
     timeoutSeconds: 20,
@@ -111,8 +113,8 @@ async function probe(): Promise<Node> {
 }
 
 /** Probes until Kamailio dispatches its next dialog-creating request to `node`. */
-async function nextTo(node: Node): Promise<void> {
-  for (let i = 0; i < 3; i++) if (other(await probe()) === node) return;
+async function nextTo(node: Node, localPort = h.carrierPort): Promise<void> {
+  for (let i = 0; i < 3; i++) if (other(await probe(localPort)) === node) return;
   throw new Error(`round robin never came to node ${node}`);
 }
 
@@ -335,5 +337,76 @@ describe.skipIf(!RUN)('calls across telephony nodes behind Kamailio', () => {
       expect(rung[i], `call ${i + 1}'s target`).not.toBe(rung[i - 1]);
     }
     expect(new Set(rung)).toEqual(new Set(targets));
+  }, 90_000);
+  it('a call-reverse call landing on another node than the ringing call takes it there: audio both ways', async () => {
+    const { user, numbers } = await userWithNumbers(h, 1);
+    const number = numbers[0]!;
+    await updatePhone(h, user.sid, number, { dialplan_enable: true });
+    expect(
+      await h.call('POST', '/api/dialplan', { sid: user.sid, body: { callreverse_enable: true } }),
+    ).toMatchObject({ status: 'ok' });
+    const carrierCall = (from: string, localPort: number, peer: RtpPeer, holdMs: number) =>
+      sipp({
+        scenario: 'uac-call',
+        remote: `127.0.0.1:${kamailio!.port}`,
+        localPort,
+        service: number.slice(1),
+        vars: { from_user: from, hold_ms: String(holdMs), rtp_port: String(peer.port) },
+        timeoutSeconds: 30,
+      });
+
+    const peer1 = await rtpPeer();
+    const peer2 = await rtpPeer();
+    let at = trace.length;
+    // The first caller rings (the call-reverse target only) and talks 2.5 s once connected.
+    const first = carrierCall('+4989000333', h.carrierPort, peer1, 2500);
+    const state = await eventually(
+      async () => h.services.dialplanV1.callreverseState(user.uuid),
+      'the call-reverse process',
+    );
+    const ringsOn = nodeOf(new RegExp(`^INVITE sip:${number.slice(1)}@[^]*From: <sip:\\+4989000333@`), at);
+    expect(ringsOn).not.toBeNull();
+    expect(state.node).toBe(`sip:127.0.0.1:${sipPortOf(ringsOn!)}`);
+    expect(
+      await h.call('POST', '/api/dialplan/callreverse', { sid: user.sid, body: { filter: '+4989000444' } }),
+    ).toMatchObject({ status: 'ok' });
+
+    // The call-reverse call lands on the other node (from the trunk port: the carrier port is taken).
+    await nextTo(other(ringsOn!), h.trunkPort);
+    at = trace.length;
+    const second = carrierCall('+4989000444', h.trunkPort, peer2, 6000);
+    const to1 = await engineMedia(first, /SIP\/2\.0 200 OK/);
+    peer1.send(440, to1);
+    const to2 = await engineMedia(second, /SIP\/2\.0 200 OK/);
+    peer2.send(880, to2);
+    const r1 = await first.done;
+    const r2 = await second.done;
+    peer1.stopSending();
+    peer2.stopSending();
+    expect(r1.successful, r1.errors).toBe(1);
+    expect(r2.successful, r2.errors).toBe(1);
+    // The first caller hung up after its hold: the call-reverse call was ended through both nodes.
+    expect(r2.stats['remote_bye(C)']).toBe('1');
+    expect(nodeOf(new RegExp(`^INVITE sip:${number.slice(1)}@[^]*From: <sip:\\+4989000444@`), at)).toBe(
+      other(ringsOn!),
+    );
+    // The node it landed on called the ringing node with the user's pass.
+    expect(nodeOf(/^INVITE sip:callreverse@[^]*x-callplane-join: callreverse\./im, at)).toBe(ringsOn);
+    expectHeard(peer1, 880, 'the first caller');
+    expectHeard(peer2, 440, 'the call-reverse caller');
+
+    const rows = await eventually(async () => {
+      const c = await cdrsOf(h, number);
+      return c.some((x) => x['service'] === 'call_reverse') ? c : null;
+    }, 'the call_reverse CDR');
+    const root = rows.find((c) => c['service'] === 'call' && c['a_number'] === '+4989000333')!;
+    expect(rows.find((c) => c['service'] === 'call_reverse')).toMatchObject({
+      b_number: '+4989000444',
+      parent: root['id'],
+    });
+    await eventually(
+      async () => (await h.services.dialplanV1.callreverseState(user.uuid)) === null,
+      'the process ended',
+    );
   }, 90_000);
 });
