@@ -4,13 +4,14 @@
  * front of them. What is shared through Redis must hold whichever node a
  * request is dispatched to: the location store (a phone registered through
  * one node is called from the other, with audio both ways, over UDP and
- * TCP), the usergroup's call limit and the cyclic dialplan's rotation.
+ * TCP), the usergroup's call limit and the cyclic dialplan's rotation; and
+ * a call-reverse call takes the call ringing on the other node.
  *
  * Kamailio dispatches round robin, so the node of the next dialog-creating
  * request is steered with probe calls (an unknown number, 404) until it is
  * the wanted one; each node's SIP trace tells which node took which request.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Logger } from '../../src/telephony/adapter.js';
 import { KAMAILIO_AVAILABLE, startKamailio, type Kamailio } from '../helpers/kamailio.js';
 import { dialplanV2, sipAccount, updatePhone, userWithNumbers } from '../helpers/provision.js';
@@ -66,10 +67,16 @@ beforeAll(async () => {
     nodes: [`127.0.0.1:${h.sipPort}`, `127.0.0.1:${nodeB.sipPort}`],
   });
 }, 120_000);
+/** A test's sipps and RTP peers end with it (a failed one must not hold the trunk ports for the next). */
+async function endPeers(): Promise<void> {
+  const all = sipps.splice(0);
+  for (const s of all) s.kill();
+  await Promise.allSettled(all.map((s) => s.done));
+  for (const p of peers.splice(0)) p.close();
+}
+afterEach(endPeers);
 afterAll(async () => {
-  for (const s of sipps) s.kill();
-  await Promise.allSettled(sipps.map((s) => s.done));
-  for (const p of peers) p.close();
+  await endPeers();
   await kamailio?.stop();
   await nodeB?.stop();
   await h?.close();
