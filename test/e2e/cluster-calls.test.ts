@@ -19,6 +19,7 @@ import { RtpPeer, toneShare } from '../helpers/rtp-peer.js';
 import { runSipp, startSipp, SIPP_AVAILABLE, type SippHandle, type SippOptions } from '../helpers/sipp.js';
 import {
   addTelephonyNode,
+  bindContact,
   cdrsOf,
   createTelephonyHarness,
   eventually,
@@ -416,4 +417,43 @@ describe.skipIf(!RUN)('calls across telephony nodes behind Kamailio', () => {
       'the process ended',
     );
   }, 90_000);
+  it('a call-reverse call for a call no longer ringing on the other node is routed as usual', async () => {
+    const { user, numbers } = await userWithNumbers(h, 1);
+    const number = numbers[0]!;
+    await updatePhone(h, user.sid, number, { dialplan_enable: true });
+    const acc = await sipAccount(h, user.sid);
+    expect(
+      await h.call('POST', '/api/dialplan', { sid: user.sid, body: { sip_pool: { add: [acc.name] } } }),
+    ).toMatchObject({ status: 'ok' });
+    const port = await freePort();
+    await bindContact(h, acc, port);
+    const phone = sipp({ scenario: 'uas-answer', localPort: port, timeoutSeconds: 20 });
+    await phone.ready;
+    // A process left behind by node A (its call is gone there), with the filter set.
+    await h.services.dialplanV1.startCallreverse(
+      user.uuid,
+      '+4989000333',
+      number,
+      30_000,
+      `sip:127.0.0.1:${h.sipPort}`,
+    );
+    await h.services.dialplanV1.callreverse(user.uuid, '+4989000555');
+
+    await nextTo('B');
+    const at = trace.length;
+    const call = await runSipp({
+      scenario: 'uac-call',
+      remote: `127.0.0.1:${kamailio!.port}`,
+      localPort: h.carrierPort,
+      service: number.slice(1),
+      vars: { from_user: '+4989000555', hold_ms: '300' },
+      timeoutSeconds: 20,
+    });
+    expect(call.successful, call.errors).toBe(1);
+    expect(nodeOf(new RegExp(`^INVITE sip:${number.slice(1)}@`), at)).toBe('B');
+    // Node B asked node A, which had nothing ringing; then B rang the phone.
+    expect(nodeOf(/^INVITE sip:callreverse@/, at)).toBe('A');
+    const answered = await phone.done;
+    expect(answered.successful, answered.errors).toBe(1);
+  }, 60_000);
 });
