@@ -7,18 +7,31 @@
  * SECRET_KEY, so the mixing node lets it into the room without a PIN. It
  * expires soon after it was made: a captured INVITE is not a lasting key.
  *
- * Format: `<conference>.<language>.<expiry ms>.<signature base64url>`.
+ * A call-reverse call (dialplan v1) that landed on one node takes the call
+ * ringing on another the same way: its pass names the user whose ringing
+ * call it takes.
+ *
+ * Format: `<conference>.<language>.<expiry ms>.<signature base64url>`, or
+ * `callreverse.<user uuid>.<expiry ms>.<signature base64url>`.
  */
 import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
 
 /** How long a token made for a call between nodes is accepted (ms). */
 export const NODE_TOKEN_TTL_MS = 60_000;
 
-export interface NodeJoin {
+export interface ConferenceJoin {
   conference: string;
   /** The caller's prompt language (de, en). */
   language: string;
 }
+
+/** The pass of a call-reverse call to the node where the user's call rings. */
+export interface CallreverseJoin {
+  /** The user (uuid) whose ringing call is taken. */
+  callreverse: string;
+}
+
+export type NodeJoin = ConferenceJoin | CallreverseJoin;
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 const LANGUAGE = /^[a-z]{2,8}$/;
@@ -32,12 +45,21 @@ function sign(key: Buffer, payload: string): string {
   return createHmac('sha256', key).update(payload).digest('base64url');
 }
 
-/** A token for joining `join.conference`, valid until now + ttl. */
+const CALLREVERSE = 'callreverse';
+
+/** A token for joining `join.conference` (or taking `join.callreverse`'s ringing call), valid until now + ttl. */
 export function makeNodeToken(key: Buffer, join: NodeJoin, now: number, ttlMs = NODE_TOKEN_TTL_MS): string {
+  const expiry = Math.floor(now + ttlMs);
+  if ('callreverse' in join) {
+    const user = join.callreverse.toLowerCase();
+    if (!UUID.test(user)) throw new RangeError(`not a user uuid: ${join.callreverse}`);
+    const payload = `${CALLREVERSE}.${user}.${expiry}`;
+    return `${payload}.${sign(key, payload)}`;
+  }
   const conference = join.conference.toLowerCase();
   if (!UUID.test(conference)) throw new RangeError(`not a conference uuid: ${join.conference}`);
   const language = LANGUAGE.test(join.language) ? join.language : 'en';
-  const payload = `${conference}.${language}.${Math.floor(now + ttlMs)}`;
+  const payload = `${conference}.${language}.${expiry}`;
   return `${payload}.${sign(key, payload)}`;
 }
 
@@ -49,12 +71,14 @@ export type NodeTokenCheck =
 export function verifyNodeToken(key: Buffer, token: string, now: number): NodeTokenCheck {
   const parts = token.trim().split('.');
   if (parts.length !== 4) return { ok: false, reason: 'malformed' };
-  const [conference, language, expiry, signature] = parts as [string, string, string, string];
-  if (!UUID.test(conference) || !LANGUAGE.test(language) || !/^\d{1,15}$/.test(expiry))
+  const [first, second, expiry, signature] = parts as [string, string, string, string];
+  const callreverse = first === CALLREVERSE;
+  if (!/^\d{1,15}$/.test(expiry)) return { ok: false, reason: 'malformed' };
+  if (callreverse ? !UUID.test(second) : !UUID.test(first) || !LANGUAGE.test(second))
     return { ok: false, reason: 'malformed' };
-  const want = Buffer.from(sign(key, `${conference}.${language}.${expiry}`), 'base64url');
+  const want = Buffer.from(sign(key, `${first}.${second}.${expiry}`), 'base64url');
   const got = Buffer.from(signature, 'base64url');
   if (got.length !== want.length || !timingSafeEqual(got, want)) return { ok: false, reason: 'signature' };
   if (Number(expiry) <= now) return { ok: false, reason: 'expired' };
-  return { ok: true, join: { conference, language } };
+  return { ok: true, join: callreverse ? { callreverse: second } : { conference: first, language: second } };
 }

@@ -261,11 +261,20 @@ export class DialplanV1Service {
       .exec();
   }
 
-  /** The telephony engine signals a call-reverse process (spec 7.14.2); it lasts at most `ttlMs`. */
-  async startCallreverse(userId: string, phoneFrom: string, phoneTo: string, ttlMs: number): Promise<void> {
+  /**
+   * The telephony engine signals a call-reverse process (spec 7.14.2); it
+   * lasts at most `ttlMs`. `node`: where the call rings (its NODE_SIP_URI).
+   */
+  async startCallreverse(
+    userId: string,
+    phoneFrom: string,
+    phoneTo: string,
+    ttlMs: number,
+    node?: string,
+  ): Promise<void> {
     await this.redis.set(
       this.key('callreverse', userId),
-      JSON.stringify({ phone_from: phoneFrom, phone_to: phoneTo }),
+      JSON.stringify({ phone_from: phoneFrom, phone_to: phoneTo, ...(node ? { node } : {}) }),
       'PX',
       ttlMs,
     );
@@ -286,11 +295,11 @@ export class DialplanV1Service {
 
   async callreverseState(
     userId: string,
-  ): Promise<{ phone_from: string; phone_to: string; filter?: string } | null> {
+  ): Promise<{ phone_from: string; phone_to: string; filter?: string; node?: string } | null> {
     const raw = await this.redis.get(this.key('callreverse', userId));
     return raw === null
       ? null
-      : (JSON.parse(raw) as { phone_from: string; phone_to: string; filter?: string });
+      : (JSON.parse(raw) as { phone_from: string; phone_to: string; filter?: string; node?: string });
   }
 
   /** `POST /api/dialplan/callreverse`: sets the filter of the ongoing process, or `no-callreverse`. */

@@ -132,7 +132,7 @@ export async function startTelephonyNode(
     credit: new CreditStore(services.redis, config.redisPrefix),
     limiter: new CallLimiter(services.redis, config.redisPrefix),
     voice,
-    dialplan: new DialplanCalls(services.dialplanV1, log),
+    dialplan: new DialplanCalls(services.dialplanV1, log, config.nodeSipUri),
     ...(port && rooms
       ? {
           conferences: {

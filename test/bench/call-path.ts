@@ -1,9 +1,11 @@
 /**
- * The whole per-call path for load runs (bench:sip, soak): a partner's user
- * whose number forwards to the carrier through every part of the trunk gate,
- * and a partner session that drains its `cdr` events.
+ * The whole per-call path for load runs (bench:sip, bench:cluster, soak): a
+ * partner's user whose number forwards to the carrier through every part of
+ * the trunk gate, a partner session that drains its `cdr` events, and the
+ * sipp run that calls it at a rate.
  */
 import { dialplanV2, updatePhone, userWithNumbers } from '../helpers/provision.js';
+import { runSipp, startSipp } from '../helpers/sipp.js';
 import type { TelephonyHarness } from '../helpers/telephony.js';
 
 const G = '/api/partner/usergroup';
@@ -64,5 +66,51 @@ export function cdrCollector(h: TelephonyHarness, sid: string) {
       stopped = true;
       await loop;
     },
+  };
+}
+
+/**
+ * Carrier calls to `number` at `rate` for `seconds` (sipp uac-fast from the
+ * carrier port to `target`: a node's or a proxy's SIP port), answered by a
+ * sipp UAS on the trunk port. `cpu`: this process's CPU during the calls.
+ */
+export async function carrierCps(
+  h: TelephonyHarness,
+  opts: { target: number; number: string; rate: number; seconds: number },
+) {
+  const { rate } = opts;
+  const calls = Math.round(rate * opts.seconds);
+  const timeoutSeconds = Math.ceil(calls / rate) + 20;
+  const uas = startSipp({
+    scenario: 'uas-fast',
+    localPort: h.trunkPort,
+    calls: 1e9,
+    traceMessages: false,
+    timeoutSeconds,
+  });
+  await uas.ready;
+  const cpu0 = process.cpuUsage();
+  const uac = await runSipp({
+    scenario: 'uac-fast',
+    remote: `127.0.0.1:${opts.target}`,
+    localPort: h.carrierPort,
+    service: opts.number.slice(1),
+    calls,
+    rate,
+    traceMessages: false,
+    timeoutSeconds,
+  });
+  const cpu = process.cpuUsage(cpu0);
+  uas.kill();
+  await uas.done;
+  const seconds = uac.elapsedSeconds || opts.seconds;
+  return {
+    cpu0,
+    cpu,
+    calls,
+    successful: uac.successful,
+    cps: uac.successful / seconds,
+    failed: uac.failed + Math.max(0, calls - uac.successful - uac.failed),
+    retransmissions: Number(uac.stats['Retransmissions(C)'] ?? 0),
   };
 }

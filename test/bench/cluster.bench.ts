@@ -14,14 +14,14 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import { KAMAILIO_AVAILABLE, startKamailio, type Kamailio } from '../helpers/kamailio.js';
-import { runSipp, SIPP_AVAILABLE, startSipp } from '../helpers/sipp.js';
+import { SIPP_AVAILABLE } from '../helpers/sipp.js';
 import {
   addTelephonyNode,
   createTelephonyHarness,
   freePort,
   type TelephonyHarness,
 } from '../helpers/telephony.js';
-import { fullPath } from './call-path.js';
+import { carrierCps, fullPath } from './call-path.js';
 
 const SECONDS = Number(process.env['CLUSTER_BENCH_SECONDS'] ?? 5);
 const START = Number(process.env['CLUSTER_BENCH_START'] ?? 100);
@@ -51,38 +51,8 @@ function treeCpuSeconds(root: number): number {
 }
 
 async function run(h: TelephonyHarness, target: number, number: string, rate: number) {
-  const calls = Math.round(rate * SECONDS);
-  const timeoutSeconds = Math.ceil(calls / rate) + 20;
-  const uas = startSipp({
-    scenario: 'uas-fast',
-    localPort: h.trunkPort,
-    calls: 1e9,
-    traceMessages: false,
-    timeoutSeconds,
-  });
-  await uas.ready;
-  const cpu0 = process.cpuUsage();
-  const uac = await runSipp({
-    scenario: 'uac-fast',
-    remote: `127.0.0.1:${target}`,
-    localPort: h.carrierPort,
-    service: number.slice(1),
-    calls,
-    rate,
-    traceMessages: false,
-    timeoutSeconds,
-  });
-  const cpu = process.cpuUsage(cpu0);
-  uas.kill();
-  await uas.done;
-  const seconds = uac.elapsedSeconds || SECONDS;
-  return {
-    cps: uac.successful / seconds,
-    successful: uac.successful,
-    failed: uac.failed + Math.max(0, calls - uac.successful - uac.failed),
-    retransmissions: Number(uac.stats['Retransmissions(C)'] ?? 0),
-    nodeUsPerCall: (cpu.user + cpu.system) / Math.max(1, uac.successful),
-  };
+  const r = await carrierCps(h, { target, number, rate, seconds: SECONDS });
+  return { ...r, nodeUsPerCall: (r.cpu.user + r.cpu.system) / Math.max(1, r.successful) };
 }
 
 async function main(): Promise<void> {

@@ -33,7 +33,7 @@ import { dialplanV2, sipAccount, updatePhone, userWithNumbers } from '../helpers
 import { freePorts, runSipp, SIPP_AVAILABLE, startSipp } from '../helpers/sipp.js';
 import { createTelephonyHarness, type TelephonyHarness } from '../helpers/telephony.js';
 import { installCounters, perCall, since, snapshot, total } from './call-counters.js';
-import { cdrCollector, fullPath } from './call-path.js';
+import { carrierCps, cdrCollector, fullPath } from './call-path.js';
 import { sippDirectCps } from './sip-baseline.js';
 
 const SECONDS = Number(process.env['SIP_BENCH_SECONDS'] ?? 5);
@@ -89,40 +89,8 @@ async function profiled<T>(name: string, fn: () => Promise<T>): Promise<T> {
 
 const load = (): string => os.loadavg()[0]!.toFixed(1);
 
-async function b2buaCps(h: TelephonyHarness, number: string, rate: number) {
-  const calls = Math.round(rate * SECONDS);
-  const timeoutSeconds = Math.ceil(calls / rate) + 20;
-  const uas = startSipp({
-    scenario: 'uas-fast',
-    localPort: h.trunkPort,
-    calls: 1e9,
-    traceMessages: false,
-    timeoutSeconds,
-  });
-  await uas.ready;
-  const cpu0 = process.cpuUsage();
-  const uac = await runSipp({
-    scenario: 'uac-fast',
-    remote: `127.0.0.1:${h.sipPort}`,
-    localPort: h.carrierPort,
-    service: number.slice(1),
-    calls,
-    rate,
-    traceMessages: false,
-    timeoutSeconds,
-  });
-  uas.kill();
-  await uas.done;
-  const seconds = uac.elapsedSeconds || SECONDS;
-  return {
-    cpu0,
-    calls,
-    successful: uac.successful,
-    cps: uac.successful / seconds,
-    failed: uac.failed + Math.max(0, calls - uac.successful - uac.failed),
-    retransmissions: Number(uac.stats['Retransmissions(C)'] ?? 0),
-  };
-}
+const b2buaCps = (h: TelephonyHarness, number: string, rate: number) =>
+  carrierCps(h, { target: h.sipPort, number, rate, seconds: SECONDS });
 
 async function cdrCount(h: TelephonyHarness): Promise<number> {
   const r = await h.services.db

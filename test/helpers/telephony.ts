@@ -111,7 +111,13 @@ export async function addTelephonyNode(
   const sipPort = await freePort();
   const min = rtpBase;
   rtpBase += 200;
-  const config = { ...h.config, sipPort, rtpPorts: { min, max: min + 199 }, nodeId: opts.nodeId };
+  const config = {
+    ...h.config,
+    sipPort,
+    rtpPorts: { min, max: min + 199 },
+    nodeId: opts.nodeId,
+    nodeSipUri: `sip:127.0.0.1:${sipPort}`,
+  };
   const log = opts.log ?? silentLogger;
   const adapter = await EmbeddedAdapter.create(embeddedOptions(config), adapterEnvironment(h.services, log));
   const node = await startTelephonyNode(h.services, config, adapter, { log, sweepMs: 250 });

@@ -60,4 +60,27 @@ describe('conference node token', () => {
     const token = makeNodeToken(key, { conference: conference.toUpperCase(), language: 'de-DE' }, now);
     expect(verifyNodeToken(key, token, now)).toEqual({ ok: true, join: { conference, language: 'en' } });
   });
+
+  it('a call-reverse pass names the user whose ringing call it takes; a conference pass is not one', () => {
+    const user = '7a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d';
+    const token = makeNodeToken(key, { callreverse: user.toUpperCase() }, now);
+    expect(token.startsWith('callreverse.')).toBe(true);
+    expect(verifyNodeToken(key, token, now)).toEqual({ ok: true, join: { callreverse: user } });
+    expect(verifyNodeToken(key, token, now + NODE_TOKEN_TTL_MS)).toEqual({ ok: false, reason: 'expired' });
+    const [, u, e, sig] = token.split('.') as [string, string, string, string];
+    expect(verifyNodeToken(key, ['callreverse', conference, e, sig].join('.'), now)).toEqual({
+      ok: false,
+      reason: 'signature',
+    });
+    // Turned into a conference pass's shape: the language part is no language.
+    expect(verifyNodeToken(key, [u, 'callreverse', e, sig].join('.'), now)).toEqual({
+      ok: false,
+      reason: 'malformed',
+    });
+    expect(verifyNodeToken(key, `callreverse.not-a-uuid.${now + 5000}.${sig}`, now)).toEqual({
+      ok: false,
+      reason: 'malformed',
+    });
+    expect(() => makeNodeToken(key, { callreverse: 'nobody' }, now)).toThrow(RangeError);
+  });
 });

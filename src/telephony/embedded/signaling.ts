@@ -175,7 +175,7 @@ export class EmbeddedSignaling implements SignalingPort, NotifyPort, Transaction
     const host = uri.host.replace(/^\[|\]$/g, '');
     const token = makeNodeToken(this.o.nodeTokenKey, t.join, Date.now());
     return this.startLeg(req, {
-      uri: `sip:conference@${uri.host}:${port}`,
+      uri: `sip:${'callreverse' in t.join ? 'callreverse' : 'conference'}@${uri.host}:${port}`,
       peer: { transport: 'udp', address: host, port },
       headers: { [NODE_JOIN_HEADER]: token },
     });

@@ -15,6 +15,7 @@ import { Call, type CallParties } from '../call/call.js';
 import type { CallRegistry } from '../call/registry.js';
 import { CAUSE } from '../causes.js';
 import { accountCallStep } from './account-call.js';
+import { callreverseNodeStep } from './callreverse.js';
 import { CdrWriter, type CdrRecovery, type CdrSink } from './cdr-writer.js';
 import { nodeJoinStep, type ConferenceHost } from './conference-dial-in.js';
 import { CallApiEngine, type CallApiSink } from './call-api.js';
@@ -118,7 +119,9 @@ export class CallEngine {
       leg.info.origin === 'trunk'
         ? inboundCallStep(call, leg, ctx)
         : leg.info.origin === 'node'
-          ? nodeJoinStep(leg, ctx)
+          ? leg.info.join && 'callreverse' in leg.info.join
+            ? callreverseNodeStep(call, leg, ctx)
+            : nodeJoinStep(leg, ctx)
           : accountCallStep(call, leg, ctx),
     ]);
   }

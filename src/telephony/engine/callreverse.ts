@@ -16,18 +16,36 @@
  * leg has its CDR like every rung target (`b_number` "callreverse", never
  * answered).
  *
+ * Several telephony nodes: the process state in Redis names the node the
+ * call rings on (its NODE_SIP_URI). A call-reverse call that lands on
+ * another node calls that node with a signed pass for the user
+ * (lib/node-token.ts); there it takes the ringing call like a local one
+ * (and the CDR is written there), and the two legs are bridged on the node
+ * it landed on until either ends. Refused there (the call no longer rings),
+ * the call-reverse call is routed as any other call.
+ *
  * Decisions where the spec is silent: one process per user (a newer ringing
  * call replaces the older's, which then ends without its own stop event);
- * only calls ringing on this telephony node can be taken; the process state
- * in Redis lapses 10 s after the ring timeout (5 minutes without one)
- * should the node die;
+ * the process state in Redis lapses 10 s after the ring timeout (5 minutes
+ * without one) should the node die;
  * `phone_from` is `anonymous` for a caller with CLIR.
  */
 import { randomUUID } from 'node:crypto';
 import { SafeEmitter } from '../../lib/safe-emitter.js';
-import type { InboundLeg, LegEvents, LegState, Logger, OriginateTarget, OutboundLeg } from '../adapter.js';
+import type {
+  InboundLeg,
+  LegEvents,
+  LegState,
+  Logger,
+  MediaPort,
+  OriginateTarget,
+  OutboundLeg,
+} from '../adapter.js';
 import type { Call } from '../call/call.js';
+import { step, type Step } from '../call/steps.js';
 import { CAUSE, type EndCause } from '../causes.js';
+import { connect } from './connect.js';
+import type { EngineContext } from './context.js';
 import type { DialplanCallStore } from './dialplan-store.js';
 import type { InboundPlan } from './directory.js';
 import type { PickupRegistry } from './presence.js';
@@ -92,9 +110,11 @@ export interface CallreverseHost {
 export class CallreverseProcesses {
   private readonly current = new Map<string, Process>();
 
+  /** `contact`: this node's SIP URI, stored with each process for the other nodes. */
   constructor(
     private readonly store: DialplanCallStore,
     private readonly log: Logger,
+    readonly contact?: string,
   ) {}
 
   open(
@@ -108,7 +128,7 @@ export class CallreverseProcesses {
     const leg = new CallreverseLeg(call, CALLREVERSE_TARGET);
     const p: Process = { owner, callId: caller.dialog.callId, leg };
     this.current.set(owner, p);
-    const started = this.store.startCallreverse(owner, phoneFrom, phoneTo, ttlMs).then(
+    const started = this.store.startCallreverse(owner, phoneFrom, phoneTo, ttlMs, this.contact).then(
       () => {
         leg.ringing();
         return true;
@@ -168,7 +188,7 @@ export function openCallreverse(
 /**
  * A carrier call from `caller` to one of the owner's dialplan numbers: when
  * it is the filter number of the owner's ringing call-reverse process, the
- * ringing call is handed to it (true).
+ * ringing call is handed to it (true): here, or on the node it rings on.
  */
 export async function tryCallreverse(
   call: Call,
@@ -176,17 +196,81 @@ export async function tryCallreverse(
   owner: string,
   caller: string,
   calls: CallreverseHost,
-  d: { pickups: PickupRegistry },
+  d: { pickups: PickupRegistry; media: MediaPort },
 ): Promise<boolean> {
   const p = calls.callreverse.active(owner);
-  if (!p) return false;
   const state = await calls.store.callreverseState(owner).catch((err: unknown) => {
     calls.log.warn({ err, owner }, 'call-reverse state not read');
     return null;
   });
   if (state?.filter === undefined || toE164(state.filter) !== caller) return false;
+  if (!p) return takeOnNode(call, leg, owner, state.node, calls, d.media);
   const ringing = d.pickups.byCallId(p.callId);
   if (!ringing?.pickup(leg, call)) return false;
   calls.log.info({ leg: leg.id, owner, caller }, 'call-reverse: the ringing call is taken');
   return true;
+}
+
+/**
+ * The ringing call is on another node: a call to it with the user's pass
+ * takes it there; once that node answered, the call-reverse call is
+ * answered and bridged with it until either ends. False when that node
+ * refused (the call no longer rings): the call is routed as usual.
+ */
+async function takeOnNode(
+  call: Call,
+  leg: InboundLeg,
+  owner: string,
+  node: string | undefined,
+  calls: CallreverseHost,
+  media: MediaPort,
+): Promise<boolean> {
+  if (!node || node === calls.callreverse.contact) return false;
+  const other = call.originate({
+    target: { kind: 'node', uri: node, join: { callreverse: owner } },
+    from: leg.info.caller,
+  });
+  const answered = await new Promise<boolean>((resolve) => {
+    if (other.state === 'answered' || other.state === 'ended' || leg.state === 'ended')
+      return resolve(other.state === 'answered');
+    const done = (ok: boolean) => () => {
+      other.off('answered', yes);
+      other.off('ended', no);
+      leg.off('ended', no);
+      resolve(ok);
+    };
+    const yes = done(true);
+    const no = done(false);
+    other.once('answered', yes);
+    other.once('ended', no);
+    leg.once('ended', no);
+  });
+  if (!answered) {
+    other.hangup(CAUSE.normal);
+    // The caller gone meanwhile: nothing left to route.
+    return leg.state === 'ended';
+  }
+  calls.log.info({ leg: leg.id, owner, node }, 'call-reverse: the ringing call is taken on its node');
+  await connect(media, leg, other, { log: calls.log });
+  return true;
+}
+
+/**
+ * A call from another node with a call-reverse pass (origin `node`): takes
+ * the user's call ringing here, or is refused (404) when none does. The
+ * ringing call writes the call-reverse CDR, as for a local one.
+ */
+export function callreverseNodeStep(call: Call, leg: InboundLeg, d: EngineContext): Step {
+  return step('callreverse-node', async () => {
+    const join = leg.info.join;
+    const owner = join && 'callreverse' in join ? join.callreverse : null;
+    const p = owner && d.dialplan ? d.dialplan.callreverse.active(owner) : null;
+    const ringing = p ? d.pickups.byCallId(p.callId) : null;
+    if (!ringing?.pickup(leg, call)) {
+      d.log.info({ owner, source: leg.info.source }, 'node call for no ringing call-reverse');
+      leg.reject(CAUSE.notFound);
+      return;
+    }
+    d.log.info({ leg: leg.id, owner }, 'call-reverse: the ringing call is taken from another node');
+  });
 }

@@ -381,7 +381,7 @@ function answered(out: OutboundLeg, caller: InboundLeg): Promise<boolean> {
  */
 export function nodeJoinStep(leg: InboundLeg, d: Pick<EngineContext, 'conferences' | 'log'>): Step {
   return step('conference-node', async () => {
-    const join = leg.info.join;
+    const join = leg.info.join && 'conference' in leg.info.join ? leg.info.join : undefined;
     const host = d.conferences;
     const conference = join && host ? await host.settings(join.conference) : null;
     if (!join || !host || !conference || !conference.active) {

@@ -6,7 +6,9 @@
  * Callback requests are placed by the CallbackWorker (callback.ts).
  *
  * The process state lives in Redis (services/dialplan-v1-service.ts); the
- * ringing calls a call-reverse can complete live in this process.
+ * ringing calls a call-reverse can complete live in the process they ring
+ * in, which a call-reverse call landing on another node reaches by a call
+ * between the nodes (callreverse.ts).
  */
 import type { AccountRef, InboundLeg, Logger } from '../adapter.js';
 import type { Call } from '../call/call.js';
@@ -22,11 +24,13 @@ export type { DialplanCallStore } from './dialplan-store.js';
 export class DialplanCalls implements DialplanHooks {
   readonly callreverse: CallreverseProcesses;
 
+  /** `contact`: this node's SIP URI (NODE_SIP_URI), where a call-reverse call landing on another node takes a call ringing here. */
   constructor(
     readonly store: DialplanCallStore,
     readonly log: Logger,
+    contact?: string,
   ) {
-    this.callreverse = new CallreverseProcesses(store, log);
+    this.callreverse = new CallreverseProcesses(store, log, contact);
   }
 
   /**

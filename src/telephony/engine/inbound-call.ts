@@ -293,7 +293,8 @@ class InboundFlow {
       this.d.cdrs.track(p.leg, {
         phone: this.plan.number,
         userId: this.plan.owner,
-        service: p.leg.info.origin === 'trunk' ? 'call_reverse' : 'blf_pickup',
+        // A call-reverse call: from the carrier, or through the node it landed on.
+        service: p.leg.info.origin === 'account' ? 'blf_pickup' : 'call_reverse',
         b_number: p.leg.info.account?.name ?? p.leg.info.caller.number ?? 'unknown',
         parent: this.rootId,
         root: this.rootId,
