@@ -4,8 +4,9 @@
  * front of them. What is shared through Redis must hold whichever node a
  * request is dispatched to: the location store (a phone registered through
  * one node is called from the other, with audio both ways, over UDP and
- * TCP), the usergroup's call limit and the cyclic dialplan's rotation; and
- * a call-reverse call takes the call ringing on the other node.
+ * TCP), the usergroup's call limit and the cyclic dialplan's rotation; a
+ * phone watching a number (BLF) on one node is told of its calls on the
+ * other; and a call-reverse call takes the call ringing on the other node.
  *
  * Kamailio dispatches round robin, so the node of the next dialog-creating
  * request is steered with probe calls (an unknown number, 404) until it is
@@ -16,6 +17,7 @@ import type { Logger } from '../../src/telephony/adapter.js';
 import { KAMAILIO_AVAILABLE, startKamailio, type Kamailio } from '../helpers/kamailio.js';
 import { dialplanV2, sipAccount, updatePhone, userWithNumbers } from '../helpers/provision.js';
 import { RtpPeer, toneShare } from '../helpers/rtp-peer.js';
+import { digestAnswer, isRequest, isResponse, sipClient } from '../helpers/sip-client.js';
 import { runSipp, startSipp, SIPP_AVAILABLE, type SippHandle, type SippOptions } from '../helpers/sipp.js';
 import {
   addTelephonyNode,
@@ -87,6 +89,10 @@ afterAll(async () => {
 function nodeOf(re: RegExp, from = 0): Node | null {
   return trace.slice(from).find((t) => re.test(t.message))?.node ?? null;
 }
+
+/** The dialog states a BLF NOTIFY carries (RFC 4235 <state>). */
+const dialogStates = (n: { body: Buffer }): string[] =>
+  [...n.body.toString().matchAll(/<state>([a-z]+)<\/state>/g)].map((m) => m[1]!);
 
 const sipPortOf = (n: Node): number => (n === 'A' ? h.sipPort : nodeB!.sipPort);
 
@@ -251,6 +257,90 @@ describe.skipIf(!RUN)('calls across telephony nodes behind Kamailio', () => {
     expect(answered.messages).toMatch(/INVITE sip:[^]*?Via: SIP\/2\.0\/TCP 127\.0\.0\.1:/);
     expectHeard(peer, 330, 'the TCP phone');
     expectHeard(carrierPeer, 660, 'the carrier');
+  }, 90_000);
+
+  it('a phone watching a number (BLF) is told of its call whatever node carries it', async () => {
+    const partner = await h.partner();
+    const alice = await userWithNumbers(h, 1, { partner });
+    const bob = await userWithNumbers(h, 1, { partner });
+    const G = '/api/partner/usergroup';
+    const group = (await h.call('POST', G, { sid: partner.sid, body: {} }))['group_uuid'] as string;
+    await h.call('POST', `${G}/${group}/user`, {
+      sid: partner.sid,
+      body: { users: { add: [alice.user.uuid, bob.user.uuid] } },
+    });
+    const aliceAcc = await sipAccount(h, alice.user.sid);
+    const bobAcc = await sipAccount(h, bob.user.sid);
+    const number = alice.numbers[0]!;
+    await updatePhone(h, alice.user.sid, number, {
+      dialplan: await dialplanV2(h, alice.user.sid, {
+        profiles: [{ parallel: { targets: [aliceAcc.name] } }],
+      }),
+    });
+    const watch = await h.call('POST', `/api/sip/${bobAcc.name}/blf`, {
+      sid: bob.user.sid,
+      body: { subscribe: [number] },
+    });
+    expect(watch['status']).toBe('ok');
+
+    // Bob's phone subscribes through the proxy (digest on SUBSCRIBE); its NOTIFYs come back through it.
+    const phone = await sipClient();
+    try {
+      const uri = `sip:${number.slice(1)}@${DOMAIN}`;
+      const from = trace.length;
+      const subscribe = (cseq: number, auth?: string) =>
+        phone.send(
+          [
+            `SUBSCRIBE ${uri} SIP/2.0`,
+            `Via: SIP/2.0/UDP 127.0.0.1:${phone.port};branch=z9hG4bKcsub${cseq};rport`,
+            'Max-Forwards: 70',
+            `From: <sip:${bobAcc.name}@${DOMAIN}>;tag=bob1`,
+            `To: <${uri}>`,
+            'Call-ID: cluster-blf-1@test',
+            `CSeq: ${cseq} SUBSCRIBE`,
+            `Contact: <sip:${bobAcc.name}@127.0.0.1:${phone.port}>`,
+            'Event: dialog',
+            'Accept: application/dialog-info+xml',
+            'Expires: 120',
+            ...(auth ? [`Authorization: ${auth}`] : []),
+          ],
+          kamailio!.port,
+        );
+      subscribe(1);
+      const challenge = await phone.next(isResponse);
+      expect(challenge.status).toBe(401);
+      subscribe(2, digestAnswer(challenge.get('www-authenticate')!, bobAcc, 'SUBSCRIBE', uri));
+      expect((await phone.next(isResponse)).status).toBe(200);
+      const initial = await phone.next(isRequest('NOTIFY'));
+      expect(dialogStates(initial)).toEqual([]);
+      const watching = nodeOf(/^SUBSCRIBE sip:[^]*Authorization: /, from);
+      expect(watching).not.toBeNull();
+
+      // Alice's phone answers; the carrier's call is dispatched to the other node.
+      const alicePort = await freePort();
+      await bindContact(h, aliceAcc, alicePort);
+      sipp({ scenario: 'uas-answer', localPort: alicePort, timeoutSeconds: 30 });
+      await nextTo(other(watching!));
+      const callFrom = trace.length;
+      const caller = sipp({
+        scenario: 'uac-call',
+        remote: `127.0.0.1:${kamailio!.port}`,
+        localPort: h.carrierPort,
+        service: number.slice(1),
+        vars: { hold_ms: '1000' },
+        timeoutSeconds: 30,
+      });
+      const states: string[] = [];
+      while (!states.includes('terminated')) {
+        const n = await phone.next(isRequest('NOTIFY'));
+        states.push(...dialogStates(n));
+      }
+      expect((await caller.done).successful).toBe(1);
+      expect(nodeOf(new RegExp(`^INVITE sip:${number.slice(1)}@`), callFrom)).toBe(other(watching!));
+      expect(states).toEqual(['early', 'confirmed', 'terminated']);
+    } finally {
+      phone.close();
+    }
   }, 90_000);
 
   it('a usergroup limit of 1 holds across nodes: a second call dispatched to the other node is refused', async () => {

@@ -45,7 +45,6 @@ import type { Call } from '../call/call.js';
 import { step, type Step } from '../call/steps.js';
 import { CAUSE, type EndCause } from '../causes.js';
 import { connect } from './connect.js';
-import type { EngineContext } from './context.js';
 import type { DialplanCallStore } from './dialplan-store.js';
 import type { InboundPlan } from './directory.js';
 import type { PickupRegistry } from './presence.js';
@@ -260,7 +259,15 @@ async function takeOnNode(
  * the user's call ringing here, or is refused (404) when none does. The
  * ringing call writes the call-reverse CDR, as for a local one.
  */
-export function callreverseNodeStep(call: Call, leg: InboundLeg, d: EngineContext): Step {
+export function callreverseNodeStep(
+  call: Call,
+  leg: InboundLeg,
+  d: {
+    dialplan?: { callreverse: CallreverseProcesses } | null;
+    pickups: PickupRegistry;
+    log: Logger;
+  },
+): Step {
   return step('callreverse-node', async () => {
     const join = leg.info.join;
     const owner = join && 'callreverse' in join ? join.callreverse : null;
