@@ -13,6 +13,7 @@ import { renderTone } from '../../src/telephony/embedded/media/player.js';
 import { encodeWav } from '../../src/telephony/embedded/media/wav.js';
 import { waitIdle } from '../helpers/audio-api.js';
 import { sipAccount, updatePhone, userWithNumbers } from '../helpers/provision.js';
+import { digestAnswer, isRequest, isResponse, sipClient } from '../helpers/sip-client.js';
 import { G711A_PCAP, SIPP_AVAILABLE, startSipp } from '../helpers/sipp.js';
 import {
   carrierCall,
@@ -164,4 +165,60 @@ describe.skipIf(!SIPP_AVAILABLE)('message waiting NOTIFYs to the MWI URI (sipp)'
       phone.kill();
     }
   }, 120_000);
+
+  it('answers a refresh with the current state, an unsubscribe with a final NOTIFY; other packages get 489', async () => {
+    const { user } = await voiceBox();
+    const account = await sipAccount(h, user.sid);
+    const phone = await sipClient();
+    try {
+      const uri = `sip:${account.name}@${account.domain}`;
+      let toTag = '';
+      const subscribe = (cseq: number, opts: { auth?: string; expires?: number; event?: string } = {}) =>
+        phone.send(
+          [
+            `SUBSCRIBE ${uri} SIP/2.0`,
+            `Via: SIP/2.0/UDP 127.0.0.1:${phone.port};branch=z9hG4bKmwi${cseq};rport`,
+            `From: <${uri}>;tag=ph1`,
+            `To: <${uri}>${toTag ? `;tag=${toTag}` : ''}`,
+            'Call-ID: mwi-refresh@test',
+            `CSeq: ${cseq} SUBSCRIBE`,
+            `Contact: <sip:${account.name}@127.0.0.1:${phone.port}>`,
+            `Event: ${opts.event ?? 'message-summary'}`,
+            `Expires: ${opts.expires ?? 120}`,
+            ...(opts.auth ? [`Authorization: ${opts.auth}`] : []),
+          ],
+          h.sipPort,
+        );
+      subscribe(1, { event: 'presence' });
+      const refused = await phone.next(isResponse);
+      expect(refused.status).toBe(489);
+      expect(refused.getAll('allow-events')).toEqual(['dialog', 'message-summary']);
+
+      subscribe(2);
+      const challenge = await phone.next(isResponse);
+      expect(challenge.status).toBe(401);
+      subscribe(3, { auth: digestAnswer(challenge.get('www-authenticate')!, account, 'SUBSCRIBE', uri) });
+      const ok = await phone.next(isResponse);
+      expect(ok.status).toBe(200);
+      toTag = /;tag=([^;\s]+)/.exec(ok.get('to') ?? '')![1]!;
+      const first = await phone.next(isRequest('NOTIFY'));
+      expect(first.get('subscription-state')).toBe('active;expires=120');
+      expect(first.body.toString()).toMatch(/Voice-Message: 0\/0 \(0\/0\)/);
+
+      subscribe(4, { expires: 60 });
+      expect((await phone.next(isResponse)).status).toBe(200);
+      const refreshed = await phone.next(isRequest('NOTIFY'));
+      expect(refreshed.get('subscription-state')).toBe('active;expires=60');
+      expect(refreshed.body.toString()).toMatch(
+        new RegExp(`Message-Account: ${uri}\\r\\nVoice-Message: 0/0 \\(0/0\\)`),
+      );
+
+      subscribe(5, { expires: 0 });
+      expect((await phone.next(isResponse)).status).toBe(200);
+      const last = await phone.next(isRequest('NOTIFY'));
+      expect(last.get('subscription-state')).toBe('terminated;reason=timeout');
+    } finally {
+      phone.close();
+    }
+  });
 });
