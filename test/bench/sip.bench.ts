@@ -67,7 +67,7 @@ const ADAPTER_WALK = {
 const ADAPTER_CONCURRENT = Number(process.env['SIP_BENCH_ADAPTER_CONCURRENT'] ?? 100);
 /** Prints the Redis commands and SQL statements per call of each rate. */
 const COUNT = process.env['SIP_BENCH_COUNT'] === '1';
-/** Writes a CPU profile of each engine run (the calls only) to `<prefix>-<database>-<rate>.cpuprofile`. */
+/** Writes a CPU profile of each engine run (calls, REGISTERs) to `<prefix>-<database>-<rate>.cpuprofile`. */
 const CPU_PROFILE = process.env['SIP_BENCH_CPU_PROFILE'];
 let database: 'pglite' | 'postgres' = 'pglite';
 
@@ -186,7 +186,7 @@ async function registerRate(h: TelephonyHarness, rate: number) {
 async function registerPart(h: TelephonyHarness): Promise<string> {
   let best = 0;
   for (let rate = REG_START; rate <= 20_000; rate += REG_STEP) {
-    const r = await registerRate(h, rate);
+    const r = await profiled(`register-${rate}`, () => registerRate(h, rate));
     console.log(
       `rate ${rate}: ${r.rps.toFixed(0)} registrations/s, ${r.failed} failed, ${r.retransmissions} retransmissions, load ${load()}`,
     );
