@@ -18,7 +18,7 @@ import { newMember } from '../../src/domain/conference/member.js';
 import { connectRedis } from '../../src/lib/redis.js';
 import { createServices, type Services } from '../../src/services/index.js';
 import { goertzelPower } from '../../src/telephony/embedded/media/dtmf.js';
-import { VOLUME_STEP_DB } from '../../src/telephony/embedded/media/mixer.js';
+import { volumeGain } from '../../src/telephony/embedded/media/mixer.js';
 import { PIN_FIRST_DIGIT_MS } from '../../src/telephony/engine/conference-dial-in.js';
 import fs from 'node:fs';
 import { BARESIP_AVAILABLE, startBaresip } from '../helpers/baresip.js';
@@ -199,9 +199,10 @@ describe.skipIf(!SIPP_AVAILABLE)('conference dial-in (sipp callers, embedded mix
       expect(toneShare(heard, FREQS[3 - i]!)).toBeGreaterThan(0.5);
     }
 
-    // volume_in 2 on the 880 Hz caller: everyone hears it 2 steps (3 dB each, mixer.ts) louder;
-    // volume_out -2 on the 1320 Hz caller: it hears everything 2 steps softer.
-    const step = 2 * VOLUME_STEP_DB;
+    // volume_in 2 on the 880 Hz caller: everyone hears it ×2.3 (+7.2 dB, mod_conference's scale);
+    // volume_out -2 on the 1320 Hz caller: it hears everything ×0.6 (-4.4 dB).
+    const up = 20 * Math.log10(volumeGain(2));
+    const down = 20 * Math.log10(volumeGain(-2));
     await control({ update: { [ids[1]!]: { volume_in: 2 }, [ids[2]!]: { volume_out: -2 } } });
     const [v0, v1] = await window(300, 800);
     const after = calls.map((c) => c.peer.audio(v0, v1));
@@ -214,13 +215,15 @@ describe.skipIf(!SIPP_AVAILABLE)('conference dial-in (sipp callers, embedded mix
       // caller 1 hears 1320 Hz as before (its own volume_in is for the others)
       own1320: db(amplitude(after[1]!, 1320), amplitude(base[1]!, 1320)),
     };
-    expect(figures.in880, JSON.stringify(figures)).toBeGreaterThan(step - 1);
-    expect(figures.in880, JSON.stringify(figures)).toBeLessThan(step + 1);
+    expect(figures.in880, JSON.stringify(figures)).toBeGreaterThan(up - 1);
+    expect(figures.in880, JSON.stringify(figures)).toBeLessThan(up + 1);
     expect(Math.abs(figures.in1320), JSON.stringify(figures)).toBeLessThan(1);
-    expect(figures.out880, JSON.stringify(figures)).toBeGreaterThan(-step - 1);
-    expect(figures.out880, JSON.stringify(figures)).toBeLessThan(-step + 1);
+    expect(figures.out880, JSON.stringify(figures)).toBeGreaterThan(down - 1);
+    expect(figures.out880, JSON.stringify(figures)).toBeLessThan(down + 1);
     expect(Math.abs(figures.own1320), JSON.stringify(figures)).toBeLessThan(1);
-    process.stdout.write(`conference volume (expected +${step} / -${step} dB): ${JSON.stringify(figures)}\n`);
+    process.stdout.write(
+      `conference volume (expected +${up.toFixed(1)} / ${down.toFixed(1)} dB): ${JSON.stringify(figures)}\n`,
+    );
 
     // Deaf on the first caller: it hears nothing; the others still hear each other.
     await control({ update: { [ids[0]!]: { deaf: true } } });

@@ -4,6 +4,7 @@
  * the engine sends, decodes the G.711 audio, and can send a tone or
  * silence back (which also makes the engine latch to it).
  */
+import { randomBytes } from 'node:crypto';
 import dgram from 'node:dgram';
 import { goertzelPower } from '../../src/telephony/embedded/media/dtmf.js';
 import { alawToLinear, linearToUlaw, ulawToLinear } from '../../src/telephony/embedded/rtp/g711.js';
@@ -68,8 +69,11 @@ export class RtpPeer {
    */
   send(freq: number, to?: { address: string; port: number }, amplitude = 8000): void {
     this.stopSending();
-    let seq = 1;
-    let ts = 0;
+    // Random first sequence number and timestamp, as RFC 3550 §5.1 asks (a far end may take 0 for "none").
+    const first = randomBytes(6);
+    let seq = first.readUInt16BE(0);
+    const seq0 = seq;
+    let ts = first.readUInt32BE(2);
     let n = 0;
     const ssrc = 0x1234abcd;
     let eventTs: number | null = null;
@@ -108,7 +112,7 @@ export class RtpPeer {
       }
       const pkt = Buffer.alloc(12 + 160);
       pkt[0] = 0x80;
-      pkt[1] = seq === 1 ? 0x80 : 0x00;
+      pkt[1] = seq === seq0 ? 0x80 : 0x00;
       pkt.writeUInt16BE(seq & 0xffff, 2);
       pkt.writeUInt32BE(ts >>> 0, 4);
       pkt.writeUInt32BE(ssrc, 8);

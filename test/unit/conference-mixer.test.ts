@@ -119,25 +119,29 @@ describe('conference mixer: each member hears the others, not itself', () => {
     expect(Math.abs(db(amplitude(b.heard, 1320) / 6000))).toBeLessThan(0.5);
   });
 
-  it('volume_in and volume_out change the level by 3 dB per step', () => {
-    expect(db(volumeGain(1))).toBeCloseTo(3, 6);
-    expect(db(volumeGain(-4))).toBeCloseTo(-12, 6);
+  it("volume_in and volume_out scale the level as FreeSWITCH's mod_conference does", () => {
+    expect([-4, -3, -2, -1, 0, 1, 2, 3, 4].map(volumeGain)).toEqual([
+      0.2, 0.4, 0.6, 0.8, 1, 1.3, 2.3, 3.3, 4.3,
+    ]);
+    // Out of range: the nearest end, as FreeSWITCH's switch_normalize_volume.
+    expect(volumeGain(9)).toBe(4.3);
+    expect(volumeGain(-9)).toBe(0.2);
     const mixer = new ConferenceMixer();
     const [a, b, c] = room(mixer, [
-      { codec: 'PCMU', hz: 440, amp: 4000 },
-      { codec: 'PCMA', hz: 880, amp: 4000 },
-      { codec: 'PCMU', hz: 1320, amp: 4000 },
+      { codec: 'PCMU', hz: 440, amp: 2000 },
+      { codec: 'PCMA', hz: 880, amp: 2000 },
+      { codec: 'PCMU', hz: 1320, amp: 2000 },
     ]) as [Peer, Peer, Peer];
     b.member.update({ volumeIn: 2 });
     a.member.update({ volumeOut: -4 });
     c.member.update({ volumeOut: 3 });
     run(mixer, [a, b, c], 60);
-    // Everyone hears b 6 dB up; a hears all 12 dB down; c hears all 9 dB up.
-    expect(db(amplitude(c.heard, 880) / amplitude(c.heard, 440))).toBeCloseTo(6, 0);
-    expect(db(amplitude(a.heard, 1320) / 4000)).toBeCloseTo(-12, 0);
-    expect(db(amplitude(a.heard, 880) / 4000)).toBeCloseTo(-6, 0);
-    expect(db(amplitude(c.heard, 440) / 4000)).toBeCloseTo(9, 0);
-    expect(db(amplitude(b.heard, 440) / 4000)).toBeCloseTo(0, 0);
+    // Everyone hears b ×2.3 (+7.2 dB); a hears all ×0.2 (-14 dB); c hears all ×3.3 (+10.4 dB).
+    expect(db(amplitude(c.heard, 880) / amplitude(c.heard, 440))).toBeCloseTo(db(2.3), 0);
+    expect(db(amplitude(a.heard, 1320) / 2000)).toBeCloseTo(db(0.2), 0);
+    expect(db(amplitude(a.heard, 880) / 2000)).toBeCloseTo(db(0.2 * 2.3), 0);
+    expect(db(amplitude(c.heard, 440) / 2000)).toBeCloseTo(db(3.3), 0);
+    expect(db(amplitude(b.heard, 440) / 2000)).toBeCloseTo(0, 0);
   });
 
   it('limits a mix louder than 16 bits as a whole frame instead of clipping samples', () => {

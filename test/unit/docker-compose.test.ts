@@ -156,7 +156,10 @@ describe('docker-compose.cluster.yml (README "More than one machine")', () => {
     const nodeArgs = command.flatMap((c, i) => (command[i - 1] === '--node' ? [c] : []));
     expect(nodeArgs).toEqual(nodes.map((n) => `${n}:5060`));
     expect(command.join(' ')).toContain('--advertise 203.0.113.10:5060');
-    expect(mappings(k.ports ?? [])).toEqual([{ host: [5060, 5060], container: [5060, 5060], proto: 'udp' }]);
+    expect(mappings(k.ports ?? [])).toEqual([
+      { host: [5060, 5060], container: [5060, 5060], proto: 'udp' },
+      { host: [5060, 5060], container: [5060, 5060], proto: 'tcp' },
+    ]);
     expect(Object.keys(k.depends_on ?? {}).sort()).toEqual(nodes);
   });
 

@@ -404,7 +404,7 @@ export interface ConferencePaths {
     put?: never;
     /**
      * Modify conference member state (update) and kick members (delete)
-     * @description Delivered to the telephony node that mixes the conference. Volume steps are 3 dB (-4: -12 dB ... 4: +12 dB). Members that already left are skipped.
+     * @description Delivered to the telephony node that mixes the conference. Volume levels follow FreeSWITCH mod_conference's scale (gain x0.2, x0.4, x0.6, x0.8 for -4 ... -1; x1.3, x2.3, x3.3, x4.3 for 1 ... 4). Members that already left are skipped.
      */
     post: {
       parameters: {

@@ -10,11 +10,20 @@ import { TalkDetector, type TalkDetectorOptions } from './talk-detector.js';
 /** Volume levels of spec 3.17. */
 export const MIN_VOLUME = -4;
 export const MAX_VOLUME = 4;
-export const VOLUME_STEP_DB = 3;
 
-/** The linear gain of a volume level. */
+/**
+ * The linear gain of a volume level: FreeSWITCH mod_conference's scale
+ * (switch_change_sln_volume: 1.3, 2.3, 3.3, 4.3 up, 0.8, 0.6, 0.4, 0.2
+ * down, i.e. +2.3, +7.2, +10.4, +12.7 / -1.9, -4.4, -8.0, -14.0 dB), the
+ * scale cospace's conference levels come from, so a level sounds the same
+ * on either adapter.
+ */
+const UP = [1.3, 2.3, 3.3, 4.3];
+const DOWN = [0.8, 0.6, 0.4, 0.2];
 export function volumeGain(level: number): number {
-  return 10 ** ((VOLUME_STEP_DB * level) / 20);
+  const l = Math.max(MIN_VOLUME, Math.min(MAX_VOLUME, Math.trunc(level)));
+  if (l === 0) return 1;
+  return (l > 0 ? UP : DOWN)[Math.abs(l) - 1]!;
 }
 
 /** G.711 through lookup tables of this module: 256 entries to decode, 64 Ki (by the sample's 16 bits) to encode. */

@@ -35,12 +35,13 @@ import type { TalkDetectorOptions } from './talk-detector.js';
  * the buffers are reused from frame to frame, and members of one codec may
  * be handed the same one.
  *
- * Volume (spec 3.17: -4 to 4, 0 the default): 3 dB per step, so -4 is
- * -12 dB and +4 is +12 dB. The spec gives a symmetric integer scale around
- * 0, which implies equal steps; 3 dB (twice or half the power) is a clearly
- * audible step, and +12 dB lifts a -10 dBm0 talker to +2 dBm0, still under
- * G.711's +3.14 dBm0 maximum. (FreeSWITCH's legacy table, ×1.3 … ×4.3 and
- * ×0.8 … ×0.2, has uneven steps but about the same ends: +12.7 / -14 dB.)
+ * Volume (spec 3.17: -4 to 4, 0 the default): FreeSWITCH mod_conference's
+ * table (×1.3, ×2.3, ×3.3, ×4.3 up; ×0.8, ×0.6, ×0.4, ×0.2 down: +2.3 …
+ * +12.7 dB, -1.9 … -14 dB; mixer-member.ts volumeGain). The spec names the
+ * levels but not their gains; the cospace conference API mirrors
+ * mod_conference's (mute, deaf, volume_in, volume_out, kick), FreeSWITCH
+ * offers no other scale through it, and a level must sound the same on the
+ * embedded engine and on the FreeSWITCH adapter.
  *
  * Clipping: a frame whose mixed peak exceeds 16 bits is scaled down as a
  * whole to full scale (a per-frame limiter) instead of being clipped sample
@@ -54,7 +55,6 @@ import type { TalkDetectorOptions } from './talk-detector.js';
 export {
   MAX_VOLUME,
   MIN_VOLUME,
-  VOLUME_STEP_DB,
   volumeGain,
   type MixerMember,
   type MixerMemberOptions,
