@@ -355,8 +355,8 @@ export interface MediaPort {
    * Rejects with MediaError when it cannot be done.
    */
   bridge(a: Leg, b: Leg): Promise<Bridge>;
-  /** The media statistics of a leg (null when it has no media). */
-  stats(leg: Leg): MediaStats | null;
+  /** The media statistics of a leg now (null when it has no media). */
+  stats(leg: Leg): Promise<MediaStats | null>;
   /**
    * Plays into a leg with media (answered, or in early media); one playback
    * per leg at a time, a new one stops the one before. A leg without media

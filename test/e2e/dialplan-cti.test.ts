@@ -70,8 +70,8 @@ async function cdrs(phone: string, n: number) {
   }, `${n} CDRs of ${phone}`);
 }
 
-function stats(leg: Leg | null): MediaStats {
-  const s = leg ? h.telephony.adapter.media.stats(leg) : null;
+async function stats(leg: Leg | null): Promise<MediaStats> {
+  const s = leg ? await h.telephony.adapter.media.stats(leg) : null;
   if (!s) throw new Error('leg without media');
   return s;
 }
@@ -89,18 +89,20 @@ describe.skipIf(!SIPP_AVAILABLE)('dialplan v1 call functions (embedded B2BUA, si
     expect(r['status']).toBe('ok');
     const [call] = await placed;
     expect(await call.bridged).toBe(true);
-    const a0 = stats(call.first);
-    const b0 = stats(call.second);
+    // Counted once the relay runs steadily (a relay fills its buffers in its first moments).
+    await new Promise((r) => setTimeout(r, 500));
+    const [a0, b0] = await Promise.all([stats(call.first), stats(call.second)]);
     await new Promise((r) => setTimeout(r, 1000));
-    const a1 = stats(call.first);
-    const b1 = stats(call.second);
-    // What one leg receives goes out of the other: about 50 packets a second each way.
+    const [a1, b1] = await Promise.all([stats(call.first), stats(call.second)]);
+    // What one leg receives goes out of the other: about 50 packets a second each way, give or
+    // take the counters of the two legs being read one after the other (on FreeSWITCH over its
+    // event socket).
     const aIn = a1.packetsIn - a0.packetsIn;
     const bIn = b1.packetsIn - b0.packetsIn;
     expect(aIn).toBeGreaterThan(30);
     expect(bIn).toBeGreaterThan(30);
-    expect(Math.abs(b1.packetsOut - b0.packetsOut - aIn)).toBeLessThanOrEqual(2);
-    expect(Math.abs(a1.packetsOut - a0.packetsOut - bIn)).toBeLessThanOrEqual(2);
+    expect(Math.abs(b1.packetsOut - b0.packetsOut - aIn)).toBeLessThanOrEqual(4);
+    expect(Math.abs(a1.packetsOut - a0.packetsOut - bIn)).toBeLessThanOrEqual(4);
 
     // The user hangs up: the destination's leg ends too.
     call.first!.hangup();

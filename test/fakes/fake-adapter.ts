@@ -402,8 +402,8 @@ class FakeMedia implements MediaPort {
     return { unbridge: async () => end() };
   }
 
-  stats(leg: Leg): MediaStats | null {
-    return FakeMedia.leg(leg)?.media ? { packetsIn: 0, packetsOut: 0, lost: 0 } : null;
+  stats(leg: Leg): Promise<MediaStats | null> {
+    return Promise.resolve(FakeMedia.leg(leg)?.media ? { packetsIn: 0, packetsOut: 0, lost: 0 } : null);
   }
 
   /** How long `sources` play (Infinity for a loop or a looping tone); null when a medium is missing. */

@@ -181,8 +181,8 @@ export class EmbeddedMedia implements MediaPort {
     }
   }
 
-  stats(leg: Leg): MediaStats | null {
+  stats(leg: Leg): Promise<MediaStats | null> {
     const s = EmbeddedMedia.mediaLeg(leg)?.rtp?.stats;
-    return s ? { packetsIn: s.packetsIn, packetsOut: s.packetsOut, lost: s.lost } : null;
+    return Promise.resolve(s ? { packetsIn: s.packetsIn, packetsOut: s.packetsOut, lost: s.lost } : null);
   }
 }

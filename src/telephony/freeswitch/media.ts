@@ -149,9 +149,25 @@ export class FsMedia implements MediaPort {
     };
   }
 
-  stats(leg: Leg): MediaStats | null {
-    // FreeSWITCH keeps the counters (uuid_dump rtp_audio_*); the engine asks for none on this path.
-    return endpointOf(leg) ? { packetsIn: 0, packetsOut: 0, lost: 0 } : null;
+  /**
+   * FreeSWITCH's RTP counters of the channel: `uuid_set_media_stats` copies
+   * them into its variables (otherwise set at hang-up only), then one
+   * `uuid_dump` reads them (rtp_audio_in_packet_count, _out_packet_count;
+   * lost: the packets its jitter buffer counted as flaws).
+   */
+  async stats(leg: Leg): Promise<MediaStats | null> {
+    const ep = endpointOf(leg);
+    if (!ep) return null;
+    try {
+      await ep.api('uuid_set_media_stats', ep.uuid);
+      const dump = (await ep.api('uuid_dump', `${ep.uuid} json`)) as { getBody?: () => string } | undefined;
+      const vars = JSON.parse(dump?.getBody?.() ?? '{}') as Record<string, string | undefined>;
+      const n = (name: string): number => Number(vars[`variable_rtp_audio_${name}`] ?? 0) || 0;
+      return { packetsIn: n('in_packet_count'), packetsOut: n('out_packet_count'), lost: n('in_flaw_total') };
+    } catch {
+      // The channel went away meanwhile.
+      return null;
+    }
   }
 
   /** What FreeSWITCH plays for each source; null where stored media is missing. */
