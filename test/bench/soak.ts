@@ -110,14 +110,28 @@ async function main(): Promise<void> {
     clearInterval(timer);
     uas.kill();
     await uas.done;
-    await new Promise((r) => setTimeout(r, 3000)); // the last CDRs and events
+    // The last CDRs and their events: until every CDR written is delivered (30 s at most).
+    const written = async (): Promise<number> =>
+      Number(
+        (
+          await h.services.db
+            .selectFrom('cdrs')
+            .select((eb) => eb.fn.countAll<number>().as('n'))
+            .executeTakeFirstOrThrow()
+        ).n,
+      );
+    const until = Date.now() + 30_000;
+    await new Promise((r) => setTimeout(r, 1000));
+    while (Date.now() < until && cdrs.received() < (await written()))
+      await new Promise((r) => setTimeout(r, 500));
+    const cdrRows = await written();
     const last = await sample(h, t0);
     await cdrs.stop();
     console.log(fmt(last));
     const first = samples[0]!;
     const growth = (a: number, b: number): string => `${(((b - a) / a) * 100).toFixed(1)} %`;
     console.log(
-      `soak: ${result.successful} calls ok, ${result.failed} failed, ${cdrs.received()} cdr events; ` +
+      `soak: ${result.successful} calls ok, ${result.failed} failed, ${cdrRows} CDRs written, ${cdrs.received()} cdr events; ` +
         `growth rss ${growth(first.rssMb, last.rssMb)}, heap ${growth(first.heapMb, last.heapMb)}, ` +
         `open files ${growth(first.openFiles, last.openFiles)}, redis keys ${growth(first.redisKeys, last.redisKeys)}; ` +
         `rss less the database's own size ${growth(first.rssMb - (DATABASE === 'pglite' ? first.dbMb : 0), last.rssMb - (DATABASE === 'pglite' ? last.dbMb : 0))}`,

@@ -15,7 +15,6 @@ import { renderTone } from '../../src/telephony/embedded/media/player.js';
 import { encodeWav, readWav } from '../../src/telephony/embedded/media/wav.js';
 import { waitIdle } from '../helpers/audio-api.js';
 import type { TestUser } from '../helpers/harness.js';
-import { dominantFrequency } from '../helpers/pcap.js';
 import { updatePhone, userWithNumbers } from '../helpers/provision.js';
 import { RtpPeer, toneShare } from '../helpers/rtp-peer.js';
 import { runSipp, SIPP_AVAILABLE, SIPP_PCAP_DIR, startSipp } from '../helpers/sipp.js';
@@ -299,11 +298,13 @@ describe.skipIf(!SIPP_AVAILABLE)('call API on the embedded engine (sipp)', () =>
     const rec = await h.call('GET', `/api/recording/${recording}`, { sid: user.sid });
     expect(rec['recording']).toMatchObject({ from: CALLER, to: number, status: 'ok' });
     const pcm = await readWav(h.services.recordings.telephonyWav(recording));
-    const freq = dominantFrequency(pcm);
+    // The caller's tone, window by window (a relay that paces by its own clock, as FreeSWITCH's
+    // does, may put a frame of silence where a packet came late).
+    const share = toneShare(pcm, 440);
     console.info(
-      `call API: recording of ${(pcm.length / 8000).toFixed(2)} s, dominant ${freq.toFixed(0)} Hz`,
+      `call API: recording of ${(pcm.length / 8000).toFixed(2)} s, 440 Hz share ${share.toFixed(2)}`,
     );
-    expect(Math.abs(freq - 440)).toBeLessThan(10);
+    expect(share).toBeGreaterThan(0.9);
     expect(pcm.length / 8000).toBeGreaterThan(1.0);
     expect(pcm.length / 8000).toBeLessThan(2.5);
   }, 60_000);

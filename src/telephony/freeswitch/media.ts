@@ -241,6 +241,13 @@ export class FsMedia implements MediaPort {
     return handle;
   }
 
+  /**
+   * A recording of what the far end says. With silence or stop digits (a
+   * voice box: nothing else plays meanwhile) it is FreeSWITCH's `record`
+   * application, which detects both; otherwise a media bug (`uuid_record`)
+   * that records while prompts and tones play on the channel, as the call
+   * API's record_start does, until stopped, the limit or the hang-up.
+   */
   record(leg: Leg, opts: RecordOptions): RecordHandle {
     const ep = endpointOf(leg);
     if (!ep)
@@ -249,6 +256,7 @@ export class FsMedia implements MediaPort {
         stop: () => undefined,
       };
     const file = path.join(this.scratchDir, `${randomUUID()}.wav`);
+    if (!opts.silenceSeconds && !opts.stopDigits) return this.recordAlongside(ep, file, opts);
     let stopped = false;
     let recording = false;
     let hungUp = false;
@@ -313,6 +321,45 @@ export class FsMedia implements MediaPort {
         if (recording) breakChannel(ep);
       },
     };
+  }
+
+  private recordAlongside(ep: Mrf.Endpoint, file: string, opts: RecordOptions): RecordHandle {
+    let settle: (reason: RecordResult['reason']) => void = () => undefined;
+    const ended = new Promise<RecordResult['reason']>((resolve) => (settle = resolve));
+    const gone = () => settle('hangup');
+    ep.once('destroy', gone);
+    const limit = setTimeout(() => settle('max'), opts.maxSeconds * 1000);
+    const run = async (): Promise<RecordResult> => {
+      await mkdir(this.scratchDir, { recursive: true });
+      // What the far end says only (not what is played to it), in 8 kHz mono as the engine keeps it.
+      await ep.set({ RECORD_READ_ONLY: 'true', RECORD_STEREO: 'false', record_sample_rate: '8000' });
+      // FreeSWITCH's own limit a second later: ours ends it, or the hang-up.
+      await ep.api('uuid_record', `${ep.uuid} start ${file} ${Math.ceil(opts.maxSeconds) + 1}`);
+      const reason = await ended;
+      clearTimeout(limit);
+      ep.removeListener('destroy', gone);
+      if (reason !== 'hangup') await ep.api('uuid_record', `${ep.uuid} stop ${file}`).catch(() => undefined);
+      // Closed by the stop, or by FreeSWITCH as the channel goes: a moment to finish writing.
+      let samples: Int16Array | null = null;
+      for (let i = 0; i < 10 && !samples; i++) {
+        samples = await readFile(file).then(parseWav, () => null);
+        if (!samples) await new Promise((r) => setTimeout(r, 100));
+      }
+      return {
+        durationMs: samples ? Math.round(samples.length / 8) : 0,
+        silenceOnly: !samples || !holdsSpeech(samples),
+        reason,
+        media: samples
+          ? { location: { kind: 'file', path: file }, discard: () => rm(file, { force: true }) }
+          : null,
+      };
+    };
+    const done = run().catch((): RecordResult => {
+      clearTimeout(limit);
+      ep.removeListener('destroy', gone);
+      return { durationMs: 0, silenceOnly: true, reason: 'hangup', media: null };
+    });
+    return { done, location: { kind: 'file', path: file }, stop: () => settle('stopped') };
   }
 
   onDtmf(leg: Leg, listener: (digit: DtmfEvent) => void): () => void {
