@@ -206,8 +206,19 @@ export class FsMedia implements MediaPort {
     this.playing.set(ep.uuid, handle);
     const gone = () => handle.stop();
     ep.once('destroy', gone);
+    /** What plays under the list (spec 4.2 mix_ringtone): a FreeSWITCH displace in mux and loop mode. */
+    let under: string | null = null;
     void (async () => {
       const files = await this.resolve(sources, opts.loop === true);
+      if (opts.mix && opts.mix.length > 0) {
+        const mixed = (await this.resolve(opts.mix, false)).filter((f): f is string => f !== null);
+        const file =
+          mixed.length === 1 ? mixed[0]! : mixed.length > 1 ? `file_string://${mixed.join('!')}` : null;
+        if (file && !stopped) {
+          await ep.api('uuid_displace', `${ep.uuid} start ${file} 0 ml`);
+          under = file;
+        }
+      }
       const missing = files.indexOf(null);
       const playable = (missing < 0 ? files : files.slice(0, missing)) as string[];
       do {
@@ -236,6 +247,7 @@ export class FsMedia implements MediaPort {
       .catch(() => end(stopped ? 'stopped' : 'failed'))
       .finally(() => {
         ep.removeListener('destroy', gone);
+        if (under) void ep.api('uuid_displace', `${ep.uuid} stop ${under}`).catch(() => undefined);
         if (this.playing.get(ep.uuid) === handle) this.playing.delete(ep.uuid);
       });
     return handle;
