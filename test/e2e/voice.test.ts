@@ -5,25 +5,21 @@
  * measured; digits come from sipp's RFC 4733 pcaps; recordings and
  * announcements go through the real media worker.
  */
+import { randomBytes, randomUUID } from 'node:crypto';
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runAdminCommand } from '../../src/admin/commands.js';
 import { startMediaWorker, type RunningMediaWorker } from '../../src/media/worker.js';
 import { renderTone } from '../../src/telephony/embedded/media/player.js';
 import { encodeWav, readWav } from '../../src/telephony/embedded/media/wav.js';
+import { buildTelephoneEvent, digitToEvent } from '../../src/telephony/embedded/rtp/telephone-event.js';
 import { waitIdle } from '../helpers/audio-api.js';
-import { dominantFrequency } from '../helpers/pcap.js';
+import { dominantFrequency, writeRtpPcap, type RtpPacketSpec } from '../helpers/pcap.js';
 import { dialplanV2, updatePhone, userWithNumbers } from '../helpers/provision.js';
 import { audibleShare, RtpPeer, toneShare } from '../helpers/rtp-peer.js';
-import {
-  G711A_PCAP,
-  runSipp,
-  SIPP_AVAILABLE,
-  SIPP_PCAP_DIR,
-  startSipp,
-  type SippOptions,
-} from '../helpers/sipp.js';
+import { G711A_PCAP, runSipp, SIPP_AVAILABLE, startSipp, type SippOptions } from '../helpers/sipp.js';
 import { cdrsOf, createTelephonyHarness, eventually, type TelephonyHarness } from '../helpers/telephony.js';
 import type { TestUser } from '../helpers/harness.js';
 
@@ -63,17 +59,50 @@ function carrier(number: string, extra: Partial<SippOptions> = {}) {
 }
 
 /** The carrier calling and playing RFC 4733 digits (sipp's pcaps), `gapMs` apart; a space waits a second more. */
+/**
+ * The carrier calls `number` and keys `digits` as RFC 4733 events (a space:
+ * a second's pause): `firstMs` after the answer, `gapMs` from one digit's
+ * start to the next. The events are one pcap written for the call, each
+ * digit on its own RTP timestamp as a phone sends them (a receiver takes
+ * a repeated timestamp for the same digit, RFC 4733 §2.5.1.2).
+ */
 function dialer(number: string, digits: string, opts: { firstMs: number; gapMs: number; holdMs: number }) {
-  const pcap = (d: string) =>
-    path.join(SIPP_PCAP_DIR, `dtmf_2833_${d === '#' ? 'pound' : d === '*' ? 'star' : d}.pcap`);
-  const media = [...digits]
-    .map((d, i) =>
-      d === ' '
-        ? '  <pause milliseconds="1000" />'
-        : `  <pause milliseconds="${i === 0 ? opts.firstMs : opts.gapMs}" />\n` +
-          `  <nop><action><exec play_pcap_audio="${pcap(d)}" /></action></nop>`,
-    )
-    .join('\n');
+  const file = path.join(os.tmpdir(), `callplane-dtmf-${randomUUID()}.pcap`);
+  const rand = randomBytes(10);
+  let seq = rand.readUInt16BE(0);
+  const ts0 = rand.readUInt32BE(2);
+  const ssrc = rand.readUInt32BE(6);
+  const packets: RtpPacketSpec[] = [];
+  let at = 0;
+  let first = true;
+  for (const d of digits) {
+    if (d === ' ') {
+      at += 1000;
+      continue;
+    }
+    if (!first) at += opts.gapMs;
+    first = false;
+    const event = digitToEvent(d);
+    if (event === null) throw new RangeError(`not a DTMF digit: ${d}`);
+    // 100 ms of the event, its end sent three times (RFC 4733 §2.5.1.4).
+    for (let k = 1; k <= 8; k++) {
+      packets.push({
+        timeMs: at + (k - 1) * 20,
+        pt: 101,
+        seq: seq++,
+        ts: ts0 + at * 8,
+        ssrc,
+        marker: k === 1,
+        payload: buildTelephoneEvent({ event, end: k > 5, volume: 10, duration: Math.min(k, 5) * 160 }),
+      });
+    }
+  }
+  writeRtpPcap(file, packets);
+  const length = (packets.at(-1)?.timeMs ?? 0) + 100;
+  const media =
+    `  <pause milliseconds="${opts.firstMs}" />\n` +
+    `  <nop><action><exec play_pcap_audio="${file}" /></action></nop>\n` +
+    `  <pause milliseconds="${length}" />`;
   return runSipp({
     scenario: 'uac-dtmf',
     remote: `127.0.0.1:${h.sipPort}`,
@@ -82,7 +111,7 @@ function dialer(number: string, digits: string, opts: { firstMs: number; gapMs: 
     timeoutSeconds: 40,
     template: { media },
     vars: { from_user: CALLER, hold_ms: String(opts.holdMs) },
-  });
+  }).finally(() => fs.rmSync(file, { force: true }));
 }
 
 /** The carrier's far end: a sipp UAS on the trunk port, its media on `rtpPort` when given. */
