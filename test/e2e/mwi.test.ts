@@ -173,14 +173,17 @@ describe.skipIf(!SIPP_AVAILABLE)('message waiting NOTIFYs to the MWI URI (sipp)'
     try {
       const uri = `sip:${account.name}@${account.domain}`;
       let toTag = '';
+      // Its own per run: a server may still hold the dialog of an earlier run's Call-ID.
+      const callId = `${crypto.randomUUID()}@test`;
       const subscribe = (cseq: number, opts: { auth?: string; expires?: number; event?: string } = {}) =>
         phone.send(
           [
             `SUBSCRIBE ${uri} SIP/2.0`,
             `Via: SIP/2.0/UDP 127.0.0.1:${phone.port};branch=z9hG4bKmwi${cseq};rport`,
+            'Max-Forwards: 70',
             `From: <${uri}>;tag=ph1`,
             `To: <${uri}>${toTag ? `;tag=${toTag}` : ''}`,
-            'Call-ID: mwi-refresh@test',
+            `Call-ID: ${callId}`,
             `CSeq: ${cseq} SUBSCRIBE`,
             `Contact: <sip:${account.name}@127.0.0.1:${phone.port}>`,
             `Event: ${opts.event ?? 'message-summary'}`,
@@ -199,14 +202,15 @@ describe.skipIf(!SIPP_AVAILABLE)('message waiting NOTIFYs to the MWI URI (sipp)'
       expect(challenge.status).toBe(401);
       subscribe(3, { auth: digestAnswer(challenge.get('www-authenticate')!, account, 'SUBSCRIBE', uri) });
       const ok = await phone.next(isResponse);
-      expect(ok.status).toBe(200);
+      // 202 from servers that still send it (drachtio): the same to a subscriber (RFC 6665 §4.1.2.1).
+      expect([200, 202]).toContain(ok.status);
       toTag = /;tag=([^;\s]+)/.exec(ok.get('to') ?? '')![1]!;
       const first = await phone.next(isRequest('NOTIFY'));
       expect(first.get('subscription-state')).toBe('active;expires=120');
       expect(first.body.toString()).toMatch(/Voice-Message: 0\/0 \(0\/0\)/);
 
       subscribe(4, { expires: 60 });
-      expect((await phone.next(isResponse)).status).toBe(200);
+      expect([200, 202]).toContain((await phone.next(isResponse)).status);
       const refreshed = await phone.next(isRequest('NOTIFY'));
       expect(refreshed.get('subscription-state')).toBe('active;expires=60');
       expect(refreshed.body.toString()).toMatch(
@@ -214,7 +218,7 @@ describe.skipIf(!SIPP_AVAILABLE)('message waiting NOTIFYs to the MWI URI (sipp)'
       );
 
       subscribe(5, { expires: 0 });
-      expect((await phone.next(isResponse)).status).toBe(200);
+      expect([200, 202]).toContain((await phone.next(isResponse)).status);
       const last = await phone.next(isRequest('NOTIFY'));
       expect(last.get('subscription-state')).toBe('terminated;reason=timeout');
     } finally {

@@ -60,6 +60,8 @@ describe.skipIf(!SIPP_AVAILABLE)('busy lamp field and pickup', () => {
     const phone = await sipClient();
     try {
       const uri = `sip:${number.slice(1)}@${bobAcc.domain}`;
+      // Its own per run: a server may still hold the dialog of an earlier run's Call-ID.
+      const callId = `${crypto.randomUUID()}@test`;
       const subscribe = (cseq: number, auth?: string) =>
         phone.send(
           [
@@ -67,7 +69,7 @@ describe.skipIf(!SIPP_AVAILABLE)('busy lamp field and pickup', () => {
             `Via: SIP/2.0/UDP 127.0.0.1:${phone.port};branch=z9hG4bKsub${cseq};rport`,
             `From: <sip:${bobAcc.name}@${bobAcc.domain}>;tag=bob1`,
             `To: <${uri}>`,
-            'Call-ID: blf-1@test',
+            `Call-ID: ${callId}`,
             `CSeq: ${cseq} SUBSCRIBE`,
             `Contact: <sip:${bobAcc.name}@127.0.0.1:${phone.port}>`,
             'Event: dialog',
@@ -81,7 +83,8 @@ describe.skipIf(!SIPP_AVAILABLE)('busy lamp field and pickup', () => {
       const challenge = await phone.next(isResponse);
       expect(challenge.status).toBe(401);
       subscribe(2, digestAnswer(challenge.get('www-authenticate')!, bobAcc, 'SUBSCRIBE', uri));
-      expect((await phone.next(isResponse)).status).toBe(200);
+      // 202 from servers that still send it (drachtio): the same to a subscriber (RFC 6665 §4.1.2.1).
+      expect([200, 202]).toContain((await phone.next(isResponse)).status);
       const initial = await phone.next(isRequest('NOTIFY'));
       expect(initial.get('subscription-state')).toMatch(/^active/);
       expect(stateOf(initial)).toEqual([]);
