@@ -15,7 +15,7 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Logger } from '../../src/telephony/adapter.js';
 import { KAMAILIO_AVAILABLE, startKamailio, type Kamailio } from '../helpers/kamailio.js';
-import { dialplanV2, sipAccount, updatePhone, userWithNumbers } from '../helpers/provision.js';
+import { blfColleagues, dialplanV2, sipAccount, updatePhone, userWithNumbers } from '../helpers/provision.js';
 import { RtpPeer, toneShare } from '../helpers/rtp-peer.js';
 import { digestAnswer, isRequest, isResponse, sipClient } from '../helpers/sip-client.js';
 import { runSipp, startSipp, SIPP_AVAILABLE, type SippHandle, type SippOptions } from '../helpers/sipp.js';
@@ -260,28 +260,7 @@ describe.skipIf(!RUN)('calls across telephony nodes behind Kamailio', () => {
   }, 90_000);
 
   it('a phone watching a number (BLF) is told of its call whatever node carries it', async () => {
-    const partner = await h.partner();
-    const alice = await userWithNumbers(h, 1, { partner });
-    const bob = await userWithNumbers(h, 1, { partner });
-    const G = '/api/partner/usergroup';
-    const group = (await h.call('POST', G, { sid: partner.sid, body: {} }))['group_uuid'] as string;
-    await h.call('POST', `${G}/${group}/user`, {
-      sid: partner.sid,
-      body: { users: { add: [alice.user.uuid, bob.user.uuid] } },
-    });
-    const aliceAcc = await sipAccount(h, alice.user.sid);
-    const bobAcc = await sipAccount(h, bob.user.sid);
-    const number = alice.numbers[0]!;
-    await updatePhone(h, alice.user.sid, number, {
-      dialplan: await dialplanV2(h, alice.user.sid, {
-        profiles: [{ parallel: { targets: [aliceAcc.name] } }],
-      }),
-    });
-    const watch = await h.call('POST', `/api/sip/${bobAcc.name}/blf`, {
-      sid: bob.user.sid,
-      body: { subscribe: [number] },
-    });
-    expect(watch['status']).toBe('ok');
+    const { aliceAcc, bobAcc, number } = await blfColleagues(h);
 
     // Bob's phone subscribes through the proxy (digest on SUBSCRIBE); its NOTIFYs come back through it.
     const phone = await sipClient();

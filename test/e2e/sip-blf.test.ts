@@ -5,7 +5,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { SipRequest } from '../../src/telephony/embedded/sip/message.js';
-import { dialplanV2, sipAccount, updatePhone, userWithNumbers } from '../helpers/provision.js';
+import { blfColleagues, sipAccount, userWithNumbers } from '../helpers/provision.js';
 import { digestAnswer, isRequest, isResponse, sipClient } from '../helpers/sip-client.js';
 import { runSipp, startSipp, SIPP_AVAILABLE } from '../helpers/sipp.js';
 import {
@@ -30,31 +30,7 @@ const stateOf = (n: SipRequest): string[] =>
 
 describe.skipIf(!SIPP_AVAILABLE)('busy lamp field and pickup', () => {
   it('notifies a watching phone of ringing and lets it pick the call up', async () => {
-    const partner = await h.partner();
-    const alice = await userWithNumbers(h, 1, { partner });
-    const bob = await userWithNumbers(h, 1, { partner });
-    const G = '/api/partner/usergroup';
-    const group = (await h.call('POST', G, { sid: partner.sid, body: {} }))['group_uuid'] as string;
-    await h.call('POST', `${G}/${group}/user`, {
-      sid: partner.sid,
-      body: { users: { add: [alice.user.uuid, bob.user.uuid] } },
-    });
-    const aliceAcc = await sipAccount(h, alice.user.sid);
-    const bobAcc = await sipAccount(h, bob.user.sid);
-    const number = alice.numbers[0]!;
-    await updatePhone(h, alice.user.sid, number, {
-      dialplan: await dialplanV2(h, alice.user.sid, {
-        profiles: [{ parallel: { targets: [aliceAcc.name] } }],
-      }),
-    });
-    expect(
-      (
-        await h.call('POST', `/api/sip/${bobAcc.name}/blf`, {
-          sid: bob.user.sid,
-          body: { subscribe: [number] },
-        })
-      )['status'],
-    ).toBe('ok');
+    const { bobAcc, aliceAcc, number } = await blfColleagues(h);
 
     // Bob's phone subscribes (digest on SUBSCRIBE) and gets the initial, empty state.
     const phone = await sipClient();

@@ -75,3 +75,31 @@ export async function numberWithProfile(
   await updatePhone(h, user.sid, number, { dialplan });
   return { user, number, dialplan };
 }
+
+/**
+ * Two colleagues of one partner's usergroup (spec 3.21 blf): Alice's number
+ * rings her SIP account, Bob's account watches that number.
+ */
+export async function blfColleagues(h: Harness) {
+  const partner = await h.partner();
+  const alice = await userWithNumbers(h, 1, { partner });
+  const bob = await userWithNumbers(h, 1, { partner });
+  const G = '/api/partner/usergroup';
+  const group = (await h.call('POST', G, { sid: partner.sid, body: {} }))['group_uuid'] as string;
+  await h.call('POST', `${G}/${group}/user`, {
+    sid: partner.sid,
+    body: { users: { add: [alice.user.uuid, bob.user.uuid] } },
+  });
+  const aliceAcc = await sipAccount(h, alice.user.sid);
+  const bobAcc = await sipAccount(h, bob.user.sid);
+  const number = alice.numbers[0]!;
+  await updatePhone(h, alice.user.sid, number, {
+    dialplan: await dialplanV2(h, alice.user.sid, { profiles: [{ parallel: { targets: [aliceAcc.name] } }] }),
+  });
+  const watch = await h.call('POST', `/api/sip/${bobAcc.name}/blf`, {
+    sid: bob.user.sid,
+    body: { subscribe: [number] },
+  });
+  if (watch['status'] !== 'ok') throw new Error(`blf subscribe: ${JSON.stringify(watch)}`);
+  return { partner, alice, bob, aliceAcc, bobAcc, number };
+}
