@@ -61,16 +61,28 @@ describe('configuration cache (no SQL per call)', () => {
           )?.announcement ?? null
         );
       });
-    expect(await read()).toBeNull();
-    expect(await read()).toBeNull();
-    expect(loads).toBe(1);
+    // Two reads: the second is a hit. Another write of the harness dropping the namespace between
+    // them (a settle drop, a relay's write) is legitimate: then the pair is read again.
+    for (let attempt = 0; ; attempt++) {
+      const drops = cache.stats.drops;
+      const before = loads;
+      expect(await read()).toBeNull();
+      expect(await read()).toBeNull();
+      if (cache.stats.drops === drops) {
+        expect(loads - before).toBeLessThanOrEqual(1);
+        break;
+      }
+      expect(attempt, 'a pair of reads without a drop between them').toBeLessThan(5);
+      await new Promise((r) => setTimeout(r, 400));
+    }
+    const loaded = loads;
     await h.services.db
       .updateTable('phones')
       .set({ notification_email: true })
       .where('number', '=', numbers[0]!)
       .execute();
     await read();
-    expect(loads).toBe(2);
+    expect(loads).toBe(loaded + 1);
   });
 
   it('drops the entry on another node through Redis', async () => {
