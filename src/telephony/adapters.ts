@@ -51,7 +51,7 @@ export function adapterEnvironment(services: Deps, log: Logger): AdapterEnvironm
     authGuard: services.authGuard,
     watchers: cachedWatchers(services),
     mailboxes: services.messageWaiting,
-    wake: new PushWake(services.pushBindings, services.voipPusher, services.voipPusher.waitMs, log),
+    wake: new PushWake(services.pushBindings, services.voipPusher, log),
     media: new ObjectStoreMediaLocator(services),
     log,
   };

@@ -22,6 +22,7 @@
  * expected to run NTP; a skew shortens or lengthens leases by as much.
  */
 import type { Redis } from 'ioredis';
+import { jsonObject } from '../../lib/json-object.js';
 import { parseMember, type ConferenceMember, type MemberChanges } from '../../domain/conference/member.js';
 import { parseMemberRequest } from '../../domain/conference/member-request.js';
 
@@ -385,13 +386,8 @@ export class RedisConferenceRooms {
 
 /** A command message when it has the documented shape, else null (the channel is not trusted blindly). */
 export function parseCommand(text: string): { conference: string; command: ConferenceCommand } | null {
-  let m: unknown;
-  try {
-    m = JSON.parse(text);
-  } catch {
-    return null;
-  }
-  if (typeof m !== 'object' || m === null) return null;
+  const m = jsonObject(text);
+  if (!m) return null;
   const { conference, command } = m as { conference?: unknown; command?: Record<string, unknown> };
   if (typeof conference !== 'string' || typeof command !== 'object' || command === null) return null;
   if (command['kind'] === 'close') return { conference, command: { kind: 'close' } };

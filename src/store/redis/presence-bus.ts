@@ -1,4 +1,5 @@
 import type { Redis } from 'ioredis';
+import { jsonObject } from '../../lib/json-object.js';
 
 /**
  * What phones watch, told to every telephony node over Redis pub/sub
@@ -44,14 +45,8 @@ const isString = (v: unknown): v is string => typeof v === 'string';
 const isCount = (v: unknown): v is number => typeof v === 'number' && Number.isSafeInteger(v) && v >= 0;
 
 export function parsePresenceMessage(text: string): PresenceMessage | null {
-  let m: unknown;
-  try {
-    m = JSON.parse(text);
-  } catch {
-    return null;
-  }
-  if (typeof m !== 'object' || m === null) return null;
-  const r = m as Record<string, unknown>;
+  const r = jsonObject(text);
+  if (!r) return null;
   if (r['t'] === 'mailbox') {
     return isString(r['owner']) && isCount(r['newMessages']) && isCount(r['oldMessages'])
       ? { t: 'mailbox', owner: r['owner'], newMessages: r['newMessages'], oldMessages: r['oldMessages'] }

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Redis } from 'ioredis';
+import { jsonObject } from '../../lib/json-object.js';
 import type { Binding } from './registrations.js';
 
 export interface SipNotifyRequest {
@@ -127,13 +128,8 @@ const isString = (v: unknown): v is string => typeof v === 'string';
 
 /** The message when it has the documented shape, else null (the channel is not trusted blindly). */
 export function parseSipNotifyMessage(text: string): SipNotifyMessage | null {
-  let m: unknown;
-  try {
-    m = JSON.parse(text);
-  } catch {
-    return null;
-  }
-  if (typeof m !== 'object' || m === null) return null;
+  const m = jsonObject(text);
+  if (!m) return null;
   const { binding: b, account: a, request: r } = m as Record<string, Record<string, unknown> | undefined>;
   if (!b || !a || !r) return null;
   const bindingOk =
@@ -147,9 +143,9 @@ export function parseSipNotifyMessage(text: string): SipNotifyMessage | null {
     (b['path'] === undefined || (Array.isArray(b['path']) && b['path'].every(isString)));
   if (!bindingOk || !isString(a['name']) || !isString(a['domain'])) return null;
   if (!isString(r['event']) || !isString(r['contentType']) || !isString(r['content'])) return null;
-  const reply = (m as Record<string, unknown>)['reply'];
+  const reply = m['reply'];
   if (reply !== undefined && !isString(reply)) return null;
-  return m as SipNotifyMessage;
+  return m as unknown as SipNotifyMessage;
 }
 
 /**

@@ -116,6 +116,10 @@ export class PresenceState<S extends WatchedSubscription> {
     if (mailbox) this.mailboxes.set(sub.resource.key, mailbox);
   }
 
+  has(sub: S): boolean {
+    return this.subs.get(PresenceState.id(sub.resource))?.has(sub) ?? false;
+  }
+
   /** False when it was not here (ended already). */
   delete(sub: S): boolean {
     const id = PresenceState.id(sub.resource);

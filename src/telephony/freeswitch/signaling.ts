@@ -360,7 +360,7 @@ export class FsSignaling implements SignalingPort, NotifyPort, PresencePort {
 
   private endSub(sub: Subscription, reason: string): void {
     if (sub.timer) clearTimeout(sub.timer);
-    if (!this.presence.all().includes(sub)) return;
+    if (!this.presence.has(sub)) return;
     this.send(sub, `terminated;reason=${reason}`);
     this.presence.delete(sub);
   }

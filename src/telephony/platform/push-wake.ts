@@ -13,9 +13,12 @@ export class PushWake implements DeviceWake {
   constructor(
     private readonly store: PushBindings,
     private readonly pusher: VoipPusher,
-    readonly waitMs: number,
     private readonly log: Logger,
   ) {}
+
+  get waitMs(): number {
+    return this.pusher.waitMs;
+  }
 
   supports(provider: string): boolean {
     return this.pusher.supports(provider);
