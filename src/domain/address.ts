@@ -34,7 +34,7 @@ const STREET = /^[\p{L}0-9][\p{L}\p{M}0-9 .,'()/-]*$/u;
 const HOUSE_NUMBER = /^[0-9]{1,5} ?[a-zA-Z]?( ?[-/] ?[0-9]{1,5} ?[a-zA-Z]?)?$/;
 
 export function rulesOf(country: string): CountryRules {
-  return RULES[country] ?? GENERIC;
+  return Object.hasOwn(RULES, country) ? RULES[country]! : GENERIC;
 }
 
 /** Why an address cannot be right, or null. Only shape: existence is the directory's question. */

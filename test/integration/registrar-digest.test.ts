@@ -47,6 +47,7 @@ function register(
   cseq: number,
   auth?: string,
   expires = 60,
+  extra: string[] = [],
 ): void {
   const port = sock.address().port;
   const lines = [
@@ -59,6 +60,7 @@ function register(
     `Contact: <sip:${account}@127.0.0.1:${port}>`,
     `Expires: ${expires}`,
     ...(auth ? [`Authorization: ${auth}`] : []),
+    ...extra,
     'Content-Length: 0',
     '',
     '',
@@ -123,5 +125,16 @@ describe('registrar digest exchange (RFC 3261 §22, RFC 8760)', () => {
     const ok = await response();
     expect(ok.status).toBe(200);
     expect(ok.get('contact')).toMatch(/;expires=(3599|3600)$/);
+  });
+
+  it('reads header names that are Object properties (`constructor`, `__proto__`) as plain headers', async () => {
+    const u = await h.user();
+    const acc = await sipAccount(h, u.sid);
+    const odd = ['constructor: x', '__proto__: y', 'toString: z', 'hasOwnProperty: w'];
+    register(acc.name, acc.domain, 'proto@test', 1, undefined, 60, odd);
+    const c = await response();
+    expect(c.status).toBe(401);
+    register(acc.name, acc.domain, 'proto@test', 2, answer(c.get('www-authenticate')!, acc, 'SHA-256'), 60, odd);
+    expect((await response()).status).toBe(200);
   });
 });

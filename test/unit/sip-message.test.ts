@@ -58,6 +58,31 @@ describe('SIP message parser (RFC 3261 §7)', () => {
     expect(again.body.equals(m.body)).toBe(true);
   });
 
+  it('spells header names on the wire, including names that are Object properties', () => {
+    const raw = [
+      'OPTIONS sip:a@example.com SIP/2.0',
+      'Via: SIP/2.0/UDP 10.0.0.1;branch=z9hG4bK1',
+      'From: <sip:b@example.com>;tag=1',
+      'To: <sip:a@example.com>',
+      'Max-Forwards: 70',
+      'call-id: c1',
+      'cseq: 1 OPTIONS',
+      'constructor: x',
+      '__proto__: y',
+      'x-custom-thing: z',
+      '',
+      '',
+    ].join('\r\n');
+    const msg = parseMessage(Buffer.from(raw));
+    if (isParseFailure(msg)) throw new Error(msg.error);
+    const text = msg.toString();
+    expect(text).toContain('\r\nCall-ID: c1\r\n');
+    expect(text).toContain('\r\nCSeq: 1 OPTIONS\r\n');
+    expect(text).toContain('\r\nConstructor: x\r\n');
+    expect(text).toContain('\r\n__proto__: y\r\n');
+    expect(text).toContain('\r\nX-Custom-Thing: z\r\n');
+  });
+
   it('parses responses', () => {
     const raw =
       'SIP/2.0 486 Busy Here\r\nVia: SIP/2.0/UDP h;branch=z9hG4bKx\r\nFrom: <sip:a@b>;tag=1\r\nTo: <sip:c@d>;tag=2\r\nCall-ID: x\r\nCSeq: 1 INVITE\r\nContent-Length: 0\r\n\r\n';

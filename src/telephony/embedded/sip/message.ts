@@ -56,10 +56,17 @@ const PRETTY: Record<string, string> = {
   'mime-version': 'MIME-Version',
 };
 
+/** The spellings above, and each other name once spelt (bounded: peers choose header names). */
+const PRETTY_NAMES = new Map(Object.entries(PRETTY));
+const PRETTY_NAMES_MAX = 1024;
+
 export function prettyName(lower: string): string {
-  const known = PRETTY[lower];
-  if (known) return known;
-  return lower.replace(/(^|-)([a-z])/g, (_m, dash: string, c: string) => dash + c.toUpperCase());
+  let pretty = PRETTY_NAMES.get(lower);
+  if (pretty === undefined) {
+    pretty = lower.replace(/(^|-)([a-z])/g, (_m, dash: string, c: string) => dash + c.toUpperCase());
+    if (PRETTY_NAMES.size < PRETTY_NAMES_MAX) PRETTY_NAMES.set(lower, pretty);
+  }
+  return pretty;
 }
 
 export const METHODS = [
@@ -231,7 +238,8 @@ export function parseMessage(buf: Buffer): ParseResult {
     if (colon <= 0) return fail(msg, 'malformed header line');
     let name = line.slice(0, colon).trim().toLowerCase();
     if (!TOKEN.test(name)) return fail(msg, 'malformed header name');
-    name = COMPACT[name] ?? name;
+    // Own properties only: a header named `constructor` is just a header.
+    name = Object.hasOwn(COMPACT, name) ? COMPACT[name]! : name;
     const value = line.slice(colon + 1).trim();
     if (MULTI.has(name) && value.includes(',') && !(name === 'contact' && value === '*')) {
       for (const v of splitOutside(value, ',')) {
