@@ -225,4 +225,30 @@ describe('server transactions (RFC 3261 §17.2)', () => {
     expect(r?.reason).toMatch(/Content-Length/);
     expect(stack.stats.malformed).toBe(2);
   });
+
+  it('drops a message whose handling throws, says so, and goes on with the next', async () => {
+    const errors: unknown[] = [];
+    let seen = 0;
+    wire = new MemoryTransport();
+    stack = new SipStack({
+      host: '127.0.0.1',
+      port: 5060,
+      transport: wire,
+      // Any code on the receive path that throws (here the tracer, standing in for a parser bug).
+      trace: (direction) => {
+        if (direction === 'in' && ++seen === 1) throw new Error('a bug');
+      },
+      onError: (err) => errors.push(err),
+    });
+    stack.setUser({
+      onRequest: (t) => t.respond(200, 'OK'),
+      onAck: () => undefined,
+      onCancel: () => undefined,
+    });
+    wire.inject(request('z9hG4bKboom', 'OPTIONS'));
+    wire.inject(request('z9hG4bKfine', 'OPTIONS'));
+    expect(wire.responses(200)).toHaveLength(1);
+    expect(stack.stats.failed).toBe(1);
+    expect(errors).toEqual([new Error('a bug')]);
+  });
 });

@@ -112,6 +112,11 @@ export class EmbeddedAdapter implements TelephonyAdapter {
       ...(o.timers ? { timers: o.timers } : {}),
       ...(o.tcpLimits ? { tcp: o.tcpLimits } : {}),
       ...(o.sipTrace ? { trace: sipTracer(env.log) } : {}),
+      onError: (err, peer) =>
+        env.log.error(
+          { err, peer: `${peer.address}:${peer.port}` },
+          'SIP message dropped: its handling failed',
+        ),
     });
     this.pool = new RtpPortPool({ host: o.sipHost, min: o.rtpPorts.min, max: o.rtpPorts.max });
     const auth = new Authenticator(env.accounts, env.authGuard, {

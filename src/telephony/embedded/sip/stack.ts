@@ -37,6 +37,8 @@ export interface StackOptions {
   tcp?: Partial<TcpLimits>;
   /** Sees every message in and out (SIP_TRACE); unset costs nothing. */
   trace?: SipTracer;
+  /** A message whose handling threw: it is dropped, the stack goes on (default: nothing said). */
+  onError?: (err: unknown, peer: Peer) => void;
 }
 
 export type SipTracer = (direction: 'in' | 'out', raw: Buffer, peer: Peer) => void;
@@ -78,7 +80,7 @@ export class SipStack {
   private tu: TransactionUser | null = null;
   readonly advertisedHost: string;
   readonly userAgent: string;
-  stats = { received: 0, malformed: 0, sent: 0 };
+  stats = { received: 0, malformed: 0, sent: 0, failed: 0 };
 
   constructor(private readonly opts: StackOptions) {
     this.transports =
@@ -91,7 +93,15 @@ export class SipStack {
     this.timers = { ...DEFAULT_TIMERS, ...opts.timers };
     this.advertisedHost = opts.advertisedHost ?? (opts.host === '0.0.0.0' ? '127.0.0.1' : opts.host);
     this.userAgent = opts.userAgent ?? 'callplane';
-    this.transports.onMessage((raw, peer) => this.receive(raw, peer));
+    this.transports.onMessage((raw, peer) => {
+      // One message that trips a bug must not take every call of this process with it.
+      try {
+        this.receive(raw, peer);
+      } catch (err) {
+        this.stats.failed++;
+        this.opts.onError?.(err, peer);
+      }
+    });
   }
 
   get port(): number {
