@@ -25,6 +25,26 @@ export interface Session {
 }
 
 /**
+ * KEYS: a user's session set. ARGV: the session key prefix. The members
+ * whose session still exists; the others leave the set.
+ */
+const LIVE_SESSIONS_LUA = `
+local out = {}
+for _, sid in ipairs(redis.call('SMEMBERS', KEYS[1])) do
+  if redis.call('EXISTS', ARGV[1] .. sid) == 1 then
+    table.insert(out, sid)
+  else
+    redis.call('SREM', KEYS[1], sid)
+  end
+end
+return out
+`;
+
+interface SessionCommands {
+  cpLiveSessions(set: string, sessionPrefix: string): Promise<string[]>;
+}
+
+/**
  * Sessions live in Redis with an idle expiry so any API node serves any session
  * and a restart loses none. Keys: session:<sid> (JSON), did:<did> -> sid,
  * user-sessions:<uuid> (set of sids, to end a disabled user's sessions).
@@ -39,7 +59,9 @@ export class SessionStore {
     private readonly redis: Redis,
     private readonly prefix: string,
     private readonly idleSeconds: number,
-  ) {}
+  ) {
+    redis.defineCommand('cpLiveSessions', { numberOfKeys: 1, lua: LIVE_SESSIONS_LUA });
+  }
 
   onTouch(toucher: (pipeline: ReturnType<Redis['pipeline']>, sid: string) => void): void {
     this.touchers.push(toucher);
@@ -123,13 +145,12 @@ export class SessionStore {
   }
 
   /** Sids of a user's live sessions (expired ones are pruned on the way). */
+  /** The user's live sessions (one round trip; sessions that expired leave the user's set). */
   async sessionsOfUser(userId: string): Promise<string[]> {
-    const sids = await this.redis.smembers(this.k('user-sessions', userId));
-    if (sids.length === 0) return [];
-    const alive = await this.exists(sids);
-    const dead = sids.filter((_, i) => !alive[i]);
-    if (dead.length) await this.redis.srem(this.k('user-sessions', userId), ...dead);
-    return sids.filter((_, i) => alive[i]);
+    return (this.redis as unknown as SessionCommands).cpLiveSessions(
+      this.k('user-sessions', userId),
+      this.k('session', ''),
+    );
   }
 
   /** Ends every session of a user (disabled, deleted). */

@@ -512,7 +512,8 @@ export interface BindRequest extends DeviceBinding {
 
 /** The location service every telephony node shares (RFC 3261 §10.3; store/redis/registrations.ts). */
 export interface LocationStore {
-  bind(account: AccountRef, b: BindRequest): Promise<unknown>;
+  /** Adds or refreshes a binding (expires 0 removes it); the account's bindings after it, newest first. */
+  bind(account: AccountRef, b: BindRequest): Promise<LocationBinding[]>;
   unbind(account: AccountRef, contact: string, order: { callId: string; cseq: number }): Promise<unknown>;
   unbindAll(account: AccountRef, order: { callId: string; cseq: number }): Promise<unknown>;
   /** Current bindings of an account, newest first. */
@@ -526,10 +527,13 @@ export interface AccountCredentials {
 
 /** Failed logins by source address and account (store/redis/auth-guard.ts). */
 export interface AuthGuard {
-  /** Whether a login of `account` (null: unknown yet) from `source` is refused now. */
-  blocked(source: string, account: string | null): Promise<boolean>;
+  /**
+   * A verified answer to a challenge, in one round trip: false when refused
+   * now (nothing counted), else `ok` counted as a success or a failure.
+   */
+  attempt(source: string, account: string, ok: boolean): Promise<boolean>;
+  /** Malformed credentials: counted against the address (`account` null). */
   failure(source: string, account: string | null): Promise<void>;
-  success(source: string, account: string): Promise<void>;
 }
 
 /** Who may watch which number (BLF, spec 3.21 .../blf). */

@@ -287,3 +287,22 @@ describe('session lifetime renewal', () => {
     }
   });
 });
+
+describe("a user's sessions (events to a user)", () => {
+  it('lists the live ones in one read; a session that expired leaves the set', async () => {
+    const u = await h.user();
+    const second = await h.call('POST', '/api/session', {
+      sid: (await h.call('GET', '/api/session')).sid as string,
+      body: { username: u.username, password: u.password },
+    });
+    expect(second.status).toBe('ok');
+    const sids = await h.services.sessions.sessionsOfUser(u.uuid);
+    expect(sids).toHaveLength(2);
+    expect(sids).toContain(u.sid);
+    const gone = sids.find((s) => s !== u.sid)!;
+    // The session's key expired (idle timeout); the user's set still names it.
+    await h.redis.del(`${h.config.redisPrefix}session:${gone}`);
+    expect(await h.services.sessions.sessionsOfUser(u.uuid)).toEqual([u.sid]);
+    expect(await h.redis.smembers(`${h.config.redisPrefix}user-sessions:${u.uuid}`)).toEqual([u.sid]);
+  });
+});

@@ -164,6 +164,7 @@ async function registerRate(h: TelephonyHarness, rate: number) {
   const acc = await sipAccount(h, u.sid);
   const calls = Math.round(rate * SECONDS);
   const [port] = await freePorts(1);
+  const cpu = process.cpuUsage();
   const r = await runSipp({
     scenario: 'register',
     remote: `127.0.0.1:${h.sipPort}`,
@@ -176,8 +177,10 @@ async function registerRate(h: TelephonyHarness, rate: number) {
     timeoutSeconds: SECONDS + 20,
   });
   const seconds = r.elapsedSeconds || SECONDS;
+  const used = process.cpuUsage(cpu);
   return {
     rps: r.successful / seconds,
+    cpuPerRegister: (used.user + used.system) / Math.max(1, r.successful),
     failed: r.failed + Math.max(0, calls - r.successful - r.failed),
     retransmissions: Number(r.stats['Retransmissions(C)'] ?? 0),
   };
@@ -188,7 +191,7 @@ async function registerPart(h: TelephonyHarness): Promise<string> {
   for (let rate = REG_START; rate <= 20_000; rate += REG_STEP) {
     const r = await profiled(`register-${rate}`, () => registerRate(h, rate));
     console.log(
-      `rate ${rate}: ${r.rps.toFixed(0)} registrations/s, ${r.failed} failed, ${r.retransmissions} retransmissions, load ${load()}`,
+      `rate ${rate}: ${r.rps.toFixed(0)} registrations/s, ${r.failed} failed, ${r.retransmissions} retransmissions, ${r.cpuPerRegister.toFixed(0)} µs CPU/registration, load ${load()}`,
     );
     if (r.failed > 0 || r.retransmissions > 0 || r.rps < rate * 0.95) break;
     best = r.rps;

@@ -171,7 +171,7 @@ export async function engineHarness(opts: EngineHarnessOptions = {}): Promise<En
   const bindings = new Map<string, string[]>();
   const adapter = new FakeAdapter({
     location: {
-      bind: async () => undefined,
+      bind: async () => [],
       bindings: async (account) =>
         (bindings.get(account) ?? []).map((contact) => ({
           contact,

@@ -62,14 +62,21 @@ describe('AuthFailureGuard (SIP digest password guessing)', () => {
     const ip = '198.51.100.20';
     let accepted = 0;
     for (let i = 0; i < 50; i++) {
-      if (!(await guard.blocked(ip, 'victim_01'))) {
-        accepted += 1;
-        await guard.failure(ip, 'victim_01');
-      }
-      await guard.success(ip, 'mine_01');
+      if (await guard.attempt(ip, 'victim_01', false)) accepted += 1;
+      await guard.attempt(ip, 'mine_01', true);
     }
     expect(accepted).toBe(5);
     expect(await guard.blocked(ip, 'mine_01')).toBe(false);
+  });
+
+  it('refuses the right password of a blocked pair, counting nothing and clearing nothing', async () => {
+    const guard = new AuthFailureGuard(a, fresh());
+    const ip = '198.51.100.22';
+    for (let i = 0; i < 5; i++) expect(await guard.attempt(ip, 'slow_01', false)).toBe(true);
+    expect(await guard.attempt(ip, 'slow_01', true)).toBe(false);
+    expect(await guard.attempt(ip, 'slow_01', false)).toBe(false);
+    expect(await guard.blocked(ip, 'slow_01')).toBe(true);
+    expect(guard.stats).toEqual({ failures: 5, refused: 3, blocks: 1 });
   });
 
   it('a success of the same pair clears its failures', async () => {
@@ -77,21 +84,19 @@ describe('AuthFailureGuard (SIP digest password guessing)', () => {
     const ip = '198.51.100.21';
     for (let round = 0; round < 3; round++) {
       for (let i = 0; i < 4; i++) await guard.failure(ip, 'typo_01');
-      await guard.success(ip, 'typo_01');
+      await guard.attempt(ip, 'typo_01', true);
     }
     expect(await guard.blocked(ip, 'typo_01')).toBe(false);
   });
 
   it('blocks guesses spread over many addresses per account; the owner it knows keeps logging in', async () => {
     const guard = new AuthFailureGuard(a, fresh());
-    await guard.success('192.0.2.1', 'target_01');
+    await guard.attempt('192.0.2.1', 'target_01', true);
     let accepted = 0;
     for (let i = 0; i < 50; i++) {
       const ip = `198.18.0.${i + 1}`;
       for (let k = 0; k < 2; k++) {
-        if (await guard.blocked(ip, 'target_01')) continue;
-        accepted += 1;
-        await guard.failure(ip, 'target_01');
+        if (await guard.attempt(ip, 'target_01', false)) accepted += 1;
       }
     }
     expect(accepted).toBe(20);
@@ -103,7 +108,7 @@ describe('AuthFailureGuard (SIP digest password guessing)', () => {
   it('blocks an address guessing many accounts, but not the phone behind it that logged in before', async () => {
     const guard = new AuthFailureGuard(a, fresh());
     const ip = '203.0.113.50';
-    await guard.success(ip, 'phone_01');
+    await guard.attempt(ip, 'phone_01', true);
     for (let i = 0; i < 30; i++) await guard.failure(ip, `guess${i}_01`);
     expect(await guard.blocked(ip, 'guess99_01')).toBe(true);
     expect(await guard.blocked(ip, null)).toBe(true);

@@ -120,15 +120,14 @@ describe('FreeswitchAdapter.start', () => {
         accounts: { credentials: async () => null },
         mailboxes: { summary: async () => ({ newMessages: 0, oldMessages: 0 }) },
         location: {
-          bind: async () => undefined,
+          bind: async () => [],
           unbind: async () => undefined,
           unbindAll: async () => undefined,
           bindings: async () => [],
         },
         authGuard: {
-          blocked: async () => false,
+          attempt: async () => true,
           failure: async () => undefined,
-          success: async () => undefined,
         },
         watchers: { watchersOf: async () => [] },
         media: { locate: async () => null },

@@ -48,7 +48,7 @@ class World {
   pushes: Array<{ devices: string[]; caller: string }> = [];
   branches: FakeOutboundLeg[] = [];
   location: LocationStore = {
-    bind: async () => undefined,
+    bind: async () => [...this.bindings],
     unbind: async () => undefined,
     unbindAll: async () => undefined,
     bindings: async () => [...this.bindings],

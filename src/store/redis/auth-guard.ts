@@ -2,14 +2,21 @@ import net from 'node:net';
 import type { Redis } from 'ioredis';
 
 /**
- * The telephony adapter's view of the guard: asked before a challenge or a
- * verification, told the outcome after.
+ * The telephony adapter's view of the guard: asked once a request carrying
+ * credentials has been verified, and told about malformed ones.
  */
 export interface AuthGuard {
   /** Whether a login of `account` (null: not known yet) from `source` (IP) is refused now. */
   blocked(source: string, account: string | null): Promise<boolean>;
+  /**
+   * Settles a verified answer to a challenge in one round trip: false when
+   * the pair, the address or the account is blocked now (nothing counted);
+   * otherwise counts `ok` as a success (clears the pair, trusts it) or a
+   * failure, and answers true.
+   */
+  attempt(source: string, account: string, ok: boolean): Promise<boolean>;
+  /** Counts a failure whatever is blocked (malformed credentials: `account` null). */
   failure(source: string, account: string | null): Promise<void>;
-  success(source: string, account: string): Promise<void>;
 }
 
 export interface AuthGuardOptions {
@@ -56,25 +63,45 @@ export interface BlockedEntry {
 }
 
 /**
- * Counts one failure against a pair, an address and an account at once and
- * blocks whichever reached its limit, for blockSeconds doubled per earlier
- * block (strikes, remembered for a day). KEYS: for each of the three
- * scopes, its counter, block and strike keys (9 keys; a scope with an
- * empty counter key is skipped). ARGV: the three limits, window,
- * blockSeconds, maxBlockSeconds. Returns the block durations (0: none).
+ * Every question to the guard, as one script. KEYS: the pair's trust key,
+ * then the counter, block and strike keys of the pair, the address and the
+ * account ('' for a scope that does not apply). ARGV: mode, the three limits,
+ * window, blockSeconds, maxBlockSeconds, trustSeconds.
+ *
+ * - A trusted pair (it logged in before) escapes the address and account
+ *   blocks, not its own; its failures count for the pair only, so a phone's
+ *   typo never blocks its neighbours.
+ * - Modes `check`, `ok` and `fail` answer {-1} when blocked, counting
+ *   nothing; `check` then answers {0}; `ok` clears the pair's failures and
+ *   back-off and trusts it; `fail` (and `count`, which skips the block test)
+ *   counts one failure per scope and blocks each scope that reached its
+ *   limit, for blockSeconds doubled per earlier block (strikes, remembered
+ *   for a day); they answer the three block durations (0: none).
  */
-const FAILURE_LUA = `
+const GUARD_LUA = `
+local mode = ARGV[1]
+local trusted = KEYS[1] ~= '' and redis.call('EXISTS', KEYS[1]) == 1
+local function on(k) return k ~= '' and redis.call('EXISTS', k) == 1 end
+if mode ~= 'count' then
+  if on(KEYS[3]) or (not trusted and (on(KEYS[6]) or on(KEYS[9]))) then return {-1} end
+  if mode == 'check' then return {0} end
+end
+if mode == 'ok' then
+  redis.call('DEL', KEYS[2], KEYS[4])
+  redis.call('SET', KEYS[1], '1', 'EX', tonumber(ARGV[8]))
+  return {0}
+end
 local out = {}
 for s = 0, 2 do
-  local counter, block, strikes = KEYS[s*3+1], KEYS[s*3+2], KEYS[s*3+3]
+  local counter, block, strikes = KEYS[s*3+2], KEYS[s*3+3], KEYS[s*3+4]
   local blocked = 0
-  if counter ~= '' then
+  if counter ~= '' and (s == 0 or not trusted) then
     local n = redis.call('INCR', counter)
-    if n == 1 then redis.call('EXPIRE', counter, tonumber(ARGV[4])) end
-    if n >= tonumber(ARGV[s+1]) then
+    if n == 1 then redis.call('EXPIRE', counter, tonumber(ARGV[5])) end
+    if n >= tonumber(ARGV[s+2]) then
       local k = redis.call('INCR', strikes)
       redis.call('EXPIRE', strikes, 86400)
-      blocked = math.min(tonumber(ARGV[5]) * 2 ^ (k - 1), tonumber(ARGV[6]))
+      blocked = math.min(tonumber(ARGV[6]) * 2 ^ (k - 1), tonumber(ARGV[7]))
       redis.call('SET', block, '1', 'EX', blocked)
       redis.call('DEL', counter)
     end
@@ -84,8 +111,10 @@ end
 return out
 `;
 
+type GuardMode = 'check' | 'ok' | 'fail' | 'count';
+
 interface GuardCommands {
-  cpSipAuthFailure(...args: Array<string | number>): Promise<number[]>;
+  cpSipAuthGuard(...args: Array<string | number>): Promise<number[]>;
 }
 
 const norm = (s: string): string => encodeURIComponent(s.toLowerCase());
@@ -124,7 +153,7 @@ export class AuthFailureGuard implements AuthGuard {
         throw new RangeError(`${k} must be a positive integer`);
     }
     for (const entry of this.opts.allow) addAllowed(this.allow, entry);
-    redis.defineCommand('cpSipAuthFailure', { numberOfKeys: 9, lua: FAILURE_LUA });
+    redis.defineCommand('cpSipAuthGuard', { numberOfKeys: 10, lua: GUARD_LUA });
     this.cmd = redis as unknown as GuardCommands;
   }
 
@@ -137,77 +166,66 @@ export class AuthFailureGuard implements AuthGuard {
   }
 
   private allowed(source: string): boolean {
+    if (this.opts.allow.length === 0) return false;
     const v = net.isIP(source);
     return v !== 0 && this.allow.check(source, v === 6 ? 'ipv6' : 'ipv4');
   }
 
   async blocked(source: string, account: string | null): Promise<boolean> {
-    if (this.allowed(source)) return false;
-    const src = norm(source);
-    let refused: boolean;
-    if (account === null) {
-      refused = (await this.redis.exists(this.key('block', 'src', src))) === 1;
-    } else {
-      const acct = norm(account);
-      const [pair, trusted, srcBlock, acctBlock] = await this.redis.mget(
-        this.key('block', 'pair', `${src}|${acct}`),
-        this.trustKey(source, account),
-        this.key('block', 'src', src),
-        this.key('block', 'acct', acct),
-      );
-      // A trusted pair (it logged in before) escapes the address and account blocks, not its own.
-      refused = pair !== null || (trusted === null && (srcBlock !== null || acctBlock !== null));
-    }
-    if (refused) this.stats.refused += 1;
-    return refused;
+    return !(await this.ask('check', source, account));
+  }
+
+  async attempt(source: string, account: string, ok: boolean): Promise<boolean> {
+    return this.ask(ok ? 'ok' : 'fail', source, account);
   }
 
   async failure(source: string, account: string | null): Promise<void> {
-    if (this.allowed(source)) return;
-    this.stats.failures += 1;
+    await this.ask('count', source, account);
+  }
+
+  /** One round trip of GUARD_LUA; false when refused. */
+  private async ask(mode: GuardMode, source: string, account: string | null): Promise<boolean> {
+    if (this.allowed(source)) return true;
     const src = norm(source);
-    const trusted = account !== null && (await this.redis.exists(this.trustKey(source, account))) === 1;
     const scopes: Array<[BlockKind, 'pair' | 'src' | 'acct', string] | null> = [
       account === null ? null : ['pair', 'pair', `${src}|${norm(account)}`],
-      // A trusted pair's typo counts for the pair only: it must not block its neighbours.
-      trusted ? null : ['source', 'src', src],
-      account === null || trusted ? null : ['account', 'acct', norm(account)],
+      ['source', 'src', src],
+      account === null ? null : ['account', 'acct', norm(account)],
     ];
-    const keys = scopes.flatMap((s) =>
-      s === null
-        ? ['', '', '']
-        : [this.key('fail', s[1], s[2]), this.key('block', s[1], s[2]), this.key('strike', s[1], s[2])],
-    );
     const o = this.opts;
-    const blocks = await this.cmd.cpSipAuthFailure(
-      ...keys,
+    const answer = await this.cmd.cpSipAuthGuard(
+      account === null ? '' : this.trustKey(source, account),
+      ...scopes.flatMap((s) =>
+        s === null
+          ? ['', '', '']
+          : [this.key('fail', s[1], s[2]), this.key('block', s[1], s[2]), this.key('strike', s[1], s[2])],
+      ),
+      mode,
       o.maxFailures,
       o.sourceMaxFailures,
       o.accountMaxFailures,
       o.windowSeconds,
       o.blockSeconds,
       o.maxBlockSeconds,
+      o.trustSeconds,
     );
-    blocks.forEach((seconds, i) => {
-      const scope = scopes[i];
-      if (!scope || !seconds) return;
-      this.stats.blocks += 1;
-      this.opts.log?.warn(
-        { source, account, scope: scope[0], seconds },
-        `SIP authentication blocked (${scope[0]}) after repeated failures`,
-      );
-    });
-  }
-
-  /** Clears the pair's failures and back-off and trusts the pair; other pairs keep theirs. */
-  async success(source: string, account: string): Promise<void> {
-    if (this.allowed(source)) return;
-    const id = `${norm(source)}|${norm(account)}`;
-    await this.redis
-      .multi()
-      .del(this.key('fail', 'pair', id), this.key('strike', 'pair', id))
-      .set(this.trustKey(source, account), '1', 'EX', this.opts.trustSeconds)
-      .exec();
+    if (answer[0] === -1) {
+      this.stats.refused += 1;
+      return false;
+    }
+    if (mode === 'fail' || mode === 'count') {
+      this.stats.failures += 1;
+      answer.forEach((seconds, i) => {
+        const scope = scopes[i];
+        if (!scope || !seconds) return;
+        this.stats.blocks += 1;
+        this.opts.log?.warn(
+          { source, account, scope: scope[0], seconds },
+          `SIP authentication blocked (${scope[0]}) after repeated failures`,
+        );
+      });
+    }
+    return true;
   }
 
   /** Every block in force (admin `auth blocked`). */

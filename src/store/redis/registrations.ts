@@ -103,8 +103,9 @@ end
 
 /**
  * KEYS: account hash, expiry zset. ARGV: name, contact, record JSON, call-id,
- * cseq, expiresAt, now, maxContacts. Returns {status, stored cseq | changed
- * record, dropped records...}; status 'order' | 'bound' | 'removed' | 'none'.
+ * cseq, expiresAt, now, maxContacts. Returns {'order', stored cseq}, or
+ * {status, changed record, number of dropped, dropped records..., the other
+ * live records... ('bound' only)}; status 'bound' | 'removed' | 'none'.
  */
 const BIND_LUA = `${TOUCH_LUA}
 local hash, zset = KEYS[1], KEYS[2]
@@ -128,12 +129,12 @@ end
 if expiresAt <= now then
   if not old then
     touch(hash, now)
-    return {'none', '', unpack(dropped)}
+    return {'none', '', tostring(#dropped), unpack(dropped)}
   end
   redis.call('HDEL', hash, contact)
   redis.call('ZREM', zset, member(contact))
   touch(hash, now)
-  return {'removed', old, unpack(dropped)}
+  return {'removed', old, tostring(#dropped), unpack(dropped)}
 end
 redis.call('HSET', hash, contact, rec)
 redis.call('ZADD', zset, expiresAt, member(contact))
@@ -151,16 +152,20 @@ for i = 1, #all, 2 do
   end
 end
 -- Over the limit: the least recently registered go first (never the one just bound).
+local first = 1
 if #live + 1 > max then
   table.sort(live, function(a, b) return a[2] < b[2] end)
-  for i = 1, #live + 1 - max do
+  first = #live + 2 - max
+  for i = 1, first - 1 do
     redis.call('HDEL', hash, live[i][1])
     redis.call('ZREM', zset, member(live[i][1]))
     table.insert(dropped, live[i][3])
   end
 end
 touch(hash, now)
-return {'bound', rec, unpack(dropped)}
+local out = {'bound', rec, tostring(#dropped), unpack(dropped)}
+for i = first, #live do table.insert(out, live[i][3]) end
+return out
 `;
 
 /**
@@ -315,7 +320,7 @@ export class RegistrationStore {
       domain: account.domain,
       registeredAt: now,
     };
-    const [status, changed = '', ...dropped] = await this.cmd.cpRegBind(
+    const [status, changed = '', count = '0', ...rest] = await this.cmd.cpRegBind(
       this.hashKey(account.name),
       this.expiryKey,
       account.name,
@@ -328,6 +333,7 @@ export class RegistrationStore {
       this.maxContacts,
     );
     if (status === 'order') throw new RegistrationOrderError(b.contact, Number(changed), b.cseq);
+    const dropped = rest.slice(0, Number(count));
     for (const d of dropped) await this.unregistered(account.name, JSON.parse(d) as BindingRecord);
     if (status === 'removed') await this.unregistered(account.name, JSON.parse(changed) as BindingRecord);
     if (status === 'bound') {
@@ -339,11 +345,13 @@ export class RegistrationStore {
         expire: Math.floor(expiresAt / 1000),
       });
     }
-    const live = await this.bindings(account.name);
-    if (status === 'bound' && this.onAccount) {
-      await this.onAccount(account, true, Math.max(...live.map((l) => l.expiresAt)));
-    }
-    return live;
+    if (status !== 'bound') return this.bindings(account.name);
+    // The script's own view of the account right after the bind: no second read.
+    const live = [record, ...rest.slice(dropped.length).map((v) => JSON.parse(v) as BindingRecord)]
+      .filter((r) => r.expiresAt > now)
+      .sort(newestFirst);
+    await this.onAccount?.(account, true, Math.max(...live.map((l) => l.expiresAt)));
+    return live.map(toBinding);
   }
 
   /** Removes one binding; false when there was none. */

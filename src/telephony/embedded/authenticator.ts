@@ -6,9 +6,11 @@
  * deployed phones (baresip 1.0 among them) fail on a challenge whose
  * algorithm they lack instead of skipping it. Answers with either
  * algorithm are verified whatever was offered.
- * Repeated failures are refused outright for a while: per address and
- * account, per address and per account (store/redis/auth-guard.ts), so a
- * phone behind the same address as a guesser keeps registering.
+ * Repeated failures are refused for a while, right password or not: per
+ * address and account, per address and per account
+ * (store/redis/auth-guard.ts), so a phone behind the same address as a
+ * guesser keeps registering. The guard is asked once per answered
+ * challenge, never before a challenge.
  */
 import type { AccountCredentials, AccountRef, AuthGuard } from '../adapter.js';
 import {
@@ -43,13 +45,6 @@ export class Authenticator {
     this.nonces = new NonceService(opts.nonceSecret, opts.nonceTtlMs);
   }
 
-  /** The user part of To (REGISTER) or From (calls): the account a request without credentials is for. */
-  private namedUser(tx: SipExchange, proxy: boolean): string | null {
-    const header = tx.request.get(proxy ? 'from' : 'to') ?? '';
-    const user = parseUri(parseNameAddr(header)?.uri ?? '')?.user;
-    return user ? user : null;
-  }
-
   /** The realm to challenge with: the request's own domain when it is one of ours. */
   private realmOf(tx: SipExchange): string {
     const req = tx.request;
@@ -81,17 +76,12 @@ export class Authenticator {
     const req = tx.request;
     const ip = originOf(req, tx.peer, this.opts.proxies ?? []).address;
     const value = req.get(proxy ? 'proxy-authorization' : 'authorization');
-    const creds = value ? parseDigestCredentials(value) : null;
-    // The account asked for: the digest username, else the user the request names (To for REGISTER, From for calls).
-    const account = creds?.username ?? (value ? null : this.namedUser(tx, proxy));
-    if (await this.guard.blocked(ip, account)) {
-      tx.respond(403, 'Forbidden (too many failed attempts)');
-      return null;
-    }
+    // No guard before a challenge: it costs the guard nothing and tells a guesser nothing.
     if (!value) {
       this.challengeResponse(tx, proxy, false);
       return null;
     }
+    const creds = parseDigestCredentials(value);
     if (!creds) {
       await this.guard.failure(ip, null);
       tx.respond(400, 'Bad Request (malformed credentials)');
@@ -113,12 +103,15 @@ export class Authenticator {
         ha1: creds.algorithm === 'SHA-256' ? found.ha1.sha256 : found.ha1.md5,
         body: req.body.toString(),
       });
+    // The verdict and the block test are one round trip; a blocked pair is refused even with the right password.
+    if (!(await this.guard.attempt(ip, creds.username, ok))) {
+      tx.respond(403, 'Forbidden (too many failed attempts)');
+      return null;
+    }
     if (!ok || !found) {
-      await this.guard.failure(ip, creds.username);
       tx.respond(403, 'Forbidden');
       return null;
     }
-    await this.guard.success(ip, creds.username);
     return { name: found.name, owner: found.owner, domain: found.domain };
   }
 }

@@ -9,7 +9,7 @@
  */
 import { RegistrationOrderError } from '../../errors/sip.js';
 import { featureCaps, pnParams } from '../../domain/push/pn-params.js';
-import type { DeviceWake, LocationStore, Logger } from '../adapter.js';
+import type { DeviceWake, LocationBinding, LocationStore, Logger } from '../adapter.js';
 import type { Authenticator } from './authenticator.js';
 import type { SipExchange } from './sip/transaction.js';
 import { originOf, parsePath, supports, type ProxyEntry } from './sip/path.js';
@@ -57,6 +57,8 @@ export class Registrar {
     const origin = originOf(req, tx.peer, this.opts.proxies ?? []);
     const source = `${origin.address}:${origin.port}`;
     const pushed: string[] = [];
+    // The bindings after the last bind, as the store answered it (null: read them at the end).
+    let current: LocationBinding[] | null = null;
     try {
       if (contacts.length === 1 && contacts[0]?.trim() === '*') {
         if (headerExpires?.trim() !== '0') {
@@ -87,9 +89,11 @@ export class Registrar {
             { account: account.name, contact: na.uri, source, expires, userAgent: ua, callId: req.callId },
             expires === 0 ? 'unregistered' : 'registered',
           );
-          if (expires === 0) await this.store.unbind(account, na.uri, order);
-          else
-            await this.store.bind(account, {
+          if (expires === 0) {
+            await this.store.unbind(account, na.uri, order);
+            current = null;
+          } else
+            current = await this.store.bind(account, {
               contact: na.uri,
               source,
               transport: origin.transport,
@@ -130,7 +134,7 @@ export class Registrar {
       throw err;
     }
     const now = Date.now();
-    const current = await this.store.bindings(account.name);
+    current ??= await this.store.bindings(account.name);
     const caps = featureCaps(pushed);
     tx.respond(200, 'OK', {
       toTag: 'reg',
