@@ -3,7 +3,12 @@
  * partner's user whose number forwards to the carrier through every part of
  * the trunk gate, a partner session that drains its `cdr` events, and the
  * sipp run that calls it at a rate.
+ *
+ * BENCH_SIPP_ERRORS=<prefix>: a run with failed calls leaves the caller's sipp
+ * error log (every unexpected answer in full) and its statistics in
+ * `<prefix>-<target port>-<rate>.log`.
  */
+import fs from 'node:fs';
 import { dialplanV2, updatePhone, userWithNumbers } from '../helpers/provision.js';
 import { runSipp, startSipp } from '../helpers/sipp.js';
 import type { TelephonyHarness } from '../helpers/telephony.js';
@@ -104,6 +109,12 @@ export async function carrierCps(
   uas.kill();
   await uas.done;
   const seconds = uac.elapsedSeconds || opts.seconds;
+  const errorLog = process.env['BENCH_SIPP_ERRORS'];
+  if (uac.failed > 0 && errorLog)
+    fs.writeFileSync(
+      `${errorLog}-${opts.target}-${rate}.log`,
+      `${uac.errors}\n${JSON.stringify(uac.stats)}\n`,
+    );
   return {
     cpu0,
     cpu,

@@ -61,8 +61,14 @@ async function main(): Promise<void> {
     return;
   }
   const proxyPort = await freePort();
-  const h = await createTelephonyHarness({ SIP_PROXY: `127.0.0.1:${proxyPort}`, NODE_ID: 'bench-a' });
-  const b = await addTelephonyNode(h, { nodeId: 'bench-b' });
+  // Each node with RTP ports for thousands of calls, as bench:sip's engine has: the tests' 100 pairs
+  // run out when a stall piles calls up, and those calls fail as unavailable (480).
+  const h = await createTelephonyHarness({
+    SIP_PROXY: `127.0.0.1:${proxyPort}`,
+    NODE_ID: 'bench-a',
+    RTP_PORTS: '20000-29999',
+  });
+  const b = await addTelephonyNode(h, { nodeId: 'bench-b', rtpPorts: { min: 30000, max: 39999 } });
   let kamailio: Kamailio | undefined;
   try {
     kamailio = await startKamailio({

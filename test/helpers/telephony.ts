@@ -102,7 +102,7 @@ export async function createTelephonyHarness(
  */
 export async function addTelephonyNode(
   h: TelephonyHarness,
-  opts: { nodeId: string; log?: Logger },
+  opts: { nodeId: string; log?: Logger; rtpPorts?: { min: number; max: number } },
 ): Promise<{
   telephony: TelephonyNode & { adapter: EmbeddedAdapter };
   sipPort: number;
@@ -114,7 +114,7 @@ export async function addTelephonyNode(
   const config = {
     ...h.config,
     sipPort,
-    rtpPorts: { min, max: min + 199 },
+    rtpPorts: opts.rtpPorts ?? { min, max: min + 199 },
     nodeId: opts.nodeId,
     nodeSipUri: `sip:127.0.0.1:${sipPort}`,
   };
