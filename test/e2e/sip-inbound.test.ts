@@ -173,3 +173,29 @@ describe.skipIf(!SIPP_AVAILABLE)('carrier calls to a number (embedded B2BUA, sip
     expect((await h.call('GET', `${G}/${group}/credit`, { sid: partner.sid }))['credit']).toBe(0);
   });
 });
+
+describe.skipIf(!SIPP_AVAILABLE)('a node out of RTP ports', () => {
+  it('refuses the carrier 503 (no channel available) and goes on once ports are free', async () => {
+    const { user, numbers } = await userWithNumbers(h);
+    const number = numbers[0]!;
+    await updatePhone(h, user.sid, number, { recording_enable: true });
+    const held = [];
+    for (;;) {
+      try {
+        held.push(await h.telephony.adapter.pool.open());
+      } catch {
+        break;
+      }
+    }
+    try {
+      const refused = await carrier(number.slice(1), 'uac-call-expect-fail.xml', {
+        vars: { expected: '503' },
+      });
+      expect(refused.successful, refused.errors).toBe(1);
+    } finally {
+      await Promise.all(held.map((s) => s.close()));
+    }
+    const caller = await carrier(number.slice(1), 'uac-call.xml', { vars: { hold_ms: '500' } });
+    expect(caller.successful, caller.errors).toBe(1);
+  });
+});

@@ -85,7 +85,8 @@ export class EmbeddedInboundLeg extends LegBase implements InboundLeg, DialogLeg
   /**
    * Opens the RTP endpoint and picks the codecs of our answer (the other
    * leg's, so a bridge relays without transcoding); false when the call
-   * ended meanwhile or nothing in the offer fits (the caller then got 488).
+   * ended meanwhile, nothing in the offer fits (the caller then got 488) or
+   * no RTP port is free (503).
    */
   private async prepareMedia(preferred: SdpCodec[] | undefined): Promise<boolean> {
     if (this.rtp) return true;
@@ -98,7 +99,14 @@ export class EmbeddedInboundLeg extends LegBase implements InboundLeg, DialogLeg
       }
       codecs = chosen;
     }
-    const rtp = await this.ctx.openRtp();
+    let rtp;
+    try {
+      rtp = await this.ctx.openRtp();
+    } catch {
+      // Every RTP port of this node is in use: no channel available (Q.850 34, 503), as for an outbound leg.
+      this.reject(CAUSE.congestion);
+      return false;
+    }
     if ((this.state as string) === 'ended' || this.state === 'answered') {
       await rtp.close();
       return false;
