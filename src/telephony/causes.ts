@@ -56,16 +56,22 @@ export const CAUSE = {
   failure: cause(31, 'failure'),
 } as const satisfies Record<string, EndCause>;
 
-/** How a rung target failed, for the dialplan's busy / timeout / unavailable fallbacks (spec 4.1). */
-export type RingFailure = 'busy' | 'no-answer' | 'unavailable';
+/**
+ * How a rung target failed, for the dialplan's busy / timeout / unavailable
+ * fallbacks (spec 4.1). `congestion` is this node's own lack of resources
+ * (no RTP port, no trunk): the fallbacks treat it as unavailable, but a call
+ * that ends on it is refused 503 / Q.850 34, so a proxy may try another node.
+ */
+export type RingFailure = 'busy' | 'no-answer' | 'unavailable' | 'congestion';
 
 export function ringFailure(c: EndCause | null): RingFailure {
   switch (c?.name) {
     case 'busy':
       return 'busy';
+    case 'congestion':
+      return 'congestion';
     case 'unavailable':
     case 'not-found':
-    case 'congestion':
     case 'call-limit':
     case 'call-filter':
     case 'credit-exhausted':
@@ -78,4 +84,30 @@ export function ringFailure(c: EndCause | null): RingFailure {
     default:
       return 'no-answer';
   }
+}
+
+/** A target that was not reached at all (the fallbacks' "unavailable"). */
+export const unreached = (f: RingFailure): boolean => f === 'unavailable' || f === 'congestion';
+
+/** Of several targets' failures, the one a caller hears: busy, then no answer, then unavailable, then congestion. */
+export function worstRingFailure(failures: readonly RingFailure[]): RingFailure {
+  for (const f of ['busy', 'no-answer', 'unavailable'] as const) if (failures.includes(f)) return f;
+  return failures.length > 0 ? 'congestion' : 'unavailable';
+}
+
+/** The end cause of the worst of several ended branches (worstRingFailure), e.g. an account's devices. */
+export function worstFailure(causes: readonly EndCause[]): EndCause {
+  const kinds = causes.map((c) => ringFailure(c));
+  return causes[kinds.indexOf(worstRingFailure(kinds))] ?? CAUSE.unavailable;
+}
+
+/** The cause a call ends with when its targets failed this way. */
+export function causeOfRingFailure(f: RingFailure): EndCause {
+  return f === 'busy'
+    ? CAUSE.busy
+    : f === 'no-answer'
+      ? CAUSE.noAnswer
+      : f === 'congestion'
+        ? CAUSE.congestion
+        : CAUSE.unavailable;
 }

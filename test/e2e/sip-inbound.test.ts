@@ -175,7 +175,7 @@ describe.skipIf(!SIPP_AVAILABLE)('carrier calls to a number (embedded B2BUA, sip
 });
 
 describe.skipIf(!SIPP_AVAILABLE)('a node out of RTP ports', () => {
-  it('refuses the carrier 503 (no channel available) and goes on once ports are free', async () => {
+  it('refuses the carrier 503 (no channel available), answered or forwarded, and goes on once ports are free', async () => {
     const { user, numbers } = await userWithNumbers(h);
     const number = numbers[0]!;
     await updatePhone(h, user.sid, number, { recording_enable: true });
@@ -187,11 +187,22 @@ describe.skipIf(!SIPP_AVAILABLE)('a node out of RTP ports', () => {
         break;
       }
     }
+    const { user: other, numbers: forwarded } = await userWithNumbers(h);
+    const dialplan = await dialplanV2(h, other.sid, {
+      profiles: [{ parallel: { targets: ['+4930666112'] } }],
+    });
+    await updatePhone(h, other.sid, forwarded[0]!, { dialplan });
     try {
+      // Answered here: the inbound leg has no port for its answer.
       const refused = await carrier(number.slice(1), 'uac-call-expect-fail.xml', {
         vars: { expected: '503' },
       });
       expect(refused.successful, refused.errors).toBe(1);
+      // Forwarded to the trunk: the trunk leg has no port, so nothing was rung (not 480, unavailable).
+      const forward = await carrier(forwarded[0]!.slice(1), 'uac-call-expect-fail.xml', {
+        vars: { expected: '503' },
+      });
+      expect(forward.successful, forward.errors).toBe(1);
     } finally {
       await Promise.all(held.map((s) => s.close()));
     }

@@ -221,6 +221,52 @@ describe('carrier calls on the engine (fake adapter, fake clock)', () => {
     await until(() => caller.state === 'answered', 'answered');
   });
 
+  it('a target this node cannot ring (no RTP port, no trunk) ends the caller congested (503), not unavailable', async () => {
+    const to = number();
+    h.directory.numbers.set(to, {
+      owner: 'u1',
+      dialplanV2: { profiles: [{ linear: { targets: [{ target: '+4930700071' }] } }] },
+    });
+    const caller = call(to);
+    // What the embedded outbound leg does when the node has no RTP port left.
+    (await outbound(0)).hangup(CAUSE.congestion);
+    await until(() => caller.state === 'ended', 'ended');
+    expect(caller.endCause?.name).toBe('congestion');
+  });
+
+  it('congestion takes the unavailable fallback', async () => {
+    const to = number();
+    h.directory.numbers.set(to, {
+      owner: 'u1',
+      phone: { dialplan_enable: true },
+      dialplanV1: {
+        action: 'redirect',
+        phone: '+4930700072',
+        unavailable: { action: 'redirect', phone: '+4930700073' },
+      },
+    });
+    const caller = call(to);
+    (await outbound(0)).hangup(CAUSE.congestion);
+    const fwd = await outbound(1);
+    expect(fwd.target).toEqual({ kind: 'trunk', number: '+4930700073' });
+    fwd.answer();
+    await until(() => caller.state === 'answered', 'answered');
+  });
+
+  it('among several targets congestion counts last: one unavailable makes the call unavailable', async () => {
+    const to = number();
+    h.directory.numbers.set(to, {
+      owner: 'u1',
+      dialplanV2: { profiles: [{ parallel: { targets: ['+4930700074', '+4930700075'] } }] },
+    });
+    const caller = call(to);
+    const [a, b] = [await outbound(0), await outbound(1)];
+    a.hangup(CAUSE.congestion);
+    b.fail('unavailable');
+    await until(() => caller.state === 'ended', 'ended');
+    expect(caller.endCause?.name).toBe('unavailable');
+  });
+
   it('busy everywhere with a busy fallback of hang-up ends the caller busy', async () => {
     const to = number();
     h.directory.numbers.set(to, {

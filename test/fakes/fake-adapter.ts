@@ -51,7 +51,7 @@ import {
   type RecordResult,
   type TelephonyAdapter,
 } from '../../src/telephony/adapter.js';
-import { CAUSE, ringFailure, type EndCause } from '../../src/telephony/causes.js';
+import { CAUSE, worstFailure, type EndCause } from '../../src/telephony/causes.js';
 import type {
   MemberMix,
   RoomMedia,
@@ -254,13 +254,7 @@ export class FakeAccountLeg extends FakeLeg implements OutboundLeg {
         else if (!this.winner) {
           this.failures.push(cause);
           if (this.devices.every((x) => x.state === 'ended')) {
-            const kinds = this.failures.map((f) => ringFailure(f));
-            const pick = kinds.includes('busy')
-              ? 'busy'
-              : kinds.includes('no-answer')
-                ? 'no-answer'
-                : 'unavailable';
-            this.markEnded(this.failures[kinds.indexOf(pick)] ?? CAUSE.unavailable, 'remote');
+            this.markEnded(worstFailure(this.failures), 'remote');
           }
         }
       });

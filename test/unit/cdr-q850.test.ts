@@ -1,11 +1,19 @@
 import { describe, expect, it } from 'vitest';
 import {
+  CAUSE,
+  causeOfRingFailure,
+  ringFailure,
+  worstFailure,
+  worstRingFailure,
+} from '../../src/telephony/causes.js';
+import {
   formatQ850Reason,
   parseQ850Reason,
   Q850_CAUSES,
   q850ToSip,
   sipToQ850,
 } from '../../src/domain/cdr/q850.js';
+import { causeOfSipStatus, sipStatusOf } from '../../src/errors/sip.js';
 
 describe('Q.850 cause -> SIP status (RFC 3398 §7.2.4.1)', () => {
   it.each([
@@ -185,5 +193,29 @@ describe('Reason header (RFC 3326)', () => {
       cause: 21,
       text: 'a "quoted", text',
     });
+  });
+});
+
+describe('how rung targets failed (spec 4.1 fallbacks)', () => {
+  it('reads the node’s own congestion apart from a far end that is unavailable', () => {
+    expect(ringFailure(CAUSE.congestion)).toBe('congestion');
+    expect(ringFailure(causeOfSipStatus(503))).toBe('unavailable');
+    expect(ringFailure(CAUSE.callLimit)).toBe('unavailable');
+  });
+
+  it('hears busy, then no answer, then unavailable, then congestion', () => {
+    expect(worstRingFailure(['congestion', 'busy', 'unavailable'])).toBe('busy');
+    expect(worstRingFailure(['congestion', 'no-answer'])).toBe('no-answer');
+    expect(worstRingFailure(['congestion', 'unavailable'])).toBe('unavailable');
+    expect(worstRingFailure(['congestion', 'congestion'])).toBe('congestion');
+    expect(worstRingFailure([])).toBe('unavailable');
+    expect(worstFailure([CAUSE.congestion, CAUSE.noAnswer])).toBe(CAUSE.noAnswer);
+    expect(worstFailure([])).toBe(CAUSE.unavailable);
+  });
+
+  it('ends a call on congestion with 503 and Q.850 34', () => {
+    const c = causeOfRingFailure('congestion');
+    expect([c.q850, sipStatusOf(c)]).toEqual([34, 503]);
+    expect(sipStatusOf(causeOfRingFailure('unavailable'))).toBe(480);
   });
 });

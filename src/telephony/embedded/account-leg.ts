@@ -23,7 +23,7 @@ import type {
   OriginateTarget,
   OutboundLeg,
 } from '../adapter.js';
-import { CAUSE, ringFailure, type EndCause } from '../causes.js';
+import { CAUSE, worstFailure, type EndCause } from '../causes.js';
 import { randomToken } from './sip/stack.js';
 
 /** B: the device legs (each adapter's outbound leg toward one contact). */
@@ -127,11 +127,9 @@ export class AccountLeg<B extends OutboundLeg = OutboundLeg>
     if (this.branches.size === 0 && !this.winner && !this.waiting) this.end(this.worstFailure(), 'remote');
   }
 
-  /** Busy beats no answer beats unavailable (spec 4.1 fallbacks read it). */
+  /** Busy beats no answer beats unavailable beats congestion (spec 4.1 fallbacks read it). */
   private worstFailure(): EndCause {
-    const kinds = this.failures.map((f) => ringFailure(f));
-    const pick = kinds.includes('busy') ? 'busy' : kinds.includes('no-answer') ? 'no-answer' : 'unavailable';
-    return this.failures[kinds.indexOf(pick)] ?? CAUSE.unavailable;
+    return worstFailure(this.failures);
   }
 
   hangup(cause: EndCause = CAUSE.normal): void {

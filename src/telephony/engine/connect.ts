@@ -15,7 +15,7 @@ import type {
   PlayHandle,
   PromptSource,
 } from '../adapter.js';
-import { CAUSE, type EndCause } from '../causes.js';
+import { CAUSE, causeOfRingFailure, type EndCause } from '../causes.js';
 import { ringAll, Ringer } from './ringer.js';
 
 export interface ConnectOptions {
@@ -130,12 +130,5 @@ export async function ringAndConnect(
     await connect(media, leg, outcome.leg, opts);
     return;
   }
-  if (outcome.kind !== 'caller-gone')
-    leg.hangup(
-      outcome.kind === 'busy'
-        ? CAUSE.busy
-        : outcome.kind === 'unavailable'
-          ? CAUSE.unavailable
-          : CAUSE.noAnswer,
-    );
+  if (outcome.kind !== 'caller-gone') leg.hangup(causeOfRingFailure(outcome.kind));
 }

@@ -324,6 +324,9 @@ class InboundFlow {
         return this.fallback(route.onTimeout, CAUSE.noAnswer);
       case 'unavailable':
         return this.fallback(route.onUnavailable, CAUSE.unavailable);
+      case 'congestion':
+        // This node could not ring (no RTP port, no trunk): the unavailable fallback, else refused 503.
+        return this.fallback(route.onUnavailable, CAUSE.congestion);
     }
   }
 

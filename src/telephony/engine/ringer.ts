@@ -7,7 +7,7 @@
  */
 import type { Leg as PlanLeg, RingRoute, Target } from '../../domain/routing/types.js';
 import type { Leg, OutboundLeg } from '../adapter.js';
-import { CAUSE, ringFailure, type RingFailure } from '../causes.js';
+import { CAUSE, ringFailure, unreached, worstRingFailure, type RingFailure } from '../causes.js';
 
 export type RingOutcome =
   { kind: 'answered'; leg: OutboundLeg; target: Target } | { kind: RingFailure | 'caller-gone' };
@@ -66,15 +66,15 @@ export class Ringer {
       for (const leg of route.legs) {
         if (caller.state === 'ended') return { kind: 'caller-gone' };
         if (deadline !== null && this.now() >= deadline)
-          return { kind: last === 'unavailable' ? 'unavailable' : 'no-answer' };
+          return { kind: unreached(last) ? last : 'no-answer' };
         const legDeadline = leg.timeout !== null ? this.now() + leg.timeout * 1000 : null;
         const until =
           deadline === null ? legDeadline : legDeadline === null ? deadline : Math.min(deadline, legDeadline);
         const attempt = this.attempt([leg], until);
         const r = await Promise.race([attempt.outcome, callerGone]);
         if (typeof r !== 'string' || r === 'caller-gone') return this.finish(r, attempt);
-        if (r !== 'unavailable') anyReached = true;
-        if (r !== 'unavailable' || last === 'unavailable') last = r;
+        if (!unreached(r)) anyReached = true;
+        if (!unreached(r) || unreached(last)) last = r;
       }
       // Cyclic starts over while someone could be reached and time is left (spec 4.1).
       if (route.strategy !== 'cyclic') break;
@@ -110,10 +110,7 @@ export class Ringer {
         resolve(r);
       };
       const checkAllFailed = () => {
-        if (pendingOpens === 0 && outstanding === 0 && !done)
-          settle(
-            failures.includes('busy') ? 'busy' : failures.includes('no-answer') ? 'no-answer' : 'unavailable',
-          );
+        if (pendingOpens === 0 && outstanding === 0 && !done) settle(worstRingFailure(failures));
       };
       if (until !== null)
         timer = setTimeout(
