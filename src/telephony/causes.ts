@@ -4,6 +4,7 @@
  * has one, a name. Adapters map the names to their protocol (SIP statuses:
  * src/errors/sip.ts) and report what the far end said the same way.
  */
+import { formatQ850Reason } from '../domain/cdr/q850.js';
 
 export type CauseName =
   | 'normal'
@@ -55,6 +56,15 @@ export const CAUSE = {
   noSuchCall: cause(41, 'no-such-call', 'no such call'),
   failure: cause(31, 'failure'),
 } as const satisfies Record<string, EndCause>;
+
+/**
+ * The RFC 3326 Reason header a leg ends with: the Q.850 value, and the
+ * cause's own text where it has one (`call limit reached`), so a proxy can
+ * tell a platform refusal from this node's congestion, both Q.850 34.
+ */
+export function reasonHeader(cause: EndCause): string {
+  return formatQ850Reason(cause.q850, cause.reason);
+}
 
 /**
  * How a rung target failed, for the dialplan's busy / timeout / unavailable

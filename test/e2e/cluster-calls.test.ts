@@ -378,6 +378,38 @@ describe.skipIf(!RUN)('calls across telephony nodes behind Kamailio', () => {
     ]);
   }, 90_000);
 
+  it('a node out of RTP ports refuses 503 congestion and Kamailio carries the call on the other node', async () => {
+    const { user, numbers } = await userWithNumbers(h, 1);
+    await updatePhone(h, user.sid, numbers[0]!, { recording_enable: true });
+    const number = numbers[0]!.slice(1);
+    const held = [];
+    for (;;) {
+      try {
+        held.push(await h.telephony.adapter.pool.open());
+      } catch {
+        break;
+      }
+    }
+    try {
+      await nextTo('A');
+      const from = trace.length;
+      const r = await runSipp({
+        scenario: 'uac-call',
+        remote: `127.0.0.1:${kamailio!.port}`,
+        localPort: h.carrierPort,
+        service: number,
+        vars: { hold_ms: '300' },
+        timeoutSeconds: 20,
+      });
+      expect(r.successful, r.errors).toBe(1);
+      // Node A could not answer (no port for the voice box's media); node B took the same INVITE.
+      const invites = trace.slice(from).filter((t) => new RegExp(`^INVITE sip:${number}@`).test(t.message));
+      expect(invites.map((t) => t.node)).toEqual(['A', 'B']);
+    } finally {
+      await Promise.all(held.map((s) => s.close()));
+    }
+  }, 60_000);
+
   it('a cyclic dialplan rotates through its targets while consecutive calls land on alternating nodes', async () => {
     const { user, numbers } = await userWithNumbers(h, 1);
     const targets = ['+4930555000201', '+4930555000202'];

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import {
   CAUSE,
   causeOfRingFailure,
+  reasonHeader,
   ringFailure,
   worstFailure,
   worstRingFailure,
@@ -211,6 +212,12 @@ describe('how rung targets failed (spec 4.1 fallbacks)', () => {
     expect(worstRingFailure([])).toBe('unavailable');
     expect(worstFailure([CAUSE.congestion, CAUSE.noAnswer])).toBe(CAUSE.noAnswer);
     expect(worstFailure([])).toBe(CAUSE.unavailable);
+  });
+
+  it('sends the cause’s own text in Reason, so a proxy tells the call limit from congestion', () => {
+    expect(reasonHeader(CAUSE.callLimit)).toBe('Q.850;cause=34;text="call limit reached"');
+    expect(reasonHeader(CAUSE.congestion)).toBe('Q.850;cause=34;text="No circuit/channel available"');
+    expect(reasonHeader(CAUSE.normal)).toBe('Q.850;cause=16;text="Normal call clearing"');
   });
 
   it('ends a call on congestion with 503 and Q.850 34', () => {

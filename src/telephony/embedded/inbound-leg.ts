@@ -2,10 +2,9 @@
  * The UAS side of a call (RFC 3261 §13.3): an INVITE we received, answered
  * with our own RTP endpoint (media is always anchored) once the engine says.
  */
-import { formatQ850Reason } from '../../domain/cdr/q850.js';
 import { reasonPhrase, sipStatusOf } from '../../errors/sip.js';
 import type { DialogRef, InboundInfo, InboundLeg } from '../adapter.js';
-import { CAUSE, type EndCause } from '../causes.js';
+import { CAUSE, reasonHeader, type EndCause } from '../causes.js';
 import { answerFaxOffer, sendReinvite, type FaxSignaling } from './fax/t38-signaling.js';
 import { LegBase } from './leg-base.js';
 import type { DialogLeg, LegContext } from './leg-context.js';
@@ -195,7 +194,7 @@ export class EmbeddedInboundLeg extends LegBase implements InboundLeg, DialogLeg
     const status = sipStatusOf(cause);
     this.tx.respond(status, reasonPhrase(status), {
       toTag: this.localTag,
-      headers: { reason: formatQ850Reason(cause.q850) },
+      headers: { reason: reasonHeader(cause) },
     });
     this.markEnded(cause, 'local');
   }
@@ -214,7 +213,7 @@ export class EmbeddedInboundLeg extends LegBase implements InboundLeg, DialogLeg
       return;
     }
     const bye = this.sipDialog.request('BYE');
-    bye.set('reason', formatQ850Reason(cause.q850));
+    bye.set('reason', reasonHeader(cause));
     this.ctx.stack.request(bye, this.sipDialog.peer, {
       onResponse: () => undefined,
       onTimeout: () => undefined,

@@ -2,10 +2,9 @@
  * The UAC side of a call (RFC 3261 §13.2): an INVITE we send to the carrier
  * trunk or to a registered phone, with our own RTP endpoint in the offer.
  */
-import { formatQ850Reason } from '../../domain/cdr/q850.js';
 import { causeOfSipStatus } from '../../errors/sip.js';
 import type { OriginateRequest, OriginateTarget, OutboundLeg } from '../adapter.js';
-import { CAUSE, type EndCause } from '../causes.js';
+import { CAUSE, reasonHeader, type EndCause } from '../causes.js';
 import { answerFaxOffer, sendReinvite, type FaxSignaling } from './fax/t38-signaling.js';
 import { LegBase } from './leg-base.js';
 import type { DialogLeg, LegContext } from './leg-context.js';
@@ -160,7 +159,7 @@ export class EmbeddedOutboundLeg extends LegBase implements OutboundLeg, DialogL
   private sendBye(cause: EndCause): void {
     if (!this.dialog) return;
     const bye = this.dialog.request('BYE');
-    bye.set('reason', formatQ850Reason(cause.q850));
+    bye.set('reason', reasonHeader(cause));
     this.ctx.stack.request(bye, this.dialog.peer, {
       onResponse: () => undefined,
       onTimeout: () => undefined,
@@ -189,7 +188,7 @@ export class EmbeddedOutboundLeg extends LegBase implements OutboundLeg, DialogL
   private sendCancel(): void {
     if (this.cancelSent || !this.tx || !this.cancelWanted) return;
     this.cancelSent = true;
-    this.ctx.stack.cancel(this.tx, formatQ850Reason(this.cancelWanted.q850));
+    this.ctx.stack.cancel(this.tx, reasonHeader(this.cancelWanted));
   }
 
   acked(): void {

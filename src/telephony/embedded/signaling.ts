@@ -21,8 +21,7 @@ import {
   type OutboundLeg,
   type SignalingPort,
 } from '../adapter.js';
-import { CAUSE, type EndCause } from '../causes.js';
-import { formatQ850Reason } from '../../domain/cdr/q850.js';
+import { CAUSE, reasonHeader, type EndCause } from '../causes.js';
 import { makeNodeToken, verifyNodeToken } from '../../lib/node-token.js';
 import { AccountLeg, ringAccount } from './account-leg.js';
 import type { Authenticator } from './authenticator.js';
@@ -226,7 +225,7 @@ export class EmbeddedSignaling implements SignalingPort, NotifyPort, Transaction
   terminate(snapshot: DialogSnapshot, cause: EndCause): Promise<void> {
     const d = dialogFromSnapshot(snapshot);
     const bye = d.request('BYE');
-    bye.set('reason', formatQ850Reason(cause.q850));
+    bye.set('reason', reasonHeader(cause));
     return new Promise((resolve) => {
       this.o.stack.request(bye, d.peer, {
         onResponse: (res) => {

@@ -8,7 +8,7 @@
 import type { EventEmitter } from 'node:events';
 import type Srf from 'drachtio-srf';
 import type Mrf from 'drachtio-fsmrf';
-import { formatQ850Reason, parseQ850Reason } from '../../domain/cdr/q850.js';
+import { parseQ850Reason } from '../../domain/cdr/q850.js';
 import { causeOfSipStatus, sipStatusOf } from '../../errors/sip.js';
 import { SafeEmitter } from '../../lib/safe-emitter.js';
 import type {
@@ -22,7 +22,7 @@ import type {
   OriginateTarget,
   OutboundLeg,
 } from '../adapter.js';
-import { CAUSE, type EndCause } from '../causes.js';
+import { CAUSE, reasonHeader, type EndCause } from '../causes.js';
 import { isHold, parseSdp } from '../embedded/sip/sdp.js';
 import { randomToken } from '../embedded/sip/stack.js';
 
@@ -168,7 +168,7 @@ export abstract class FsLeg extends SafeEmitter<LegEvents> {
     this.endCause = cause;
     const dialog = this.sipDialog;
     if (dialog && by === 'local')
-      dialog.destroy({ headers: { Reason: formatQ850Reason(cause.q850) } }, () => undefined);
+      dialog.destroy({ headers: { Reason: reasonHeader(cause) } }, () => undefined);
     const ep = this.ep;
     if (ep) this.release(ep);
     this.safeEmit('ended', cause, by);
@@ -243,7 +243,7 @@ export class FsInboundLeg extends FsLeg implements InboundLeg {
     if (this.over || this.state === 'answered') return;
     if (!this.res.finalResponseSent)
       this.res.send(sipStatusOf(cause), {
-        headers: { Reason: formatQ850Reason(cause.q850) },
+        headers: { Reason: reasonHeader(cause) },
       });
     this.end(cause, 'local');
   }
