@@ -212,7 +212,7 @@ describe('the CDR writer journals answered legs', () => {
   it('puts the entry when the leg is answered, notes the recording, removes it once the CDR is written', async () => {
     const ops: Array<[string, string, RecoveryEntry?]> = [];
     const journal: RecoveryJournal = {
-      put: (k, e) => ops.push(['put', k, structuredClone(e)]),
+      put: (k, e) => ops.push(['put', k, structuredClone(typeof e === 'function' ? e() : e)]),
       remove: (k) => ops.push(['remove', k]),
     };
     let written: (() => void) | null = null;
@@ -253,7 +253,7 @@ describe('the CDR writer journals answered legs', () => {
   it('journals a conference participant as one: a crash writes its CDR with service and conference', () => {
     const ops: Array<[string, string, RecoveryEntry?]> = [];
     const journal: RecoveryJournal = {
-      put: (k, e) => ops.push(['put', k, structuredClone(e)]),
+      put: (k, e) => ops.push(['put', k, structuredClone(typeof e === 'function' ? e() : e)]),
       remove: (k) => ops.push(['remove', k]),
     };
     const writer = new CdrWriter({ newId: () => 'cdr-2', record: async () => undefined }, silentLogger, {

@@ -37,7 +37,8 @@ export interface RecoveryEntry {
 
 /** What the engine writes while its legs live (batched: a leg shorter than a flush never reaches Redis). */
 export interface RecoveryJournal {
-  put(key: string, entry: RecoveryEntry): void;
+  /** `entry` may be a function, called when the journal is written: the entry as it is then. */
+  put(key: string, entry: RecoveryEntry | (() => RecoveryEntry)): void;
   remove(key: string): void;
 }
 

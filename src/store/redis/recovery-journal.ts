@@ -40,7 +40,8 @@ export class RedisRecoveryJournal implements RecoveryJournal {
   private readonly flushMs: number;
   private readonly claimMs: number;
   private readonly onError: (err: unknown) => void;
-  private readonly puts = new Map<string, string>();
+  /** Built and serialised when flushed: a leg that ends before the next flush costs nothing. */
+  private readonly puts = new Map<string, RecoveryEntry | (() => RecoveryEntry)>();
   private readonly removes = new Set<string>();
   /** Keys whose entry reached Redis (only those need a delete). */
   private readonly stored = new Set<string>();
@@ -107,9 +108,10 @@ export class RedisRecoveryJournal implements RecoveryJournal {
       .exec();
   }
 
-  put(key: string, entry: RecoveryEntry): void {
+  /** `entry` may be a function, called at the flush: the entry as it is then. */
+  put(key: string, entry: RecoveryEntry | (() => RecoveryEntry)): void {
     this.removes.delete(key);
-    this.puts.set(key, JSON.stringify(entry));
+    this.puts.set(key, entry);
   }
 
   remove(key: string): void {
@@ -124,7 +126,13 @@ export class RedisRecoveryJournal implements RecoveryJournal {
       if (this.puts.size === 0 && this.removes.size === 0) return;
       const legs = this.key('legs', this.process);
       const m = this.redis.multi();
-      if (this.puts.size > 0) m.hset(legs, Object.fromEntries(this.puts));
+      if (this.puts.size > 0)
+        m.hset(
+          legs,
+          Object.fromEntries(
+            [...this.puts].map(([k, e]) => [k, JSON.stringify(typeof e === 'function' ? e() : e)]),
+          ),
+        );
       if (this.removes.size > 0) m.hdel(legs, ...this.removes);
       const puts = [...this.puts.keys()];
       const removes = [...this.removes];

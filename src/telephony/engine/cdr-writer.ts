@@ -133,16 +133,19 @@ export class CdrWriter {
 
   private journal(id: string, entry: Tracked): void {
     if (!this.recovery || entry.ended) return;
+    const recovery = this.recovery;
     const { leg, cdr } = entry;
-    const { id: _ignored, ...facts } = cdr;
-    const e: RecoveryEntry = {
-      call: leg.call,
-      cdr: { ...facts, id, startMs: leg.startedAt, answerMs: leg.answeredAt },
-      snapshot: this.recovery.snapshot(leg),
-      recording: entry.recording,
-    };
     entry.journalled = true;
-    this.recovery.journal.put(id, e);
+    // Built when the journal is flushed (a leg that ended by then was taken back and costs nothing).
+    recovery.journal.put(id, (): RecoveryEntry => {
+      const { id: _ignored, ...facts } = cdr;
+      return {
+        call: leg.call,
+        cdr: { ...facts, id, startMs: leg.startedAt, answerMs: leg.answeredAt },
+        snapshot: recovery.snapshot(leg),
+        recording: entry.recording,
+      };
+    });
   }
 
   private flush(id: string, entry: Tracked): void {
