@@ -159,6 +159,32 @@ describe('StepQueue (spec 3.24 queue append | clear | break)', () => {
     expect(call.steps.current?.id).toBe('c');
   });
 
+  it('an abort tells each listener once, skips removed ones, and reports one that throws', async () => {
+    const { call, errors } = newCall();
+    const heard: string[] = [];
+    let seen: { aborted: boolean } | null = null;
+    const s = step('listen', async (signal) => {
+      seen = signal;
+      const gone = () => heard.push('removed');
+      signal.addEventListener('abort', () => heard.push('first'), { once: true });
+      signal.addEventListener('abort', () => {
+        throw new Error('listener bug');
+      });
+      signal.addEventListener('abort', gone);
+      signal.addEventListener('abort', () => heard.push('last'));
+      signal.removeEventListener('abort', gone);
+      await aborted(signal);
+    });
+    call.steps.append([s]);
+    await tick();
+    call.steps.interrupt([]);
+    call.steps.interrupt([]);
+    await tick();
+    expect(heard).toEqual(['first', 'last']);
+    expect(seen!.aborted).toBe(true);
+    expect(errors).toEqual(['abort']);
+  });
+
   it('follow-up steps run before the rest of the queue', async () => {
     const { call } = newCall();
     const order: string[] = [];

@@ -19,7 +19,7 @@ import {
 import type { CallApiReply, PlayKind } from '../../domain/call/call-api-bus.js';
 import type { Bridge, InboundLeg, Leg, PromptSource, RecordHandle } from '../adapter.js';
 import type { Call } from '../call/call.js';
-import { aborted, StepQueue, type Step } from '../call/steps.js';
+import { aborted, StepQueue, type Step, type StepSignal } from '../call/steps.js';
 import { CAUSE } from '../causes.js';
 import type { EngineContext } from './context.js';
 
@@ -185,7 +185,7 @@ export class ApiCall {
     return { kind: c.control, id: c.id, run: (signal) => this.run(c, objects, signal) };
   }
 
-  private async run(c: Control, objects: Record<string, PlayKind>, signal: AbortSignal): Promise<void> {
+  private async run(c: Control, objects: Record<string, PlayKind>, signal: StepSignal): Promise<void> {
     const leg = this.leg;
     if (!leg || leg.state === 'ended') return;
     const inbound = this.call.parties.incoming ? (leg as InboundLeg) : null;
@@ -245,7 +245,7 @@ export class ApiCall {
     }
   }
 
-  private async sleep(ms: number, signal: AbortSignal): Promise<void> {
+  private async sleep(ms: number, signal: StepSignal): Promise<void> {
     let timer: NodeJS.Timeout | undefined;
     let onEnded: () => void = () => undefined;
     const ended = new Promise<void>((r) => {
@@ -260,7 +260,7 @@ export class ApiCall {
   private async play(
     leg: Leg,
     sources: readonly PromptSource[],
-    signal: AbortSignal,
+    signal: StepSignal,
     loop = false,
   ): Promise<void> {
     if (signal.aborted) return;

@@ -24,7 +24,7 @@ import {
 } from '../adapter.js';
 import { dialInTarget, type DialInTarget } from '../../domain/conference/dial-in.js';
 import type { Route } from '../../domain/routing/types.js';
-import { step, type Step } from '../call/steps.js';
+import { step, type Step, type StepSignal } from '../call/steps.js';
 import { CAUSE, type EndCause } from '../causes.js';
 import type { EngineContext } from './context.js';
 import type { FaxLineOptions, FaxReceiveDeps } from './fax-types.js';
@@ -86,7 +86,7 @@ class AttemptHolder extends EventEmitter<LegEvents> implements Leg {
 }
 
 /** Waits for the leg's answer: null once answered, else the cause it failed with. */
-function answerOf(leg: OutboundLeg, timeoutMs: number, signal: AbortSignal): Promise<EndCause | null> {
+function answerOf(leg: OutboundLeg, timeoutMs: number, signal: StepSignal): Promise<EndCause | null> {
   if (leg.state === 'answered') return Promise.resolve(null);
   if (leg.state === 'ended') return Promise.resolve(leg.endCause ?? CAUSE.normal);
   return new Promise((resolve) => {
@@ -150,7 +150,7 @@ export class EngineFaxDialer implements FaxDialer {
     readonly opts: FaxLineOptions,
   ) {}
 
-  async send(req: FaxDialRequest, hooks: FaxDialHooks, signal: AbortSignal): Promise<FaxDialOutcome> {
+  async send(req: FaxDialRequest, hooks: FaxDialHooks, signal: StepSignal): Promise<FaxDialOutcome> {
     const d = this.d;
     const call = d.newCall({ incoming: false, from: req.from, to: req.to, clip: null, clir: false });
     call.assign(req.owner, req.from);
