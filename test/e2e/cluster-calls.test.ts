@@ -26,6 +26,7 @@ import {
   createTelephonyHarness,
   eventually,
   freePort,
+  holdAllRtpPorts,
   type TelephonyHarness,
 } from '../helpers/telephony.js';
 
@@ -131,6 +132,17 @@ async function nextTo(node: Node, localPort = h.carrierPort): Promise<void> {
   for (let i = 0; i < 3; i++) if (other(await probe(localPort)) === node) return;
   throw new Error(`round robin never came to node ${node}`);
 }
+
+/** A carrier call to `number` through Kamailio, held `holdMs` after the answer. */
+const carrierViaProxy = (number: string, holdMs: string) =>
+  runSipp({
+    scenario: 'uac-call',
+    remote: `127.0.0.1:${kamailio!.port}`,
+    localPort: h.carrierPort,
+    service: number,
+    vars: { hold_ms: holdMs },
+    timeoutSeconds: 20,
+  });
 
 /**
  * A sipp phone registered through Kamailio that answers one call, its RTP
@@ -382,31 +394,17 @@ describe.skipIf(!RUN)('calls across telephony nodes behind Kamailio', () => {
     const { user, numbers } = await userWithNumbers(h, 1);
     await updatePhone(h, user.sid, numbers[0]!, { recording_enable: true });
     const number = numbers[0]!.slice(1);
-    const held = [];
-    for (;;) {
-      try {
-        held.push(await h.telephony.adapter.pool.open());
-      } catch {
-        break;
-      }
-    }
+    const release = await holdAllRtpPorts(h);
     try {
       await nextTo('A');
       const from = trace.length;
-      const r = await runSipp({
-        scenario: 'uac-call',
-        remote: `127.0.0.1:${kamailio!.port}`,
-        localPort: h.carrierPort,
-        service: number,
-        vars: { hold_ms: '300' },
-        timeoutSeconds: 20,
-      });
+      const r = await carrierViaProxy(number, '300');
       expect(r.successful, r.errors).toBe(1);
       // Node A could not answer (no port for the voice box's media); node B took the same INVITE.
       const invites = trace.slice(from).filter((t) => new RegExp(`^INVITE sip:${number}@`).test(t.message));
       expect(invites.map((t) => t.node)).toEqual(['A', 'B']);
     } finally {
-      await Promise.all(held.map((s) => s.close()));
+      await release();
     }
   }, 60_000);
 
@@ -425,14 +423,7 @@ describe.skipIf(!RUN)('calls across telephony nodes behind Kamailio', () => {
     const nodes: Array<Node | null> = [];
     for (let i = 0; i < calls; i++) {
       const from = trace.length;
-      const r = await runSipp({
-        scenario: 'uac-call',
-        remote: `127.0.0.1:${kamailio!.port}`,
-        localPort: h.carrierPort,
-        service: number,
-        vars: { hold_ms: '200' },
-        timeoutSeconds: 20,
-      });
+      const r = await carrierViaProxy(number, '200');
       expect(r.successful, r.errors).toBe(1);
       nodes.push(nodeOf(new RegExp(`^INVITE sip:${number}@`), from));
     }

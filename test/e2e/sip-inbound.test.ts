@@ -14,6 +14,7 @@ import {
   createTelephonyHarness,
   eventually,
   freePort,
+  holdAllRtpPorts,
   type TelephonyHarness,
 } from '../helpers/telephony.js';
 
@@ -179,14 +180,7 @@ describe.skipIf(!SIPP_AVAILABLE)('a node out of RTP ports', () => {
     const { user, numbers } = await userWithNumbers(h);
     const number = numbers[0]!;
     await updatePhone(h, user.sid, number, { recording_enable: true });
-    const held = [];
-    for (;;) {
-      try {
-        held.push(await h.telephony.adapter.pool.open());
-      } catch {
-        break;
-      }
-    }
+    const release = await holdAllRtpPorts(h);
     const { user: other, numbers: forwarded } = await userWithNumbers(h);
     const dialplan = await dialplanV2(h, other.sid, {
       profiles: [{ parallel: { targets: ['+4930666112'] } }],
@@ -204,7 +198,7 @@ describe.skipIf(!SIPP_AVAILABLE)('a node out of RTP ports', () => {
       });
       expect(forward.successful, forward.errors).toBe(1);
     } finally {
-      await Promise.all(held.map((s) => s.close()));
+      await release();
     }
     const caller = await carrier(number.slice(1), 'uac-call.xml', { vars: { hold_ms: '500' } });
     expect(caller.successful, caller.errors).toBe(1);

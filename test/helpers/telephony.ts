@@ -205,3 +205,21 @@ export function carrierCall(
     vars: { from_user: from ?? '+492215550101', ...(vars ?? {}) },
   });
 }
+
+/**
+ * Takes every free RTP port of the harness's node (a node out of media
+ * ports); the answer gives them back.
+ */
+export async function holdAllRtpPorts(h: TelephonyHarness): Promise<() => Promise<void>> {
+  const held: Array<{ close(): Promise<void> }> = [];
+  for (;;) {
+    try {
+      held.push(await h.telephony.adapter.pool.open());
+    } catch {
+      break;
+    }
+  }
+  return async () => {
+    await Promise.all(held.map((s) => s.close()));
+  };
+}
