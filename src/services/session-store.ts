@@ -144,7 +144,6 @@ export class SessionStore {
     await m.exec();
   }
 
-  /** Sids of a user's live sessions (expired ones are pruned on the way). */
   /** The user's live sessions (one round trip; sessions that expired leave the user's set). */
   async sessionsOfUser(userId: string): Promise<string[]> {
     return (this.redis as unknown as SessionCommands).cpLiveSessions(

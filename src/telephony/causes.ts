@@ -112,12 +112,11 @@ export function worstFailure(causes: readonly EndCause[]): EndCause {
 }
 
 /** The cause a call ends with when its targets failed this way. */
-export function causeOfRingFailure(f: RingFailure): EndCause {
-  return f === 'busy'
-    ? CAUSE.busy
-    : f === 'no-answer'
-      ? CAUSE.noAnswer
-      : f === 'congestion'
-        ? CAUSE.congestion
-        : CAUSE.unavailable;
-}
+const RING_FAILURE_CAUSE: Record<RingFailure, EndCause> = {
+  busy: CAUSE.busy,
+  'no-answer': CAUSE.noAnswer,
+  unavailable: CAUSE.unavailable,
+  congestion: CAUSE.congestion,
+};
+
+export const causeOfRingFailure = (f: RingFailure): EndCause => RING_FAILURE_CAUSE[f];

@@ -1,24 +1,6 @@
 import net from 'node:net';
 import type { Redis } from 'ioredis';
 
-/**
- * The telephony adapter's view of the guard: asked once a request carrying
- * credentials has been verified, and told about malformed ones.
- */
-export interface AuthGuard {
-  /** Whether a login of `account` (null: not known yet) from `source` (IP) is refused now. */
-  blocked(source: string, account: string | null): Promise<boolean>;
-  /**
-   * Settles a verified answer to a challenge in one round trip: false when
-   * the pair, the address or the account is blocked now (nothing counted);
-   * otherwise counts `ok` as a success (clears the pair, trusts it) or a
-   * failure, and answers true.
-   */
-  attempt(source: string, account: string, ok: boolean): Promise<boolean>;
-  /** Counts a failure whatever is blocked (malformed credentials: `account` null). */
-  failure(source: string, account: string | null): Promise<void>;
-}
-
 export interface AuthGuardOptions {
   /** Failures of one account from one address within the window that block that pair. */
   maxFailures: number;
@@ -134,8 +116,10 @@ const norm = (s: string): string => encodeURIComponent(s.toLowerCase());
  *
  * Allow-listed networks are never blocked. Keys under `<prefix>sipauth:`:
  * `fail|block|strike:(pair|src|acct):...` and `trust:<ip>|<account>`.
+ * It is the telephony adapters' AuthGuard (telephony/adapter.ts), plus what
+ * operators read of it.
  */
-export class AuthFailureGuard implements AuthGuard {
+export class AuthFailureGuard {
   private readonly opts: AuthGuardOptions;
   private readonly cmd: GuardCommands;
   private readonly allow = new net.BlockList();
@@ -171,14 +155,22 @@ export class AuthFailureGuard implements AuthGuard {
     return v !== 0 && this.allow.check(source, v === 6 ? 'ipv6' : 'ipv4');
   }
 
+  /** Whether a login of `account` (null: not known yet) from `source` (IP) is refused now. */
   async blocked(source: string, account: string | null): Promise<boolean> {
     return !(await this.ask('check', source, account));
   }
 
+  /**
+   * Settles a verified answer to a challenge in one round trip: false when
+   * the pair, the address or the account is blocked now (nothing counted);
+   * otherwise counts `ok` as a success (clears the pair, trusts it) or a
+   * failure, and answers true.
+   */
   async attempt(source: string, account: string, ok: boolean): Promise<boolean> {
     return this.ask(ok ? 'ok' : 'fail', source, account);
   }
 
+  /** Counts a failure whatever is blocked (malformed credentials: `account` null). */
   async failure(source: string, account: string | null): Promise<void> {
     await this.ask('count', source, account);
   }

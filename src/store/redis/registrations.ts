@@ -347,9 +347,10 @@ export class RegistrationStore {
     }
     if (status !== 'bound') return this.bindings(account.name);
     // The script's own view of the account right after the bind: no second read.
-    const live = [record, ...rest.slice(dropped.length).map((v) => JSON.parse(v) as BindingRecord)]
-      .filter((r) => r.expiresAt > now)
-      .sort(newestFirst);
+    // The script's live records are unexpired by the same clock.
+    const live = [record, ...rest.slice(dropped.length).map((v) => JSON.parse(v) as BindingRecord)].sort(
+      newestFirst,
+    );
     await this.onAccount?.(account, true, Math.max(...live.map((l) => l.expiresAt)));
     return live.map(toBinding);
   }

@@ -7,7 +7,6 @@
  * step through its AbortSignal.
  */
 import { SafeEmitter } from '../../lib/safe-emitter.js';
-
 import { CAUSE, type EndCause } from '../causes.js';
 
 /**

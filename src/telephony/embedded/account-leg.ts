@@ -100,7 +100,7 @@ export class AccountLeg<B extends OutboundLeg = OutboundLeg>
     if (!this.waiting) return;
     this.waiting = false;
     if (this.state !== 'ended' && !this.winner && this.branches.size === 0)
-      this.end(this.worstFailure(), 'remote');
+      this.end(worstFailure(this.failures), 'remote');
   }
 
   private answered(b: B): void {
@@ -124,12 +124,7 @@ export class AccountLeg<B extends OutboundLeg = OutboundLeg>
     }
     if (!this.branches.delete(b) || this.state === 'ended') return;
     this.failures.push(cause);
-    if (this.branches.size === 0 && !this.winner && !this.waiting) this.end(this.worstFailure(), 'remote');
-  }
-
-  /** Busy beats no answer beats unavailable beats congestion (spec 4.1 fallbacks read it). */
-  private worstFailure(): EndCause {
-    return worstFailure(this.failures);
+    if (this.branches.size === 0 && !this.winner && !this.waiting) this.end(worstFailure(this.failures), 'remote');
   }
 
   hangup(cause: EndCause = CAUSE.normal): void {

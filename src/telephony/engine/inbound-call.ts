@@ -9,7 +9,7 @@ import type { Fallback, RingRoute, Route, Target } from '../../domain/routing/ty
 import type { CallParty, InboundLeg, OutboundLeg, PlayHandle, PromptSource } from '../adapter.js';
 import type { Call } from '../call/call.js';
 import { step, type Step } from '../call/steps.js';
-import { CAUSE, type EndCause } from '../causes.js';
+import { CAUSE, causeOfRingFailure, type EndCause } from '../causes.js';
 import { TONES } from '../tones.js';
 import { openCallreverse } from './callreverse.js';
 import { runConferenceDialIn, type ConferenceHost } from './conference-dial-in.js';
@@ -323,10 +323,9 @@ class InboundFlow {
       case 'no-answer':
         return this.fallback(route.onTimeout, CAUSE.noAnswer);
       case 'unavailable':
-        return this.fallback(route.onUnavailable, CAUSE.unavailable);
       case 'congestion':
-        // This node could not ring (no RTP port, no trunk): the unavailable fallback, else refused 503.
-        return this.fallback(route.onUnavailable, CAUSE.congestion);
+        // Congestion (this node could not ring: no RTP port, no trunk) takes the unavailable fallback, else 503.
+        return this.fallback(route.onUnavailable, causeOfRingFailure(outcome.kind));
     }
   }
 

@@ -10,24 +10,24 @@ export const MAX_MESSAGE_BYTES = 65_535;
 const MAX_HEADERS = 128;
 const MAX_HEADER_LINE = 8192;
 
-/** RFC 3261 §7.3.3 compact forms. */
-const COMPACT: Record<string, string> = {
-  i: 'call-id',
-  m: 'contact',
-  e: 'content-encoding',
-  l: 'content-length',
-  c: 'content-type',
-  f: 'from',
-  s: 'subject',
-  k: 'supported',
-  t: 'to',
-  v: 'via',
-  o: 'event',
-  u: 'allow-events',
-  r: 'refer-to',
-  b: 'referred-by',
-  x: 'session-expires',
-};
+/** RFC 3261 §7.3.3 compact forms (a Map: header names come from peers, `constructor` included). */
+const COMPACT = new Map<string, string>([
+  ['i', 'call-id'],
+  ['m', 'contact'],
+  ['e', 'content-encoding'],
+  ['l', 'content-length'],
+  ['c', 'content-type'],
+  ['f', 'from'],
+  ['s', 'subject'],
+  ['k', 'supported'],
+  ['t', 'to'],
+  ['v', 'via'],
+  ['o', 'event'],
+  ['u', 'allow-events'],
+  ['r', 'refer-to'],
+  ['b', 'referred-by'],
+  ['x', 'session-expires'],
+]);
 
 /** Headers whose comma-joined values are separate entries (RFC 3261 §7.3.1). */
 const MULTI = new Set([
@@ -238,8 +238,7 @@ export function parseMessage(buf: Buffer): ParseResult {
     if (colon <= 0) return fail(msg, 'malformed header line');
     let name = line.slice(0, colon).trim().toLowerCase();
     if (!TOKEN.test(name)) return fail(msg, 'malformed header name');
-    // Own properties only: a header named `constructor` is just a header.
-    name = Object.hasOwn(COMPACT, name) ? COMPACT[name]! : name;
+    name = COMPACT.get(name) ?? name;
     const value = line.slice(colon + 1).trim();
     if (MULTI.has(name) && value.includes(',') && !(name === 'contact' && value === '*')) {
       for (const v of splitOutside(value, ',')) {
