@@ -5,12 +5,8 @@
  * embedded-driver.ts; drachtio + FreeSWITCH later) and passes the same
  * tests (adapter-contract.ts), like BullMQ's adapter-conformance suite.
  */
-import type {
-  InboundLeg,
-  LocationStore,
-  MailboxState,
-  TelephonyAdapter,
-} from '../../src/telephony/adapter.js';
+import type { InboundLeg, MailboxState, TelephonyAdapter } from '../../src/telephony/adapter.js';
+import type { LocationStore } from '../../src/telephony/environment.js';
 
 export type FarEvent = 'ringing' | 'early' | 'answered' | 'ended' | 'hold' | 'unhold';
 

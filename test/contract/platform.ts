@@ -10,12 +10,8 @@ import { randomToken } from '../../src/lib/ids.js';
 import { connectRedis } from '../../src/lib/redis.js';
 import { AuthFailureGuard } from '../../src/store/redis/auth-guard.js';
 import { RegistrationStore } from '../../src/store/redis/registrations.js';
-import type {
-  AdapterEnvironment,
-  MailboxState,
-  MediaLocation,
-  MediaRef,
-} from '../../src/telephony/adapter.js';
+import type { MailboxState, MediaLocation, MediaRef } from '../../src/telephony/adapter.js';
+import type { AdapterEnvironment } from '../../src/telephony/environment.js';
 import { silentLogger } from '../../src/telephony/engine/logger.js';
 import { SOUNDS_DIR } from '../../src/telephony/platform/voice-directory.js';
 import path from 'node:path';

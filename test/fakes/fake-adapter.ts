@@ -10,7 +10,6 @@ import { createHash } from 'node:crypto';
 import { EventEmitter } from 'node:events';
 import {
   MediaError,
-  type AccountCredentials,
   type AccountRef,
   type Bridge,
   type ConferencePort,
@@ -31,9 +30,7 @@ import {
   type LegEvents,
   type LegState,
   type LegSnapshot,
-  type LocationStore,
   type RecoveryPort,
-  type MediaLocator,
   type MediaPort,
   type MediaStats,
   type NodeJoin,
@@ -51,6 +48,11 @@ import {
   type RecordResult,
   type TelephonyAdapter,
 } from '../../src/telephony/adapter.js';
+import {
+  type AccountCredentials,
+  type LocationStore,
+  type MediaLocator,
+} from '../../src/telephony/environment.js';
 import { CAUSE, worstFailure, type EndCause } from '../../src/telephony/causes.js';
 import type {
   MemberMix,

@@ -6,13 +6,13 @@
  * the wait ends at its time, on the answer or when the caller gives up.
  */
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import type { OriginateRequest } from '../../src/telephony/adapter.js';
 import type {
   DeviceWake,
   LocationBinding,
   LocationStore,
-  OriginateRequest,
   WakeableDevice,
-} from '../../src/telephony/adapter.js';
+} from '../../src/telephony/environment.js';
 import { CAUSE } from '../../src/telephony/causes.js';
 import { AccountLeg, ringAccount } from '../../src/telephony/embedded/account-leg.js';
 import { silentLogger } from '../../src/telephony/engine/logger.js';

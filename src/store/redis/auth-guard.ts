@@ -116,7 +116,7 @@ const norm = (s: string): string => encodeURIComponent(s.toLowerCase());
  *
  * Allow-listed networks are never blocked. Keys under `<prefix>sipauth:`:
  * `fail|block|strike:(pair|src|acct):...` and `trust:<ip>|<account>`.
- * It is the telephony adapters' AuthGuard (telephony/adapter.ts), plus what
+ * It is the telephony adapters' AuthGuard (telephony/environment.ts), plus what
  * operators read of it.
  */
 export class AuthFailureGuard {

@@ -12,17 +12,15 @@
 import { pridOfContact } from '../../domain/push/pn-params.js';
 import { SafeEmitter } from '../../lib/safe-emitter.js';
 import type {
-  DeviceWake,
   Leg,
   LegEvents,
   LegState,
-  LocationBinding,
-  LocationStore,
   Logger,
   OriginateRequest,
   OriginateTarget,
   OutboundLeg,
 } from '../adapter.js';
+import type { DeviceWake, LocationBinding, LocationStore } from '../environment.js';
 import { CAUSE, worstFailure, type EndCause } from '../causes.js';
 import { randomToken } from './sip/stack.js';
 
@@ -124,7 +122,8 @@ export class AccountLeg<B extends OutboundLeg = OutboundLeg>
     }
     if (!this.branches.delete(b) || this.state === 'ended') return;
     this.failures.push(cause);
-    if (this.branches.size === 0 && !this.winner && !this.waiting) this.end(worstFailure(this.failures), 'remote');
+    if (this.branches.size === 0 && !this.winner && !this.waiting)
+      this.end(worstFailure(this.failures), 'remote');
   }
 
   hangup(cause: EndCause = CAUSE.normal): void {

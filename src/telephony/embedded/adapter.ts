@@ -7,14 +7,8 @@
  */
 import dns from 'node:dns/promises';
 import net from 'node:net';
-import type {
-  AdapterEnvironment,
-  LegSnapshot,
-  Logger,
-  PresencePort,
-  RecoveryPort,
-  TelephonyAdapter,
-} from '../adapter.js';
+import type { LegSnapshot, Logger, PresencePort, RecoveryPort, TelephonyAdapter } from '../adapter.js';
+import type { AdapterEnvironment } from '../environment.js';
 import { deviceLeg } from './account-leg.js';
 import { LegBase } from './leg-base.js';
 import type { DialogSnapshot } from './sip/dialog.js';

@@ -12,7 +12,8 @@
  * guesser keeps registering. The guard is asked once per answered
  * challenge, never before a challenge.
  */
-import type { AccountCredentials, AccountRef, AuthGuard } from '../adapter.js';
+import type { AccountRef } from '../adapter.js';
+import type { AccountCredentials, AuthGuard } from '../environment.js';
 import {
   challenge,
   NonceService,

@@ -13,7 +13,8 @@
  * updates of the others on). `PresenceState` holds what is watched and who
  * watches it; each adapter only speaks SIP around it.
  */
-import type { AccountRef, DialogInfo, MailboxState, PresencePort, WatcherDirectory } from '../adapter.js';
+import type { AccountRef, DialogInfo, MailboxState, PresencePort } from '../adapter.js';
+import type { WatcherDirectory } from '../environment.js';
 import { MESSAGE_SUMMARY_TYPE, messageSummaryBody } from '../../domain/mwi/message-summary.js';
 import type { Authenticator } from './authenticator.js';
 import type { DialogLeg, LegContext } from './leg-context.js';

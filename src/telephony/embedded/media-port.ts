@@ -14,7 +14,6 @@ import {
   type FaxHandle,
   type FaxOptions,
   type Leg,
-  type MediaLocator,
   type MediaPort,
   type MediaStats,
   type PlayEnd,
@@ -24,6 +23,7 @@ import {
   type RecordHandle,
   type RecordOptions,
 } from '../adapter.js';
+import { type MediaLocator } from '../environment.js';
 import { deviceLeg } from './account-leg.js';
 import { LineFax } from './fax/line-fax.js';
 import { LegBase } from './leg-base.js';

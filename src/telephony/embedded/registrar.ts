@@ -9,7 +9,8 @@
  */
 import { RegistrationOrderError } from '../../errors/sip.js';
 import { featureCaps, pnParams } from '../../domain/push/pn-params.js';
-import type { DeviceWake, LocationBinding, LocationStore, Logger } from '../adapter.js';
+import type { Logger } from '../adapter.js';
+import type { DeviceWake, LocationBinding, LocationStore } from '../environment.js';
 import type { Authenticator } from './authenticator.js';
 import type { SipExchange } from './sip/transaction.js';
 import { originOf, parsePath, supports, type ProxyEntry } from './sip/path.js';

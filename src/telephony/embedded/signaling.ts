@@ -8,10 +8,8 @@
  */
 import { newId } from '../../lib/ids.js';
 import {
-  type DeviceWake,
   type DeviceBinding,
   type InboundLeg,
-  type LocationStore,
   type Logger,
   type NotifyPort,
   type NodeJoin,
@@ -21,6 +19,7 @@ import {
   type OutboundLeg,
   type SignalingPort,
 } from '../adapter.js';
+import { type DeviceWake, type LocationStore } from '../environment.js';
 import { CAUSE, reasonHeader, type EndCause } from '../causes.js';
 import { makeNodeToken, verifyNodeToken } from '../../lib/node-token.js';
 import { AccountLeg, ringAccount } from './account-leg.js';

@@ -22,7 +22,6 @@ import {
   type FaxOptions,
   type FaxOutcome,
   type Leg,
-  type MediaLocator,
   type MediaPort,
   type MediaStats,
   type PlayEnd,
@@ -33,6 +32,7 @@ import {
   type RecordOptions,
   type RecordResult,
 } from '../adapter.js';
+import { type MediaLocator } from '../environment.js';
 import { deviceLeg } from '../embedded/account-leg.js';
 import { parseWav } from '../embedded/media/wav.js';
 import { FsLeg } from './legs.js';

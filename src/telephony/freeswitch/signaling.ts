@@ -12,14 +12,11 @@ import { formatQ850Reason } from '../../domain/cdr/q850.js';
 import { newId } from '../../lib/ids.js';
 import { makeNodeToken } from '../../lib/node-token.js';
 import type {
-  DeviceWake,
   DeviceBinding,
   DialogInfo,
   InboundLeg,
   LegSnapshot,
-  LocationStore,
   Logger,
-  MailboxDirectory,
   MailboxState,
   NotifyPort,
   NotifyRequest,
@@ -27,8 +24,8 @@ import type {
   OutboundLeg,
   PresencePort,
   SignalingPort,
-  WatcherDirectory,
 } from '../adapter.js';
+import type { DeviceWake, LocationStore, MailboxDirectory, WatcherDirectory } from '../environment.js';
 import { CAUSE, type EndCause } from '../causes.js';
 import { AccountLeg, ringAccount } from '../embedded/account-leg.js';
 import type { Authenticator } from '../embedded/authenticator.js';

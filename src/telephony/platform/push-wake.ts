@@ -7,7 +7,8 @@
 import type { PushContact } from '../../domain/push/pn-params.js';
 import type { VoipPusher } from '../../push/voip.js';
 import type { PushBindings } from '../../store/redis/push-bindings.js';
-import type { AccountRef, DeviceWake, Logger, WakeableDevice } from '../adapter.js';
+import type { AccountRef, Logger } from '../adapter.js';
+import type { DeviceWake, WakeableDevice } from '../environment.js';
 
 export class PushWake implements DeviceWake {
   constructor(

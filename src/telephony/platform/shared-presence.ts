@@ -10,7 +10,8 @@
 import type { Redis } from 'ioredis';
 import { randomUUID } from 'node:crypto';
 import { listenPresence, publishPresence } from '../../store/redis/presence-bus.js';
-import type { DialogInfo, Logger, MailboxState, PresencePort, WatcherDirectory } from '../adapter.js';
+import type { DialogInfo, Logger, MailboxState, PresencePort } from '../adapter.js';
+import type { WatcherDirectory } from '../environment.js';
 
 export class SharedPresence implements PresencePort {
   /** This process run: its own updates come back on the channel and are skipped. */
