@@ -134,7 +134,15 @@ describe('registrar digest exchange (RFC 3261 §22, RFC 8760)', () => {
     register(acc.name, acc.domain, 'proto@test', 1, undefined, 60, odd);
     const c = await response();
     expect(c.status).toBe(401);
-    register(acc.name, acc.domain, 'proto@test', 2, answer(c.get('www-authenticate')!, acc, 'SHA-256'), 60, odd);
+    register(
+      acc.name,
+      acc.domain,
+      'proto@test',
+      2,
+      answer(c.get('www-authenticate')!, acc, 'SHA-256'),
+      60,
+      odd,
+    );
     expect((await response()).status).toBe(200);
   });
 });

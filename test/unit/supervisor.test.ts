@@ -115,7 +115,9 @@ describe('the supervisor', () => {
     await vi.advanceTimersByTimeAsync(500);
     children[2]!.emit('message', { failed: 'callplane: port 5060 is in use' });
     children[2]!.die(1);
-    expect(lines.at(-1)).toMatch(/ended \(exit code 1\): callplane: port 5060 is in use; restarting in 1000 ms/);
+    expect(lines.at(-1)).toMatch(
+      /ended \(exit code 1\): callplane: port 5060 is in use; restarting in 1000 ms/,
+    );
   });
 
   it('stops every process on stop() and restarts none', async () => {
