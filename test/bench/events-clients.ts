@@ -6,7 +6,7 @@
  * event (`t`) and the wall time its response was complete. Talks to the parent
  * over IPC; the parent computes the figures.
  */
-import http from 'node:http';
+import { RawHttp } from './raw-http.js';
 
 type Command =
   | { type: 'start'; url: string; sids: string[] }
@@ -17,8 +17,8 @@ type Command =
 
 const now = (): number => performance.timeOrigin + performance.now();
 
-// One agent for the long-polls and the baseline: same sockets, same code path.
-const agent = new http.Agent({ keepAlive: true, maxSockets: 4096, maxFreeSockets: 4096 });
+// One connection per long-poll, and one for the baseline: same client code on both sides.
+const connections = new Set<RawHttp>();
 
 let running = true;
 let sent: number[] = [];
@@ -36,29 +36,39 @@ function send(msg: unknown): void {
   process.send?.(msg);
 }
 
-/** A GET with the shared agent; resolves with the body and the wall time it was complete. */
-function get(url: string, headers: Record<string, string> = {}): Promise<{ body: string; at: number }> {
-  return new Promise((resolve, reject) => {
-    const req = http.get(url, { agent, headers }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (c: Buffer) => chunks.push(c));
-      res.on('end', () => {
-        const at = now();
-        if (res.statusCode !== 200) reject(new Error(`HTTP ${res.statusCode}`));
-        else resolve({ body: Buffer.concat(chunks).toString('utf8'), at });
-      });
-      res.on('error', reject);
-    });
-    req.on('error', reject);
-  });
+/** A GET on `conn`; resolves with the body and the wall time it was complete. */
+async function get(
+  conn: RawHttp,
+  path: string,
+  headers: Record<string, string> = {},
+): Promise<{ body: string; at: number }> {
+  const a = await conn.get(path, headers);
+  if (a.status !== 200) throw new Error(`HTTP ${a.status}`);
+  return a;
+}
+
+/** The publish time a bench event carries: `t` of the bench events, `bench.sent` of a metadata change. */
+function sentAt(e: Record<string, unknown>): number | undefined {
+  if (e['event'] === 'bench' || e['event'] === 'bench_user') return Number(e['t']);
+  if (e['event'] === 'user_metadata') {
+    const t = (e['update'] as Record<string, unknown> | undefined)?.['bench.sent'];
+    return typeof t === 'number' ? t : undefined;
+  }
+  return undefined;
 }
 
 async function pollLoop(base: string, sid: string): Promise<void> {
   let next = 0;
   const headers = { authorization: `Bearer ${sid}` };
+  const conn = RawHttp.fromUrl(base);
+  connections.add(conn);
   while (running) {
     try {
-      const { body, at } = await get(`${base}/api/event?next=${next}&timeout=30`, headers);
+      // The next poll goes out after this turn of the event loop has read every
+      // answer that arrived in it: 1,000 devices would not queue their reads
+      // behind each other's requests, and one process serving them all should not either.
+      await new Promise((r) => setImmediate(r));
+      const { body, at } = await get(conn, `/api/event?next=${next}&timeout=30`, headers);
       const res = JSON.parse(body) as {
         status: string;
         next?: number;
@@ -68,8 +78,9 @@ async function pollLoop(base: string, sid: string): Promise<void> {
         for (const e of res.event) {
           if (e['id'] !== next) gaps++;
           next = Number(e['id']) + 1;
-          if (e['event'] !== 'bench') continue;
-          sent.push(Number(e['t']));
+          const t = sentAt(e);
+          if (t === undefined) continue;
+          sent.push(t);
           recv.push(at);
           received++;
         }
@@ -91,15 +102,20 @@ async function pollLoop(base: string, sid: string): Promise<void> {
  * slower than busy ones), or back to back when rate is null.
  */
 async function bare(url: string, samples: number, rate: number | null): Promise<number[]> {
+  const conn = RawHttp.fromUrl(url);
+  connections.add(conn);
+  const path = new URL(url).pathname;
   const out: number[] = [];
   const start = now();
   for (let i = 0; i < samples; i++) {
     const wait = rate ? start + (i * 1000) / rate - now() : 0;
     if (wait > 1) await new Promise((r) => setTimeout(r, wait));
     const t0 = now();
-    const { at } = await get(url);
+    const { at } = await get(conn, path);
     out.push(at - t0);
   }
+  conn.close();
+  connections.delete(conn);
   return out;
 }
 
@@ -126,12 +142,12 @@ process.on('message', (cmd: Command) => {
       break;
     case 'stop':
       running = false;
-      agent.destroy();
+      for (const c of connections) c.close();
       process.disconnect();
       break;
   }
 });
 process.on('disconnect', () => {
   running = false;
-  agent.destroy();
+  for (const c of connections) c.close();
 });

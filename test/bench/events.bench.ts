@@ -21,11 +21,21 @@
  *     process, paced at the same rate.
  * - B, throughput: publishes as fast as BENCH_INFLIGHT concurrent publishers
  *   go for BENCH_SECONDS; delivered events/s counted at the clients.
- * Target: p99 < 10 ms at 1,000 sessions. Figures go into BENCHMARKS.md.
+ * - C, fan-out, and D, paced user events: events-users.ts.
+ * Targets: p99 < 10 ms at 1,000 sessions (A); one event to 1,000 sessions of
+ * one user at the last one in < 100 ms (C); >= 10,000 delivered events/s
+ * with p99 < 10 ms (D). BENCH_PHASES picks phases (default ABCD; A and B
+ * run together). Figures go into BENCHMARKS.md.
+ *
+ * The clients speak HTTP/1.1 over raw keep-alive sockets (raw-http.ts), the
+ * bare baseline too: Node's http.Agent cost the client process 35-50 µs per
+ * answer, and 1,000 sessions in one process then queued behind each other.
  *
  * Diagnostics: BENCH_TRACE=1 prints per-step latencies of phase A
  * (events-trace.ts); BENCH_CPU_PROFILE=<file> writes a CPU profile of the
- * server process over both phases (open it in Chrome DevTools).
+ * server process over the phases run (open it in Chrome DevTools), and
+ * BENCH_HEAP_PROFILE=<file> a sampling heap profile of every allocation,
+ * garbage included.
  */
 import { fork, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
@@ -41,6 +51,17 @@ import { connectRedis } from '../../src/lib/redis.js';
 import { createServices, type Services } from '../../src/services/index.js';
 import { openDatabase } from '../../src/store/db.js';
 import { DeliveryTracer } from './events-trace.js';
+import {
+  FANOUT,
+  FANOUT_ROUNDS,
+  FANOUT_WARMUP,
+  USER_RATE,
+  USER_SESSIONS,
+  USERS,
+  fanOut,
+  publishToUsers,
+  userWithSessions,
+} from './events-users.js';
 import { deleteKeys } from '../helpers/redis-keys.js';
 
 const SESSIONS = Number(process.env['BENCH_SESSIONS'] ?? 1000);
@@ -50,8 +71,13 @@ const ROUNDS = Number(process.env['BENCH_ROUNDS'] ?? 3);
 const SECONDS = Number(process.env['BENCH_SECONDS'] ?? 5);
 const INFLIGHT = Number(process.env['BENCH_INFLIGHT'] ?? 64);
 const TARGET_P99_MS = 10;
+const TARGET_FANOUT_MS = 100;
+/** Which phases run (A and B go together): BENCH_PHASES=CD for the users' phases only. */
+const PHASES = (process.env['BENCH_PHASES'] ?? 'ABCD').toUpperCase();
 /** When set, a CPU profile of this (server) process over phases A and B is written there. */
 const CPU_PROFILE = process.env['BENCH_CPU_PROFILE'];
+/** When set, a sampling heap profile (every allocation, garbage included) of the same span is written there. */
+const HEAP_PROFILE = process.env['BENCH_HEAP_PROFILE'];
 /** When set, phase A also prints where the time of a delivery goes (events-trace.ts). */
 const TRACE = Boolean(process.env['BENCH_TRACE']);
 
@@ -96,7 +122,12 @@ class Clients {
 
   constructor() {
     const file = path.join(path.dirname(fileURLToPath(import.meta.url)), 'events-clients.ts');
-    this.child = fork(file, [], { execArgv: ['--import', 'tsx'], stdio: 'inherit' });
+    // BENCH_CLIENT_PROFILE_DIR=<dir>: a CPU profile of the client process goes there at its exit.
+    const profileDir = process.env['BENCH_CLIENT_PROFILE_DIR'];
+    this.child = fork(file, [], {
+      execArgv: ['--import', 'tsx', ...(profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [])],
+      stdio: 'inherit',
+    });
   }
 
   ask<T>(cmd: Record<string, unknown>, answer: string, timeoutMs = 120_000): Promise<T> {
@@ -114,6 +145,11 @@ class Clients {
       this.child.on('message', onMessage);
       this.child.send(cmd);
     });
+  }
+
+  /** What the clients received since the last collect. */
+  async collect(): Promise<{ sent: number[]; recv: number[] }> {
+    return this.ask<Collected>({ type: 'collect' }, 'collected');
   }
 
   /** Waits until the clients hold `expected` events in total (or the deadline passes). */
@@ -221,14 +257,45 @@ async function main(): Promise<void> {
       }
       await sleep(50);
     }
-    console.log(`${SESSIONS} long-polls parked`);
+    // Phases C and D: users' sessions, long-polling too.
+    const fan = { postSid: '', sids: [] as string[] };
+    if (PHASES.includes('C')) {
+      const u = await userWithSessions(services, `fan${randomToken(6).toLowerCase()}`, FANOUT + 1);
+      fan.postSid = u.sids.pop()!;
+      fan.sids = u.sids;
+    }
+    const users: Array<{ uuid: string; sids: string[] }> = [];
+    if (PHASES.includes('D')) {
+      for (let i = 0; i < USERS; i++) {
+        users.push(await userWithSessions(services, `u${i}${randomToken(6).toLowerCase()}`, USER_SESSIONS));
+      }
+    }
+    const userSids = [...fan.sids, ...users.flatMap((u) => u.sids)];
+    if (userSids.length > 0) await clients.ask({ type: 'start', url: appUrl, sids: userSids }, 'started');
+    while (services.eventSystem.waiter.waiting < SESSIONS + userSids.length) {
+      if (Date.now() > parkDeadline + 60_000) {
+        throw new Error(`only ${services.eventSystem.waiter.waiting} long-polls parked`);
+      }
+      await sleep(50);
+    }
+    console.log(`${SESSIONS + userSids.length} long-polls parked`);
     tracer?.attachNotify(services.eventSystem);
 
-    const inspector = CPU_PROFILE ? new Inspector() : null;
+    const inspector = CPU_PROFILE || HEAP_PROFILE ? new Inspector() : null;
     if (inspector) {
       inspector.connect();
-      await inspector.post('Profiler.enable');
-      await inspector.post('Profiler.start');
+      if (CPU_PROFILE) {
+        await inspector.post('Profiler.enable');
+        await inspector.post('Profiler.start');
+      }
+      if (HEAP_PROFILE) {
+        await inspector.post('HeapProfiler.enable');
+        await inspector.post('HeapProfiler.startSampling', {
+          samplingInterval: 16384,
+          includeObjectsCollectedByMajorGC: true,
+          includeObjectsCollectedByMinorGC: true,
+        });
+      }
     }
     let published = 0;
     // Warm-up (JIT, connection pools), not counted.
@@ -253,115 +320,190 @@ async function main(): Promise<void> {
       return out;
     };
 
-    // Phase A: latency, in rounds alternating with the baselines.
-    const perRound = Math.ceil(EVENTS / ROUNDS);
-    const eventLat: number[] = [];
-    const bareLat: number[] = [];
-    const bareHotLat: number[] = [];
-    const redisLat: number[] = [];
-    const steps = new Map<string, number[]>();
-    for (let round = 1; round <= ROUNDS; round++) {
-      const order = round % 2 ? ['events', 'bare', 'redis', 'hot'] : ['hot', 'redis', 'bare', 'events'];
-      for (const which of order) {
-        if (which === 'events') {
-          await publishPaced(services, sids, perRound, RATE, tracer);
-          published += perRound;
-          const c = await clients.drain(published);
-          if (c.received < published) throw new Error(`only ${c.received} of ${published} events arrived`);
-          c.sent.forEach((t, i) => eventLat.push(c.recv[i]! - t));
-          for (const [step, ds] of tracer?.durations(c.sent, c.recv) ?? []) {
-            steps.set(step, [...(steps.get(step) ?? []), ...ds]);
+    if (PHASES.includes('A') || PHASES.includes('B')) {
+      // Phase A: latency, in rounds alternating with the baselines.
+      const perRound = Math.ceil(EVENTS / ROUNDS);
+      const eventLat: number[] = [];
+      const bareLat: number[] = [];
+      const bareHotLat: number[] = [];
+      const redisLat: number[] = [];
+      const steps = new Map<string, number[]>();
+      for (let round = 1; round <= ROUNDS; round++) {
+        const order = round % 2 ? ['events', 'bare', 'redis', 'hot'] : ['hot', 'redis', 'bare', 'events'];
+        for (const which of order) {
+          if (which === 'events') {
+            await publishPaced(services, sids, perRound, RATE, tracer);
+            published += perRound;
+            const c = await clients.drain(published);
+            if (c.received < published) throw new Error(`only ${c.received} of ${published} events arrived`);
+            c.sent.forEach((t, i) => eventLat.push(c.recv[i]! - t));
+            for (const [step, ds] of tracer?.durations(c.sent, c.recv) ?? []) {
+              steps.set(step, [...(steps.get(step) ?? []), ...ds]);
+            }
+          } else if (which === 'bare' || which === 'hot') {
+            const r = await clients.ask<{ rtt?: number[]; error?: string }>(
+              {
+                type: 'bare',
+                url: `${bareUrl}/bare`,
+                samples: perRound,
+                rate: which === 'bare' ? RATE : null,
+              },
+              'bare',
+            );
+            if (!r.rtt) throw new Error(`bare baseline failed: ${r.error}`);
+            (which === 'bare' ? bareLat : bareHotLat).push(...r.rtt);
+          } else {
+            redisLat.push(...(await pubsubRtt(perRound, RATE)));
           }
-        } else if (which === 'bare' || which === 'hot') {
-          const r = await clients.ask<{ rtt?: number[]; error?: string }>(
-            { type: 'bare', url: `${bareUrl}/bare`, samples: perRound, rate: which === 'bare' ? RATE : null },
-            'bare',
-          );
-          if (!r.rtt) throw new Error(`bare baseline failed: ${r.error}`);
-          (which === 'bare' ? bareLat : bareHotLat).push(...r.rtt);
-        } else {
-          redisLat.push(...(await pubsubRtt(perRound, RATE)));
+        }
+        console.log(`round ${round}/${ROUNDS} done`);
+      }
+
+      // Phase B: throughput with INFLIGHT concurrent publishers.
+      const cpuStartB = process.cpuUsage();
+      const clientCpuStartB = (await clients.ask<Collected>({ type: 'collect' }, 'collected')).cpu;
+      const startB = now();
+      const endB = startB + SECONDS * 1000;
+      let publishedB = 0;
+      await Promise.all(
+        Array.from({ length: INFLIGHT }, async () => {
+          while (now() < endB) {
+            const ch = `bench:${Math.floor(Math.random() * SESSIONS)}`;
+            await services.events.publish({ channel: ch }, 'bench', { t: now() });
+            publishedB++;
+          }
+        }),
+      );
+      const publishEnd = now();
+      published += publishedB;
+      const cB = await clients.drain(published, 60_000);
+      const cpuB = process.cpuUsage(cpuStartB);
+      if (cB.received < published) throw new Error(`only ${cB.received} of ${published} events arrived`);
+      const drained = cB.recv.reduce((a, b) => Math.max(a, b), startB);
+      const inWindow = cB.recv.filter((t) => t - clock.offset <= publishEnd).length;
+      const latB = stats(cB.sent.map((t, i) => cB.recv[i]! - t));
+
+      const ev = stats(eventLat);
+      const ba = stats(bareLat);
+      const rd = stats(redisLat);
+      const hot = stats(bareHotLat);
+      const secs = (publishEnd - startB) / 1000;
+      console.log('');
+      console.log(`A  event delivery (publish -> client), ${RATE}/s paced, ${SESSIONS} long-polls:`);
+      console.log(`     ${fmt(ev)}`);
+      console.log(
+        `   bare Fastify GET round trip, same client process and agent, one at a time, ${RATE}/s paced:`,
+      );
+      console.log(`     ${fmt(ba)}`);
+      console.log(`   the same, back to back (busy processes):`);
+      console.log(`     ${fmt(hot)}`);
+      console.log(`   Redis PUBLISH -> subscriber message round trip, ${RATE}/s paced:`);
+      console.log(`     ${fmt(rd)}`);
+      console.log(
+        `   ratio event/bare-HTTP: p50 ${(ev.p50 / ba.p50).toFixed(2)}x  p99 ${(ev.p99 / ba.p99).toFixed(2)}x; ` +
+          `event/Redis-pubsub: p50 ${(ev.p50 / rd.p50).toFixed(2)}x  p99 ${(ev.p99 / rd.p99).toFixed(2)}x`,
+      );
+      console.log(
+        `   target p99 < ${TARGET_P99_MS} ms: ${ev.p99 < TARGET_P99_MS ? 'met' : 'NOT met'} (p99 ${ev.p99.toFixed(2)} ms)`,
+      );
+      if (tracer) {
+        console.log(`   where the time goes (TRACE; server steps, last one across processes):`);
+        for (const [step, ds] of steps) {
+          const st = stats(ds);
+          console.log(`     ${step.padEnd(52)} p50 ${st.p50.toFixed(2)}  p99 ${st.p99.toFixed(2)} ms`);
         }
       }
-      console.log(`round ${round}/${ROUNDS} done`);
+      console.log(`B  throughput, ${INFLIGHT} publishers in flight for ${secs.toFixed(1)} s:`);
+      console.log(`     published ${publishedB} (${(publishedB / secs).toFixed(0)}/s)`);
+      console.log(
+        `     delivered during the window ${inWindow} (${(inWindow / secs).toFixed(0)}/s); ` +
+          `all ${cB.sent.length} delivered after ${((drained - clock.offset - startB) / 1000).toFixed(2)} s ` +
+          `(${(cB.sent.length / ((drained - clock.offset - startB) / 1000)).toFixed(0)}/s)`,
+      );
+      console.log(`     latency under load: ${fmt(latB)}`);
+      const serverCpu = (cpuB.user + cpuB.system) / 1000;
+      const clientCpu = cB.cpu - clientCpuStartB;
+      const wall = drained - clock.offset - startB;
+      console.log(
+        `     CPU per delivered event: server ${((serverCpu * 1000) / cB.sent.length).toFixed(0)} us ` +
+          `(${((100 * serverCpu) / wall).toFixed(0)}% of a core), clients ` +
+          `${((clientCpu * 1000) / cB.sent.length).toFixed(0)} us (${((100 * clientCpu) / wall).toFixed(0)}% of a core)`,
+      );
+      console.log(`   client errors ${cB.errors}, event id gaps ${cB.gaps}`);
     }
 
-    // Phase B: throughput with INFLIGHT concurrent publishers.
-    const cpuStartB = process.cpuUsage();
-    const clientCpuStartB = (await clients.ask<Collected>({ type: 'collect' }, 'collected')).cpu;
-    const startB = now();
-    const endB = startB + SECONDS * 1000;
-    let publishedB = 0;
-    await Promise.all(
-      Array.from({ length: INFLIGHT }, async () => {
-        while (now() < endB) {
-          const ch = `bench:${Math.floor(Math.random() * SESSIONS)}`;
-          await services.events.publish({ channel: ch }, 'bench', { t: now() });
-          publishedB++;
-        }
-      }),
-    );
-    const publishEnd = now();
-    published += publishedB;
-    const cB = await clients.drain(published, 60_000);
-    const cpuB = process.cpuUsage(cpuStartB);
-    if (inspector && CPU_PROFILE) {
-      const { profile } = await inspector.post('Profiler.stop');
-      fs.writeFileSync(CPU_PROFILE, JSON.stringify(profile));
+    if (PHASES.includes('C')) {
+      const r = await fanOut(
+        appUrl,
+        fan.postSid,
+        FANOUT,
+        FANOUT_ROUNDS,
+        () => clients.collect(),
+        clock.offset,
+      );
+      published += FANOUT * (FANOUT_ROUNDS + FANOUT_WARMUP);
+      const last = stats(r.last);
+      const all = stats(r.all);
+      console.log(
+        `C  fan-out: POST /api/user/metadata -> ${FANOUT} long-polls of one user, ${FANOUT_ROUNDS} rounds:`,
+      );
+      console.log(`     to the last session: ${fmt(last)}`);
+      console.log(`     every delivery:      ${fmt(all)}`);
+      console.log(`     the POST answered:   ${fmt(stats(r.answered))}`);
+      console.log(
+        `   target last < ${TARGET_FANOUT_MS} ms: ${last.p99 < TARGET_FANOUT_MS ? 'met' : 'NOT met'} (p99 ${last.p99.toFixed(1)} ms)`,
+      );
+    }
+
+    if (PHASES.includes('D')) {
+      const cpu0 = process.cpuUsage();
+      const clientCpu0 = (await clients.ask<Collected>({ type: 'collect' }, 'collected')).cpu;
+      const d = await publishToUsers(
+        services,
+        users.map((u) => u.uuid),
+        USER_RATE,
+        SECONDS,
+      );
+      const expected = d.published * USER_SESSIONS;
+      published += expected;
+      const c = await clients.drain(published, 60_000);
+      const cpu = process.cpuUsage(cpu0);
+      if (c.received < published) throw new Error(`only ${c.received} of ${published} events arrived`);
+      const lat = stats(c.sent.map((t, i) => c.recv[i]! - clock.offset - t));
+      const lastAt = c.recv.reduce((a, b) => Math.max(a, b - clock.offset), d.start);
+      const secs = (d.end - d.start) / 1000;
+      const wall = lastAt - d.start;
+      console.log(
+        `D  ${USERS} users x ${USER_SESSIONS} long-polls, ${USER_RATE} user events/s paced for ${secs.toFixed(1)} s ` +
+          `(${d.late} publishes > 10 ms late):`,
+      );
+      console.log(
+        `     delivered ${c.sent.length} events in ${(wall / 1000).toFixed(2)} s: ${((1000 * c.sent.length) / wall).toFixed(0)}/s`,
+      );
+      console.log(`     latency: ${fmt(lat)}`);
+      const serverCpu = (cpu.user + cpu.system) / 1000;
+      console.log(
+        `     CPU per delivered event: server ${((serverCpu * 1000) / c.sent.length).toFixed(1)} us ` +
+          `(${((100 * serverCpu) / wall).toFixed(0)}% of a core), clients ` +
+          `${(((c.cpu - clientCpu0) * 1000) / c.sent.length).toFixed(1)} us`,
+      );
+      console.log(
+        `   target >= 10,000 delivered/s with p99 < ${TARGET_P99_MS} ms: ` +
+          `${(1000 * c.sent.length) / wall >= 10_000 && lat.p99 < TARGET_P99_MS ? 'met' : 'NOT met'}`,
+      );
+      console.log(`   client errors ${c.errors}, event id gaps ${c.gaps}`);
+    }
+    if (inspector) {
+      if (CPU_PROFILE) {
+        const { profile } = await inspector.post('Profiler.stop');
+        fs.writeFileSync(CPU_PROFILE, JSON.stringify(profile));
+      }
+      if (HEAP_PROFILE) {
+        const { profile } = await inspector.post('HeapProfiler.stopSampling');
+        fs.writeFileSync(HEAP_PROFILE, JSON.stringify(profile));
+      }
       inspector.disconnect();
     }
-    if (cB.received < published) throw new Error(`only ${cB.received} of ${published} events arrived`);
-    const drained = cB.recv.reduce((a, b) => Math.max(a, b), startB);
-    const inWindow = cB.recv.filter((t) => t - clock.offset <= publishEnd).length;
-    const latB = stats(cB.sent.map((t, i) => cB.recv[i]! - t));
-
-    const ev = stats(eventLat);
-    const ba = stats(bareLat);
-    const rd = stats(redisLat);
-    const hot = stats(bareHotLat);
-    const secs = (publishEnd - startB) / 1000;
-    console.log('');
-    console.log(`A  event delivery (publish -> client), ${RATE}/s paced, ${SESSIONS} long-polls:`);
-    console.log(`     ${fmt(ev)}`);
-    console.log(
-      `   bare Fastify GET round trip, same client process and agent, one at a time, ${RATE}/s paced:`,
-    );
-    console.log(`     ${fmt(ba)}`);
-    console.log(`   the same, back to back (busy processes):`);
-    console.log(`     ${fmt(hot)}`);
-    console.log(`   Redis PUBLISH -> subscriber message round trip, ${RATE}/s paced:`);
-    console.log(`     ${fmt(rd)}`);
-    console.log(
-      `   ratio event/bare-HTTP: p50 ${(ev.p50 / ba.p50).toFixed(2)}x  p99 ${(ev.p99 / ba.p99).toFixed(2)}x; ` +
-        `event/Redis-pubsub: p50 ${(ev.p50 / rd.p50).toFixed(2)}x  p99 ${(ev.p99 / rd.p99).toFixed(2)}x`,
-    );
-    console.log(
-      `   target p99 < ${TARGET_P99_MS} ms: ${ev.p99 < TARGET_P99_MS ? 'met' : 'NOT met'} (p99 ${ev.p99.toFixed(2)} ms)`,
-    );
-    if (tracer) {
-      console.log(`   where the time goes (TRACE; server steps, last one across processes):`);
-      for (const [step, ds] of steps) {
-        const st = stats(ds);
-        console.log(`     ${step.padEnd(52)} p50 ${st.p50.toFixed(2)}  p99 ${st.p99.toFixed(2)} ms`);
-      }
-    }
-    console.log(`B  throughput, ${INFLIGHT} publishers in flight for ${secs.toFixed(1)} s:`);
-    console.log(`     published ${publishedB} (${(publishedB / secs).toFixed(0)}/s)`);
-    console.log(
-      `     delivered during the window ${inWindow} (${(inWindow / secs).toFixed(0)}/s); ` +
-        `all ${cB.sent.length} delivered after ${((drained - clock.offset - startB) / 1000).toFixed(2)} s ` +
-        `(${(cB.sent.length / ((drained - clock.offset - startB) / 1000)).toFixed(0)}/s)`,
-    );
-    console.log(`     latency under load: ${fmt(latB)}`);
-    const serverCpu = (cpuB.user + cpuB.system) / 1000;
-    const clientCpu = cB.cpu - clientCpuStartB;
-    const wall = drained - clock.offset - startB;
-    console.log(
-      `     CPU per delivered event: server ${((serverCpu * 1000) / cB.sent.length).toFixed(0)} us ` +
-        `(${((100 * serverCpu) / wall).toFixed(0)}% of a core), clients ` +
-        `${((clientCpu * 1000) / cB.sent.length).toFixed(0)} us (${((100 * clientCpu) / wall).toFixed(0)}% of a core)`,
-    );
-    console.log(`   client errors ${cB.errors}, event id gaps ${cB.gaps}`);
   } finally {
     await clients.stop();
     await app.close();
