@@ -1,4 +1,5 @@
 import type { Redis } from 'ioredis';
+import { TickBatch } from '../lib/tick-batch.js';
 import type { ApiEvent, Audience, EventPublisher, PublishOptions } from './types.js';
 
 /**
@@ -9,8 +10,9 @@ import type { ApiEvent, Audience, EventPublisher, PublishOptions } from './types
  * - ev:log:<sid>   a Redis stream; event id N is stored under entry id "N-1"
  *                  so a read "from id N" is XRANGE from "N-1" — ids stay
  *                  contiguous and any gap a client sees is a dropped event.
- * - ev:notify      pub/sub channel; the sid of every append wakes long-polls
- *                  on all API nodes (no polling loop).
+ * - ev:notify      pub/sub channel; every append publishes the sids it
+ *                  appended to (space-separated), which wakes their
+ *                  long-polls on all API nodes (no polling loop).
  *
  * Appending is one Lua script (id allocation + XADD + count/age trimming +
  * the notify PUBLISH), so concurrent publishers on several nodes never reuse
@@ -43,18 +45,19 @@ const APPEND_MAPPED_LUA = APPEND_LUA.replace(
 );
 
 /**
- * The same append for every session of one event, at most once per marker
- * key (the outbox's token): a relay retrying after a crash, or two relays
- * racing, cannot queue an event twice. KEYS: marker, then next/log per
- * session. ARGV: marker TTL, maxEvents, min time, now, idle seconds,
- * notify channel, then body and sid per session. Returns -1 when the
- * marker existed.
+ * Appends to several sessions' streams in one command (`first`: the index
+ * of the first next-id key; the keys before it are the caller's). Every
+ * session gets the APPEND_LUA treatment; one notify message then names them
+ * all, space-separated (sids are alphanumeric), so a fan-out to 1,000
+ * sessions wakes every node's waiter with one message instead of 1,000.
+ * ARGV: marker TTL (APPEND_ONCE_LUA only), maxEvents, min time, now, idle
+ * seconds, notify channel, then body and sid per session.
  */
-const APPEND_ONCE_LUA = `
-if not redis.call('SET', KEYS[1], '1', 'NX', 'EX', ARGV[1]) then return -1 end
-local n = (#KEYS - 1) / 2
+const appendEachLua = (first: number): string => `
+local n = (#KEYS - ${first - 1}) / 2
+local sids = {}
 for i = 1, n do
-  local nk, lk = KEYS[2 * i], KEYS[2 * i + 1]
+  local nk, lk = KEYS[${first - 2} + 2 * i], KEYS[${first - 1} + 2 * i]
   local id = redis.call('INCR', nk) - 1
   redis.call('XADD', lk, 'MAXLEN', ARGV[2], id .. '-1', 't', ARGV[4], 'e', ARGV[5 + 2 * i])
   while true do
@@ -65,9 +68,35 @@ for i = 1, n do
   end
   redis.call('EXPIRE', nk, ARGV[5])
   redis.call('EXPIRE', lk, ARGV[5])
-  redis.call('PUBLISH', ARGV[6], ARGV[6 + 2 * i])
+  sids[i] = ARGV[6 + 2 * i]
 end
+if n > 0 then redis.call('PUBLISH', ARGV[6], table.concat(sids, ' ')) end
 return n
+`;
+
+/** appendEachLua for one event's audience: one command per publish, whatever its size. */
+const APPEND_MANY_LUA = appendEachLua(1);
+
+/**
+ * The same at most once per marker key (KEYS[1], the outbox's token): a
+ * relay retrying after a crash, or two relays racing, cannot queue an event
+ * twice. Returns -1 when the marker existed.
+ */
+const APPEND_ONCE_LUA = `
+if not redis.call('SET', KEYS[1], '1', 'NX', 'EX', ARGV[1]) then return -1 end
+${appendEachLua(2)}`;
+
+/**
+ * Several sessions' reads in one command (TickBatch): KEYS are their
+ * streams, ARGV the start entry id and count of each. Returns one XRANGE
+ * answer per key.
+ */
+const READ_MANY_LUA = `
+local out = {}
+for i = 1, #KEYS do
+  out[i] = redis.call('XRANGE', KEYS[i], ARGV[2 * i - 1], '+', 'COUNT', ARGV[2 * i])
+end
+return out
 `;
 
 /** How long a once-marker is kept: longer than any relay retries an event. */
@@ -93,13 +122,34 @@ export interface EventLogStats {
   partial: boolean;
 }
 
+type StreamEntries = Array<[string, string[]]>;
+
 export class EventLog {
+  /** Reads made in the same turn of the event loop go to Redis as one command. */
+  private readonly reads = new TickBatch<{ key: string; from: string; limit: number }, StreamEntries>(
+    async (batch) => {
+      if (batch.length === 1) {
+        const { key, from, limit } = batch[0]!;
+        return [await this.redis.xrange(key, from, '+', 'COUNT', limit)];
+      }
+      const argv: Array<string | number> = [];
+      for (const r of batch) argv.push(r.from, r.limit);
+      return (await (this.redis as unknown as ReadManyCommand).cpReadEvents(
+        batch.length,
+        ...batch.map((r) => r.key),
+        ...argv,
+      )) as StreamEntries[];
+    },
+  );
+
   constructor(
     private readonly redis: Redis,
     private readonly opts: EventLogOptions,
   ) {
     redis.defineCommand('cpAppendEvent', { numberOfKeys: 2, lua: APPEND_LUA });
     redis.defineCommand('cpAppendEventOnce', { lua: APPEND_ONCE_LUA });
+    redis.defineCommand('cpAppendEventMany', { lua: APPEND_MANY_LUA });
+    redis.defineCommand('cpReadEvents', { lua: READ_MANY_LUA });
     redis.defineCommand('cpAppendEventMapped', { numberOfKeys: 3, lua: APPEND_MAPPED_LUA });
   }
 
@@ -163,13 +213,34 @@ export class EventLog {
    * Appends one event to several sessions' streams unless `token` was used
    * before; false when it was (the event is queued already).
    */
-  async appendOnce(
-    token: string,
-    entries: ReadonlyArray<{ sid: string; event: string; payload: Record<string, unknown> }>,
-    time: number,
-  ): Promise<boolean> {
+  async appendOnce(token: string, entries: ReadonlyArray<AppendEntry>): Promise<boolean> {
+    const [keys, argv] = this.manyArgs(entries);
+    keys.unshift(`${this.opts.prefix}ev:once:${token}`);
+    const done = (await (this.redis as unknown as AppendManyCommands).cpAppendEventOnce(
+      keys.length,
+      ...keys,
+      ...argv,
+    )) as number;
+    if (done >= 0) this.appended(entries.length);
+    return done >= 0;
+  }
+
+  /** Appends one event to several sessions' streams in one command, one notify for all. */
+  async appendMany(entries: ReadonlyArray<AppendEntry>): Promise<void> {
+    if (entries.length === 0) return;
+    const [keys, argv] = this.manyArgs(entries);
+    await (this.redis as unknown as AppendManyCommands).cpAppendEventMany(keys.length, ...keys, ...argv);
+    this.appended(entries.length);
+  }
+
+  private appended(n: number): void {
+    if (this.opts.onAppend) for (let i = 0; i < n; i++) this.opts.onAppend();
+  }
+
+  /** Keys and arguments of appendEachLua (ARGV[1], the marker TTL, is unused by appendMany). */
+  private manyArgs(entries: ReadonlyArray<AppendEntry>): [string[], Array<string | number>] {
     const now = Math.floor(Date.now() / 1000);
-    const keys = [`${this.opts.prefix}ev:once:${token}`];
+    const keys: string[] = [];
     const argv: Array<string | number> = [
       ONCE_TTL_SECONDS,
       this.opts.maxEvents,
@@ -180,14 +251,9 @@ export class EventLog {
     ];
     for (const e of entries) {
       keys.push(this.key('next', e.sid), this.key('log', e.sid));
-      argv.push(JSON.stringify({ event: e.event, time, ...e.payload }), e.sid);
+      argv.push(e.body, e.sid);
     }
-    const done = (await (this.redis as unknown as AppendOnceCommand).cpAppendEventOnce(
-      keys.length,
-      ...keys,
-      ...argv,
-    )) as number;
-    return done >= 0;
+    return [keys, argv];
   }
 
   async nextId(sid: string): Promise<number> {
@@ -196,7 +262,7 @@ export class EventLog {
 
   /** Events with id >= next, oldest first. */
   async read(sid: string, next: number, limit = 1000): Promise<ApiEvent[]> {
-    const entries = await this.redis.xrange(this.key('log', sid), `${next}-1`, '+', 'COUNT', limit);
+    const entries = await this.reads.call({ key: this.key('log', sid), from: `${next}-1`, limit });
     return entries.map(([entryId, fields]) => {
       const id = Number(entryId.split('-')[0]);
       const json = fields[fields.indexOf('e') + 1] ?? '{}';
@@ -255,8 +321,19 @@ interface AppendMappedCommand {
   cpAppendEventMapped(...args: Array<string | number>): unknown;
 }
 
-interface AppendOnceCommand {
+/** One session's share of an append: the event as stored (JSON of event, time and fields). */
+export interface AppendEntry {
+  sid: string;
+  body: string;
+}
+
+interface ReadManyCommand {
+  cpReadEvents(...args: Array<string | number>): Promise<unknown>;
+}
+
+interface AppendManyCommands {
   cpAppendEventOnce(...args: Array<string | number>): Promise<unknown>;
+  cpAppendEventMany(...args: Array<string | number>): Promise<unknown>;
 }
 
 /** Resolves an audience to the ids of the live sessions that should receive an event. */
@@ -290,23 +367,25 @@ export class SessionEventPublisher implements EventPublisher {
     const time = opts.time ?? Math.floor(Date.now() / 1000);
     const sids = await this.audiences.sessionsOf(audience);
     const admitted = await this.admit(sids, { event, time, ...payload });
-    if (opts.once !== undefined) {
-      const entries = sids.flatMap((sid, i) => {
-        const ev = admitted[i];
-        if (!ev) return [];
+    // Sessions without a filter (or whose filter passed it) share one event object: one JSON text.
+    const bodies = new Map<Record<string, unknown>, string>();
+    const entries: AppendEntry[] = [];
+    sids.forEach((sid, i) => {
+      const ev = admitted[i];
+      if (!ev) return;
+      let body = bodies.get(ev);
+      if (body === undefined) {
         const { event: _e, time: _t, ...rest } = ev;
-        return [{ sid, event, payload: rest }];
-      });
-      if (entries.length > 0) await this.log.appendOnce(opts.once, entries, time);
+        body = JSON.stringify({ event, time, ...rest });
+        bodies.set(ev, body);
+      }
+      entries.push({ sid, body });
+    });
+    if (opts.once !== undefined) {
+      if (entries.length > 0) await this.log.appendOnce(opts.once, entries);
       return;
     }
-    await Promise.all(
-      sids.map(async (sid, i) => {
-        const ev = admitted[i];
-        if (!ev) return;
-        const { event: _e, time: _t, ...rest } = ev;
-        await this.log.append(sid, event, rest, time);
-      }),
-    );
+    // One command and one wake-up message for the whole audience.
+    await this.log.appendMany(entries);
   }
 }

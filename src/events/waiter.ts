@@ -3,13 +3,23 @@ import type { Redis } from 'ioredis';
 /**
  * Wakes long-polls and streams when a session's stream grows. One subscriber
  * connection per process listens on the event log's notify channel (every
- * append publishes the sid), so an event produced on any node wakes the
+ * append publishes the sids it appended to), so an event produced on any node wakes the
  * waiting request on this node at once: no polling loop.
  */
+/** Sessions remembered as unchanged (see EventWaiter.remember); beyond that the memory starts afresh. */
+const KNOWN_MAX = 100_000;
+
 export class EventWaiter {
   private subscriber: Redis | null = null;
   private ready: Promise<void> | null = null;
   private readonly waiters = new Map<string, Set<() => void>>();
+  /**
+   * Sessions whose stream this process has read up to a `next`, with no
+   * append heard of since: a poll from that `next` need not read again
+   * before it waits. Every notify forgets its sessions; a lost subscriber
+   * connection forgets them all (messages may have been missed).
+   */
+  private readonly known = new Map<string, number>();
 
   constructor(
     private readonly redis: Redis,
@@ -20,9 +30,21 @@ export class EventWaiter {
     if (!this.ready) {
       const sub = this.redis.duplicate();
       sub.on('error', () => undefined);
-      sub.on('message', (_channel: string, sid: string) => {
-        const set = this.waiters.get(sid);
-        if (set) for (const wake of [...set]) wake();
+      // A message names the sessions of one append, space-separated.
+      sub.on('message', (_channel: string, sids: string) => {
+        for (const sid of sids.split(' ')) {
+          this.known.delete(sid);
+          const set = this.waiters.get(sid);
+          if (set) for (const wake of [...set]) wake();
+        }
+      });
+      // Appends while the connection was down were not heard: read everything again.
+      sub.on('close', () => this.known.clear());
+      let connected = false;
+      sub.on('ready', () => {
+        this.known.clear();
+        if (connected) for (const set of this.waiters.values()) for (const wake of [...set]) wake();
+        connected = true;
       });
       this.subscriber = sub;
       this.ready = sub.subscribe(this.channel).then(() => undefined);
@@ -51,6 +73,22 @@ export class EventWaiter {
     };
   }
 
+  /**
+   * Notes that `sid`'s stream was read up to `next` and no append was heard
+   * of since the read was sent. Call it while still watching the session,
+   * in the same synchronous step as the watch's cancel, so that no notify
+   * falls between them.
+   */
+  remember(sid: string, next: number): void {
+    if (this.known.size >= KNOWN_MAX) this.known.clear();
+    this.known.set(sid, next);
+  }
+
+  /** True when a read of `sid` from `next` would find nothing new (remember()). */
+  unchanged(sid: string, next: number): boolean {
+    return this.known.get(sid) === next;
+  }
+
   /** Number of requests currently waiting (for tests and metrics). */
   get waiting(): number {
     let n = 0;
@@ -61,6 +99,7 @@ export class EventWaiter {
   async close(): Promise<void> {
     for (const set of this.waiters.values()) for (const wake of [...set]) wake();
     this.waiters.clear();
+    this.known.clear();
     if (this.subscriber) {
       this.subscriber.disconnect();
       this.subscriber = null;

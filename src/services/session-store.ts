@@ -1,5 +1,6 @@
 import type { Redis } from 'ioredis';
 import { randomToken } from '../lib/ids.js';
+import { TickBatch } from '../lib/tick-batch.js';
 
 /** Renewing a day-long idle expiry more often than this buys nothing. */
 const RENEW_INTERVAL_MS = 60_000;
@@ -21,6 +22,8 @@ export interface Session {
   partnerName?: string;
   /** True when a partner authenticated this session for one of its users. */
   proxy?: boolean;
+  /** Subscribed to its partner's CDR events once: its event cursor acknowledges CDRs (events/partner-cdr.ts). */
+  cdrEvents?: boolean;
   createdAt: number;
 }
 
@@ -54,6 +57,10 @@ export class SessionStore {
   private readonly renewedAt = new Map<string, number>();
   /** Extra keys that live and die with a session (event stream, filter), renewed on access. */
   private readonly touchers: Array<(pipeline: ReturnType<Redis['pipeline']>, sid: string) => void> = [];
+  /** Session reads of the same turn of the event loop in one MGET (requests arriving together). */
+  private readonly reads = new TickBatch<string, string | null>((keys) =>
+    keys.length === 1 ? this.redis.get(keys[0]!).then((v) => [v]) : this.redis.mget(keys),
+  );
 
   constructor(
     private readonly redis: Redis,
@@ -111,7 +118,7 @@ export class SessionStore {
       for (const touch of this.touchers) touch(p, sid);
       raw = (await p.exec())?.[0]?.[1];
     } else {
-      raw = await this.redis.get(this.k('session', sid));
+      raw = await this.reads.call(this.k('session', sid));
     }
     if (typeof raw !== 'string') {
       this.renewedAt.delete(sid);

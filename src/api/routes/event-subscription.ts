@@ -7,7 +7,7 @@ import { ServiceError } from '../../errors/index.js';
 import { statusResponse } from '../schemas/common.js';
 
 /** What these routes use of the services. */
-type Deps = Pick<Services, 'eventSystem'>;
+type Deps = Pick<Services, 'eventSystem' | 'sessions'>;
 
 /** Channel of the call API events of one user (spec 3.24 GET /api/call/event). */
 export const callChannel = callApiChannel;
@@ -71,6 +71,11 @@ export function registerEventSubscriptionRoutes(app: FastifyInstance, services: 
       const timeout = raw === undefined ? 3600 : Number(raw);
       if (timeout < 1 || timeout > 36000)
         throw new ServiceError('wrong-syntax', 'timeout must be 1...36000 seconds');
+      if (!s.cdrEvents) {
+        // Its event cursor acknowledges CDRs from now on, whatever it authenticates as later.
+        s.cdrEvents = true;
+        await services.sessions.save(s);
+      }
       await partnerCdr.subscribe(s.partnerId, s.sid, timeout);
       return {};
     },

@@ -1,6 +1,7 @@
 import { Type } from '@sinclair/typebox';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { FilterSyntaxError } from '../../domain/event-filter.js';
+import type { PollSignal } from '../../events/session-events.js';
 import type { ApiEvent } from '../../events/types.js';
 import type { Services } from '../../services/index.js';
 import type { Session } from '../../services/session-store.js';
@@ -15,14 +16,43 @@ const Next = Type.String({
   description: 'id of the next event wanted (default 0)',
 });
 
-/** Aborts when the client goes away before the answer is sent. */
-function abortOnClose(reply: FastifyReply): AbortSignal {
-  const ctl = new AbortController();
-  // Only a close before the answer is finished is the client going away.
-  reply.raw.on('close', () => {
-    if (!reply.raw.writableFinished) ctl.abort();
-  });
-  return ctl.signal;
+/** Aborts when the client goes away before the answer is sent (one listener: a poll's). */
+class ClientGone implements PollSignal {
+  aborted = false;
+  private listener: (() => void) | null = null;
+
+  constructor(reply: FastifyReply) {
+    const raw = reply.raw;
+    // Only a close before the answer is finished is the client going away.
+    raw.once('close', () => {
+      if (raw.writableFinished) return;
+      this.aborted = true;
+      const l = this.listener;
+      this.listener = null;
+      l?.();
+    });
+  }
+
+  addEventListener(_type: 'abort', listener: () => void): void {
+    this.listener = listener;
+  }
+
+  removeEventListener(_type: 'abort', listener: () => void): void {
+    if (this.listener === listener) this.listener = null;
+  }
+}
+
+function abortOnClose(reply: FastifyReply): PollSignal {
+  return new ClientGone(reply);
+}
+
+/**
+ * Whether a session's event cursor must be told to the partner CDR delivery
+ * (a round trip per answer): a partner session, or one that subscribed to
+ * CDRs while it was one. No other session is ever handed a CDR.
+ */
+export function confirmsCdrs(session: Session): boolean {
+  return session.kind === 'partner' || session.cdrEvents === true;
 }
 
 /** The cursor of a stream request: `Last-Event-ID` (SSE resume) wins over `next`. */
@@ -65,7 +95,13 @@ export function registerEventRoutes(app: FastifyInstance, services: Deps): void 
       if (timeout > 300) throw new ServiceError('wrong-syntax', 'timeout must be between 0 and 300 seconds');
       const next = q.next === undefined ? 0 : Number(q.next);
       const session = request.session as Session;
-      const events = await reader.poll(session.sid, next, timeout * 1000, abortOnClose(reply));
+      const events = await reader.poll(
+        session.sid,
+        next,
+        timeout * 1000,
+        abortOnClose(reply),
+        confirmsCdrs(session),
+      );
       if (events.length === 0) {
         return { status: 'timeout', message: 'no event arrived within the timeout', next };
       }
@@ -146,6 +182,8 @@ export function registerEventRoutes(app: FastifyInstance, services: Deps): void 
           },
           signal,
           () => void write(': keepalive\n\n'),
+          undefined,
+          confirmsCdrs(session),
         )
         .catch((err: unknown) => request.log.warn({ err }, 'event stream ended'));
       reply.raw.end();
@@ -200,6 +238,8 @@ export function registerEventRoutes(app: FastifyInstance, services: Deps): void 
           },
           ctl.signal,
           () => socket.ping(),
+          undefined,
+          confirmsCdrs(session),
         )
         .catch(() => socket.terminate());
     },
