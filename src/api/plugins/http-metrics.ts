@@ -18,15 +18,18 @@ export function routeLabel(request: FastifyRequest): string {
  */
 export function installHttpMetrics(app: FastifyInstance, metrics: Pick<Metrics, 'http'>): void {
   const statuses = new WeakMap<FastifyRequest, string>();
-  app.addHook('onSend', async (request, reply, payload) => {
-    if (typeof payload !== 'string') return payload;
-    const type = reply.getHeader('content-type');
-    if (typeof type !== 'string' || !type.startsWith('application/json')) return payload;
-    const m = STATUS_AT_START.exec(payload);
-    if (m?.[1]) statuses.set(request, m[1]);
-    return payload;
+  // Callback hooks: an async hook costs a promise per request on every answer.
+  app.addHook('onSend', (request, reply, payload, done) => {
+    if (typeof payload === 'string') {
+      const type = reply.getHeader('content-type');
+      if (typeof type === 'string' && type.startsWith('application/json')) {
+        const m = STATUS_AT_START.exec(payload);
+        if (m?.[1]) statuses.set(request, m[1]);
+      }
+    }
+    done(null, payload);
   });
-  app.addHook('onResponse', async (request, reply) => {
+  app.addHook('onResponse', (request, reply, done) => {
     const route = routeLabel(request);
     const method = METHODS.has(request.method) ? request.method : 'other';
     metrics.http.duration.observe(
@@ -35,5 +38,6 @@ export function installHttpMetrics(app: FastifyInstance, metrics: Pick<Metrics, 
     );
     const status = statuses.get(request);
     if (status !== undefined) metrics.http.answers.inc({ route, status });
+    done();
   });
 }

@@ -32,11 +32,38 @@ export function findControlCharacter(value: unknown, forbidden: RegExp, root: st
   return null;
 }
 
+/** Whether any string (key or value) in `value` holds a forbidden character; builds no paths. */
+export function hasControlCharacter(value: unknown, forbidden: RegExp): boolean {
+  if (typeof value === 'string') return forbidden.test(value);
+  if (value === null || typeof value !== 'object') return false;
+  const stack: unknown[] = [value];
+  while (stack.length > 0) {
+    const v = stack.pop();
+    if (typeof v === 'string') {
+      if (forbidden.test(v)) return true;
+    } else if (Array.isArray(v)) {
+      for (const item of v) stack.push(item);
+    } else if (v !== null && typeof v === 'object') {
+      for (const k in v) {
+        if (!Object.prototype.hasOwnProperty.call(v, k)) continue;
+        if (forbidden.test(k)) return true;
+        stack.push((v as Record<string, unknown>)[k]);
+      }
+    }
+  }
+  return false;
+}
+
+/** The path of the first forbidden character of `value`, or null; paths are built only when there is one. */
+function locate(value: unknown, forbidden: RegExp): string | null {
+  return hasControlCharacter(value, forbidden) ? findControlCharacter(value, forbidden, '') : null;
+}
+
 function check(request: FastifyRequest): void {
   const where =
-    findControlCharacter(request.params, IN_URL, '') ??
-    findControlCharacter(request.query, IN_URL, '') ??
-    (request.routeOptions.config?.rawBody ? null : findControlCharacter(request.body, IN_BODY, ''));
+    locate(request.params, IN_URL) ??
+    locate(request.query, IN_URL) ??
+    (request.routeOptions.config?.rawBody ? null : locate(request.body, IN_BODY));
   if (where !== null)
     throw new ServiceError('wrong-syntax', `'${where || 'request'}' contains a control character`);
 }
