@@ -13,6 +13,9 @@
 import { PGlite } from '@electric-sql/pglite';
 import { Pipeline, Redis } from 'ioredis';
 import pg from 'pg';
+import { BridgePool } from '../../src/store/pglite-bridge.js';
+
+type QueryFn = (...a: unknown[]) => unknown;
 
 export interface Counts {
   redisCommands: Map<string, number>;
@@ -60,6 +63,18 @@ export function installCounters(): void {
       return orig.apply(this, a);
     };
   }
+  // PGlite through the owner's socket (bench database 'pglite-bridge'): counted where it is sent.
+  const bproto = BridgePool.prototype as unknown as { connect: () => Promise<{ query: QueryFn }> };
+  const connect = bproto.connect;
+  bproto.connect = async function (this: unknown) {
+    const client = await connect.call(this);
+    const query = client.query;
+    client.query = function (this: unknown, ...a: unknown[]) {
+      bump(counts.sql, shape(a[0]));
+      return query.apply(this, a);
+    };
+    return client;
+  };
   const cproto = pg.Client.prototype as unknown as { query: (...a: unknown[]) => unknown };
   const q = cproto.query;
   cproto.query = function (this: unknown, ...a: unknown[]) {

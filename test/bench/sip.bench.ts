@@ -17,7 +17,8 @@
  *     (callplane, drachtio-server, FreeSWITCH).
  *
  *   npm run bench:sip
- *   BENCH_DATABASES=pglite SIP_BENCH_START=400 SIP_BENCH_STEP=200 npm run bench:sip
+ *   BENCH_DATABASES=pglite-bridge SIP_BENCH_START=400 SIP_BENCH_STEP=200 npm run bench:sip
+ *   BENCH_DATABASES=pglite npm run bench:sip   # PGlite inside the engine's process, as the tests run it
  *   SIP_BENCH_ONLY=calls SIP_BENCH_SECONDS=5 npm run bench:sip
  *   SIP_BENCH_COUNT=1 SIP_BENCH_ONLY=calls npm run bench:sip   # Redis commands and SQL per call
  *   DRACHTIO_URL=127.0.0.1:9022 DRACHTIO_SIP=127.0.0.1:5070 FREESWITCH_ESL=127.0.0.1:8021 \
@@ -31,6 +32,7 @@ import type { RtpSession } from '../../src/telephony/embedded/rtp/session.js';
 import { readPcapRtp } from '../helpers/pcap.js';
 import { dialplanV2, sipAccount, updatePhone, userWithNumbers } from '../helpers/provision.js';
 import { freePorts, runSipp, SIPP_AVAILABLE, startSipp } from '../helpers/sipp.js';
+import type { HarnessDatabase } from '../helpers/harness.js';
 import { createTelephonyHarness, type TelephonyHarness } from '../helpers/telephony.js';
 import { installCounters, perCall, since, snapshot, total } from './call-counters.js';
 import { carrierCps, cdrCollector, fullPath } from './call-path.js';
@@ -43,9 +45,15 @@ const MAX = Number(process.env['SIP_BENCH_MAX'] ?? 2000);
 const REG_START = Number(process.env['SIP_BENCH_REG_START'] ?? 1000);
 const REG_STEP = Number(process.env['SIP_BENCH_REG_STEP'] ?? 500);
 const CONCURRENT = Number(process.env['SIP_BENCH_CONCURRENT'] ?? 200);
-const DATABASES = (process.env['BENCH_DATABASES'] ?? 'pglite,postgres').split(',') as Array<
-  'pglite' | 'postgres'
->;
+/**
+ * pglite-bridge: PGlite as `callplane start` runs it, owned by another
+ * process (the API process there) and used over the bridge socket, so its
+ * CPU is not the engine's (it is printed next to it); pglite: in the
+ * engine's own process, as the tests run it.
+ */
+const DATABASES = (process.env['BENCH_DATABASES'] ?? 'pglite-bridge,postgres').split(
+  ',',
+) as HarnessDatabase[];
 const PCAP = '/usr/share/sip-tester/g711a.pcap';
 /** Which parts to run: calls, register, media (comma list; default all). */
 const FS_CONFIGURED =
@@ -69,7 +77,7 @@ const ADAPTER_CONCURRENT = Number(process.env['SIP_BENCH_ADAPTER_CONCURRENT'] ??
 const COUNT = process.env['SIP_BENCH_COUNT'] === '1';
 /** Writes a CPU profile of each engine run (calls, REGISTERs) to `<prefix>-<database>-<rate>.cpuprofile`. */
 const CPU_PROFILE = process.env['SIP_BENCH_CPU_PROFILE'];
-let database: 'pglite' | 'postgres' = 'pglite';
+let database: HarnessDatabase = 'pglite-bridge';
 
 /** Runs `fn` under the V8 profiler when SIP_BENCH_CPU_PROFILE is set. */
 async function profiled<T>(name: string, fn: () => Promise<T>): Promise<T> {
@@ -100,6 +108,13 @@ async function cdrCount(h: TelephonyHarness): Promise<number> {
   return Number(r.n);
 }
 
+/** CPU time (user + system) of another process so far, ms (Linux /proc; 10 ms steps). */
+function processCpuMs(pid: number): number {
+  const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100;
+}
+
 async function waitFor(check: () => Promise<boolean> | boolean, ms: number): Promise<boolean> {
   const until = Date.now() + ms;
   while (Date.now() < until) {
@@ -113,7 +128,8 @@ async function callsPart(h: TelephonyHarness): Promise<string> {
   const { number, partnerSid } = await fullPath(h);
   const events = cdrCollector(h, partnerSid);
   console.log(
-    'rate   direct cps  failed | engine cps  failed  retrans  cdrs written  cdr events  µs CPU/call  redis w/call  sql/call | ratio  load',
+    'rate   direct cps  failed | engine cps  failed  retrans  cdrs written  cdr events  µs CPU/call  redis w/call  sql/call | ratio  load' +
+      (h.databasePid ? '  | db owner µs CPU/call' : ''),
   );
   let best: { rate: number; cps: number; ratio: number } | null = null;
   try {
@@ -122,6 +138,7 @@ async function callsPart(h: TelephonyHarness): Promise<string> {
       const cdrs0 = await cdrCount(h);
       const ev0 = events.received();
       const counted = snapshot();
+      const owner0 = h.databasePid ? processCpuMs(h.databasePid) : 0;
       const r = await profiled(String(rate), () => b2buaCps(h, number, rate));
       // Two CDRs per call (the caller's leg and the trunk leg), written off the call path.
       const expected = 2 * r.successful;
@@ -130,6 +147,9 @@ async function callsPart(h: TelephonyHarness): Promise<string> {
       // The engine process's CPU per successful call (user + system), µs, up to the last CDR event delivered.
       const cpu = process.cpuUsage(r.cpu0);
       const cpuUsPerCall = (cpu.user + cpu.system) / Math.max(1, r.successful);
+      const ownerUsPerCall = h.databasePid
+        ? ((processCpuMs(h.databasePid) - owner0) * 1000) / Math.max(1, r.successful)
+        : null;
       const written = (await cdrCount(h)) - cdrs0;
       const delivered = events.received() - ev0;
       // Everything the run sent, the deferred CDR writes and event deliveries included.
@@ -143,7 +163,8 @@ async function callsPart(h: TelephonyHarness): Promise<string> {
           `${cpuUsPerCall.toFixed(0).padStart(11)}  ` +
           `${(sent.redisWrites / Math.max(1, r.successful)).toFixed(1).padStart(12)}  ` +
           `${(total(sent.sql) / Math.max(1, r.successful)).toFixed(2).padStart(8)} | ` +
-          `${ratio.toFixed(2).padStart(5)}  ${load()}`,
+          `${ratio.toFixed(2).padStart(5)}  ${load()}` +
+          (ownerUsPerCall === null ? '' : `  | ${ownerUsPerCall.toFixed(0).padStart(6)}`),
       );
       if (COUNT) console.log(perCall(sent, r.successful).join('\n'));
       const clean =
@@ -341,7 +362,7 @@ async function concurrentCalls(h: TelephonyHarness, number: string, calls: numbe
 }
 
 /** 4. The same path on both adapters, one after the other in this run. */
-async function adaptersPart(database: 'pglite' | 'postgres'): Promise<string[]> {
+async function adaptersPart(database: HarnessDatabase): Promise<string[]> {
   const lines: string[] = [];
   const results = new Map<string, { rate: number; cps: number; cpuPerCall: number; concurrent: string }>();
   const only = (process.env['SIP_BENCH_ADAPTERS'] ?? 'embedded,freeswitch').split(',');

@@ -1,6 +1,8 @@
+import { fork } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import type { FastifyInstance, InjectOptions } from 'fastify';
 import type { Redis } from 'ioredis';
 import pg from 'pg';
@@ -36,6 +38,8 @@ export interface Harness {
   user(opts?: { username?: string; password?: string; email?: string; partner?: string }): Promise<TestUser>;
   /** Creates a partner and a session authenticated with it. */
   partner(name?: string): Promise<{ name: string; key: string; id: string; sid: string }>;
+  /** The process owning the database, when it is not this one ('pglite-bridge'). */
+  databasePid?: number;
   close(): Promise<void>;
 }
 
@@ -54,11 +58,44 @@ export interface TestUser {
   sid: string;
 }
 
-async function freshDatabase(
-  kind: 'pglite' | 'postgres',
-): Promise<{ opened: OpenedDatabase; drop: () => Promise<void>; url?: string }> {
+/**
+ * The databases a harness can run on: PGlite in this process (the tests'
+ * default), PGlite owned by another process and used over the bridge socket
+ * (as `callplane start` runs it: the API process owns it, the telephony
+ * process uses it; for benches), or a fresh PostgreSQL database.
+ */
+export type HarnessDatabase = 'pglite' | 'pglite-bridge' | 'postgres';
+
+async function freshDatabase(kind: HarnessDatabase): Promise<{
+  opened: OpenedDatabase;
+  drop: () => Promise<void>;
+  url?: string;
+  ownerPid?: number;
+}> {
   if (kind === 'pglite') {
     return { opened: await openDatabase({ pgliteDir: 'memory://' }), drop: async () => undefined };
+  }
+  if (kind === 'pglite-bridge') {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'callplane-db-'));
+    const socket = path.join(dir, 'db.sock');
+    const owner = fork(fileURLToPath(new URL('./pglite-owner.ts', import.meta.url)), [socket], {
+      execArgv: ['--import', 'tsx'],
+      stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+    });
+    await new Promise<void>((resolve, reject) => {
+      owner.once('message', () => resolve());
+      owner.once('exit', (code) => reject(new Error(`the PGlite owner process exited (${code})`)));
+    });
+    return {
+      opened: await openDatabase({ bridgeSocket: socket }),
+      ownerPid: owner.pid,
+      drop: async () => {
+        const exited = new Promise((r) => owner.once('exit', r));
+        if (owner.connected) owner.send('stop');
+        await exited;
+        fs.rmSync(dir, { recursive: true, force: true });
+      },
+    };
   }
   const name = `cp_test_${randomToken(10).toLowerCase()}`;
   const admin = new pg.Client({ connectionString: PG_ADMIN_URL });
@@ -81,7 +118,7 @@ async function freshDatabase(
 
 export interface HarnessOptions {
   /** The database of this harness (default: TEST_DATABASE). */
-  database?: 'pglite' | 'postgres';
+  database?: HarnessDatabase;
 }
 
 export async function createHarness(
@@ -90,7 +127,7 @@ export async function createHarness(
 ): Promise<Harness> {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'callplane-test-'));
   const prefix = `cpt:${randomToken(8)}:`;
-  const { opened, drop, url } = await freshDatabase(opts.database ?? TEST_DATABASE);
+  const { opened, drop, url, ownerPid } = await freshDatabase(opts.database ?? TEST_DATABASE);
   const config = loadConfig({
     DATA_DIR: dataDir,
     REDIS_PREFIX: prefix,
@@ -157,6 +194,7 @@ export async function createHarness(
     call,
     user,
     partner,
+    ...(ownerPid !== undefined ? { databasePid: ownerPid } : {}),
     close: async () => {
       for (const a of apps) await a.close();
       await services.close();
