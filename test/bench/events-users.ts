@@ -111,13 +111,15 @@ export async function fanOut(
 }
 
 /**
- * Phase D: user-audience events paced at `rate`/s over `users`, for
- * `seconds`. Returns what was published, when publishing ended, and the
- * first publish time.
+ * Phase D: one event per user, users in turn, paced at `rate`/s for
+ * `seconds` (open loop: a publish does not wait for the one before).
+ * `publish(i, t)` sends user i's event carrying its publish time t.
+ * Returns what was published, when publishing started and ended, and how
+ * many publishes went out more than 10 ms late.
  */
 export async function publishToUsers(
-  services: Services,
-  users: string[],
+  publish: (user: number, t: number) => Promise<void> | void,
+  users: number,
   rate: number,
   seconds: number,
 ): Promise<{ published: number; start: number; end: number; late: number }> {
@@ -130,10 +132,7 @@ export async function publishToUsers(
     const wait = due - now();
     if (wait > 1) await sleep(wait);
     else if (wait < -10) late++;
-    const user = users[i % users.length]!;
-    const p = services.events
-      .publish({ users: [user] }, 'bench_user', { t: now() })
-      .finally(() => inflight.delete(p));
+    const p = Promise.resolve(publish(i % users, now())).finally(() => inflight.delete(p));
     inflight.add(p);
   }
   await Promise.all(inflight);

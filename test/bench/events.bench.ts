@@ -50,6 +50,7 @@ import { randomToken } from '../../src/lib/ids.js';
 import { connectRedis } from '../../src/lib/redis.js';
 import { createServices, type Services } from '../../src/services/index.js';
 import { openDatabase } from '../../src/store/db.js';
+import { BareEvents } from './events-baseline.js';
 import { DeliveryTracer } from './events-trace.js';
 import {
   FANOUT,
@@ -223,6 +224,7 @@ async function main(): Promise<void> {
   const pub = redis.duplicate();
   const sub = redis.duplicate();
   const clients = new Clients();
+  const bareEvents = new BareEvents();
 
   try {
     const appUrl = await app.listen({ port: 0, host: '127.0.0.1' });
@@ -272,6 +274,12 @@ async function main(): Promise<void> {
     }
     const userSids = [...fan.sids, ...users.flatMap((u) => u.sids)];
     if (userSids.length > 0) await clients.ask({ type: 'start', url: appUrl, sids: userSids }, 'started');
+    const bareUsers = users.map((_, i) => Array.from({ length: USER_SESSIONS }, (_x, j) => `bare${i}x${j}`));
+    if (PHASES.includes('D')) {
+      const bareUrl = await bareEvents.listen();
+      await clients.ask({ type: 'start', url: bareUrl, sids: bareUsers.flat() }, 'started');
+      while (bareEvents.parked < USERS * USER_SESSIONS) await sleep(50);
+    }
     while (services.eventSystem.waiter.waiting < SESSIONS + userSids.length) {
       if (Date.now() > parkDeadline + 60_000) {
         throw new Error(`only ${services.eventSystem.waiter.waiting} long-polls parked`);
@@ -456,42 +464,68 @@ async function main(): Promise<void> {
     }
 
     if (PHASES.includes('D')) {
-      const cpu0 = process.cpuUsage();
-      const clientCpu0 = (await clients.ask<Collected>({ type: 'collect' }, 'collected')).cpu;
-      const d = await publishToUsers(
-        services,
-        users.map((u) => u.uuid),
-        USER_RATE,
-        SECONDS,
-      );
-      const expected = d.published * USER_SESSIONS;
-      published += expected;
-      const c = await clients.drain(published, 60_000);
-      const cpu = process.cpuUsage(cpu0);
-      if (c.received < published) throw new Error(`only ${c.received} of ${published} events arrived`);
-      const lat = stats(c.sent.map((t, i) => c.recv[i]! - clock.offset - t));
-      const lastAt = c.recv.reduce((a, b) => Math.max(a, b - clock.offset), d.start);
-      const secs = (d.end - d.start) / 1000;
-      const wall = lastAt - d.start;
+      // Alternating with the bare baseline (events-baseline.ts), so machine noise hits both.
+      const figures: Record<
+        'bare' | 'events',
+        { lat: number[]; delivered: number; wall: number; cpu: number; client: number; late: number }
+      > = {
+        bare: { lat: [], delivered: 0, wall: 0, cpu: 0, client: 0, late: 0 },
+        events: { lat: [], delivered: 0, wall: 0, cpu: 0, client: 0, late: 0 },
+      };
+      for (let round = 0; round < 2; round++) {
+        for (const kind of round % 2 ? (['events', 'bare'] as const) : (['bare', 'events'] as const)) {
+          const cpu0 = process.cpuUsage();
+          const clientCpu0 = (await clients.ask<Collected>({ type: 'collect' }, 'collected')).cpu;
+          const d =
+            kind === 'bare'
+              ? await publishToUsers((i, t) => bareEvents.publish(bareUsers[i]!, t), USERS, USER_RATE, SECONDS)
+              : await publishToUsers(
+                  (i, t) => services.events.publish({ users: [users[i]!.uuid] }, 'bench_user', { t }),
+                  USERS,
+                  USER_RATE,
+                  SECONDS,
+                );
+          published += d.published * USER_SESSIONS;
+          const c = await clients.drain(published, 60_000);
+          const cpu = process.cpuUsage(cpu0);
+          if (c.received < published) throw new Error(`only ${c.received} of ${published} events arrived`);
+          const f = figures[kind];
+          for (let i = 0; i < c.sent.length; i++) f.lat.push(c.recv[i]! - clock.offset - c.sent[i]!);
+          f.delivered += c.sent.length;
+          f.wall += c.recv.reduce((a, b) => Math.max(a, b - clock.offset), d.start) - d.start;
+          f.cpu += (cpu.user + cpu.system) / 1000;
+          f.client += c.cpu - clientCpu0;
+          f.late += d.late;
+        }
+      }
       console.log(
-        `D  ${USERS} users x ${USER_SESSIONS} long-polls, ${USER_RATE} user events/s paced for ${secs.toFixed(1)} s ` +
-          `(${d.late} publishes > 10 ms late):`,
+        `D  ${USERS} users x ${USER_SESSIONS} long-polls, ${USER_RATE} user events/s paced, 2 rounds of ${SECONDS} s each:`,
       );
+      for (const kind of ['events', 'bare'] as const) {
+        const f = figures[kind];
+        console.log(
+          `   ${kind === 'events' ? 'GET /api/event' : 'bare Fastify long-poll (same clients, events in memory)'}: ` +
+            `${((1000 * f.delivered) / f.wall).toFixed(0)} delivered/s, ${f.late} publishes > 10 ms late`,
+        );
+        console.log(`     latency: ${fmt(stats(f.lat))}`);
+        console.log(
+          `     CPU per delivered event: server ${((f.cpu * 1000) / f.delivered).toFixed(1)} us ` +
+            `(${((100 * f.cpu) / f.wall).toFixed(0)}% of a core), clients ${((f.client * 1000) / f.delivered).toFixed(1)} us`,
+        );
+      }
+      const ev = stats(figures.events.lat);
+      const ba = stats(figures.bare.lat);
+      const rate = (1000 * figures.events.delivered) / figures.events.wall;
       console.log(
-        `     delivered ${c.sent.length} events in ${(wall / 1000).toFixed(2)} s: ${((1000 * c.sent.length) / wall).toFixed(0)}/s`,
-      );
-      console.log(`     latency: ${fmt(lat)}`);
-      const serverCpu = (cpu.user + cpu.system) / 1000;
-      console.log(
-        `     CPU per delivered event: server ${((serverCpu * 1000) / c.sent.length).toFixed(1)} us ` +
-          `(${((100 * serverCpu) / wall).toFixed(0)}% of a core), clients ` +
-          `${(((c.cpu - clientCpu0) * 1000) / c.sent.length).toFixed(1)} us`,
+        `   ratio events/bare: p50 ${(ev.p50 / ba.p50).toFixed(2)}x  p99 ${(ev.p99 / ba.p99).toFixed(2)}x, ` +
+          `server CPU ${(figures.events.cpu / figures.events.delivered / (figures.bare.cpu / figures.bare.delivered)).toFixed(2)}x`,
       );
       console.log(
         `   target >= 10,000 delivered/s with p99 < ${TARGET_P99_MS} ms: ` +
-          `${(1000 * c.sent.length) / wall >= 10_000 && lat.p99 < TARGET_P99_MS ? 'met' : 'NOT met'}`,
+          `${rate >= 10_000 && ev.p99 < TARGET_P99_MS ? 'met' : 'NOT met'} (${rate.toFixed(0)}/s, p99 ${ev.p99.toFixed(1)} ms)`,
       );
-      console.log(`   client errors ${c.errors}, event id gaps ${c.gaps}`);
+      const last = await clients.ask<Collected>({ type: 'collect' }, 'collected');
+      console.log(`   client errors ${last.errors}, event id gaps ${last.gaps}`);
     }
     if (inspector) {
       if (CPU_PROFILE) {
@@ -506,6 +540,7 @@ async function main(): Promise<void> {
     }
   } finally {
     await clients.stop();
+    await bareEvents.close();
     await app.close();
     await bare.close();
     await services.close();
