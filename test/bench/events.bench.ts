@@ -478,7 +478,12 @@ async function main(): Promise<void> {
           const clientCpu0 = (await clients.ask<Collected>({ type: 'collect' }, 'collected')).cpu;
           const d =
             kind === 'bare'
-              ? await publishToUsers((i, t) => bareEvents.publish(bareUsers[i]!, t), USERS, USER_RATE, SECONDS)
+              ? await publishToUsers(
+                  (i, t) => bareEvents.publish(bareUsers[i]!, t),
+                  USERS,
+                  USER_RATE,
+                  SECONDS,
+                )
               : await publishToUsers(
                   (i, t) => services.events.publish({ users: [users[i]!.uuid] }, 'bench_user', { t }),
                   USERS,
