@@ -134,11 +134,13 @@ export class CrashReaper {
     recordings: Map<string, string>,
   ): Promise<boolean> {
     const log = this.d.log;
-    if (e.snapshot) {
-      await this.d.port
-        .terminate(e.snapshot, { q850: CRASH_Q850 })
-        .catch((err: unknown) => log.warn({ err, call: e.call }, 'far end of a crashed call not ended'));
-    }
+    // The far end's BYE goes on beside the CDR: a far end that never answers it
+    // (its transaction times out after 32 s) must not hold the CDR back.
+    const ending = e.snapshot
+      ? this.d.port
+          .terminate(e.snapshot, { q850: CRASH_Q850 })
+          .catch((err: unknown) => log.warn({ err, call: e.call }, 'far end of a crashed call not ended'))
+      : Promise.resolve();
     let recordingId: string | null = null;
     if (e.recording) {
       recordingId = await this.d.saveRecording(e.recording).catch((err: unknown) => {
@@ -152,11 +154,13 @@ export class CrashReaper {
       await this.d.cdrSink.record(crashedCdr(e, dead.lastSeenMs, now, recordingId));
     } catch (err) {
       log.error({ err, call: e.call, cdr: e.cdr.id }, 'CDR of a crashed call not written');
+      await ending;
       return false;
     }
     const summary = await this.d.liveCalls?.get(e.call).catch(() => null);
     if (summary) await this.d.liveCalls?.remove(summary).catch(() => undefined);
     await this.d.claims.settle(dead, key);
+    await ending;
     return true;
   }
 }

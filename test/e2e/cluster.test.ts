@@ -19,6 +19,7 @@ import { dialplanV2, sipAccount, updatePhone, userWithNumbers } from '../helpers
 import { runSipp, startSipp, SIPP_AVAILABLE, type SippHandle } from '../helpers/sipp.js';
 import {
   addTelephonyNode,
+  cdrsOf,
   createTelephonyHarness,
   eventually,
   freePort,
@@ -44,6 +45,7 @@ function recorder(): { log: Logger; received: string[] } {
 }
 
 const DOMAIN = 'sip.callplane.test';
+const FAILOVER_CALLER = '4930999001';
 const A = recorder();
 const B = recorder();
 let h: TelephonyHarness;
@@ -285,6 +287,23 @@ describe.skipIf(!RUN || TEST_DATABASE !== 'postgres')('failover: a node killed w
     expect(onA(before)).toBeGreaterThan(0);
     expect(onA(before)).toBeLessThan(4);
 
+    // A call anchored on node-c (sent to its own port) when it dies: node A's crash
+    // reaper ends it (BYE to the caller) and writes its CDR once node-c's heartbeat is gone.
+    const { numbers } = await userWithNumbers(h, 1);
+    const inCall = startSipp({
+      scenario: 'uac-call',
+      remote: c,
+      localPort: h.carrierPort,
+      service: numbers[0]!.slice(1),
+      timeoutSeconds: 90,
+      vars: { from_user: FAILOVER_CALLER, hold_ms: '60000' },
+    });
+    await eventually(
+      async () => (await h.redis.keys(`${h.config.redisPrefix}recovery:legs:*`)).length > 0 || null,
+      "the call in node-c's recovery journal",
+      20_000,
+    );
+
     const killedAt = Date.now();
     child.kill('SIGKILL');
     await eventually(
@@ -296,9 +315,22 @@ describe.skipIf(!RUN || TEST_DATABASE !== 'postgres')('failover: a node killed w
     expect(outAfterMs).toBeLessThan(10_000);
     expect((await edge2.nodes()).get(a)).toMatch(/^A/);
 
+    const ended = await inCall.done;
+    const endedAfterMs = Date.now() - killedAt;
+    expect(ended.successful, ended.errors).toBe(1);
+    const cdr = await eventually(
+      async () => (await cdrsOf(h, numbers[0]!))[0],
+      "the CDR of node-c's call",
+      30_000,
+    );
+    expect(cdr).toMatchObject({ service: 'call' });
+    expect(String(cdr['a_number'])).toContain(FAILOVER_CALLER);
+
     // 0 failed calls after it, all on node A.
     const after = await probeCalls('49000002', 6);
     expect(onA(after)).toBe(6);
-    console.log(`failover: node-c out of the dispatcher set ${outAfterMs} ms after SIGKILL`);
+    console.log(
+      `failover: node-c out of the dispatcher set ${outAfterMs} ms after SIGKILL; its call ended by node A ${endedAfterMs} ms after it`,
+    );
   }, 180_000); // a child node starts through tsx: slow on a loaded machine
 });

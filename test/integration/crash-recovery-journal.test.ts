@@ -175,6 +175,34 @@ describe('the crash reaper', () => {
     expect(await reaper.sweep()).toBe(0);
   });
 
+  it('writes the CDR while the far end has not answered its BYE yet', async () => {
+    const dead = new RedisRecoveryJournal(redis, prefix, `b${randomToken(4)}`, { heartbeatMs: 60_000 });
+    await dead.start();
+    dead.put('k1', entry('call-3'));
+    await dead.flush();
+    await redis.del(`${prefix}recovery:alive:${dead.process}`);
+    // A far end that answers the BYE only when told (a transaction that would time out after 32 s).
+    let answer: () => void = () => undefined;
+    const port: RecoveryPort = {
+      snapshot: () => null,
+      terminate: () => new Promise<void>((r) => (answer = r)),
+    };
+    const cdrs: unknown[] = [];
+    const reaper = new CrashReaper({
+      claims: new RedisRecoveryJournal(redis, prefix, `m${randomToken(4)}`),
+      port,
+      cdrSink: { record: async (c) => cdrs.push(c) },
+      saveRecording: async () => null,
+      log: silentLogger,
+    });
+    const sweeping = reaper.sweep();
+    for (let i = 0; i < 100 && cdrs.length === 0; i++) await new Promise((r) => setTimeout(r, 10));
+    expect(cdrs).toHaveLength(1); // written before the BYE was answered
+    answer();
+    expect(await sweeping).toBe(1);
+    expect(await redis.exists(legsKey(dead))).toBe(0);
+  });
+
   it('keeps an entry whose CDR could not be written, for a later pass', async () => {
     const dead = new RedisRecoveryJournal(redis, prefix, `e${randomToken(4)}`, { heartbeatMs: 60_000 });
     await dead.start();
