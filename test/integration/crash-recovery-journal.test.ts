@@ -193,6 +193,7 @@ describe('the crash reaper', () => {
       port,
       cdrSink: { record: async (c) => cdrs.push(c) },
       saveRecording: async () => null,
+      liveCalls: new RedisLiveCalls(redis, prefix),
       log: silentLogger,
     });
     const sweeping = reaper.sweep();
