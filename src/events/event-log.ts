@@ -99,6 +99,9 @@ end
 return out
 `;
 
+/** Sessions per appendMany command (about 7 µs of Redis time each). */
+const MANY_CHUNK = 1000;
+
 /** How long a once-marker is kept: longer than any relay retries an event. */
 const ONCE_TTL_SECONDS = 7 * 86400;
 
@@ -225,11 +228,19 @@ export class EventLog {
     return done >= 0;
   }
 
-  /** Appends one event to several sessions' streams in one command, one notify for all. */
+  /**
+   * Appends one event to several sessions' streams in one command, one
+   * notify for all; a very large audience in commands of MANY_CHUNK
+   * sessions, so that no single script holds Redis for long.
+   */
   async appendMany(entries: ReadonlyArray<AppendEntry>): Promise<void> {
-    if (entries.length === 0) return;
-    const [keys, argv] = this.manyArgs(entries);
-    await (this.redis as unknown as AppendManyCommands).cpAppendEventMany(keys.length, ...keys, ...argv);
+    const cmd = this.redis as unknown as AppendManyCommands;
+    await Promise.all(
+      Array.from({ length: Math.ceil(entries.length / MANY_CHUNK) }, (_, c) => {
+        const [keys, argv] = this.manyArgs(entries.slice(c * MANY_CHUNK, (c + 1) * MANY_CHUNK));
+        return cmd.cpAppendEventMany(keys.length, ...keys, ...argv);
+      }),
+    );
     this.appended(entries.length);
   }
 

@@ -1,14 +1,14 @@
 import type { Redis } from 'ioredis';
 
-/**
- * Wakes long-polls and streams when a session's stream grows. One subscriber
- * connection per process listens on the event log's notify channel (every
- * append publishes the sids it appended to), so an event produced on any node wakes the
- * waiting request on this node at once: no polling loop.
- */
 /** Sessions remembered as unchanged (see EventWaiter.remember); beyond that the memory starts afresh. */
 const KNOWN_MAX = 100_000;
 
+/**
+ * Wakes long-polls and streams when a session's stream grows. One subscriber
+ * connection per process listens on the event log's notify channel (every
+ * append publishes the sids it appended to), so an event produced on any
+ * node wakes the waiting request on this node at once: no polling loop.
+ */
 export class EventWaiter {
   private subscriber: Redis | null = null;
   private ready: Promise<void> | null = null;

@@ -68,6 +68,18 @@ describe('event wake-ups', () => {
     }
   });
 
+  it('a very large audience goes in commands of 1,000 sessions, each session getting the event once', async () => {
+    const sids = Array.from({ length: 2500 }, (_, i) => `big${i}${randomToken(6)}`);
+    const many = vi.spyOn(redis as unknown as { cpAppendEventMany: () => unknown }, 'cpAppendEventMany');
+    await events.log.appendMany(sids.map((sid) => ({ sid, body: '{"event":"big","time":1}' })));
+    expect(many).toHaveBeenCalledTimes(3);
+    many.mockRestore();
+    const got = await Promise.all(
+      [sids[0]!, sids[999]!, sids[1000]!, sids[2499]!].map((s) => events.log.read(s, 0)),
+    );
+    for (const list of got) expect(list).toEqual([{ id: 0, event: 'big', time: 1 }]);
+  });
+
   it('reads made together go to Redis as one command, each with its own answer', async () => {
     const sids = await newSessions(20);
     await Promise.all(sids.map((sid, i) => events.publisher.publish({ sessions: [sid] }, 'e', { i })));
