@@ -86,7 +86,25 @@ export class SipTransports {
     return this.boundPort;
   }
 
+  /**
+   * Binds UDP, then TCP on the same port. With port 0 the UDP port is the
+   * system's pick, which another process may hold for TCP (any outgoing TCP
+   * connection takes a local port from the same range): then both are let
+   * go and another pick is tried. A configured port fails at once.
+   */
   async listen(): Promise<void> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await this.bindBoth();
+        return;
+      } catch (err) {
+        const taken = (err as NodeJS.ErrnoException).code === 'EADDRINUSE';
+        if (!taken || this.opts.port !== 0 || attempt >= 20) throw err;
+      }
+    }
+  }
+
+  private async bindBoth(): Promise<void> {
     const udp = dgram.createSocket({
       type: 'udp4',
       recvBufferSize: 4 * 1024 * 1024,
@@ -104,16 +122,22 @@ export class SipTransports {
         resolve();
       });
     });
-    this.udp = udp;
-    this.boundPort = udp.address().port;
+    const port = udp.address().port;
     const tcp = net.createServer((s) => this.adopt(s));
-    await new Promise<void>((resolve, reject) => {
-      tcp.once('error', reject);
-      tcp.listen(this.boundPort, this.opts.host, () => {
-        tcp.off('error', reject);
-        resolve();
+    try {
+      await new Promise<void>((resolve, reject) => {
+        tcp.once('error', reject);
+        tcp.listen(port, this.opts.host, () => {
+          tcp.off('error', reject);
+          resolve();
+        });
       });
-    });
+    } catch (err) {
+      udp.close();
+      throw err;
+    }
+    this.udp = udp;
+    this.boundPort = port;
     this.tcp = tcp;
   }
 
