@@ -200,7 +200,7 @@ const CLI = fileURLToPath(new URL('../../bin/callplane.js', import.meta.url));
 /** `callplane telephony` as a child process (its own NODE_ID and ports) on the harness's Redis and PostgreSQL. */
 async function childNode(sipPort: number): Promise<ChildProcess> {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'callplane-node-c-'));
-  const rtp = 47000 + (process.pid % 40) * 50;
+  const rtp = 19600 + (process.pid % 8) * 50; // below the ephemeral range (helpers/telephony.ts)
   const env: Record<string, string> = {};
   for (const [k, v] of Object.entries(process.env))
     if (v !== undefined && !/^(METRICS_|SIP_|RTP_|NODE_ID|PORT$)/.test(k)) env[k] = v;

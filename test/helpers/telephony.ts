@@ -24,7 +24,10 @@ export interface TelephonyHarness extends Harness {
 }
 
 // Above the fixed ranges other tests use (41xxx RTP relay, 43xxx media, 46xxx baresip).
-let rtpBase = 50000 + (process.pid % 25) * 600;
+// Below the system's ephemeral range (32768-60999 here), where freePort() and every outgoing
+// connection take their ports: a sipp bound to a picked port never meets a test's RTP leg.
+// 10000-18999 for harnesses (600 per test file, by pid), 19000-19999 for the test files' own nodes.
+let rtpBase = 10000 + (process.pid % 15) * 600;
 
 /** A port free for both UDP and TCP on 127.0.0.1. */
 export async function freePort(): Promise<number> {

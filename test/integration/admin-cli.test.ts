@@ -63,7 +63,7 @@ async function call(method: string, url: string, sid?: string, body?: unknown): 
 beforeAll(async () => {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'callplane-admin-'));
   sipPort = await freePort();
-  const rtp = 52000 + (process.pid % 40) * 50;
+  const rtp = 19400 + (process.pid % 4) * 50; // below the ephemeral range (helpers/telephony.ts)
   env = { ...process.env };
   delete env['DATABASE_URL'];
   Object.assign(env, {
