@@ -149,7 +149,6 @@ export class EventLog {
     private readonly redis: Redis,
     private readonly opts: EventLogOptions,
   ) {
-    redis.defineCommand('cpAppendEvent', { numberOfKeys: 2, lua: APPEND_LUA });
     redis.defineCommand('cpAppendEventOnce', { lua: APPEND_ONCE_LUA });
     redis.defineCommand('cpAppendEventMany', { lua: APPEND_MANY_LUA });
     redis.defineCommand('cpReadEvents', { lua: READ_MANY_LUA });
@@ -164,33 +163,16 @@ export class EventLog {
     return `${this.opts.prefix}ev:notify`;
   }
 
-  /** The append script's keys and arguments: next-id key, log key, body, limits, notify channel, sid. */
-  private appendArgs(
-    sid: string,
-    event: string,
-    payload: Record<string, unknown>,
-    time: number,
-  ): [string, string, string, number, number, number, number, string, string] {
+  /** The append scripts' limits: maxEvents, the oldest time kept, now, idle seconds, notify channel. */
+  private limits(): [number, number, number, number, string] {
     const now = Math.floor(Date.now() / 1000);
     return [
-      this.key('next', sid),
-      this.key('log', sid),
-      JSON.stringify({ event, time, ...payload }),
       this.opts.maxEvents,
       now - this.opts.maxAgeSeconds,
       now,
       this.opts.idleSeconds,
       this.notifyChannel,
-      sid,
     ];
-  }
-
-  /** Appends one event to one session's stream; returns its id. */
-  async append(sid: string, event: string, payload: Record<string, unknown>, time: number): Promise<number> {
-    const [next, log, ...rest] = this.appendArgs(sid, event, payload, time);
-    const id = (await (this.redis as unknown as AppendCommand).cpAppendEvent(next, log, ...rest)) as number;
-    this.opts.onAppend?.();
-    return id;
   }
 
   /**
@@ -207,8 +189,15 @@ export class EventLog {
     mapKey: string,
     mapValue: string,
   ): void {
-    const [next, log, ...rest] = this.appendArgs(sid, event, payload, time);
-    (pipeline as unknown as AppendMappedCommand).cpAppendEventMapped(next, log, mapKey, ...rest, mapValue);
+    (pipeline as unknown as AppendMappedCommand).cpAppendEventMapped(
+      this.key('next', sid),
+      this.key('log', sid),
+      mapKey,
+      JSON.stringify({ event, time, ...payload }),
+      ...this.limits(),
+      sid,
+      mapValue,
+    );
     this.opts.onAppend?.();
   }
 
@@ -250,16 +239,8 @@ export class EventLog {
 
   /** Keys and arguments of appendEachLua (ARGV[1], the marker TTL, is unused by appendMany). */
   private manyArgs(entries: ReadonlyArray<AppendEntry>): [string[], Array<string | number>] {
-    const now = Math.floor(Date.now() / 1000);
     const keys: string[] = [];
-    const argv: Array<string | number> = [
-      ONCE_TTL_SECONDS,
-      this.opts.maxEvents,
-      now - this.opts.maxAgeSeconds,
-      now,
-      this.opts.idleSeconds,
-      this.notifyChannel,
-    ];
+    const argv: Array<string | number> = [ONCE_TTL_SECONDS, ...this.limits()];
     for (const e of entries) {
       keys.push(this.key('next', e.sid), this.key('log', e.sid));
       argv.push(e.body, e.sid);
@@ -322,10 +303,6 @@ export class EventLog {
   async drop(sid: string): Promise<void> {
     await this.redis.del(this.key('next', sid), this.key('log', sid));
   }
-}
-
-interface AppendCommand {
-  cpAppendEvent(...args: Array<string | number>): Promise<unknown>;
 }
 
 interface AppendMappedCommand {

@@ -49,13 +49,12 @@ export class DeliveryTracer {
       return sids;
     };
     const log = events.log;
-    const append = log.append.bind(log);
-    log.append = async (sid, event, payload, time) => {
-      const tr = this.bySid.get(sid);
-      if (tr && tr.appendStart === undefined) tr.appendStart = now();
-      const id = await append(sid, event, payload, time);
-      if (tr && tr.appendEnd === undefined) tr.appendEnd = now();
-      return id;
+    const appendMany = log.appendMany.bind(log);
+    log.appendMany = async (entries) => {
+      const traces = entries.map((e) => this.bySid.get(e.sid));
+      for (const tr of traces) if (tr && tr.appendStart === undefined) tr.appendStart = now();
+      await appendMany(entries);
+      for (const tr of traces) if (tr && tr.appendEnd === undefined) tr.appendEnd = now();
     };
     const read = log.read.bind(log);
     log.read = async (sid, next, limit) => {
@@ -66,8 +65,8 @@ export class DeliveryTracer {
     };
     const reader = events.reader;
     const poll = reader.poll.bind(reader);
-    reader.poll = async (sid, next, timeoutMs, signal) => {
-      const evs: ApiEvent[] = await poll(sid, next, timeoutMs, signal);
+    reader.poll = async (sid, next, ...rest) => {
+      const evs: ApiEvent[] = await poll(sid, next, ...rest);
       const tr = this.bySid.get(sid);
       if (tr && tr.answered === undefined && evs.some((e) => e['t'] === tr.t)) tr.answered = now();
       return evs;
@@ -81,9 +80,11 @@ export class DeliveryTracer {
         subscriber: { on(e: 'message', f: (c: string, s: string) => void): void };
       }
     ).subscriber;
-    sub.on('message', (_c, sid) => {
-      const tr = this.bySid.get(sid);
-      if (tr && tr.notified === undefined) tr.notified = now();
+    sub.on('message', (_c, sids) => {
+      for (const sid of sids.split(' ')) {
+        const tr = this.bySid.get(sid);
+        if (tr && tr.notified === undefined) tr.notified = now();
+      }
     });
   }
 

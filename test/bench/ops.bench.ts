@@ -115,7 +115,14 @@ async function main(): Promise<void> {
       const batch = [];
       for (let j = i; j < Math.min(STREAMS, i + 500); j++)
         for (let e = 0; e < EVENTS_PER_STREAM; e++)
-          batch.push(services.eventLog.append(`bench${j}`, 'user_modify', {}, Math.floor(Date.now() / 1000)));
+          batch.push(
+            services.eventLog.appendMany([
+              {
+                sid: `bench${j}`,
+                body: JSON.stringify({ event: 'user_modify', time: Math.floor(Date.now() / 1000) }),
+              },
+            ]),
+          );
       await Promise.all(batch);
     }
     console.log(
