@@ -97,8 +97,8 @@ export class SessionEvents {
     send: (events: ApiEvent[]) => Promise<void>,
     signal: PollSignal,
     keepalive: () => void,
-    keepaliveMs = 15_000,
     confirms = true,
+    keepaliveMs = 15_000,
   ): Promise<void> {
     let cursor = next;
     while (!signal.aborted) {

@@ -42,10 +42,6 @@ class ClientGone implements PollSignal {
   }
 }
 
-function abortOnClose(reply: FastifyReply): PollSignal {
-  return new ClientGone(reply);
-}
-
 /**
  * Whether a session's event cursor must be told to the partner CDR delivery
  * (a round trip per answer): a partner session, or one that subscribed to
@@ -99,7 +95,7 @@ export function registerEventRoutes(app: FastifyInstance, services: Deps): void 
         session.sid,
         next,
         timeout * 1000,
-        abortOnClose(reply),
+        new ClientGone(reply),
         confirmsCdrs(session),
       );
       if (events.length === 0) {
@@ -156,7 +152,7 @@ export function registerEventRoutes(app: FastifyInstance, services: Deps): void 
     },
     async (request, reply) => {
       const session = request.session as Session;
-      const signal = abortOnClose(reply);
+      const signal = new ClientGone(reply);
       reply.hijack();
       reply.raw.writeHead(200, {
         'content-type': 'text/event-stream; charset=utf-8',
@@ -182,7 +178,6 @@ export function registerEventRoutes(app: FastifyInstance, services: Deps): void 
           },
           signal,
           () => void write(': keepalive\n\n'),
-          undefined,
           confirmsCdrs(session),
         )
         .catch((err: unknown) => request.log.warn({ err }, 'event stream ended'));
@@ -238,7 +233,6 @@ export function registerEventRoutes(app: FastifyInstance, services: Deps): void 
           },
           ctl.signal,
           () => socket.ping(),
-          undefined,
           confirmsCdrs(session),
         )
         .catch(() => socket.terminate());
