@@ -13,57 +13,55 @@ import { ServiceError } from '../../errors/index.js';
 const IN_URL = /[\u0000-\u001f\u007f-\u009f]/;
 const IN_BODY = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f]/;
 
-/** The path of the first string holding a forbidden character, or null. Iterative: bodies may nest deeply. */
+/** A value met while searching, with where it sits; its path is spelled out only for a finding. */
+interface Found {
+  v: unknown;
+  parent: Found | null;
+  key: string | number;
+}
+
+/** `a.b[2].c` from the root down (iterative, like the search). */
+function pathOf(f: Found, root: string): string {
+  const keys: Array<string | number> = [];
+  for (let at: Found | null = f; at?.parent; at = at.parent) keys.push(at.key);
+  let path = root;
+  for (let i = keys.length - 1; i >= 0; i--) {
+    const k = keys[i]!;
+    path = typeof k === 'number' ? `${path}[${k}]` : path === '' ? k : `${path}.${k}`;
+  }
+  return path;
+}
+
+/**
+ * The path of the first string holding a forbidden character, or null.
+ * Iterative (bodies may nest deeply), and paths are built only for the one
+ * found: the check runs on every request, nearly always finding nothing.
+ */
 export function findControlCharacter(value: unknown, forbidden: RegExp, root: string): string | null {
-  const stack: Array<[unknown, string]> = [[value, root]];
+  const stack: Found[] = [{ v: value, parent: null, key: '' }];
   while (stack.length > 0) {
-    const [v, where] = stack.pop() as [unknown, string];
+    const f = stack.pop()!;
+    const v = f.v;
     if (typeof v === 'string') {
-      if (forbidden.test(v)) return where;
+      if (forbidden.test(v)) return pathOf(f, root);
     } else if (Array.isArray(v)) {
-      v.forEach((item, i) => stack.push([item, `${where}[${i}]`]));
+      for (let i = 0; i < v.length; i++) stack.push({ v: v[i], parent: f, key: i });
     } else if (v !== null && typeof v === 'object') {
-      for (const [k, item] of Object.entries(v as Record<string, unknown>)) {
-        if (forbidden.test(k)) return `${where} key`;
-        stack.push([item, where === '' ? k : `${where}.${k}`]);
+      for (const k in v) {
+        if (!Object.prototype.hasOwnProperty.call(v, k)) continue;
+        if (forbidden.test(k)) return `${pathOf(f, root)} key`;
+        stack.push({ v: (v as Record<string, unknown>)[k], parent: f, key: k });
       }
     }
   }
   return null;
 }
 
-/** Whether any string (key or value) in `value` holds a forbidden character; builds no paths. */
-export function hasControlCharacter(value: unknown, forbidden: RegExp): boolean {
-  if (typeof value === 'string') return forbidden.test(value);
-  if (value === null || typeof value !== 'object') return false;
-  const stack: unknown[] = [value];
-  while (stack.length > 0) {
-    const v = stack.pop();
-    if (typeof v === 'string') {
-      if (forbidden.test(v)) return true;
-    } else if (Array.isArray(v)) {
-      for (const item of v) stack.push(item);
-    } else if (v !== null && typeof v === 'object') {
-      for (const k in v) {
-        if (!Object.prototype.hasOwnProperty.call(v, k)) continue;
-        if (forbidden.test(k)) return true;
-        stack.push((v as Record<string, unknown>)[k]);
-      }
-    }
-  }
-  return false;
-}
-
-/** The path of the first forbidden character of `value`, or null; paths are built only when there is one. */
-function locate(value: unknown, forbidden: RegExp): string | null {
-  return hasControlCharacter(value, forbidden) ? findControlCharacter(value, forbidden, '') : null;
-}
-
 function check(request: FastifyRequest): void {
   const where =
-    locate(request.params, IN_URL) ??
-    locate(request.query, IN_URL) ??
-    (request.routeOptions.config?.rawBody ? null : locate(request.body, IN_BODY));
+    findControlCharacter(request.params, IN_URL, '') ??
+    findControlCharacter(request.query, IN_URL, '') ??
+    (request.routeOptions.config?.rawBody ? null : findControlCharacter(request.body, IN_BODY, ''));
   if (where !== null)
     throw new ServiceError('wrong-syntax', `'${where || 'request'}' contains a control character`);
 }
