@@ -108,13 +108,6 @@ async function cdrCount(h: TelephonyHarness): Promise<number> {
   return Number(r.n);
 }
 
-/** CPU time (user + system) of another process so far, ms (Linux /proc; 10 ms steps). */
-function processCpuMs(pid: number): number {
-  const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
-  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100;
-}
-
 async function waitFor(check: () => Promise<boolean> | boolean, ms: number): Promise<boolean> {
   const until = Date.now() + ms;
   while (Date.now() < until) {
@@ -138,7 +131,7 @@ async function callsPart(h: TelephonyHarness): Promise<string> {
       const cdrs0 = await cdrCount(h);
       const ev0 = events.received();
       const counted = snapshot();
-      const owner0 = h.databasePid ? processCpuMs(h.databasePid) : 0;
+      const owner0 = h.databasePid ? cpuSecondsOf(h.databasePid) : 0;
       const r = await profiled(String(rate), () => b2buaCps(h, number, rate));
       // Two CDRs per call (the caller's leg and the trunk leg), written off the call path.
       const expected = 2 * r.successful;
@@ -148,7 +141,7 @@ async function callsPart(h: TelephonyHarness): Promise<string> {
       const cpu = process.cpuUsage(r.cpu0);
       const cpuUsPerCall = (cpu.user + cpu.system) / Math.max(1, r.successful);
       const ownerUsPerCall = h.databasePid
-        ? ((processCpuMs(h.databasePid) - owner0) * 1000) / Math.max(1, r.successful)
+        ? ((cpuSecondsOf(h.databasePid) - owner0) * 1e6) / Math.max(1, r.successful)
         : null;
       const written = (await cdrCount(h)) - cdrs0;
       const delivered = events.received() - ev0;
