@@ -1,5 +1,6 @@
 import type { Redis } from 'ioredis';
 import { TickBatch } from '../lib/tick-batch.js';
+import { parseEvent, type RawEvent } from './raw-event.js';
 import type { ApiEvent, Audience, EventPublisher, PublishOptions } from './types.js';
 
 /**
@@ -10,14 +11,21 @@ import type { ApiEvent, Audience, EventPublisher, PublishOptions } from './types
  * - ev:log:<sid>   a Redis stream; event id N is stored under entry id "N-1"
  *                  so a read "from id N" is XRANGE from "N-1" — ids stay
  *                  contiguous and any gap a client sees is a dropped event.
- * - ev:notify      pub/sub channel; every append publishes the sids it
- *                  appended to (space-separated), which wakes their
- *                  long-polls on all API nodes (no polling loop).
+ * - ev:notify      pub/sub channel; every append publishes what it appended
+ *                  (notice format below), which wakes the sessions'
+ *                  long-polls on all API nodes (no polling loop) and lets
+ *                  a node answer them from memory, without reading back.
  *
  * Appending is one Lua script (id allocation + XADD + count/age trimming +
  * the notify PUBLISH), so concurrent publishers on several nodes never reuse
  * or skip an id, and an append costs one round trip to Redis (it is on the
  * latency path of every event: test/bench/events.bench.ts).
+ *
+ * A notice names each session with the id its event got and the event's
+ * body: a first line of "sid id n" triples (space-separated; n counts the
+ * bodies from 1), then one line per body, the stored JSON text (JSON never
+ * holds a raw line break). A notice without a line break is a bare list of
+ * sids, as older nodes sent: it wakes them and tells nothing more.
  */
 const APPEND_LUA = `
 local id = redis.call('INCR', KEYS[1]) - 1
@@ -30,7 +38,7 @@ while true do
 end
 redis.call('EXPIRE', KEYS[1], ARGV[5])
 redis.call('EXPIRE', KEYS[2], ARGV[5])
-redis.call('PUBLISH', ARGV[6], ARGV[7])
+redis.call('PUBLISH', ARGV[6], ARGV[7] .. ' ' .. id .. ' 1\\n' .. ARGV[1])
 return id
 `;
 
@@ -47,19 +55,23 @@ const APPEND_MAPPED_LUA = APPEND_LUA.replace(
 /**
  * Appends to several sessions' streams in one command (`first`: the index
  * of the first next-id key; the keys before it are the caller's). Every
- * session gets the APPEND_LUA treatment; one notify message then names them
- * all, space-separated (sids are alphanumeric), so a fan-out to 1,000
- * sessions wakes every node's waiter with one message instead of 1,000.
- * ARGV: marker TTL (APPEND_ONCE_LUA only), maxEvents, min time, now, idle
- * seconds, notify channel, then body and sid per session.
+ * session gets the APPEND_LUA treatment; one notice then names them all
+ * (sids are alphanumeric), so a fan-out to 1,000 sessions wakes every
+ * node's waiter with one message instead of 1,000, and a body shared by
+ * many sessions travels once. ARGV: marker TTL (APPEND_ONCE_LUA only),
+ * maxEvents, min time, now, idle seconds, notify channel, the number of
+ * bodies B, the B bodies, then sid and body number (1..B) per session.
+ * Returns the event id each session's event got.
  */
 const appendEachLua = (first: number): string => `
 local n = (#KEYS - ${first - 1}) / 2
-local sids = {}
+local b = tonumber(ARGV[7])
+local head, ids = {}, {}
 for i = 1, n do
   local nk, lk = KEYS[${first - 2} + 2 * i], KEYS[${first - 1} + 2 * i]
+  local sid, bi = ARGV[6 + b + 2 * i], ARGV[7 + b + 2 * i]
   local id = redis.call('INCR', nk) - 1
-  redis.call('XADD', lk, 'MAXLEN', ARGV[2], id .. '-1', 't', ARGV[4], 'e', ARGV[5 + 2 * i])
+  redis.call('XADD', lk, 'MAXLEN', ARGV[2], id .. '-1', 't', ARGV[4], 'e', ARGV[7 + tonumber(bi)])
   while true do
     local first = redis.call('XRANGE', lk, '-', '+', 'COUNT', 1)
     if #first == 0 then break end
@@ -68,10 +80,13 @@ for i = 1, n do
   end
   redis.call('EXPIRE', nk, ARGV[5])
   redis.call('EXPIRE', lk, ARGV[5])
-  sids[i] = ARGV[6 + 2 * i]
+  head[i] = sid .. ' ' .. id .. ' ' .. bi
+  ids[i] = id
 end
-if n > 0 then redis.call('PUBLISH', ARGV[6], table.concat(sids, ' ')) end
-return n
+if n > 0 then
+  redis.call('PUBLISH', ARGV[6], table.concat(head, ' ') .. '\\n' .. table.concat(ARGV, '\\n', 8, 7 + b))
+end
+return ids
 `;
 
 /** appendEachLua for one event's audience: one command per publish, whatever its size. */
@@ -115,6 +130,12 @@ export interface EventLogOptions {
   idleSeconds: number;
   /** Told of every append (the events_appended metric). */
   onAppend?: () => void;
+  /**
+   * Told of what this process appended, with the ids the events got, as
+   * soon as the append is done: before its notice comes back from Redis, so
+   * a client of this process polling right after its own change sees it.
+   */
+  onAppended?: (entries: ReadonlyArray<AppendEntry>, ids: readonly number[]) => void;
 }
 
 /** What the session streams hold, for the event log metrics. */
@@ -212,9 +233,10 @@ export class EventLog {
       keys.length,
       ...keys,
       ...argv,
-    )) as number;
-    if (done >= 0) this.appended(entries.length);
-    return done >= 0;
+    )) as number[] | number;
+    if (typeof done === 'number') return false;
+    this.appended(entries, done);
+    return true;
   }
 
   /**
@@ -224,27 +246,47 @@ export class EventLog {
    */
   async appendMany(entries: ReadonlyArray<AppendEntry>): Promise<void> {
     const cmd = this.redis as unknown as AppendManyCommands;
+    if (entries.length === 0) return;
+    if (entries.length <= MANY_CHUNK) {
+      const [keys, argv] = this.manyArgs(entries);
+      this.appended(entries, (await cmd.cpAppendEventMany(keys.length, ...keys, ...argv)) as number[]);
+      return;
+    }
     await Promise.all(
-      Array.from({ length: Math.ceil(entries.length / MANY_CHUNK) }, (_, c) => {
-        const [keys, argv] = this.manyArgs(entries.slice(c * MANY_CHUNK, (c + 1) * MANY_CHUNK));
-        return cmd.cpAppendEventMany(keys.length, ...keys, ...argv);
+      Array.from({ length: Math.ceil(entries.length / MANY_CHUNK) }, async (_, c) => {
+        const chunk = entries.slice(c * MANY_CHUNK, (c + 1) * MANY_CHUNK);
+        const [keys, argv] = this.manyArgs(chunk);
+        this.appended(chunk, (await cmd.cpAppendEventMany(keys.length, ...keys, ...argv)) as number[]);
       }),
     );
-    this.appended(entries.length);
   }
 
-  private appended(n: number): void {
-    if (this.opts.onAppend) for (let i = 0; i < n; i++) this.opts.onAppend();
+  /** Entries appended with these ids: the metric, and this process's own waiter at once. */
+  private appended(entries: ReadonlyArray<AppendEntry>, ids: readonly number[]): void {
+    if (this.opts.onAppend) for (let i = 0; i < entries.length; i++) this.opts.onAppend();
+    this.opts.onAppended?.(entries, ids);
   }
 
-  /** Keys and arguments of appendEachLua (ARGV[1], the marker TTL, is unused by appendMany). */
+  /**
+   * Keys and arguments of appendEachLua (ARGV[1], the marker TTL, is unused
+   * by appendMany); equal bodies are passed once.
+   */
   private manyArgs(entries: ReadonlyArray<AppendEntry>): [string[], Array<string | number>] {
     const keys: string[] = [];
-    const argv: Array<string | number> = [ONCE_TTL_SECONDS, ...this.limits()];
+    const numbers = new Map<string, number>();
+    const pairs: Array<string | number> = [];
     for (const e of entries) {
       keys.push(this.key('next', e.sid), this.key('log', e.sid));
-      argv.push(e.body, e.sid);
+      let n = numbers.get(e.body);
+      if (n === undefined) {
+        n = numbers.size + 1;
+        numbers.set(e.body, n);
+      }
+      pairs.push(e.sid, n);
     }
+    const argv: Array<string | number> = [ONCE_TTL_SECONDS, ...this.limits(), numbers.size];
+    for (const body of numbers.keys()) argv.push(body);
+    for (const x of pairs) argv.push(x);
     return [keys, argv];
   }
 
@@ -254,12 +296,16 @@ export class EventLog {
 
   /** Events with id >= next, oldest first. */
   async read(sid: string, next: number, limit = 1000): Promise<ApiEvent[]> {
+    return (await this.readRaw(sid, next, limit)).map(parseEvent);
+  }
+
+  /** The same as stored: each event's id and JSON text. */
+  async readRaw(sid: string, next: number, limit = 1000): Promise<RawEvent[]> {
     const entries = await this.reads.call({ key: this.key('log', sid), from: `${next}-1`, limit });
-    return entries.map(([entryId, fields]) => {
-      const id = Number(entryId.split('-')[0]);
-      const json = fields[fields.indexOf('e') + 1] ?? '{}';
-      return { id, ...(JSON.parse(json) as { event: string; time: number }) };
-    });
+    return entries.map(([entryId, fields]) => ({
+      id: Number(entryId.slice(0, entryId.indexOf('-'))),
+      body: fields[fields.indexOf('e') + 1] ?? '{}',
+    }));
   }
 
   /** Renews the stream's lifetime together with its session (called on session access). */

@@ -32,12 +32,14 @@ export function createEventSystem(
 ): EventSystem {
   const prefix = config.redisPrefix;
   const appended = metrics?.events.appended;
+  let waiter: EventWaiter | null = null;
   const log = new EventLog(redis, {
     prefix,
     maxEvents: config.eventMaxCount,
     maxAgeSeconds: config.eventMaxAgeSeconds,
     idleSeconds: config.sessionIdleSeconds,
     ...(appended ? { onAppend: () => appended.inc() } : {}),
+    onAppended: (entries, ids) => waiter?.appendedHere(entries, ids),
   });
   const filters = new FilterStore(redis, prefix, config.sessionIdleSeconds, config.patternCacheBytes);
   sessions.onTouch((p, sid) => {
@@ -46,7 +48,7 @@ export function createEventSystem(
   });
   const exists = (sids: string[]): Promise<boolean[]> => sessions.exists(sids);
   const admit = filters.admit.bind(filters);
-  const waiter = new EventWaiter(redis, log.notifyChannel);
+  waiter = new EventWaiter(redis, log.notifyChannel);
   const subscriptions = new ChannelSubscriptions(redis, prefix, exists);
   const partnerCdr = new PartnerCdrDelivery(redis, log, exists, filters.admitEach.bind(filters), {
     prefix,

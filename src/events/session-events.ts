@@ -1,4 +1,5 @@
 import type { EventLog } from './event-log.js';
+import { parseEvent, type RawEvent } from './raw-event.js';
 import type { ApiEvent } from './types.js';
 import type { EventWaiter } from './waiter.js';
 
@@ -38,6 +39,44 @@ export class SessionEvents {
     signal?: PollSignal,
     cursor = true,
   ): Promise<ApiEvent[]> {
+    return (await this.pollRaw(sid, next, timeoutMs, signal, cursor)).map(parseEvent);
+  }
+
+  /**
+   * poll() with the events as stored (raw-event.ts): what the long-poll
+   * answer is made of. A session this process follows in memory (the
+   * common case of a client polling on) is answered or parked without
+   * Redis and without the general loop's promise per step.
+   */
+  pollRaw(
+    sid: string,
+    next: number,
+    timeoutMs: number,
+    signal?: PollSignal,
+    cursor = true,
+  ): Promise<RawEvent[]> {
+    if (!cursor && !signal?.aborted) {
+      const cached = this.waiter.cached(sid, next);
+      if (cached !== null) {
+        if (cached.length > 0 || timeoutMs <= 0) return Promise.resolve(cached);
+        return new Promise((resolve) => {
+          new ParkedPoll(this.waiter, sid, next, timeoutMs, signal, resolve, (left) =>
+            this.pollLoop(sid, next, left, signal, false),
+          );
+        });
+      }
+    }
+    return this.pollLoop(sid, next, timeoutMs, signal, cursor);
+  }
+
+  /** The general poll: reads Redis when memory does not know the stream. */
+  private async pollLoop(
+    sid: string,
+    next: number,
+    timeoutMs: number,
+    signal: PollSignal | undefined,
+    cursor: boolean,
+  ): Promise<RawEvent[]> {
     let wake: () => void = () => undefined;
     let woken = false;
     const cancel = await this.waiter.watch(sid, () => {
@@ -48,28 +87,27 @@ export class SessionEvents {
       const deadline = Date.now() + timeoutMs;
       for (let round = 0; ; round++) {
         woken = false;
+        // What this process followed of the stream in memory, if it did; else a read.
         // Confirming `next` and the first read are independent: one round trip, not two.
-        // A client polling on from what this process last handed it, with no append
-        // heard of since, needs no read before it waits.
+        const cached = this.waiter.cached(sid, next);
         const events =
           round === 0 && cursor
-            ? (await Promise.all([this.log.read(sid, next), this.onCursor(sid, next)]))[0]
-            : round === 0 && this.waiter.unchanged(sid, next)
-              ? []
-              : await this.log.read(sid, next);
+            ? (await Promise.all([cached ?? this.log.readRaw(sid, next), this.onCursor(sid, next)]))[0]
+            : (cached ?? (await this.log.readRaw(sid, next)));
         if (events.length > 0) {
-          const after = (events[events.length - 1] as ApiEvent).id + 1;
+          const after = events[events.length - 1]!.id + 1;
           if (cursor) await this.onCursor(sid, next, after);
           // `woken`: an append was heard of after the read went out.
-          if (!woken) this.waiter.remember(sid, after);
+          if (!cached && !woken) this.waiter.remember(sid, after);
           return events;
         }
         const left = deadline - Date.now();
         if (left <= 0 || signal?.aborted) {
-          if (!woken && !signal?.aborted) this.waiter.remember(sid, next);
+          if (!cached && !woken && !signal?.aborted) this.waiter.remember(sid, next);
           return [];
         }
         if (woken) continue; // an append raced with the read
+        if (!cached) this.waiter.remember(sid, next);
         await new Promise<void>((resolve) => {
           const timer = setTimeout(resolve, left);
           const done = (): void => {
@@ -111,5 +149,51 @@ export class SessionEvents {
       await send(events);
       cursor = (events[events.length - 1] as ApiEvent).id + 1;
     }
+  }
+}
+
+/**
+ * A poll parked on a session followed in memory: each wake-up looks at
+ * memory again, and answers when it holds events; when memory has let go
+ * of the stream (a notice out of sequence, a lost connection) the general
+ * loop takes over for the time left.
+ */
+class ParkedPoll {
+  private readonly cancel: () => void;
+  private readonly timer: NodeJS.Timeout;
+  private readonly deadline: number;
+  private done = false;
+
+  constructor(
+    private readonly waiter: EventWaiter,
+    private readonly sid: string,
+    private readonly next: number,
+    timeoutMs: number,
+    private readonly signal: PollSignal | undefined,
+    private readonly resolve: (events: RawEvent[] | Promise<RawEvent[]>) => void,
+    private readonly fallback: (timeLeftMs: number) => Promise<RawEvent[]>,
+  ) {
+    this.deadline = Date.now() + timeoutMs;
+    this.cancel = waiter.watchNow(sid, this.wake);
+    this.timer = setTimeout(this.wake, timeoutMs);
+    signal?.addEventListener('abort', this.wake, { once: true });
+  }
+
+  private readonly wake = (): void => {
+    if (this.done) return;
+    const left = this.deadline - Date.now();
+    if (this.signal?.aborted) return this.finish([]);
+    const cached = this.waiter.cached(this.sid, this.next);
+    if (cached === null) return this.finish(this.fallback(left));
+    if (cached.length > 0 || left <= 0) this.finish(cached);
+    // Else woken with nothing new for this cursor: wait on, the timer still set for the deadline.
+  };
+
+  private finish(events: RawEvent[] | Promise<RawEvent[]>): void {
+    this.done = true;
+    clearTimeout(this.timer);
+    this.cancel();
+    this.signal?.removeEventListener('abort', this.wake);
+    this.resolve(events);
   }
 }

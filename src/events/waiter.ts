@@ -1,48 +1,118 @@
 import type { Redis } from 'ioredis';
+import type { RawEvent } from './raw-event.js';
 
-/** Sessions remembered as unchanged (see EventWaiter.remember); beyond that the memory starts afresh. */
+/** Sessions whose stream this process follows in memory (see EventWaiter.remember). */
 const KNOWN_MAX = 100_000;
+/** Events kept in memory for one session before it is read from Redis again. */
+const KNOWN_EVENTS_MAX = 64;
+/** Bytes of event text kept in memory in all; past it the least recently polled sessions go. */
+const KNOWN_BYTES_MAX = 32 * 1024 * 1024;
+
+/**
+ * What this process knows of a session's stream from `base` on: exactly
+ * `events` (ids base, base+1, …), as of the last notice it heard.
+ */
+interface Known {
+  base: number;
+  events: RawEvent[];
+  bytes: number;
+}
 
 /**
  * Wakes long-polls and streams when a session's stream grows. One subscriber
  * connection per process listens on the event log's notify channel (every
- * append publishes the sids it appended to), so an event produced on any
- * node wakes the waiting request on this node at once: no polling loop.
+ * append publishes what it appended: event-log.ts), so an event produced on
+ * any node wakes the waiting request on this node at once: no polling loop.
  */
 export class EventWaiter {
   private subscriber: Redis | null = null;
   private ready: Promise<void> | null = null;
   private readonly waiters = new Map<string, Set<() => void>>();
   /**
-   * Sessions whose stream this process has read up to a `next`, with no
-   * append heard of since: a poll from that `next` need not read again
-   * before it waits. Every notify forgets its sessions; a lost subscriber
-   * connection forgets them all (messages may have been missed).
+   * Sessions whose stream this process has read up to a `next`, followed
+   * since by the notices of what was appended: a poll from there is
+   * answered from memory (`cached`), without reading Redis. A notice out of
+   * sequence, a session's backlog past KNOWN_EVENTS_MAX, or a lost
+   * subscriber connection (notices may have been missed) forgets sessions.
+   * Map order is the order of last use, for the byte budget.
    */
-  private readonly known = new Map<string, number>();
+  private readonly known = new Map<string, Known>();
+  private knownBytes = 0;
 
   constructor(
     private readonly redis: Redis,
     private readonly channel: string,
   ) {}
 
+  /** A notice from the channel (format: event-log.ts): follow the sessions' streams and wake their polls. */
+  private heard(notice: string): void {
+    const nl = notice.indexOf('\n');
+    if (nl < 0) {
+      for (const sid of notice.split(' ')) this.appended(sid, -1, '');
+      return;
+    }
+    const head = notice.slice(0, nl).split(' ');
+    const bodies = notice.slice(nl + 1).split('\n');
+    for (let i = 0; i + 2 < head.length; i += 3) {
+      this.appended(head[i]!, Number(head[i + 1]), bodies[Number(head[i + 2]) - 1] ?? '');
+    }
+  }
+
+  /**
+   * What this process appended itself (event-log.ts onAppended), known
+   * before its notice comes round; the notice then repeats it.
+   */
+  appendedHere(entries: ReadonlyArray<{ sid: string; body: string }>, ids: readonly number[]): void {
+    for (let i = 0; i < entries.length; i++) this.appended(entries[i]!.sid, ids[i]!, entries[i]!.body);
+  }
+
+  /** Event `id` (-1: unknown) with text `body` was appended to `sid`'s stream. */
+  private appended(sid: string, id: number, body: string): void {
+    const k = this.known.get(sid);
+    if (k) {
+      // Known already (this process's own append, or a read that raced with the notice): nothing new.
+      if (id >= 0 && id < k.base + k.events.length) return;
+      if (id >= 0 && body !== '' && id === k.base + k.events.length && k.events.length < KNOWN_EVENTS_MAX) {
+        k.events.push({ id, body });
+        k.bytes += body.length;
+        this.knownBytes += body.length;
+        if (this.knownBytes > KNOWN_BYTES_MAX) this.shed();
+      } else {
+        this.forget(sid, k);
+      }
+    }
+    const set = this.waiters.get(sid);
+    if (set) wakeAll(set);
+  }
+
+  private forget(sid: string, k: Known): void {
+    this.known.delete(sid);
+    this.knownBytes -= k.bytes;
+  }
+
+  private forgetAll(): void {
+    this.known.clear();
+    this.knownBytes = 0;
+  }
+
+  /** Drops the least recently polled sessions until the kept events fit the budget again. */
+  private shed(): void {
+    for (const [sid, k] of this.known) {
+      if (this.knownBytes <= KNOWN_BYTES_MAX / 2) break;
+      this.forget(sid, k);
+    }
+  }
+
   private start(): Promise<void> {
     if (!this.ready) {
       const sub = this.redis.duplicate();
       sub.on('error', () => undefined);
-      // A message names the sessions of one append, space-separated.
-      sub.on('message', (_channel: string, sids: string) => {
-        for (const sid of sids.split(' ')) {
-          this.known.delete(sid);
-          const set = this.waiters.get(sid);
-          if (set) for (const wake of [...set]) wake();
-        }
-      });
+      sub.on('message', (_channel: string, notice: string) => this.heard(notice));
       // Appends while the connection was down were not heard: read everything again.
-      sub.on('close', () => this.known.clear());
+      sub.on('close', () => this.forgetAll());
       let connected = false;
       sub.on('ready', () => {
-        this.known.clear();
+        this.forgetAll();
         if (connected) for (const set of this.waiters.values()) for (const wake of [...set]) wake();
         connected = true;
       });
@@ -59,6 +129,51 @@ export class EventWaiter {
    */
   async watch(sid: string, wake: () => void): Promise<() => void> {
     await this.start();
+    return this.watchNow(sid, wake);
+  }
+
+  /**
+   * Notes that `sid`'s stream was read up to `next` and no append was heard
+   * of since the read was sent: from here on the process follows it in
+   * memory. Call it while still watching the session, in the same
+   * synchronous step as the watch's cancel, so that no notice falls
+   * between them.
+   */
+  remember(sid: string, next: number): void {
+    const old = this.known.get(sid);
+    if (old) this.forget(sid, old);
+    else if (this.known.size >= KNOWN_MAX) this.forgetAll();
+    this.known.set(sid, { base: next, events: [], bytes: 0 });
+  }
+
+  /**
+   * What a read of `sid` from `next` would find, when this process knows it
+   * (remember()): the events from `next` on, possibly none; null when only
+   * Redis knows. Events before `next` (the client has them) are dropped.
+   */
+  cached(sid: string, next: number): RawEvent[] | null {
+    const k = this.known.get(sid);
+    if (!k || next < k.base || next > k.base + k.events.length) return null;
+    if (next > k.base) {
+      const gone = k.events.splice(0, next - k.base);
+      k.base = next;
+      for (const e of gone) {
+        k.bytes -= e.body.length;
+        this.knownBytes -= e.body.length;
+      }
+    }
+    // Most recently polled last (shed() drops from the front).
+    this.known.delete(sid);
+    this.known.set(sid, k);
+    return k.events.slice();
+  }
+
+  /**
+   * watch() for a caller that knows the subscription is in place (it was
+   * followed in memory: cached() answered), registered at once: no notice
+   * can fall between its look at memory and the registration.
+   */
+  watchNow(sid: string, wake: () => void): () => void {
     let set = this.waiters.get(sid);
     if (!set) {
       set = new Set();
@@ -73,22 +188,6 @@ export class EventWaiter {
     };
   }
 
-  /**
-   * Notes that `sid`'s stream was read up to `next` and no append was heard
-   * of since the read was sent. Call it while still watching the session,
-   * in the same synchronous step as the watch's cancel, so that no notify
-   * falls between them.
-   */
-  remember(sid: string, next: number): void {
-    if (this.known.size >= KNOWN_MAX) this.known.clear();
-    this.known.set(sid, next);
-  }
-
-  /** True when a read of `sid` from `next` would find nothing new (remember()). */
-  unchanged(sid: string, next: number): boolean {
-    return this.known.get(sid) === next;
-  }
-
   /** Number of requests currently waiting (for tests and metrics). */
   get waiting(): number {
     let n = 0;
@@ -99,11 +198,17 @@ export class EventWaiter {
   async close(): Promise<void> {
     for (const set of this.waiters.values()) for (const wake of [...set]) wake();
     this.waiters.clear();
-    this.known.clear();
+    this.forgetAll();
     if (this.subscriber) {
       this.subscriber.disconnect();
       this.subscriber = null;
       this.ready = null;
     }
   }
+}
+
+/** Calls every wake of a set; a wake may leave the set while this runs. */
+function wakeAll(set: Set<() => void>): void {
+  if (set.size === 1) for (const wake of set) return wake();
+  for (const wake of [...set]) wake();
 }

@@ -43,6 +43,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Session as Inspector } from 'node:inspector/promises';
+import { PerformanceObserver } from 'node:perf_hooks';
 import Fastify from 'fastify';
 import { buildApp } from '../../src/api/app.js';
 import { loadConfig } from '../../src/config/index.js';
@@ -81,8 +82,31 @@ const CPU_PROFILE = process.env['BENCH_CPU_PROFILE'];
 const HEAP_PROFILE = process.env['BENCH_HEAP_PROFILE'];
 /** When set, phase A also prints where the time of a delivery goes (events-trace.ts). */
 const TRACE = Boolean(process.env['BENCH_TRACE']);
+/** BENCH_D_BARE=0: phase D without its bare baseline rounds (for profiles of the events path alone). */
+const NO_BARE = process.env['BENCH_D_BARE'] === '0';
 
 const now = (): number => performance.timeOrigin + performance.now();
+
+/** Counts this process's GC pauses from now until stop(). */
+function gcPauses(): { stop(): { count: number; total: number; max: number } } {
+  let count = 0;
+  let total = 0;
+  let max = 0;
+  const obs = new PerformanceObserver((list) => {
+    for (const e of list.getEntries()) {
+      count++;
+      total += e.duration;
+      max = Math.max(max, e.duration);
+    }
+  });
+  obs.observe({ entryTypes: ['gc'] });
+  return {
+    stop: () => {
+      obs.disconnect();
+      return { count, total, max };
+    },
+  };
+}
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
 function pct(sorted: number[], p: number): number {
@@ -467,14 +491,26 @@ async function main(): Promise<void> {
       // Alternating with the bare baseline (events-baseline.ts), so machine noise hits both.
       const figures: Record<
         'bare' | 'events',
-        { lat: number[]; delivered: number; wall: number; cpu: number; client: number; late: number }
+        {
+          lat: number[];
+          delivered: number;
+          wall: number;
+          cpu: number;
+          client: number;
+          late: number;
+          gcMs: number;
+          gcMax: number;
+          gcs: number;
+        }
       > = {
-        bare: { lat: [], delivered: 0, wall: 0, cpu: 0, client: 0, late: 0 },
-        events: { lat: [], delivered: 0, wall: 0, cpu: 0, client: 0, late: 0 },
+        bare: { lat: [], delivered: 0, wall: 0, cpu: 0, client: 0, late: 0, gcMs: 0, gcMax: 0, gcs: 0 },
+        events: { lat: [], delivered: 0, wall: 0, cpu: 0, client: 0, late: 0, gcMs: 0, gcMax: 0, gcs: 0 },
       };
       for (let round = 0; round < 2; round++) {
-        for (const kind of round % 2 ? (['events', 'bare'] as const) : (['bare', 'events'] as const)) {
+        const order = round % 2 ? (['events', 'bare'] as const) : (['bare', 'events'] as const);
+        for (const kind of order.filter((k) => k === 'events' || !NO_BARE)) {
           const cpu0 = process.cpuUsage();
+          const gc = gcPauses();
           const clientCpu0 = (await clients.ask<Collected>({ type: 'collect' }, 'collected')).cpu;
           const d =
             kind === 'bare'
@@ -501,6 +537,10 @@ async function main(): Promise<void> {
           f.cpu += (cpu.user + cpu.system) / 1000;
           f.client += c.cpu - clientCpu0;
           f.late += d.late;
+          const g = gc.stop();
+          f.gcMs += g.total;
+          f.gcMax = Math.max(f.gcMax, g.max);
+          f.gcs += g.count;
         }
       }
       console.log(
@@ -516,6 +556,10 @@ async function main(): Promise<void> {
         console.log(
           `     CPU per delivered event: server ${((f.cpu * 1000) / f.delivered).toFixed(1)} us ` +
             `(${((100 * f.cpu) / f.wall).toFixed(0)}% of a core), clients ${((f.client * 1000) / f.delivered).toFixed(1)} us`,
+        );
+        console.log(
+          `     GC pauses of the server: ${f.gcs}, ${((100 * f.gcMs) / f.wall).toFixed(1)}% of the time, ` +
+            `longest ${f.gcMax.toFixed(1)} ms`,
         );
       }
       const ev = stats(figures.events.lat);

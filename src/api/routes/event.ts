@@ -2,7 +2,7 @@ import { Type } from '@sinclair/typebox';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { FilterSyntaxError } from '../../domain/event-filter.js';
 import type { PollSignal } from '../../events/session-events.js';
-import type { ApiEvent } from '../../events/types.js';
+import { pollAnswer } from '../../events/raw-event.js';
 import type { Services } from '../../services/index.js';
 import type { Session } from '../../services/session-store.js';
 import { ServiceError } from '../../errors/index.js';
@@ -91,7 +91,7 @@ export function registerEventRoutes(app: FastifyInstance, services: Deps): void 
       if (timeout > 300) throw new ServiceError('wrong-syntax', 'timeout must be between 0 and 300 seconds');
       const next = q.next === undefined ? 0 : Number(q.next);
       const session = request.session as Session;
-      const events = await reader.poll(
+      const events = await reader.pollRaw(
         session.sid,
         next,
         timeout * 1000,
@@ -101,7 +101,8 @@ export function registerEventRoutes(app: FastifyInstance, services: Deps): void 
       if (events.length === 0) {
         return { status: 'timeout', message: 'no event arrived within the timeout', next };
       }
-      return { event: events, next: (events[events.length - 1] as ApiEvent).id + 1 };
+      // The stored JSON texts put together: nothing parsed or serialised per event.
+      return reply.type('application/json; charset=utf-8').send(pollAnswer(events));
     },
   );
 
