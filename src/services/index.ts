@@ -187,7 +187,7 @@ export function createServices(deps: ServiceDeps): Services {
   const db = deps.db.withPlugin(new TableWriteWatcher((tables) => configCache.tablesWritten(tables)));
   const metrics = deps.metrics ?? new Metrics({ defaultMetrics: true });
   const health = new HealthService();
-  const sessions = new SessionStore(redis, config.redisPrefix, config.sessionIdleSeconds);
+  const sessions = new SessionStore(redis, config.redisPrefix, config.sessionIdleSeconds, { cache: true });
   const eventSystem = createEventSystem(redis, config, sessions, metrics);
   const profiles = new ProfileCache<UserProfile>(
     redis,
@@ -340,6 +340,7 @@ export function createServices(deps: ServiceDeps): Services {
       await outbox.stop();
       await profiles.close();
       await eventSystem.close();
+      await sessions.close();
       await media.close();
       await pushQueue.close();
       await pushBindings.close();

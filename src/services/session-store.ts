@@ -47,14 +47,30 @@ interface SessionCommands {
   cpLiveSessions(set: string, sessionPrefix: string): Promise<string[]>;
 }
 
+/** Sessions held in memory per process (see SessionStore.get); past it the memory starts afresh. */
+const CACHE_MAX = 100_000;
+
 /**
  * Sessions live in Redis with an idle expiry so any API node serves any session
  * and a restart loses none. Keys: session:<sid> (JSON), did:<did> -> sid,
  * user-sessions:<uuid> (set of sids, to end a disabled user's sessions).
+ *
+ * Every request reads its session, so a process keeps the sessions it
+ * renewed in memory until the next renewal is due (`cache: true`). Each
+ * save or delete publishes the sid on `session:changed`, and every process
+ * drops its copy when it hears it (the one that made the change at once);
+ * without its subscription (not yet, or the connection lost) a process
+ * reads Redis every time, as without the cache.
  */
 export class SessionStore {
   /** When this process last renewed each session's expiry. */
   private readonly renewedAt = new Map<string, number>();
+  private readonly cache = new Map<string, { session: Session; until: number }>();
+  private subscriber: Redis | null = null;
+  /** Subscribed to the change channel: what is read may be kept. */
+  private listening = false;
+  /** Bumped by every change heard and every connection event: a read that saw one keeps nothing. */
+  private generation = 0;
   /** Extra keys that live and die with a session (event stream, filter), renewed on access. */
   private readonly touchers: Array<(pipeline: ReturnType<Redis['pipeline']>, sid: string) => void> = [];
   /** Session reads of the same turn of the event loop in one MGET (requests arriving together). */
@@ -66,8 +82,63 @@ export class SessionStore {
     private readonly redis: Redis,
     private readonly prefix: string,
     private readonly idleSeconds: number,
+    private readonly opts: { cache?: boolean } = {},
   ) {
     redis.defineCommand('cpLiveSessions', { numberOfKeys: 1, lua: LIVE_SESSIONS_LUA });
+  }
+
+  private get changes(): string {
+    return `${this.prefix}session:changed`;
+  }
+
+  /** Subscribes to the change channel once (cache: true); until it is in place nothing is kept. */
+  private listen(): void {
+    if (this.subscriber || !this.opts.cache) return;
+    const sub = this.redis.duplicate();
+    sub.on('error', () => undefined);
+    sub.on('message', (_c: string, sid: string) => {
+      this.cache.delete(sid);
+      this.generation++;
+    });
+    const lost = (): void => {
+      this.listening = false;
+      this.cache.clear();
+      this.generation++;
+    };
+    const subscribe = (): void => {
+      sub.subscribe(this.changes).then(
+        () => {
+          if (this.subscriber !== sub) return;
+          this.listening = true;
+          this.generation++;
+        },
+        () => undefined,
+      );
+    };
+    sub.on('close', lost);
+    // After a reconnection, keep nothing until the subscription is known to be back.
+    let connections = 0;
+    sub.on('ready', () => {
+      if (connections++ === 0) return; // the first: subscribe() below is on its way
+      lost();
+      subscribe();
+    });
+    this.subscriber = sub;
+    subscribe();
+  }
+
+  /** Drops a session's copy here and, through the change channel, on every node. */
+  private changed(m: ReturnType<Redis['multi']>, sid: string): void {
+    this.cache.delete(sid);
+    this.generation++;
+    m.publish(this.changes, sid);
+  }
+
+  async close(): Promise<void> {
+    this.subscriber?.disconnect();
+    this.subscriber = null;
+    this.listening = false;
+    this.cache.clear();
   }
 
   onTouch(toucher: (pipeline: ReturnType<Redis['pipeline']>, sid: string) => void): void {
@@ -109,8 +180,25 @@ export class SessionStore {
    * event stream, filter, did) is renewed in the same round trip, at most
    * once a minute per session and process, so the hot path is one GET.
    */
+  /**
+   * The session when this process keeps it in memory (see get()), without
+   * waiting for anything; undefined when only get() can tell.
+   */
+  peek(sid: string): Session | undefined {
+    const hit = this.cache.get(sid);
+    if (!hit) return undefined;
+    // A copy: a caller changing its session before saving it changes no other request's.
+    if (hit.until > Date.now()) return { ...hit.session };
+    this.cache.delete(sid);
+    return undefined;
+  }
+
   async get(sid: string): Promise<Session | null> {
     const now = Date.now();
+    const hit = this.peek(sid);
+    if (hit) return hit;
+    this.listen();
+    const generation = this.generation;
     const renew = now - (this.renewedAt.get(sid) ?? 0) >= RENEW_INTERVAL_MS;
     let raw: unknown;
     if (renew) {
@@ -130,6 +218,12 @@ export class SessionStore {
       this.renewedAt.set(sid, now);
       void this.redis.expire(this.k('did', session.did), this.idleSeconds).catch(() => undefined);
     }
+    // Kept until the next renewal is due, and never past half the idle time it was renewed for.
+    const until = (this.renewedAt.get(sid) ?? 0) + Math.min(RENEW_INTERVAL_MS, this.idleSeconds * 500);
+    if (this.listening && generation === this.generation && until > now) {
+      if (this.cache.size >= CACHE_MAX) this.cache.clear();
+      this.cache.set(sid, { session: { ...session }, until });
+    }
     return session;
   }
 
@@ -142,12 +236,14 @@ export class SessionStore {
       .multi()
       .set(this.k('session', session.sid), JSON.stringify(session), 'EX', this.idleSeconds);
     if (session.userId) m.sadd(this.k('user-sessions', session.userId), session.sid);
+    this.changed(m, session.sid);
     await m.exec();
   }
 
   async delete(session: Session): Promise<void> {
     const m = this.redis.multi().del(this.k('session', session.sid)).del(this.k('did', session.did));
     if (session.userId) m.srem(this.k('user-sessions', session.userId), session.sid);
+    this.changed(m, session.sid);
     await m.exec();
   }
 

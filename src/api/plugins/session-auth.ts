@@ -83,38 +83,63 @@ export function requirePartner(request: FastifyRequest): Session & { partnerId: 
 export function installSessionAuth(app: FastifyInstance, store: SessionStore): void {
   app.decorateRequest('session', null);
 
-  app.addHook('onRequest', async (request) => {
+  // A callback hook: a session this process keeps in memory is checked without a promise.
+  app.addHook('onRequest', (request, _reply, done) => {
     // Unknown URLs (no route) are answered by the not-found handler without a session.
-    if (request.is404) return;
+    if (request.is404) return done();
     const level = request.routeOptions.config?.auth ?? 'user';
-    if (level === 'none') return;
+    if (level === 'none') return done();
     const sid = sidOf(request);
-    let session = sid ? await store.get(sid) : null;
-    if (!session) session = await sessionByDid(request, store);
-    if (!session) {
-      throw new ServiceError(
-        'no-session',
-        sid ? 'the session id is unknown or expired' : 'no session id given',
-      );
+    const kept = sid ? store.peek(sid) : undefined;
+    if (kept) {
+      try {
+        admit(request, kept, level);
+      } catch (err) {
+        return done(err as Error);
+      }
+      return done();
     }
-    checkOrigin(session, request);
-    request.session = session;
-    switch (level) {
-      case 'user':
-        if (session.kind !== 'user')
-          throw new ServiceError('no-auth', 'the session is not authenticated with a user');
-        break;
-      case 'partner':
-        if (session.kind !== 'partner') {
-          throw new ServiceError('no-auth', 'the session is not authenticated with a partner');
-        }
-        break;
-      case 'anonymous':
-        if (session.kind !== 'anonymous')
-          throw new ServiceError('already-auth', 'the session is already authenticated');
-        break;
-      default:
-        break;
-    }
+    lookUp(request, store, sid, level).then(() => done(), done);
   });
+}
+
+/** The session from Redis (by sid, or by did and dkey), checked and handed to the request. */
+async function lookUp(
+  request: FastifyRequest,
+  store: SessionStore,
+  sid: string | undefined,
+  level: AuthLevel,
+): Promise<void> {
+  let session = sid ? await store.get(sid) : null;
+  if (!session) session = await sessionByDid(request, store);
+  if (!session) {
+    throw new ServiceError(
+      'no-session',
+      sid ? 'the session id is unknown or expired' : 'no session id given',
+    );
+  }
+  admit(request, session, level);
+}
+
+/** Checks a request's session against the route's level, and hands it to the request. */
+function admit(request: FastifyRequest, session: Session, level: AuthLevel): void {
+  checkOrigin(session, request);
+  request.session = session;
+  switch (level) {
+    case 'user':
+      if (session.kind !== 'user')
+        throw new ServiceError('no-auth', 'the session is not authenticated with a user');
+      break;
+    case 'partner':
+      if (session.kind !== 'partner') {
+        throw new ServiceError('no-auth', 'the session is not authenticated with a partner');
+      }
+      break;
+    case 'anonymous':
+      if (session.kind !== 'anonymous')
+        throw new ServiceError('already-auth', 'the session is already authenticated');
+      break;
+    default:
+      break;
+  }
 }
