@@ -56,6 +56,15 @@ describe('findControlCharacter', () => {
     );
   });
 
+  it('agrees with it on objects of strings only (queries and path parameters, its short way)', () => {
+    fc.assert(
+      fc.property(fc.dictionary(text, text, { maxKeys: 6 }), fc.constantFrom('', 'q'), (v, root) => {
+        expect(findControlCharacter(v, FORBIDDEN, root)).toBe(reference(v, FORBIDDEN, root));
+      }),
+      { numRuns: 2000 },
+    );
+  });
+
   it('looks at keys, nested values and null-prototype objects (parsed queries)', () => {
     const query = Object.create(null) as Record<string, unknown>;
     query['next'] = '1';
