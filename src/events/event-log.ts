@@ -27,17 +27,31 @@ import type { ApiEvent, Audience, EventPublisher, PublishOptions } from './types
  * holds a raw line break). A notice without a line break is a bare list of
  * sids, as older nodes sent: it wakes them and tells nothing more.
  */
-const APPEND_LUA = `
-local id = redis.call('INCR', KEYS[1]) - 1
-redis.call('XADD', KEYS[2], 'MAXLEN', ARGV[2], id .. '-1', 't', ARGV[4], 'e', ARGV[1])
-while true do
-  local first = redis.call('XRANGE', KEYS[2], '-', '+', 'COUNT', 1)
-  if #first == 0 then break end
-  if tonumber(first[1][2][2]) >= tonumber(ARGV[3]) then break end
-  redis.call('XDEL', KEYS[2], first[1][1])
+/**
+ * One event appended to one session's stream: id allocation, XADD, count
+ * and age trimming, lifetimes; its id. Every append script below starts
+ * with it and passes the same limits in ARGV[2..5]: maxEvents, the oldest
+ * time kept, now, idle seconds (ARGV[6]: the notify channel).
+ */
+const APPEND_FN = `
+local function append(nk, lk, body)
+  local id = redis.call('INCR', nk) - 1
+  redis.call('XADD', lk, 'MAXLEN', ARGV[2], id .. '-1', 't', ARGV[4], 'e', body)
+  while true do
+    local first = redis.call('XRANGE', lk, '-', '+', 'COUNT', 1)
+    if #first == 0 then break end
+    if tonumber(first[1][2][2]) >= tonumber(ARGV[3]) then break end
+    redis.call('XDEL', lk, first[1][1])
+  end
+  redis.call('EXPIRE', nk, ARGV[5])
+  redis.call('EXPIRE', lk, ARGV[5])
+  return id
 end
-redis.call('EXPIRE', KEYS[1], ARGV[5])
-redis.call('EXPIRE', KEYS[2], ARGV[5])
+`;
+
+/** One session (KEYS: next-id key, stream), body ARGV[1], sid ARGV[7]. */
+const APPEND_LUA = `${APPEND_FN}
+local id = append(KEYS[1], KEYS[2], ARGV[1])
 redis.call('PUBLISH', ARGV[6], ARGV[7] .. ' ' .. id .. ' 1\\n' .. ARGV[1])
 return id
 `;
@@ -48,8 +62,8 @@ return id
  * (partner-cdr.ts), so a delivery is one command.
  */
 const APPEND_MAPPED_LUA = APPEND_LUA.replace(
-  'return id',
-  "redis.call('HSET', KEYS[3], id, ARGV[8])\nreturn id",
+  /return id\n$/,
+  "redis.call('HSET', KEYS[3], id, ARGV[8])\nreturn id\n",
 );
 
 /**
@@ -63,23 +77,13 @@ const APPEND_MAPPED_LUA = APPEND_LUA.replace(
  * bodies B, the B bodies, then sid and body number (1..B) per session.
  * Returns the event id each session's event got.
  */
-const appendEachLua = (first: number): string => `
+const appendEachLua = (first: number): string => `${APPEND_FN}
 local n = (#KEYS - ${first - 1}) / 2
 local b = tonumber(ARGV[7])
 local head, ids = {}, {}
 for i = 1, n do
-  local nk, lk = KEYS[${first - 2} + 2 * i], KEYS[${first - 1} + 2 * i]
   local sid, bi = ARGV[6 + b + 2 * i], ARGV[7 + b + 2 * i]
-  local id = redis.call('INCR', nk) - 1
-  redis.call('XADD', lk, 'MAXLEN', ARGV[2], id .. '-1', 't', ARGV[4], 'e', ARGV[7 + tonumber(bi)])
-  while true do
-    local first = redis.call('XRANGE', lk, '-', '+', 'COUNT', 1)
-    if #first == 0 then break end
-    if tonumber(first[1][2][2]) >= tonumber(ARGV[3]) then break end
-    redis.call('XDEL', lk, first[1][1])
-  end
-  redis.call('EXPIRE', nk, ARGV[5])
-  redis.call('EXPIRE', lk, ARGV[5])
+  local id = append(KEYS[${first - 2} + 2 * i], KEYS[${first - 1} + 2 * i], ARGV[7 + tonumber(bi)])
   head[i] = sid .. ' ' .. id .. ' ' .. bi
   ids[i] = id
 end
@@ -91,6 +95,40 @@ return ids
 
 /** appendEachLua for one event's audience: one command per publish, whatever its size. */
 const APPEND_MANY_LUA = appendEachLua(1);
+
+/**
+ * One event to the live sessions of users (KEYS: their session sets), in
+ * one command with resolving them: a session whose key is gone leaves its
+ * set; a session with a filter is not appended to but returned with its
+ * filter (the caller applies it and appends what passes); every other
+ * gets the event. ARGV[7..10]: the key prefixes of sessions, filters,
+ * next ids and streams; ARGV[11] the body. Returns the sessions appended
+ * to, their event ids, and sid/filter pairs.
+ */
+const APPEND_USERS_LUA = `${APPEND_FN}
+local seen, head, sids, ids, filtered = {}, {}, {}, {}, {}
+for k = 1, #KEYS do
+  for _, sid in ipairs(redis.call('SMEMBERS', KEYS[k])) do
+    if redis.call('EXISTS', ARGV[7] .. sid) == 0 then
+      redis.call('SREM', KEYS[k], sid)
+    elseif not seen[sid] then
+      seen[sid] = true
+      local f = redis.call('GET', ARGV[8] .. sid)
+      if f then
+        filtered[#filtered + 1] = sid
+        filtered[#filtered + 1] = f
+      else
+        local id = append(ARGV[9] .. sid, ARGV[10] .. sid, ARGV[11])
+        head[#head + 1] = sid .. ' ' .. id .. ' 1'
+        sids[#sids + 1] = sid
+        ids[#ids + 1] = id
+      end
+    end
+  end
+end
+if #head > 0 then redis.call('PUBLISH', ARGV[6], table.concat(head, ' ') .. '\\n' .. ARGV[11]) end
+return {sids, ids, filtered}
+`;
 
 /**
  * The same at most once per marker key (KEYS[1], the outbox's token): a
@@ -128,8 +166,8 @@ export interface EventLogOptions {
   maxAgeSeconds: number;
   /** Lifetime of an idle session's stream; renewed with the session. */
   idleSeconds: number;
-  /** Told of every append (the events_appended metric). */
-  onAppend?: () => void;
+  /** Told how many events each append added (the events_appended metric). */
+  onAppend?: (count: number) => void;
   /**
    * Told of what this process appended, with the ids the events got, as
    * soon as the append is done: before its notice comes back from Redis, so
@@ -172,6 +210,7 @@ export class EventLog {
   ) {
     redis.defineCommand('cpAppendEventOnce', { lua: APPEND_ONCE_LUA });
     redis.defineCommand('cpAppendEventMany', { lua: APPEND_MANY_LUA });
+    redis.defineCommand('cpAppendEventUsers', { lua: APPEND_USERS_LUA });
     redis.defineCommand('cpReadEvents', { lua: READ_MANY_LUA });
     redis.defineCommand('cpAppendEventMapped', { numberOfKeys: 3, lua: APPEND_MAPPED_LUA });
   }
@@ -219,7 +258,7 @@ export class EventLog {
       sid,
       mapValue,
     );
-    this.opts.onAppend?.();
+    this.opts.onAppend?.(1);
   }
 
   /**
@@ -261,9 +300,42 @@ export class EventLog {
     );
   }
 
+  /**
+   * Appends one event (`body`) to the live sessions of users in one
+   * command (APPEND_USERS_LUA): `sets` are the users' session sets, `keys`
+   * the key prefixes of sessions and filters. Returns the sessions with a
+   * filter, untouched, for the caller to filter and appendMany().
+   */
+  async appendToUsers(
+    sets: readonly string[],
+    keys: { sessions: string; filters: string },
+    body: string,
+  ): Promise<Array<{ sid: string; filter: string }>> {
+    const [sids, ids, filtered] = (await (this.redis as unknown as AppendManyCommands).cpAppendEventUsers(
+      sets.length,
+      ...sets,
+      ONCE_TTL_SECONDS,
+      ...this.limits(),
+      keys.sessions,
+      keys.filters,
+      this.key('next', ''),
+      this.key('log', ''),
+      body,
+    )) as [string[], number[], string[]];
+    if (sids.length > 0)
+      this.appended(
+        sids.map((sid) => ({ sid, body })),
+        ids,
+      );
+    const out: Array<{ sid: string; filter: string }> = [];
+    for (let i = 0; i + 1 < filtered.length; i += 2)
+      out.push({ sid: filtered[i]!, filter: filtered[i + 1]! });
+    return out;
+  }
+
   /** Entries appended with these ids: the metric, and this process's own waiter at once. */
   private appended(entries: ReadonlyArray<AppendEntry>, ids: readonly number[]): void {
-    if (this.opts.onAppend) for (let i = 0; i < entries.length; i++) this.opts.onAppend();
+    this.opts.onAppend?.(entries.length);
     this.opts.onAppended?.(entries, ids);
   }
 
@@ -366,6 +438,7 @@ interface ReadManyCommand {
 }
 
 interface AppendManyCommands {
+  cpAppendEventUsers(...args: Array<string | number>): Promise<unknown>;
   cpAppendEventOnce(...args: Array<string | number>): Promise<unknown>;
   cpAppendEventMany(...args: Array<string | number>): Promise<unknown>;
 }
@@ -390,6 +463,16 @@ export class SessionEventPublisher implements EventPublisher {
     private readonly log: EventLog,
     private readonly audiences: AudienceResolver,
     private readonly admit: Admission,
+    /**
+     * Users' audiences in one command (EventLog.appendToUsers): the
+     * users' session sets, the key prefixes, and the filters' verdicts for
+     * the sessions that have one.
+     */
+    private readonly users?: {
+      sets: (users: readonly string[]) => string[];
+      keys: { sessions: string; filters: string };
+      judge: Judge;
+    },
   ) {}
 
   async publish(
@@ -399,6 +482,9 @@ export class SessionEventPublisher implements EventPublisher {
     opts: PublishOptions = {},
   ): Promise<void> {
     const time = opts.time ?? Math.floor(Date.now() / 1000);
+    if ('users' in audience && opts.once === undefined && this.users) {
+      return this.publishToUsers(audience.users, event, time, payload, this.users);
+    }
     const sids = await this.audiences.sessionsOf(audience);
     const admitted = await this.admit(sids, { event, time, ...payload });
     // Sessions without a filter (or whose filter passed it) share one event object: one JSON text.
@@ -422,4 +508,40 @@ export class SessionEventPublisher implements EventPublisher {
     // One command and one wake-up message for the whole audience.
     await this.log.appendMany(entries);
   }
+
+  /**
+   * The sessions without a filter get the event in the command that finds
+   * them; those with one are judged here and get theirs in a second.
+   */
+  private async publishToUsers(
+    users: readonly string[],
+    event: string,
+    time: number,
+    payload: Record<string, unknown>,
+    via: NonNullable<SessionEventPublisher['users']>,
+  ): Promise<void> {
+    if (users.length === 0) return;
+    const { event: _e, time: _t, ...rest } = payload;
+    const body = JSON.stringify({ event, time, ...rest });
+    const filtered = await this.log.appendToUsers(via.sets(users), via.keys, body);
+    if (filtered.length === 0) return;
+    const admitted = await via.judge(
+      filtered.map((f) => f.filter),
+      { event, time, ...payload },
+    );
+    const entries: AppendEntry[] = [];
+    filtered.forEach(({ sid }, i) => {
+      const ev = admitted[i];
+      if (!ev) return;
+      const { event: _e2, time: _t2, ...fields } = ev;
+      entries.push({ sid, body: JSON.stringify({ event, time, ...fields }) });
+    });
+    await this.log.appendMany(entries);
+  }
 }
+
+/** Applies stored filters (JSON texts) to an event: per filter, the event to queue or null (FilterStore.judge). */
+export type Judge = (
+  filters: readonly string[],
+  event: Record<string, unknown>,
+) => Promise<Array<Record<string, unknown> | null>>;

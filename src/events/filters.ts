@@ -92,6 +92,19 @@ export class FilterStore {
     return Promise.all(items.map(({ sid, event }) => this.apply(bySid.get(sid) ?? null, event)));
   }
 
+  /** The prefix of the sessions' filter keys (ev:filter:<sid>), for scripts that read them. */
+  get keyPrefix(): string {
+    return this.key('');
+  }
+
+  /** Applies filters already read (their stored JSON) to an event, as admit() does. */
+  async judge(
+    filters: readonly string[],
+    event: Record<string, unknown>,
+  ): Promise<Array<Record<string, unknown> | null>> {
+    return Promise.all(filters.map((json) => this.apply(json, event)));
+  }
+
   private async apply(
     json: string | null,
     event: Record<string, unknown>,

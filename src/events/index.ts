@@ -38,7 +38,7 @@ export function createEventSystem(
     maxEvents: config.eventMaxCount,
     maxAgeSeconds: config.eventMaxAgeSeconds,
     idleSeconds: config.sessionIdleSeconds,
-    ...(appended ? { onAppend: () => appended.inc() } : {}),
+    ...(appended ? { onAppend: (count: number) => appended.inc(count) } : {}),
     onAppended: (entries, ids) => waiter?.appendedHere(entries, ids),
   });
   const filters = new FilterStore(redis, prefix, config.sessionIdleSeconds, config.patternCacheBytes);
@@ -76,7 +76,11 @@ export function createEventSystem(
     subscriptions,
     partnerCdr,
     reader,
-    publisher: new SessionEventPublisher(log, audiences, admit),
+    publisher: new SessionEventPublisher(log, audiences, admit, {
+      sets: (users) => [...new Set(users)].map((u) => sessions.userSetKey(u)),
+      keys: { sessions: sessions.sessionKeyPrefix, filters: filters.keyPrefix },
+      judge: filters.judge.bind(filters),
+    }),
     startSweeper: (intervalMs = 5000) => {
       const timer = setInterval(() => void partnerCdr.sweep().catch(() => undefined), intervalMs);
       timer.unref();

@@ -247,6 +247,15 @@ export class SessionStore {
     await m.exec();
   }
 
+  /** The key of a user's session set, and the prefix of session keys, for scripts that read them. */
+  userSetKey(userId: string): string {
+    return this.k('user-sessions', userId);
+  }
+
+  get sessionKeyPrefix(): string {
+    return this.k('session', '');
+  }
+
   /** The user's live sessions (one round trip; sessions that expired leave the user's set). */
   async sessionsOfUser(userId: string): Promise<string[]> {
     return (this.redis as unknown as SessionCommands).cpLiveSessions(

@@ -84,6 +84,32 @@ describe('event wake-ups', () => {
     }
   });
 
+  it('an event to users is one command for their sessions without a filter; filtered ones are judged', async () => {
+    const user = `u-${randomToken(6)}`;
+    const [plain, picky, choosy, dead] = await newSessions(4);
+    for (const sid of [plain, picky, choosy, dead]) {
+      const s = (await sessions.get(sid!))!;
+      await sessions.save({ ...s, kind: 'user', userId: user });
+    }
+    await redis.del(`${prefix}session:${dead}`); // expired: it leaves the user's set
+    await events.filters.attach(picky!, { op: 'equal', key: 'n', value: 1 });
+    await events.filters.attach(choosy!, { op: 'equal', key: 'n', value: 2 });
+    const users = vi.spyOn(redis as unknown as { cpAppendEventUsers: () => unknown }, 'cpAppendEventUsers');
+    const many = vi.spyOn(redis as unknown as { cpAppendEventMany: () => unknown }, 'cpAppendEventMany');
+    await events.publisher.publish({ users: [user, user] }, 'u', { n: 1 });
+    expect(users).toHaveBeenCalledTimes(1);
+    expect(many).toHaveBeenCalledTimes(1); // the filtered sessions' share
+    vi.restoreAllMocks();
+    const one = [{ id: 0, event: 'u', time: expect.any(Number), n: 1 }];
+    expect(await events.log.read(plain!, 0)).toEqual(one);
+    expect(await events.log.read(picky!, 0)).toEqual(one);
+    expect(await events.log.read(choosy!, 0)).toEqual([]);
+    expect(await events.log.read(dead!, 0)).toEqual([]);
+    expect((await redis.smembers(`${prefix}user-sessions:${user}`)).sort()).toEqual(
+      [plain!, picky!, choosy!].sort(),
+    );
+  });
+
   it('a very large audience goes in commands of 1,000 sessions, each session getting the event once', async () => {
     const sids = Array.from({ length: 2500 }, (_, i) => `big${i}${randomToken(6)}`);
     const many = vi.spyOn(redis as unknown as { cpAppendEventMany: () => unknown }, 'cpAppendEventMany');
