@@ -27,7 +27,8 @@ interface Known {
 export class EventWaiter {
   private subscriber: Redis | null = null;
   private ready: Promise<void> | null = null;
-  private readonly waiters = new Map<string, Set<() => void>>();
+  /** Per session its one waiting request's wake, or a set when several wait (the common case is one). */
+  private readonly waiters = new Map<string, Wake | Set<Wake>>();
   /**
    * Sessions whose stream this process has read up to a `next`, followed
    * since by the notices of what was appended: a poll from there is
@@ -81,8 +82,8 @@ export class EventWaiter {
         this.forget(sid, k);
       }
     }
-    const set = this.waiters.get(sid);
-    if (set) wakeAll(set);
+    const waiting = this.waiters.get(sid);
+    if (waiting !== undefined) wakeAll(waiting);
   }
 
   private forget(sid: string, k: Known): void {
@@ -113,7 +114,7 @@ export class EventWaiter {
       let connected = false;
       sub.on('ready', () => {
         this.forgetAll();
-        if (connected) for (const set of this.waiters.values()) for (const wake of [...set]) wake();
+        if (connected) for (const waiting of [...this.waiters.values()]) wakeAll(waiting);
         connected = true;
       });
       this.subscriber = sub;
@@ -173,30 +174,32 @@ export class EventWaiter {
    * followed in memory: cached() answered), registered at once: no notice
    * can fall between its look at memory and the registration.
    */
-  watchNow(sid: string, wake: () => void): () => void {
-    let set = this.waiters.get(sid);
-    if (!set) {
-      set = new Set();
-      this.waiters.set(sid, set);
+  watchNow(sid: string, wake: Wake): () => void {
+    const had = this.waiters.get(sid);
+    if (had === undefined) this.waiters.set(sid, wake);
+    else if (typeof had === 'function') this.waiters.set(sid, new Set([had, wake]));
+    else had.add(wake);
+    return () => this.unwatch(sid, wake);
+  }
+
+  private unwatch(sid: string, wake: Wake): void {
+    const had = this.waiters.get(sid);
+    if (had === wake) this.waiters.delete(sid);
+    else if (had !== undefined && typeof had !== 'function') {
+      had.delete(wake);
+      if (had.size === 0) this.waiters.delete(sid);
     }
-    set.add(wake);
-    return () => {
-      const s = this.waiters.get(sid);
-      if (!s) return;
-      s.delete(wake);
-      if (s.size === 0) this.waiters.delete(sid);
-    };
   }
 
   /** Number of requests currently waiting (for tests and metrics). */
   get waiting(): number {
     let n = 0;
-    for (const s of this.waiters.values()) n += s.size;
+    for (const w of this.waiters.values()) n += typeof w === 'function' ? 1 : w.size;
     return n;
   }
 
   async close(): Promise<void> {
-    for (const set of this.waiters.values()) for (const wake of [...set]) wake();
+    for (const waiting of [...this.waiters.values()]) wakeAll(waiting);
     this.waiters.clear();
     this.forgetAll();
     if (this.subscriber) {
@@ -207,8 +210,10 @@ export class EventWaiter {
   }
 }
 
-/** Calls every wake of a set; a wake may leave the set while this runs. */
-function wakeAll(set: Set<() => void>): void {
-  if (set.size === 1) for (const wake of set) return wake();
-  for (const wake of [...set]) wake();
+type Wake = () => void;
+
+/** Calls one wake or every wake of a set; a wake may leave the set while this runs. */
+function wakeAll(waiting: Wake | Set<Wake>): void {
+  if (typeof waiting === 'function') return waiting();
+  for (const wake of [...waiting]) wake();
 }

@@ -3,6 +3,13 @@ import type { Metrics } from '../../metrics/index.js';
 
 const METHODS = new Set(['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS']);
 
+declare module 'fastify' {
+  interface FastifyRequest {
+    /** The spec status of the JSON answer, once sent ('' before, or for other answers). */
+    apiStatus: string;
+  }
+}
+
 /** Spec status strings are lower-case words with dashes; anything else is not an envelope. */
 const STATUS_AT_START = /^\{"status":"([a-z][a-z0-9-]{0,40})"/;
 
@@ -17,14 +24,15 @@ export function routeLabel(request: FastifyRequest): string {
  * its first member, see plugins/envelope.ts), for GET /metrics.
  */
 export function installHttpMetrics(app: FastifyInstance, metrics: Pick<Metrics, 'http'>): void {
-  const statuses = new WeakMap<FastifyRequest, string>();
+  // On the request itself: a WeakMap entry per request was garbage the collector had to trace apart.
+  app.decorateRequest('apiStatus', '');
   // Callback hooks: an async hook costs a promise per request on every answer.
   app.addHook('onSend', (request, reply, payload, done) => {
     if (typeof payload === 'string') {
       const type = reply.getHeader('content-type');
       if (typeof type === 'string' && type.startsWith('application/json')) {
         const m = STATUS_AT_START.exec(payload);
-        if (m?.[1]) statuses.set(request, m[1]);
+        if (m?.[1]) request.apiStatus = m[1];
       }
     }
     done(null, payload);
@@ -36,8 +44,8 @@ export function installHttpMetrics(app: FastifyInstance, metrics: Pick<Metrics, 
       { method, route, status_code: String(reply.statusCode) },
       reply.elapsedTime / 1000,
     );
-    const status = statuses.get(request);
-    if (status !== undefined) metrics.http.answers.inc({ route, status });
+    const status = request.apiStatus;
+    if (status !== '') metrics.http.answers.inc({ route, status });
     done();
   });
 }

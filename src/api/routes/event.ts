@@ -24,7 +24,7 @@ class ClientGone implements PollSignal {
   constructor(reply: FastifyReply) {
     const raw = reply.raw;
     // Only a close before the answer is finished is the client going away.
-    raw.once('close', () => {
+    raw.on('close', () => {
       if (raw.writableFinished) return;
       this.aborted = true;
       const l = this.listener;
