@@ -43,7 +43,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Session as Inspector } from 'node:inspector/promises';
-import { PerformanceObserver } from 'node:perf_hooks';
+import { PerformanceObserver, type PerformanceEntry } from 'node:perf_hooks';
 import Fastify from 'fastify';
 import { buildApp } from '../../src/api/app.js';
 import { loadConfig } from '../../src/config/index.js';
@@ -88,22 +88,31 @@ const NO_BARE = process.env['BENCH_D_BARE'] === '0';
 const now = (): number => performance.timeOrigin + performance.now();
 
 /** Counts this process's GC pauses from now until stop(). */
-function gcPauses(): { stop(): { count: number; total: number; max: number } } {
+function gcPauses(): {
+  stop(): { count: number; total: number; max: number; major: number; majorMs: number };
+} {
   let count = 0;
   let total = 0;
   let max = 0;
+  let major = 0;
+  let majorMs = 0;
   const obs = new PerformanceObserver((list) => {
     for (const e of list.getEntries()) {
       count++;
       total += e.duration;
       max = Math.max(max, e.duration);
+      // detail.kind: 1 minor (scavenge), 2 major (mark-compact), 4 incremental marking, 8 weak callbacks.
+      if ((e as PerformanceEntry & { detail?: { kind?: number } }).detail?.kind === 2) {
+        major++;
+        majorMs += e.duration;
+      }
     }
   });
   obs.observe({ entryTypes: ['gc'] });
   return {
     stop: () => {
       obs.disconnect();
-      return { count, total, max };
+      return { count, total, max, major, majorMs };
     },
   };
 }
@@ -501,10 +510,36 @@ async function main(): Promise<void> {
           gcMs: number;
           gcMax: number;
           gcs: number;
+          major: number;
+          majorMs: number;
         }
       > = {
-        bare: { lat: [], delivered: 0, wall: 0, cpu: 0, client: 0, late: 0, gcMs: 0, gcMax: 0, gcs: 0 },
-        events: { lat: [], delivered: 0, wall: 0, cpu: 0, client: 0, late: 0, gcMs: 0, gcMax: 0, gcs: 0 },
+        bare: {
+          lat: [],
+          delivered: 0,
+          wall: 0,
+          cpu: 0,
+          client: 0,
+          late: 0,
+          gcMs: 0,
+          gcMax: 0,
+          gcs: 0,
+          major: 0,
+          majorMs: 0,
+        },
+        events: {
+          lat: [],
+          delivered: 0,
+          wall: 0,
+          cpu: 0,
+          client: 0,
+          late: 0,
+          gcMs: 0,
+          gcMax: 0,
+          gcs: 0,
+          major: 0,
+          majorMs: 0,
+        },
       };
       for (let round = 0; round < 2; round++) {
         const order = round % 2 ? (['events', 'bare'] as const) : (['bare', 'events'] as const);
@@ -541,6 +576,8 @@ async function main(): Promise<void> {
           f.gcMs += g.total;
           f.gcMax = Math.max(f.gcMax, g.max);
           f.gcs += g.count;
+          f.major += g.major;
+          f.majorMs += g.majorMs;
         }
       }
       console.log(
@@ -559,7 +596,7 @@ async function main(): Promise<void> {
         );
         console.log(
           `     GC pauses of the server: ${f.gcs}, ${((100 * f.gcMs) / f.wall).toFixed(1)}% of the time, ` +
-            `longest ${f.gcMax.toFixed(1)} ms`,
+            `longest ${f.gcMax.toFixed(1)} ms; of them mark-compact ${f.major} (${f.majorMs.toFixed(0)} ms)`,
         );
       }
       const ev = stats(figures.events.lat);
