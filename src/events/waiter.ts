@@ -64,11 +64,31 @@ export class EventWaiter {
    * before its notice comes round; the notice then repeats it.
    */
   appendedHere(entries: ReadonlyArray<{ sid: string; body: string }>, ids: readonly number[]): void {
-    for (let i = 0; i < entries.length; i++) this.appended(entries[i]!.sid, ids[i]!, entries[i]!.body);
+    // Memory at once (a poll arriving now sees the events); the parked polls are woken after the
+    // appender has gone on, so that a request fanning out to 1,000 sessions is not answered last.
+    for (let i = 0; i < entries.length; i++) this.appended(entries[i]!.sid, ids[i]!, entries[i]!.body, true);
+  }
+
+  /** Sessions to wake once the current callback is done (appendedHere). */
+  private toWake: Set<string> | null = null;
+
+  private wakeLater(sid: string): void {
+    if (!this.toWake) {
+      const sids = new Set<string>();
+      this.toWake = sids;
+      setImmediate(() => {
+        this.toWake = null;
+        for (const s of sids) {
+          const waiting = this.waiters.get(s);
+          if (waiting !== undefined) wakeAll(waiting);
+        }
+      });
+    }
+    this.toWake.add(sid);
   }
 
   /** Event `id` (-1: unknown) with text `body` was appended to `sid`'s stream. */
-  private appended(sid: string, id: number, body: string): void {
+  private appended(sid: string, id: number, body: string, later = false): void {
     const k = this.known.get(sid);
     if (k) {
       // Known already (this process's own append, or a read that raced with the notice): nothing new.
@@ -82,6 +102,7 @@ export class EventWaiter {
         this.forget(sid, k);
       }
     }
+    if (later) return this.wakeLater(sid);
     const waiting = this.waiters.get(sid);
     if (waiting !== undefined) wakeAll(waiting);
   }
