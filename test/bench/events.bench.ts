@@ -87,6 +87,37 @@ const NO_BARE = process.env['BENCH_D_BARE'] === '0';
 
 const now = (): number => performance.timeOrigin + performance.now();
 
+/** What phase D adds up per kind of long-poll (events or bare). */
+interface PhaseDFigures {
+  lat: number[];
+  delivered: number;
+  wall: number;
+  cpu: number;
+  client: number;
+  late: number;
+  gcMs: number;
+  gcMax: number;
+  gcs: number;
+  major: number;
+  majorMs: number;
+}
+
+function noFigures(): PhaseDFigures {
+  return {
+    lat: [],
+    delivered: 0,
+    wall: 0,
+    cpu: 0,
+    client: 0,
+    late: 0,
+    gcMs: 0,
+    gcMax: 0,
+    gcs: 0,
+    major: 0,
+    majorMs: 0,
+  };
+}
+
 /** Counts this process's GC pauses from now until stop(). */
 function gcPauses(): {
   stop(): { count: number; total: number; max: number; major: number; majorMs: number };
@@ -498,49 +529,7 @@ async function main(): Promise<void> {
 
     if (PHASES.includes('D')) {
       // Alternating with the bare baseline (events-baseline.ts), so machine noise hits both.
-      const figures: Record<
-        'bare' | 'events',
-        {
-          lat: number[];
-          delivered: number;
-          wall: number;
-          cpu: number;
-          client: number;
-          late: number;
-          gcMs: number;
-          gcMax: number;
-          gcs: number;
-          major: number;
-          majorMs: number;
-        }
-      > = {
-        bare: {
-          lat: [],
-          delivered: 0,
-          wall: 0,
-          cpu: 0,
-          client: 0,
-          late: 0,
-          gcMs: 0,
-          gcMax: 0,
-          gcs: 0,
-          major: 0,
-          majorMs: 0,
-        },
-        events: {
-          lat: [],
-          delivered: 0,
-          wall: 0,
-          cpu: 0,
-          client: 0,
-          late: 0,
-          gcMs: 0,
-          gcMax: 0,
-          gcs: 0,
-          major: 0,
-          majorMs: 0,
-        },
-      };
+      const figures = { bare: noFigures(), events: noFigures() };
       for (let round = 0; round < 2; round++) {
         const order = round % 2 ? (['events', 'bare'] as const) : (['bare', 'events'] as const);
         for (const kind of order.filter((k) => k === 'events' || !NO_BARE)) {
