@@ -16,6 +16,8 @@ interface Known {
   base: number;
   events: RawEvent[];
   bytes: number;
+  /** When it was last polled (a counter), for the byte budget. */
+  used: number;
 }
 
 /**
@@ -35,10 +37,10 @@ export class EventWaiter {
    * answered from memory (`cached`), without reading Redis. A notice out of
    * sequence, a session's backlog past KNOWN_EVENTS_MAX, or a lost
    * subscriber connection (notices may have been missed) forgets sessions.
-   * Map order is the order of last use, for the byte budget.
    */
   private readonly known = new Map<string, Known>();
   private knownBytes = 0;
+  private uses = 0;
 
   constructor(
     private readonly redis: Redis,
@@ -119,7 +121,8 @@ export class EventWaiter {
 
   /** Drops the least recently polled sessions until the kept events fit the budget again. */
   private shed(): void {
-    for (const [sid, k] of this.known) {
+    const byUse = [...this.known].sort((a, b) => a[1].used - b[1].used);
+    for (const [sid, k] of byUse) {
       if (this.knownBytes <= KNOWN_BYTES_MAX / 2) break;
       this.forget(sid, k);
     }
@@ -165,7 +168,7 @@ export class EventWaiter {
     const old = this.known.get(sid);
     if (old) this.forget(sid, old);
     else if (this.known.size >= KNOWN_MAX) this.forgetAll();
-    this.known.set(sid, { base: next, events: [], bytes: 0 });
+    this.known.set(sid, { base: next, events: [], bytes: 0, used: ++this.uses });
   }
 
   /**
@@ -184,9 +187,7 @@ export class EventWaiter {
         this.knownBytes -= e.body.length;
       }
     }
-    // Most recently polled last (shed() drops from the front).
-    this.known.delete(sid);
-    this.known.set(sid, k);
+    k.used = ++this.uses;
     return k.events.slice();
   }
 
