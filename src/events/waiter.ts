@@ -41,6 +41,8 @@ export class EventWaiter {
   private readonly known = new Map<string, Known>();
   private knownBytes = 0;
   private uses = 0;
+  /** Subscribed, and the connection has not dropped since: notices are being heard. */
+  private live = false;
 
   constructor(
     private readonly redis: Redis,
@@ -133,16 +135,31 @@ export class EventWaiter {
       const sub = this.redis.duplicate();
       sub.on('error', () => undefined);
       sub.on('message', (_channel: string, notice: string) => this.heard(notice));
-      // Appends while the connection was down were not heard: read everything again.
-      sub.on('close', () => this.forgetAll());
-      let connected = false;
-      sub.on('ready', () => {
+      // Appends while the connection was down were not heard: follow nothing in memory
+      // until the subscription is back, then read everything again.
+      sub.on('close', () => {
+        this.live = false;
         this.forgetAll();
-        if (connected) for (const waiting of [...this.waiters.values()]) wakeAll(waiting);
-        connected = true;
+      });
+      let connections = 0;
+      sub.on('ready', () => {
+        if (connections++ === 0) return; // the first: the subscribe() below is on its way
+        this.forgetAll();
+        // ioredis subscribes again after 'ready'; this one answers once that is in place.
+        sub.subscribe(this.channel).then(
+          () => {
+            if (this.subscriber !== sub) return;
+            this.live = true;
+            this.forgetAll();
+            for (const waiting of [...this.waiters.values()]) wakeAll(waiting);
+          },
+          () => undefined,
+        );
       });
       this.subscriber = sub;
-      this.ready = sub.subscribe(this.channel).then(() => undefined);
+      this.ready = sub.subscribe(this.channel).then(() => {
+        this.live = true;
+      });
     }
     return this.ready;
   }
@@ -165,6 +182,8 @@ export class EventWaiter {
    * between them.
    */
   remember(sid: string, next: number): void {
+    if (!this.live) return; // notices may be going unheard: nothing can be followed
+
     const old = this.known.get(sid);
     if (old) this.forget(sid, old);
     else if (this.known.size >= KNOWN_MAX) this.forgetAll();
@@ -224,6 +243,7 @@ export class EventWaiter {
     for (const waiting of [...this.waiters.values()]) wakeAll(waiting);
     this.waiters.clear();
     this.forgetAll();
+    this.live = false;
     if (this.subscriber) {
       this.subscriber.disconnect();
       this.subscriber = null;

@@ -9,8 +9,12 @@ import { describe, expect, it } from 'vitest';
 import { eventJson, parseEvent, pollAnswer } from '../../src/events/raw-event.js';
 import { EventWaiter } from '../../src/events/waiter.js';
 
-/** A waiter never connected: these tests feed it appends directly. */
-const waiter = (): EventWaiter => new EventWaiter({} as Redis, 'ch');
+/** A waiter never connected, as if its subscription were in place: these tests feed it appends directly. */
+const waiter = (): EventWaiter => {
+  const w = new EventWaiter({} as Redis, 'ch');
+  (w as unknown as { live: boolean }).live = true;
+  return w;
+};
 const ev = (n: number): string => JSON.stringify({ event: 'e', time: 1, n });
 
 describe('streams followed in memory', () => {
@@ -30,6 +34,12 @@ describe('streams followed in memory', () => {
     expect(w.cached('s', 4)?.map((e) => e.id)).toEqual([4]);
     expect(w.cached('s', 3)).toBeNull(); // 3 was let go of: only Redis has it now
     expect(w.cached('s', 6)).toBeNull(); // a cursor ahead of the stream
+  });
+
+  it('follows nothing while its subscription is not in place (notices may go unheard)', () => {
+    const w = new EventWaiter({} as Redis, 'ch');
+    w.remember('s', 0);
+    expect(w.cached('s', 0)).toBeNull();
   });
 
   it('ignores an append it knows already and forgets a stream with a gap', () => {
