@@ -82,8 +82,9 @@ const CPU_PROFILE = process.env['BENCH_CPU_PROFILE'];
 const HEAP_PROFILE = process.env['BENCH_HEAP_PROFILE'];
 /** When set, phase A also prints where the time of a delivery goes (events-trace.ts). */
 const TRACE = Boolean(process.env['BENCH_TRACE']);
-/** BENCH_D_BARE=0: phase D without its bare baseline rounds (for profiles of the events path alone). */
+/** BENCH_D_BARE=0: phase D without its bare baseline rounds; BENCH_D_EVENTS=0 without the events (for profiles of one alone). */
 const NO_BARE = process.env['BENCH_D_BARE'] === '0';
+const NO_EVENTS = process.env['BENCH_D_EVENTS'] === '0';
 
 const now = (): number => performance.timeOrigin + performance.now();
 
@@ -532,7 +533,7 @@ async function main(): Promise<void> {
       const figures = { bare: noFigures(), events: noFigures() };
       for (let round = 0; round < 2; round++) {
         const order = round % 2 ? (['events', 'bare'] as const) : (['bare', 'events'] as const);
-        for (const kind of order.filter((k) => k === 'events' || !NO_BARE)) {
+        for (const kind of order.filter((k) => (k === 'events' ? !NO_EVENTS : !NO_BARE))) {
           const cpu0 = process.cpuUsage();
           const gc = gcPauses();
           const clientCpu0 = (await clients.ask<Collected>({ type: 'collect' }, 'collected')).cpu;
