@@ -56,15 +56,24 @@ async function admin(args: string[]): Promise<Record<string, unknown>> {
   return JSON.parse(res.stdout) as Record<string, unknown>;
 }
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
+/**
+ * A TCP port free on 127.0.0.1, drawn from 30000-32767: below the kernel's
+ * ephemeral range, whose ports every outgoing connection of the tests
+ * running beside this one takes (one had taken the engine's port in the
+ * seconds before it listened), and above the RTP and media ranges the
+ * other tests use (10000-29999).
+ */
+async function freePort(): Promise<number> {
+  for (let attempt = 0; attempt < 100; attempt++) {
+    const port = 30_000 + Math.floor(Math.random() * 2_700);
+    const free = await new Promise<boolean>((resolve) => {
+      const server = net.createServer();
+      server.once('error', () => resolve(false));
+      server.listen(port, '127.0.0.1', () => server.close(() => resolve(true)));
     });
-  });
+    if (free) return port;
+  }
+  throw new Error('no free port in 30000-32699');
 }
 
 interface Engine {
