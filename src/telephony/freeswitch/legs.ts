@@ -108,7 +108,39 @@ export abstract class FsLeg extends SafeEmitter<LegEvents> {
       if (cause) decide();
       else setTimeout(decide, 300).unref();
     });
+    // FreeSWITCH's own re-INVITEs (mod_spandsp's to image/t38 and back): the far end decides.
+    ep.dialog.on('modify', (req: Srf.SrfRequest, res: Srf.SrfResponse) => void this.offerFar(req, res));
     return ep;
+  }
+
+  /**
+   * A re-INVITE of the leg's FreeSWITCH channel, offered to the far end in
+   * the leg's dialog; FreeSWITCH gets the far end's answer, or its refusal
+   * (without a listener drachtio-srf would answer FreeSWITCH with the old
+   * SDP, an audio answer to a T.38 offer).
+   */
+  private async offerFar(req: Srf.SrfRequest, res: Srf.SrfResponse): Promise<void> {
+    const dialog = this.sipDialog;
+    if (!dialog || this.over || !req.body) {
+      res.send(488);
+      return;
+    }
+    try {
+      const answer = await dialog.modify(req.body);
+      res.send(200, { body: answer, headers: { 'Content-Type': 'application/sdp' } });
+    } catch (err) {
+      const status = (err as { status?: number }).status;
+      this.ctx.log.debug({ err, leg: this.id }, 're-INVITE of FreeSWITCH not taken by the far end');
+      // drachtio-srf leaves a refused re-INVITE counted as in progress: later ones would wait for good.
+      const queue = (
+        dialog as unknown as { _reinvitesInProgress?: { count: number; admitOne: (() => void)[] } }
+      )._reinvitesInProgress;
+      if (typeof status === 'number' && queue && queue.count > 0) {
+        queue.count--;
+        queue.admitOne.shift()?.();
+      }
+      res.send(typeof status === 'number' && status >= 400 ? status : 488);
+    }
   }
 
   /**
