@@ -21,7 +21,6 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import zlib from 'node:zlib';
-import Srf from 'drachtio-srf';
 import { PDFDocument, PDFName, PDFRawStream, type PDFNumber } from 'pdf-lib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startMediaWorker, type RunningMediaWorker } from '../../src/media/worker.js';
@@ -30,6 +29,7 @@ import type { FaxHandle, FaxOptions, Leg } from '../../src/telephony/adapter.js'
 import { prng } from '../helpers/fax-loopback.js';
 import type { TestUser } from '../helpers/harness.js';
 import { updatePhone, userWithNumbers } from '../helpers/provision.js';
+import { drachtioCarrier } from '../helpers/drachtio-carrier.js';
 import { ecKeyPair, fakeApns, type FakeProvider } from '../helpers/push-servers.js';
 import { SIPP_AVAILABLE, startSipp } from '../helpers/sipp.js';
 import { createTelephonyHarness, eventually, freePort, type TelephonyHarness } from '../helpers/telephony.js';
@@ -39,48 +39,7 @@ type Ev = Record<string, any>;
 
 const APP = '39JSDKGJ38.de.cospace.app';
 const ON_FREESWITCH = process.env['TEST_TELEPHONY'] === 'freeswitch';
-const DRACHTIO_SIP = process.env['DRACHTIO_SIP'] ?? '127.0.0.1:5070';
 
-/**
- * On FreeSWITCH the looped trunk is a carrier on a second drachtio-server
- * (CONTRACT_NODE_DRACHTIO, its SIP address CONTRACT_NODE_SIP; drachtio-server
- * sends no request to its own host): a back-to-back user agent that calls the
- * number back on the first drachtio-server with a Call-ID of its own (one
- * drachtio-server holding both ends of one Call-ID cannot tell their
- * in-dialog requests apart), passing on the re-INVITEs to T.38 both ways,
- * the refusals and the BYEs.
- */
-async function loopingCarrier(): Promise<{ sip: string; close: () => void }> {
-  const admin = process.env['CONTRACT_NODE_DRACHTIO'] ?? '127.0.0.1:9023';
-  const sip = process.env['CONTRACT_NODE_SIP'] ?? '127.0.0.2:5072';
-  const [host, port] = admin.split(':') as [string, string];
-  const srf = new Srf();
-  await new Promise<void>((resolve, reject) => {
-    srf.once('connect', (err: Error | null) => (err ? reject(err) : resolve()));
-    srf.once('error', (err: Error) => reject(err));
-    void srf.connect({ host, port: Number(port), secret: process.env['DRACHTIO_SECRET'] ?? 'cymru' });
-  });
-  const relay = (from: Srf.Dialog, to: Srf.Dialog) => {
-    from.on('destroy', () => to.destroy());
-    from.on('modify', (req: Srf.SrfRequest, res: Srf.SrfResponse) => {
-      to.modify(req.body).then(
-        (sdp) => res.send(200, { body: sdp, headers: { 'Content-Type': 'application/sdp' } }),
-        (err: { status?: number }) => res.send(err.status ?? 500),
-      );
-    });
-  };
-  srf.invite((req, res) => {
-    const user = /^sips?:([^@;]+)@/.exec(req.uri)?.[1] ?? '';
-    srf.createB2BUA(req, res, `sip:${user}@${DRACHTIO_SIP}`, { localSdpB: req.body }).then(
-      ({ uas, uac }) => {
-        relay(uas, uac);
-        relay(uac, uas);
-      },
-      () => undefined,
-    );
-  });
-  return { sip, close: () => srf.disconnect() };
-}
 const DEVICE = 'fa'.repeat(32);
 const FINAL = ['ok', 'fail', 'busy', 'error', 'cancel'];
 
@@ -269,7 +228,13 @@ describe.skipIf(!SIPP_AVAILABLE)('fax over the line (trunk looped back to the en
     const ec = ecKeyPair();
     apns = await fakeApns();
     const sip = await freePort();
-    if (ON_FREESWITCH) carrier = await loopingCarrier();
+    // On FreeSWITCH the looped trunk is a carrier on a second drachtio-server that calls the number
+    // back (test/helpers/drachtio-carrier.ts); its media relay loses the lossy fax's UDPTL datagrams.
+    const digits = (n: string) => n.replace(/\D/g, '');
+    if (ON_FREESWITCH)
+      carrier = await drachtioCarrier(
+        (n) => [...rules].find(([ident]) => digits(ident) === digits(n))?.[1].loss,
+      );
     // One after the other: a harness's in-process database set-up holds the event loop for seconds.
     h = await createTelephonyHarness({
       SESSION_CREATE_LIMIT: '10000',
@@ -326,7 +291,7 @@ describe.skipIf(!SIPP_AVAILABLE)('fax over the line (trunk looped back to the en
     media.fax = (leg: Leg, opts: FaxOptions) => {
       const rule = rules.get(opts.ident);
       const handle = fax(leg, rule?.noT38 ? { ...opts, t38: false } : opts);
-      if (rule?.loss) lossyUdptl(handle, rule.loss);
+      if (rule?.loss && !ON_FREESWITCH) lossyUdptl(handle, rule.loss);
       rule?.onFax?.(leg, handle);
       return handle;
     };
@@ -596,6 +561,9 @@ describe.skipIf(!SIPP_AVAILABLE)('fax over the line (trunk looped back to the en
       expect(out.dropped).toBeGreaterThan(0);
       expect(out.dropped / out.sent).toBeGreaterThan(0.005);
       expect(out.dropped / out.sent).toBeLessThan(0.05);
+      // The receiver's own count of what its UDPTL redundancy recovered is the embedded engine's (on
+      // FreeSWITCH the datagrams are lost in the carrier, and the page arriving whole tells the same).
+      if (ON_FREESWITCH) return;
       expect(back.received).toMatchObject({ lost: 0 });
       expect(back.received!.recovered).toBeGreaterThan(0);
       expect(back.received!.recovered).toBeLessThanOrEqual(out.dropped);
