@@ -42,6 +42,9 @@ export function stackDialogId(d: Srf.Dialog): string {
   return (d as unknown as { id: string }).id;
 }
 
+/** Whether an SDP has T.38 (an image stream not refused). */
+const isT38 = (sdp: string): boolean => /^m=image [1-9]/m.test(sdp);
+
 /** Why the far end hung up: the Q.850 cause of its Reason header, else normal clearing. */
 function causeOfBye(bye: Srf.SrfRequest | undefined): EndCause {
   const reason = bye?.get?.('Reason');
@@ -62,6 +65,8 @@ export abstract class FsLeg extends SafeEmitter<LegEvents> {
   /** The answered dialog with the far end. */
   sipDialog: Srf.Dialog | null = null;
   private held = false;
+  /** The leg's media is T.38 now (a re-INVITE to image/t38 either way was answered). */
+  private t38 = false;
 
   constructor(
     readonly call: string,
@@ -114,19 +119,35 @@ export abstract class FsLeg extends SafeEmitter<LegEvents> {
   }
 
   /**
-   * A re-INVITE of the leg's FreeSWITCH channel, offered to the far end in
-   * the leg's dialog; FreeSWITCH gets the far end's answer, or its refusal
-   * (without a listener drachtio-srf would answer FreeSWITCH with the old
-   * SDP, an audio answer to a T.38 offer).
+   * A re-INVITE of the leg's FreeSWITCH channel. To T.38 (mod_spandsp's)
+   * and back to audio after it, it is offered to the far end in the leg's
+   * dialog, and FreeSWITCH gets the far end's answer or refusal (drachtio-srf
+   * would answer it with the old SDP: an audio answer to a T.38 offer). Any
+   * other (FreeSWITCH refreshes its audio after a hold, for one) is its own
+   * business and answered here with the far end's SDP it has, as before:
+   * the far end never sees it.
    */
   private async offerFar(req: Srf.SrfRequest, res: Srf.SrfResponse): Promise<void> {
     const dialog = this.sipDialog;
-    if (!dialog || this.over || !req.body) {
+    const ep = this.ep;
+    if (!dialog || !ep || this.over || !req.body) {
       res.send(488);
+      return;
+    }
+    if (!isT38(req.body) && !this.t38) {
+      const own = ep.dialog as unknown as { local: { sdp: string; contact?: string } };
+      res.send(200, {
+        body: own.local.sdp,
+        headers: {
+          'Content-Type': 'application/sdp',
+          ...(own.local.contact ? { Contact: own.local.contact } : {}),
+        },
+      });
       return;
     }
     try {
       const answer = await dialog.modify(req.body);
+      this.t38 = isT38(answer);
       res.send(200, { body: answer, headers: { 'Content-Type': 'application/sdp' } });
     } catch (err) {
       const status = (err as { status?: number }).status;
@@ -172,6 +193,7 @@ export abstract class FsLeg extends SafeEmitter<LegEvents> {
     const audio = req.body ? parseSdp(req.body)?.audio : null;
     try {
       const answer = this.ep && req.body ? await this.ep.modify(req.body) : (this.ep?.local.sdp ?? '');
+      if (req.body) this.t38 = isT38(answer);
       res.send(200, { body: answer, headers: { 'Content-Type': 'application/sdp' } });
     } catch (err) {
       this.ctx.log.warn({ err, leg: this.id }, 're-INVITE not taken by FreeSWITCH');
