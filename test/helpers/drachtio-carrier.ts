@@ -70,11 +70,11 @@ class Relay {
 
   /** What the caller is told the callee's media is, and the callee the caller's. */
   get towardCaller(): Address {
-    return { address: '127.0.0.1', port: (this.a.address()).port };
+    return { address: '127.0.0.1', port: this.a.address().port };
   }
 
   get towardCallee(): Address {
-    return { address: '127.0.0.1', port: (this.b.address()).port };
+    return { address: '127.0.0.1', port: this.b.address().port };
   }
 
   private pass(msg: Buffer, via: dgram.Socket, to: Address | null, loss: CarrierLoss | undefined): void {
