@@ -229,4 +229,12 @@ describe('the drachtio exchange', () => {
       [401, 'Unauthorized', { headers: { 'www-authenticate': 'Digest a, Digest b' } }],
     ]);
   });
+
+  it('leaves out a header with no values (the 200 to an unregister lists no Contact)', () => {
+    const res = fakeRes();
+    const x = DrachtioExchange.of(fakeReq(INVITE), res)!;
+    x.respond(200, 'OK', { headers: { contact: [], date: 'Sun, 06 Dec 2026 00:43:15 GMT' } });
+    // drachtio-server cannot send a response with an empty Contact header, and answers 500 itself.
+    expect(res.sent).toEqual([[200, 'OK', { headers: { date: 'Sun, 06 Dec 2026 00:43:15 GMT' } }]]);
+  });
 });

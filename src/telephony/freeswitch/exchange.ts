@@ -24,11 +24,17 @@ export function peerOf(req: Srf.SrfRequest): Peer {
   };
 }
 
-/** drachtio takes one value per header: repeated ones go comma-joined (Contact lists, challenges). */
+/**
+ * drachtio takes one value per header: repeated ones go comma-joined (Contact
+ * lists, challenges), and a list without values is no header (an empty
+ * Contact makes drachtio-server answer 500 instead).
+ */
 function headersOf(init: ResponseInit): Record<string, string> {
   const out: Record<string, string> = {};
-  for (const [name, value] of Object.entries(init.headers ?? {}))
+  for (const [name, value] of Object.entries(init.headers ?? {})) {
+    if (Array.isArray(value) && value.length === 0) continue;
     out[name] = Array.isArray(value) ? value.join(', ') : value;
+  }
   if (init.contentType) out['content-type'] = init.contentType;
   return out;
 }

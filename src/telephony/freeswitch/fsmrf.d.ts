@@ -27,7 +27,7 @@ declare module 'drachtio-fsmrf' {
       unbridge(): Promise<void>;
       modify(sdp: string): Promise<string>;
       destroy(): Promise<void>;
-      addCustomEventListener(event: string, handler: (evt: Record<string, unknown>) => void): void;
+      addCustomEventListener(event: string, handler: (body: unknown, evt: EslEvent) => void): void;
     }
 
     interface MediaServer extends EventEmitter {

@@ -42,6 +42,9 @@ export function stackDialogId(d: Srf.Dialog): string {
   return (d as unknown as { id: string }).id;
 }
 
+/** Whether an SDP has T.38 (an image stream not refused). */
+const isT38 = (sdp: string): boolean => /^m=image [1-9]/m.test(sdp);
+
 /** Why the far end hung up: the Q.850 cause of its Reason header, else normal clearing. */
 function causeOfBye(bye: Srf.SrfRequest | undefined): EndCause {
   const reason = bye?.get?.('Reason');
@@ -62,6 +65,8 @@ export abstract class FsLeg extends SafeEmitter<LegEvents> {
   /** The answered dialog with the far end. */
   sipDialog: Srf.Dialog | null = null;
   private held = false;
+  /** The leg's media is T.38 now (a re-INVITE to image/t38 either way was answered). */
+  private t38 = false;
 
   constructor(
     readonly call: string,
@@ -108,7 +113,55 @@ export abstract class FsLeg extends SafeEmitter<LegEvents> {
       if (cause) decide();
       else setTimeout(decide, 300).unref();
     });
+    // FreeSWITCH's own re-INVITEs (mod_spandsp's to image/t38 and back): the far end decides.
+    ep.dialog.on('modify', (req: Srf.SrfRequest, res: Srf.SrfResponse) => void this.offerFar(req, res));
     return ep;
+  }
+
+  /**
+   * A re-INVITE of the leg's FreeSWITCH channel. To T.38 (mod_spandsp's)
+   * and back to audio after it, it is offered to the far end in the leg's
+   * dialog, and FreeSWITCH gets the far end's answer or refusal (drachtio-srf
+   * would answer it with the old SDP: an audio answer to a T.38 offer). Any
+   * other (FreeSWITCH refreshes its audio after a hold, for one) is its own
+   * business and answered here with the far end's SDP it has, as before:
+   * the far end never sees it.
+   */
+  private async offerFar(req: Srf.SrfRequest, res: Srf.SrfResponse): Promise<void> {
+    const dialog = this.sipDialog;
+    const ep = this.ep;
+    if (!dialog || !ep || this.over || !req.body) {
+      res.send(488);
+      return;
+    }
+    if (!isT38(req.body) && !this.t38) {
+      const own = ep.dialog as unknown as { local: { sdp: string; contact?: string } };
+      res.send(200, {
+        body: own.local.sdp,
+        headers: {
+          'Content-Type': 'application/sdp',
+          ...(own.local.contact ? { Contact: own.local.contact } : {}),
+        },
+      });
+      return;
+    }
+    try {
+      const answer = await dialog.modify(req.body);
+      this.t38 = isT38(answer);
+      res.send(200, { body: answer, headers: { 'Content-Type': 'application/sdp' } });
+    } catch (err) {
+      const status = (err as { status?: number }).status;
+      this.ctx.log.debug({ err, leg: this.id }, 're-INVITE of FreeSWITCH not taken by the far end');
+      // drachtio-srf leaves a refused re-INVITE counted as in progress: later ones would wait for good.
+      const queue = (
+        dialog as unknown as { _reinvitesInProgress?: { count: number; admitOne: (() => void)[] } }
+      )._reinvitesInProgress;
+      if (typeof status === 'number' && queue && queue.count > 0) {
+        queue.count--;
+        queue.admitOne.shift()?.();
+      }
+      res.send(typeof status === 'number' && status >= 400 ? status : 488);
+    }
   }
 
   /**
@@ -140,6 +193,7 @@ export abstract class FsLeg extends SafeEmitter<LegEvents> {
     const audio = req.body ? parseSdp(req.body)?.audio : null;
     try {
       const answer = this.ep && req.body ? await this.ep.modify(req.body) : (this.ep?.local.sdp ?? '');
+      if (req.body) this.t38 = isT38(answer);
       res.send(200, { body: answer, headers: { 'Content-Type': 'application/sdp' } });
     } catch (err) {
       this.ctx.log.warn({ err, leg: this.id }, 're-INVITE not taken by FreeSWITCH');

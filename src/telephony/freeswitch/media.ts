@@ -7,20 +7,16 @@
  * (uuid_break), never the channel's application queue.
  */
 import { randomUUID } from 'node:crypto';
-import { EventEmitter } from 'node:events';
 import { mkdir, readFile, rm } from 'node:fs/promises';
 import path from 'node:path';
 import type Mrf from 'drachtio-fsmrf';
 import {
-  callDroppedFax,
   MediaError,
   type Bridge,
   type DetectableTone,
   type DtmfEvent,
-  type FaxEvents,
   type FaxHandle,
   type FaxOptions,
-  type FaxOutcome,
   type Leg,
   type MediaPort,
   type MediaStats,
@@ -35,6 +31,7 @@ import {
 import { type MediaLocator } from '../environment.js';
 import { deviceLeg } from '../embedded/account-leg.js';
 import { parseWav } from '../embedded/media/wav.js';
+import { FsFax } from './fax.js';
 import { FsLeg } from './legs.js';
 
 const NO_PLAYBACK: PlayHandle = { done: Promise.resolve('stopped'), stop: () => undefined };
@@ -86,7 +83,7 @@ export function execute(leg: Leg, ep: Mrf.Endpoint, app: string, arg: string): P
 }
 
 /** Ends the application the channel runs now (playback, record, rxfax/txfax). */
-function breakChannel(ep: Mrf.Endpoint): void {
+export function breakChannel(ep: Mrf.Endpoint): void {
   void ep.api('uuid_break', `${ep.uuid} all`).catch(() => undefined);
 }
 
@@ -421,74 +418,5 @@ export class FsMedia implements MediaPort {
   fax(leg: Leg, opts: FaxOptions): FaxHandle {
     const ep = this.need(leg, 'fax');
     return new FsFax(leg, ep, opts, this.scratchDir);
-  }
-}
-
-/** A fax run by mod_spandsp on the leg's channel. */
-class FsFax extends EventEmitter<FaxEvents> implements FaxHandle {
-  readonly done: Promise<FaxOutcome>;
-  private stopped = false;
-
-  constructor(
-    leg: Leg,
-    private readonly ep: Mrf.Endpoint,
-    opts: FaxOptions,
-    scratchDir: string,
-  ) {
-    super();
-    const started = Date.now();
-    let dropped = false;
-    const gone = () => (dropped = true);
-    ep.once('destroy', gone);
-    const run = async (): Promise<FaxOutcome> => {
-      const t38 = opts.t38 !== false;
-      await ep.set({
-        fax_ident: opts.ident,
-        fax_header: opts.header ?? '',
-        fax_use_ecm: opts.ecm === false ? 'false' : 'true',
-        fax_enable_t38: t38 ? 'true' : 'false',
-        fax_enable_t38_request: t38 && opts.direction === 'receive' ? 'true' : 'false',
-        fax_verbose: 'false',
-      });
-      const file =
-        opts.direction === 'send' ? opts.tiff : (opts.output ?? path.join(scratchDir, `${randomUUID()}.tif`));
-      if (!file) throw new MediaError('a fax to send needs its TIFF');
-      const evt = await execute(leg, ep, opts.direction === 'send' ? 'txfax' : 'rxfax', file);
-      ep.removeListener('destroy', gone);
-      if (!evt) return callDroppedFax();
-      const v = (name: string) => evt.getHeader(`variable_fax_${name}`);
-      const transport =
-        evt.getHeader('variable_t38_status') === 'negotiated' || evt.getHeader('variable_has_t38') === 'true'
-          ? 't38'
-          : 'audio';
-      if (dropped || this.stopped || v('result_code') === undefined)
-        return callDroppedFax({
-          transport,
-          pagesDone: Number(v('document_transferred_pages') ?? 0),
-          pageCount: null,
-        });
-      const [xr, yr] = (v('image_resolution') ?? '0x0').split('x').map(Number) as [number, number];
-      return {
-        status: v('success') === '1' ? 'ok' : 'fail',
-        faxErrorCode: Number(v('result_code') ?? 49),
-        transport,
-        pagesDone: Number(v('document_transferred_pages') ?? 0),
-        pageCount: opts.direction === 'send' ? Number(v('document_total_pages') ?? 0) : null,
-        remoteIdent: v('remote_station_id') ?? '',
-        bitRate: Number(v('transfer_rate') ?? 0),
-        ecm: v('ecm_used') === 'on' || v('ecm_used') === 'true',
-        // spandsp reports dots per inch; the port speaks pixels per metre.
-        xResolution: Math.round((xr || 0) / 0.0254),
-        yResolution: Math.round((yr || 0) / 0.0254),
-        durationMs: Date.now() - started,
-      };
-    };
-    this.done = run().catch(() => callDroppedFax());
-  }
-
-  stop(): void {
-    if (this.stopped) return;
-    this.stopped = true;
-    breakChannel(this.ep);
   }
 }
