@@ -20,7 +20,7 @@ import {
   type FaxPageProgress,
   type Leg,
 } from '../adapter.js';
-import { breakChannel, execute } from './media.js';
+import { breakChannel, execute } from './channel.js';
 
 /** How long a fax whose call went waits for mod_spandsp's outcome. */
 const OUTCOME_WAIT_MS = 1500;

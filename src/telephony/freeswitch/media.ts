@@ -31,6 +31,7 @@ import {
 import { type MediaLocator } from '../environment.js';
 import { deviceLeg } from '../embedded/account-leg.js';
 import { parseWav } from '../embedded/media/wav.js';
+import { breakChannel, execute } from './channel.js';
 import { FsFax } from './fax.js';
 import { FsLeg } from './legs.js';
 
@@ -51,40 +52,6 @@ export function toneStream(t: Extract<PromptSource, { kind: 'tone' }>, loop: boo
   const level = t.levelDbm0 !== undefined ? `v=${Math.round(t.levelDbm0)};` : '';
   const loops = loop || t.loop ? ';loops=-1' : '';
   return `tone_stream://${level}%(${Math.round(t.durationMs)},${Math.round(t.intervalMs ?? 0)},${freqs.map((f) => Math.round(f)).join(',')})${loops}`;
-}
-
-/**
- * Runs an application on the leg's channel; null when the leg or the
- * channel goes first (its socket closes, and FreeSWITCH's completion event
- * never comes).
- */
-export function execute(leg: Leg, ep: Mrf.Endpoint, app: string, arg: string): Promise<Mrf.EslEvent | null> {
-  return new Promise((resolve, reject) => {
-    const gone = () => {
-      ep.removeListener('destroy', gone);
-      leg.removeListener('ended', gone);
-      resolve(null);
-    };
-    ep.once('destroy', gone);
-    leg.once('ended', gone);
-    ep.execute(app, arg).then(
-      (evt) => {
-        ep.removeListener('destroy', gone);
-        leg.removeListener('ended', gone);
-        resolve(evt);
-      },
-      (err: unknown) => {
-        ep.removeListener('destroy', gone);
-        leg.removeListener('ended', gone);
-        reject(err instanceof Error ? err : new Error(String(err)));
-      },
-    );
-  });
-}
-
-/** Ends the application the channel runs now (playback, record, rxfax/txfax). */
-export function breakChannel(ep: Mrf.Endpoint): void {
-  void ep.api('uuid_break', `${ep.uuid} all`).catch(() => undefined);
 }
 
 /** DTMF-Source of FreeSWITCH's DTMF event, in the port's words. */
