@@ -57,7 +57,7 @@ describe.skipIf(!SIPP_AVAILABLE || !BARESIP_AVAILABLE)('baresip softphone', () =
           return sip[account.name]!['contact'];
         },
         'baresip to register',
-        10_000,
+        20_000, // a softphone starting beside the whole suite can take its time
       );
       const caller = await runSipp({
         scenario: 'uac-call',

@@ -3,8 +3,6 @@
  * 127.0.0.1, a private RTP port range, and the carrier trunk pointed at a
  * port the test's sipp "carrier" uses.
  */
-import dgram from 'node:dgram';
-import net from 'node:net';
 import type { TelephonyAdapter } from '../../src/telephony/adapter.js';
 import { adapterEnvironment, embeddedOptions, freeswitchOptions } from '../../src/telephony/adapters.js';
 import { EmbeddedAdapter } from '../../src/telephony/embedded/adapter.js';
@@ -12,6 +10,7 @@ import { FreeswitchAdapter } from '../../src/telephony/freeswitch/adapter.js';
 import { silentLogger, type Logger } from '../../src/telephony/engine/logger.js';
 import { startTelephonyNode, type TelephonyNode } from '../../src/telephony/node.js';
 import { createHarness, type Harness, type HarnessOptions } from './harness.js';
+import { freePort } from './ports.js';
 import { runSipp, type SippOptions, type SippResult } from './sipp.js';
 
 export interface TelephonyHarness extends Harness {
@@ -29,25 +28,7 @@ export interface TelephonyHarness extends Harness {
 // 10000-18999 for harnesses (600 per test file, by pid), 19000-19999 for the test files' own nodes.
 let rtpBase = 10000 + (process.pid % 15) * 600;
 
-/** A port free for both UDP and TCP on 127.0.0.1. */
-export async function freePort(): Promise<number> {
-  for (;;) {
-    const port = await new Promise<number>((resolve, reject) => {
-      const s = net.createServer();
-      s.once('error', reject);
-      s.listen(0, '127.0.0.1', () => {
-        const p = (s.address() as net.AddressInfo).port;
-        s.close(() => resolve(p));
-      });
-    });
-    const ok = await new Promise<boolean>((resolve) => {
-      const u = dgram.createSocket('udp4');
-      u.once('error', () => resolve(false));
-      u.bind(port, '127.0.0.1', () => u.close(() => resolve(true)));
-    });
-    if (ok) return port;
-  }
-}
+export { freePort } from './ports.js';
 
 export async function createTelephonyHarness(
   env: Record<string, string> = {},

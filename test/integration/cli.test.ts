@@ -1,11 +1,11 @@
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { randomToken } from '../../src/lib/ids.js';
+import { freePort } from '../helpers/ports.js';
 
 /**
  * The `callplane` CLI as a newcomer runs it: real processes, a real Redis, the
@@ -54,26 +54,6 @@ async function admin(args: string[]): Promise<Record<string, unknown>> {
   expect(res.code).toBe(0);
   expect(res.stdout.trim().split('\n')).toHaveLength(1);
   return JSON.parse(res.stdout) as Record<string, unknown>;
-}
-
-/**
- * A TCP port free on 127.0.0.1, drawn from 30000-32767: below the kernel's
- * ephemeral range, whose ports every outgoing connection of the tests
- * running beside this one takes (one had taken the engine's port in the
- * seconds before it listened), and above the RTP and media ranges the
- * other tests use (10000-29999).
- */
-async function freePort(): Promise<number> {
-  for (let attempt = 0; attempt < 100; attempt++) {
-    const port = 30_000 + Math.floor(Math.random() * 2_700);
-    const free = await new Promise<boolean>((resolve) => {
-      const server = net.createServer();
-      server.once('error', () => resolve(false));
-      server.listen(port, '127.0.0.1', () => server.close(() => resolve(true)));
-    });
-    if (free) return port;
-  }
-  throw new Error('no free port in 30000-32699');
 }
 
 interface Engine {
@@ -147,6 +127,10 @@ beforeAll(async () => {
     DATA_DIR: dataDir,
     HOST: '127.0.0.1',
     PORT: String(await freePort()),
+    // Not the defaults (5060, 20000-29999), which a SIP server or the media tests beside may hold;
+    // the RTP ports just below the ephemeral range, above helpers/ports.ts's.
+    SIP_PORT: String(await freePort()),
+    RTP_PORTS: '32700-32767',
     REDIS_PREFIX: `cpt:${randomToken(8)}:`,
     LOG_LEVEL: 'warn',
   });
