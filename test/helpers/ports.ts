@@ -12,22 +12,30 @@ import net from 'node:net';
 
 const LOW = 30_000;
 const SPAN = 2_700;
-/** Ports this process handed out already: never twice. */
-const handedOut = new Set<number>();
+/** Ports this process handed out already (here and by helpers/sipp.ts): never twice. */
+export const handedOut = new Set<number>();
 
-function tcpFree(port: number): Promise<boolean> {
+/** Binds UDP `port` (0: any) and lets it go: the port bound, or undefined when it is taken. */
+export function udpBindable(port: number, host = '127.0.0.1'): Promise<number | undefined> {
   return new Promise((resolve) => {
-    const s = net.createServer();
-    s.once('error', () => resolve(false));
-    s.listen(port, '127.0.0.1', () => s.close(() => resolve(true)));
+    const sock = dgram.createSocket('udp4');
+    sock.once('error', () => {
+      sock.close();
+      resolve(undefined);
+    });
+    sock.bind(port, host, () => {
+      const bound = sock.address().port;
+      sock.close(() => resolve(bound));
+    });
   });
 }
 
-function udpFree(port: number): Promise<boolean> {
+/** Whether TCP `port` can be listened on. */
+export function tcpBindable(port: number, host = '127.0.0.1'): Promise<boolean> {
   return new Promise((resolve) => {
-    const u = dgram.createSocket('udp4');
-    u.once('error', () => resolve(false));
-    u.bind(port, '127.0.0.1', () => u.close(() => resolve(true)));
+    const server = net.createServer();
+    server.once('error', () => resolve(false));
+    server.listen(port, host, () => server.close(() => resolve(true)));
   });
 }
 
@@ -36,7 +44,7 @@ export async function freePort(): Promise<number> {
   for (let attempt = 0; attempt < 500; attempt++) {
     const port = LOW + Math.floor(Math.random() * SPAN);
     if (handedOut.has(port)) continue;
-    if (!(await tcpFree(port)) || !(await udpFree(port))) continue;
+    if (!(await tcpBindable(port)) || (await udpBindable(port)) === undefined) continue;
     handedOut.add(port);
     return port;
   }

@@ -10,12 +10,11 @@
  * internal command, 99 no call processed, 255 fatal error, 254 socket bind error.
  */
 import { spawn } from 'node:child_process';
-import dgram from 'node:dgram';
 import fs from 'node:fs';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { handedOut, tcpBindable, udpBindable } from './ports.js';
 
 export const SIPP_BIN = process.env['SIPP_BIN'] ?? '/usr/bin/sipp';
 export const SIPP_AVAILABLE = fs.existsSync(SIPP_BIN);
@@ -386,30 +385,6 @@ export function runSipp(opts: SippOptions): Promise<SippResult> {
 }
 
 // ---------------------------------------------------------------- ports
-
-const handedOut = new Set<number>();
-
-function udpBindable(port: number, host = '127.0.0.1'): Promise<number | undefined> {
-  return new Promise((resolve) => {
-    const sock = dgram.createSocket('udp4');
-    sock.once('error', () => {
-      sock.close();
-      resolve(undefined);
-    });
-    sock.bind(port, host, () => {
-      const bound = sock.address().port;
-      sock.close(() => resolve(bound));
-    });
-  });
-}
-
-function tcpBindable(port: number, host = '127.0.0.1'): Promise<boolean> {
-  return new Promise((resolve) => {
-    const server = net.createServer();
-    server.once('error', () => resolve(false));
-    server.listen(port, host, () => server.close(() => resolve(true)));
-  });
-}
 
 /** A port free for both UDP and TCP on 127.0.0.1, not handed out before in this process. */
 export async function freeUdpPort(): Promise<number> {
