@@ -49,6 +49,11 @@ local function append(nk, lk, body)
 end
 `;
 
+/** The pub/sub channel of the notices under a key prefix. */
+export function notifyChannelOf(prefix: string): string {
+  return `${prefix}ev:notify`;
+}
+
 /** One session (KEYS: next-id key, stream), body ARGV[1], sid ARGV[7]. */
 const APPEND_LUA = `${APPEND_FN}
 local id = append(KEYS[1], KEYS[2], ARGV[1])
@@ -220,7 +225,7 @@ export class EventLog {
   }
 
   get notifyChannel(): string {
-    return `${this.opts.prefix}ev:notify`;
+    return notifyChannelOf(this.opts.prefix);
   }
 
   /** The append scripts' limits: maxEvents, the oldest time kept, now, idle seconds, notify channel. */
@@ -284,20 +289,23 @@ export class EventLog {
    * sessions, so that no single script holds Redis for long.
    */
   async appendMany(entries: ReadonlyArray<AppendEntry>): Promise<void> {
-    const cmd = this.redis as unknown as AppendManyCommands;
-    if (entries.length === 0) return;
-    if (entries.length <= MANY_CHUNK) {
-      const [keys, argv] = this.manyArgs(entries);
-      this.appended(entries, (await cmd.cpAppendEventMany(keys.length, ...keys, ...argv)) as number[]);
-      return;
-    }
+    if (entries.length <= MANY_CHUNK) return this.appendChunk(entries);
     await Promise.all(
-      Array.from({ length: Math.ceil(entries.length / MANY_CHUNK) }, async (_, c) => {
-        const chunk = entries.slice(c * MANY_CHUNK, (c + 1) * MANY_CHUNK);
-        const [keys, argv] = this.manyArgs(chunk);
-        this.appended(chunk, (await cmd.cpAppendEventMany(keys.length, ...keys, ...argv)) as number[]);
-      }),
+      Array.from({ length: Math.ceil(entries.length / MANY_CHUNK) }, (_, c) =>
+        this.appendChunk(entries.slice(c * MANY_CHUNK, (c + 1) * MANY_CHUNK)),
+      ),
     );
+  }
+
+  private async appendChunk(entries: ReadonlyArray<AppendEntry>): Promise<void> {
+    if (entries.length === 0) return;
+    const [keys, argv] = this.manyArgs(entries);
+    const ids = await (this.redis as unknown as AppendManyCommands).cpAppendEventMany(
+      keys.length,
+      ...keys,
+      ...argv,
+    );
+    this.appended(entries, ids as number[]);
   }
 
   /**
@@ -486,21 +494,7 @@ export class SessionEventPublisher implements EventPublisher {
       return this.publishToUsers(audience.users, event, time, payload, this.users);
     }
     const sids = await this.audiences.sessionsOf(audience);
-    const admitted = await this.admit(sids, { event, time, ...payload });
-    // Sessions without a filter (or whose filter passed it) share one event object: one JSON text.
-    const bodies = new Map<Record<string, unknown>, string>();
-    const entries: AppendEntry[] = [];
-    sids.forEach((sid, i) => {
-      const ev = admitted[i];
-      if (!ev) return;
-      let body = bodies.get(ev);
-      if (body === undefined) {
-        const { event: _e, time: _t, ...rest } = ev;
-        body = JSON.stringify({ event, time, ...rest });
-        bodies.set(ev, body);
-      }
-      entries.push({ sid, body });
-    });
+    const entries = admittedEntries(sids, await this.admit(sids, { event, time, ...payload }), event, time);
     if (opts.once !== undefined) {
       if (entries.length > 0) await this.log.appendOnce(opts.once, entries);
       return;
@@ -521,23 +515,57 @@ export class SessionEventPublisher implements EventPublisher {
     via: NonNullable<SessionEventPublisher['users']>,
   ): Promise<void> {
     if (users.length === 0) return;
-    const { event: _e, time: _t, ...rest } = payload;
-    const body = JSON.stringify({ event, time, ...rest });
-    const filtered = await this.log.appendToUsers(via.sets(users), via.keys, body);
+    const filtered = await this.log.appendToUsers(
+      via.sets(users),
+      via.keys,
+      storedJson(event, time, payload),
+    );
     if (filtered.length === 0) return;
     const admitted = await via.judge(
       filtered.map((f) => f.filter),
       { event, time, ...payload },
     );
-    const entries: AppendEntry[] = [];
-    filtered.forEach(({ sid }, i) => {
-      const ev = admitted[i];
-      if (!ev) return;
-      const { event: _e2, time: _t2, ...fields } = ev;
-      entries.push({ sid, body: JSON.stringify({ event, time, ...fields }) });
-    });
-    await this.log.appendMany(entries);
+    await this.log.appendMany(
+      admittedEntries(
+        filtered.map((f) => f.sid),
+        admitted,
+        event,
+        time,
+      ),
+    );
   }
+}
+
+/** The JSON an event is stored as: its name and time first, then its fields (theirs of those names ignored). */
+function storedJson(event: string, time: number, fields: Record<string, unknown>): string {
+  const { event: _e, time: _t, ...rest } = fields;
+  return JSON.stringify({ event, time, ...rest });
+}
+
+/**
+ * The appends for the sessions an event was admitted to (null: filtered
+ * out); sessions sharing one admitted object (no filter, or one it passed)
+ * share one JSON text.
+ */
+function admittedEntries(
+  sids: readonly string[],
+  admitted: ReadonlyArray<Record<string, unknown> | null>,
+  event: string,
+  time: number,
+): AppendEntry[] {
+  const bodies = new Map<Record<string, unknown>, string>();
+  const entries: AppendEntry[] = [];
+  sids.forEach((sid, i) => {
+    const ev = admitted[i];
+    if (!ev) return;
+    let body = bodies.get(ev);
+    if (body === undefined) {
+      body = storedJson(event, time, ev);
+      bodies.set(ev, body);
+    }
+    entries.push({ sid, body });
+  });
+  return entries;
 }
 
 /** Applies stored filters (JSON texts) to an event: per filter, the event to queue or null (FilterStore.judge). */

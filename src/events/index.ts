@@ -2,7 +2,7 @@ import type { Redis } from 'ioredis';
 import type { Config } from '../config/index.js';
 import type { Metrics } from '../metrics/index.js';
 import type { SessionStore } from '../services/session-store.js';
-import { EventLog, SessionEventPublisher } from './event-log.js';
+import { EventLog, notifyChannelOf, SessionEventPublisher } from './event-log.js';
 import { FilterStore } from './filters.js';
 import { PartnerCdrDelivery } from './partner-cdr.js';
 import { SessionEvents } from './session-events.js';
@@ -32,14 +32,14 @@ export function createEventSystem(
 ): EventSystem {
   const prefix = config.redisPrefix;
   const appended = metrics?.events.appended;
-  let waiter: EventWaiter | null = null;
+  const waiter = new EventWaiter(redis, notifyChannelOf(prefix));
   const log = new EventLog(redis, {
     prefix,
     maxEvents: config.eventMaxCount,
     maxAgeSeconds: config.eventMaxAgeSeconds,
     idleSeconds: config.sessionIdleSeconds,
     ...(appended ? { onAppend: (count: number) => appended.inc(count) } : {}),
-    onAppended: (entries, ids) => waiter?.appendedHere(entries, ids),
+    onAppended: (entries, ids) => waiter.appendedHere(entries, ids),
   });
   const filters = new FilterStore(redis, prefix, config.sessionIdleSeconds, config.patternCacheBytes);
   sessions.onTouch((p, sid) => {
@@ -48,7 +48,6 @@ export function createEventSystem(
   });
   const exists = (sids: string[]): Promise<boolean[]> => sessions.exists(sids);
   const admit = filters.admit.bind(filters);
-  waiter = new EventWaiter(redis, log.notifyChannel);
   const subscriptions = new ChannelSubscriptions(redis, prefix, exists);
   const partnerCdr = new PartnerCdrDelivery(redis, log, exists, filters.admitEach.bind(filters), {
     prefix,
