@@ -17,7 +17,7 @@ import { waitIdle } from '../helpers/audio-api.js';
 import type { TestUser } from '../helpers/harness.js';
 import { updatePhone, userWithNumbers } from '../helpers/provision.js';
 import { RtpPeer, toneShare } from '../helpers/rtp-peer.js';
-import { runSipp, SIPP_AVAILABLE, SIPP_PCAP_DIR, startSipp } from '../helpers/sipp.js';
+import { runSipp, SIPP_AVAILABLE, SIPP_PCAP_DIR, startSipp, type SippResult } from '../helpers/sipp.js';
 import { createTelephonyHarness, eventually, type TelephonyHarness } from '../helpers/telephony.js';
 
 let h: TelephonyHarness;
@@ -95,14 +95,33 @@ async function apiUser(): Promise<{ user: TestUser; number: string }> {
   return { user, number };
 }
 
-/** The uuid of the first incoming call the user's events show. */
-async function incomingCall(u: TestUser): Promise<string> {
-  return eventually(async () => {
-    const e = (await events(u)).find(
-      (x) => x.event === 'call_update' && Object.values(x.call as object)[0]?.incoming === true,
-    );
-    return e ? Object.keys(e.call)[0] : null;
-  }, 'call_update calling');
+/**
+ * The uuid of the first incoming call the user's events show. The carrier's
+ * sipp ending first fails at once with what it saw; beside a loaded suite
+ * the call may take a while to arrive (sipp's start, the INVITE).
+ */
+async function incomingCall(u: TestUser, caller: Promise<SippResult>): Promise<string> {
+  let ended: SippResult | undefined;
+  void caller.then(
+    (r) => (ended = r),
+    () => undefined,
+  );
+  return eventually(
+    async () => {
+      const e = (await events(u)).find(
+        (x) => x.event === 'call_update' && Object.values(x.call as object)[0]?.incoming === true,
+      );
+      if (e) return Object.keys(e.call)[0];
+      if (ended) {
+        throw new Error(
+          `the carrier ended before its call showed: ${ended.failed} failed\n${ended.errors}\n${ended.stderr}`,
+        );
+      }
+      return null;
+    },
+    'call_update calling',
+    15_000,
+  );
 }
 
 /** The carrier calling `number` with its media on the peer's socket; it hangs up after `holdMs` unless ended first. */
@@ -150,7 +169,7 @@ describe.skipIf(!SIPP_AVAILABLE)('call API on the embedded engine (sipp)', () =>
       template: { media },
       vars: { from_user: CALLER, hold_ms: '15000' },
     });
-    const uuid = await incomingCall(user);
+    const uuid = await incomingCall(user, caller);
     await control(user, uuid, [
       { id: 'ring', control: 'ring' },
       { control: 'sleep', duration: 300 },
@@ -210,7 +229,7 @@ describe.skipIf(!SIPP_AVAILABLE)('call API on the embedded engine (sipp)', () =>
     const p = await peer();
     p.send(440); // from the engine's first packet on: the caller's voice
     const caller = carrier(number, p, 20_000);
-    const uuid = await incomingCall(user);
+    const uuid = await incomingCall(user, caller);
     const started = Date.now();
     await control(user, uuid, [
       { id: 'ring', control: 'ring' },
@@ -397,7 +416,7 @@ describe.skipIf(!SIPP_AVAILABLE)('call API on the embedded engine (sipp)', () =>
     });
     await far.ready;
     const caller = carrier(number, pa, 30_000);
-    const a = await incomingCall(user);
+    const a = await incomingCall(user, caller);
     await control(user, a, [
       { id: 'early', control: 'progress' },
       { id: 'hook-off', control: 'answer' },
