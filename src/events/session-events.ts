@@ -21,7 +21,7 @@ export interface PollSignal {
 export class SessionEvents {
   constructor(
     private readonly log: EventLog,
-    private readonly waiter: EventWaiter,
+    readonly waiter: EventWaiter,
     /** Told which cursor a client confirmed and which it was handed (partner CDR acknowledgement). */
     private readonly onCursor: (sid: string, confirmed: number, handedOut?: number) => Promise<void>,
   ) {}
@@ -44,9 +44,7 @@ export class SessionEvents {
 
   /**
    * poll() with the events as stored (raw-event.ts): what the long-poll
-   * answer is made of. A session this process follows in memory (the
-   * common case of a client polling on) is answered or parked without
-   * Redis and without the general loop's promise per step.
+   * answer is made of.
    */
   pollRaw(
     sid: string,
@@ -55,18 +53,53 @@ export class SessionEvents {
     signal?: PollSignal,
     cursor = true,
   ): Promise<RawEvent[]> {
+    return new Promise((resolve, reject) => {
+      this.pollInto(sid, next, timeoutMs, signal, cursor, (err, events) =>
+        err === null ? resolve(events) : reject(err),
+      );
+    });
+  }
+
+  /**
+   * pollRaw() answering a callback (the long-poll route: no promise and no
+   * async frame kept per parked poll). A session this process follows in
+   * memory (the common case of a client polling on) is answered or parked
+   * without Redis and without the general loop's promise per step.
+   */
+  pollInto(
+    sid: string,
+    next: number,
+    timeoutMs: number,
+    signal: PollSignal | undefined,
+    cursor: boolean,
+    done: PollDone,
+  ): void {
     if (!cursor && !signal?.aborted) {
       const cached = this.waiter.cached(sid, next);
       if (cached !== null) {
-        if (cached.length > 0 || timeoutMs <= 0) return Promise.resolve(cached);
-        return new Promise((resolve) => {
-          new ParkedPoll(this.waiter, sid, next, timeoutMs, signal, resolve, (left) =>
-            this.pollLoop(sid, next, left, signal, false),
-          );
-        });
+        if (cached.length > 0 || timeoutMs <= 0) return done(null, cached);
+        new ParkedPoll(this, sid, next, timeoutMs, signal, done);
+        return;
       }
     }
-    return this.pollLoop(sid, next, timeoutMs, signal, cursor);
+    this.pollLoop(sid, next, timeoutMs, signal, cursor).then(
+      (events) => done(null, events),
+      (err: unknown) => done(err, []),
+    );
+  }
+
+  /** The general loop for what is left of a parked poll once memory let go of the stream. */
+  resume(
+    sid: string,
+    next: number,
+    timeLeftMs: number,
+    signal: PollSignal | undefined,
+    done: PollDone,
+  ): void {
+    this.pollLoop(sid, next, timeLeftMs, signal, false).then(
+      (events) => done(null, events),
+      (err: unknown) => done(err, []),
+    );
   }
 
   /** The general poll: reads Redis when memory does not know the stream. */
@@ -152,6 +185,9 @@ export class SessionEvents {
   }
 }
 
+/** How a poll answers: an error (null when none) and the events, possibly none. */
+export type PollDone = (err: unknown, events: RawEvent[]) => void;
+
 /**
  * A poll parked on a session followed in memory: each wake-up looks at
  * memory again, and answers when it holds events; when memory has let go
@@ -159,41 +195,43 @@ export class SessionEvents {
  * loop takes over for the time left.
  */
 class ParkedPoll {
-  private readonly cancel: () => void;
   private readonly timer: NodeJS.Timeout;
   private readonly deadline: number;
-  private done = false;
+  private finished = false;
 
   constructor(
-    private readonly waiter: EventWaiter,
+    private readonly reader: SessionEvents,
     private readonly sid: string,
     private readonly next: number,
     timeoutMs: number,
     private readonly signal: PollSignal | undefined,
-    private readonly resolve: (events: RawEvent[] | Promise<RawEvent[]>) => void,
-    private readonly fallback: (timeLeftMs: number) => Promise<RawEvent[]>,
+    private readonly done: PollDone,
   ) {
     this.deadline = Date.now() + timeoutMs;
-    this.cancel = waiter.watchNow(sid, this.wake);
+    reader.waiter.watchNow(sid, this.wake);
     this.timer = setTimeout(this.wake, timeoutMs);
     signal?.addEventListener('abort', this.wake, { once: true });
   }
 
   private readonly wake = (): void => {
-    if (this.done) return;
+    if (this.finished) return;
     const left = this.deadline - Date.now();
     if (this.signal?.aborted) return this.finish([]);
-    const cached = this.waiter.cached(this.sid, this.next);
-    if (cached === null) return this.finish(this.fallback(left));
+    const cached = this.reader.waiter.cached(this.sid, this.next);
+    if (cached === null) {
+      this.finish(null);
+      return this.reader.resume(this.sid, this.next, left, this.signal, this.done);
+    }
     if (cached.length > 0 || left <= 0) this.finish(cached);
     // Else woken with nothing new for this cursor: wait on, the timer still set for the deadline.
   };
 
-  private finish(events: RawEvent[] | Promise<RawEvent[]>): void {
-    this.done = true;
+  /** Stops waiting; answers with `events` unless null (the general loop answers then). */
+  private finish(events: RawEvent[] | null): void {
+    this.finished = true;
     clearTimeout(this.timer);
-    this.cancel();
+    this.reader.waiter.unwatch(this.sid, this.wake);
     this.signal?.removeEventListener('abort', this.wake);
-    this.resolve(events);
+    if (events !== null) this.done(null, events);
   }
 }

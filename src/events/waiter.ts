@@ -171,7 +171,8 @@ export class EventWaiter {
    */
   async watch(sid: string, wake: () => void): Promise<() => void> {
     await this.start();
-    return this.watchNow(sid, wake);
+    this.watchNow(sid, wake);
+    return () => this.unwatch(sid, wake);
   }
 
   /**
@@ -213,17 +214,18 @@ export class EventWaiter {
   /**
    * watch() for a caller that knows the subscription is in place (it was
    * followed in memory: cached() answered), registered at once: no notice
-   * can fall between its look at memory and the registration.
+   * can fall between its look at memory and the registration. Ended by
+   * unwatch() with the same `wake`.
    */
-  watchNow(sid: string, wake: Wake): () => void {
+  watchNow(sid: string, wake: Wake): void {
     const had = this.waiters.get(sid);
     if (had === undefined) this.waiters.set(sid, wake);
     else if (typeof had === 'function') this.waiters.set(sid, new Set([had, wake]));
     else had.add(wake);
-    return () => this.unwatch(sid, wake);
   }
 
-  private unwatch(sid: string, wake: Wake): void {
+  /** Ends a watchNow() registration of `wake`. */
+  unwatch(sid: string, wake: Wake): void {
     const had = this.waiters.get(sid);
     if (had === wake) this.waiters.delete(sid);
     else if (had !== undefined && typeof had !== 'function') {

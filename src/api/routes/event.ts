@@ -85,24 +85,32 @@ export function registerEventRoutes(app: FastifyInstance, services: Deps): void 
         ),
       },
     },
-    async (request, reply) => {
+    // Not async: a parked poll keeps no promise or async frame, the poll answers through a callback.
+    (request, reply) => {
       const q = request.query as { timeout?: string; next?: string };
       const timeout = q.timeout === undefined ? 55 : Number(q.timeout);
       if (timeout > 300) throw new ServiceError('wrong-syntax', 'timeout must be between 0 and 300 seconds');
       const next = q.next === undefined ? 0 : Number(q.next);
       const session = request.session as Session;
-      const events = await reader.pollRaw(
+      reader.pollInto(
         session.sid,
         next,
         timeout * 1000,
         new ClientGone(reply),
         confirmsCdrs(session),
+        (err, events) => {
+          if (err !== null) return void reply.send(err);
+          if (events.length === 0) {
+            return void reply.send({
+              status: 'timeout',
+              message: 'no event arrived within the timeout',
+              next,
+            });
+          }
+          // The stored JSON texts put together: nothing parsed or serialised per event.
+          void reply.type('application/json; charset=utf-8').send(pollAnswer(events));
+        },
       );
-      if (events.length === 0) {
-        return { status: 'timeout', message: 'no event arrived within the timeout', next };
-      }
-      // The stored JSON texts put together: nothing parsed or serialised per event.
-      return reply.type('application/json; charset=utf-8').send(pollAnswer(events));
     },
   );
 
