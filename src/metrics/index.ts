@@ -1,4 +1,5 @@
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
+import { RouteCounter, RouteHistogram } from './request-metrics.js';
 import { TelephonyMetricSet } from './telephony.js';
 
 export type {
@@ -29,8 +30,8 @@ export interface MetricsOptions {
 
 /** HTTP: durations by route pattern (never the raw URL) and the spec status of JSON answers. */
 export interface HttpMetricSet {
-  duration: Histogram<'method' | 'route' | 'status_code'>;
-  answers: Counter<'route' | 'status'>;
+  duration: RouteHistogram;
+  answers: RouteCounter;
 }
 
 /** The event log (spec 3.27): appends, what the streams hold, who is waiting. */
@@ -75,17 +76,15 @@ export class Metrics {
     this.probeTimeoutMs = opts.probeTimeoutMs ?? 2000;
     if (opts.defaultMetrics) collectDefaultMetrics({ register: this.registry, prefix: 'callplane_' });
     this.http = {
-      duration: new Histogram({
+      duration: new RouteHistogram({
         name: 'callplane_http_request_duration_seconds',
         help: 'HTTP requests by method, route pattern and HTTP status (long-polls last up to their timeout)',
-        labelNames: ['method', 'route', 'status_code'],
         buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120],
         registers,
       }),
-      answers: new Counter({
+      answers: new RouteCounter({
         name: 'callplane_api_answers_total',
         help: 'JSON answers of the API by route pattern and spec status string (ok, no-session, wrong-syntax ...)',
-        labelNames: ['route', 'status'],
         registers,
       }),
     };

@@ -40,12 +40,9 @@ export function installHttpMetrics(app: FastifyInstance, metrics: Pick<Metrics, 
   app.addHook('onResponse', (request, reply, done) => {
     const route = routeLabel(request);
     const method = METHODS.has(request.method) ? request.method : 'other';
-    metrics.http.duration.observe(
-      { method, route, status_code: String(reply.statusCode) },
-      reply.elapsedTime / 1000,
-    );
+    metrics.http.duration.observe(route, method, reply.statusCode, reply.elapsedTime / 1000);
     const status = request.apiStatus;
-    if (status !== '') metrics.http.answers.inc({ route, status });
+    if (status !== '') metrics.http.answers.inc(route, status);
     done();
   });
 }
