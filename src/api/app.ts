@@ -5,6 +5,7 @@ import Fastify, { type FastifyInstance } from 'fastify';
 import type { Services } from '../services/index.js';
 import { envelopeServerOptions, installEnvelope } from './plugins/envelope.js';
 import { installTextGuard } from './plugins/text-guard.js';
+import { installRouteOf } from './plugins/route-of.js';
 import { installSessionAuth } from './plugins/session-auth.js';
 import { registerRecordingRoutes } from './routes/recording.js';
 import { registerAnnouncementRoutes } from './routes/announcement.js';
@@ -88,6 +89,7 @@ export async function buildApp(services: Services, opts: BuildAppOptions = {}): 
     },
   });
 
+  installRouteOf(app);
   installEnvelope(app);
   installTextGuard(app);
   installSessionAuth(app, services.sessions);

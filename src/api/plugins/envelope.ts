@@ -7,6 +7,7 @@ import type {
   FastifyServerOptions,
 } from 'fastify';
 import { ServiceError } from '../../errors/index.js';
+import { routeOf } from './route-of.js';
 
 /** Payloads that already are an envelope (errors) and must not be wrapped again. */
 const enveloped = new WeakSet<object>();
@@ -18,7 +19,7 @@ function envelope(status: string, message: string): Record<string, string> {
 }
 
 function isBinaryRoute(request: FastifyRequest): boolean {
-  return request.routeOptions.config?.binary === true;
+  return routeOf(request).config?.binary === true;
 }
 
 function validationStatus(error: FastifyError): ServiceError {
@@ -65,7 +66,7 @@ export function installEnvelope(app: FastifyInstance): void {
   app.removeAllContentTypeParsers();
   app.addContentTypeParser('*', { parseAs: 'buffer' }, (request, body, done) => {
     const buf = body as Buffer;
-    if (request.routeOptions.config?.rawBody) return done(null, buf);
+    if (routeOf(request).config?.rawBody) return done(null, buf);
     if (buf.length === 0 || buf.toString('utf8').trim() === '') return done(null, {});
     try {
       done(null, JSON.parse(buf.toString('utf8')) as unknown);

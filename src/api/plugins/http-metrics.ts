@@ -1,5 +1,6 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { Metrics } from '../../metrics/index.js';
+import { routeOf } from './route-of.js';
 
 const METHODS = new Set(['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS']);
 
@@ -15,7 +16,7 @@ const STATUS_AT_START = /^\{"status":"([a-z][a-z0-9-]{0,40})"/;
 
 /** The route pattern (`/api/fax/:uuid`), never the raw URL, so label values stay few. */
 export function routeLabel(request: FastifyRequest): string {
-  return request.is404 ? 'unmatched' : (request.routeOptions.url ?? 'unmatched');
+  return request.is404 ? 'unmatched' : (routeOf(request).url ?? 'unmatched');
 }
 
 /**

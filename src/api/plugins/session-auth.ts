@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { Session, SessionStore } from '../../services/session-store.js';
 import { ServiceError } from '../../errors/index.js';
+import { routeOf } from './route-of.js';
 
 /**
  * Who may call a route:
@@ -46,7 +47,7 @@ export function downloadKey(objectId: string, sid: string): string {
 }
 
 async function sessionByDid(request: FastifyRequest, store: SessionStore): Promise<Session | null> {
-  const param = request.routeOptions.config?.didParam;
+  const param = routeOf(request).config?.didParam;
   const q = request.query as Record<string, unknown>;
   const did = q['did'];
   const dkey = q['dkey'];
@@ -87,7 +88,7 @@ export function installSessionAuth(app: FastifyInstance, store: SessionStore): v
   app.addHook('onRequest', (request, _reply, done) => {
     // Unknown URLs (no route) are answered by the not-found handler without a session.
     if (request.is404) return done();
-    const level = request.routeOptions.config?.auth ?? 'user';
+    const level = routeOf(request).config?.auth ?? 'user';
     if (level === 'none') return done();
     const sid = sidOf(request);
     const kept = sid ? store.peek(sid) : undefined;

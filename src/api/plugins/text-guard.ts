@@ -1,5 +1,6 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { ServiceError } from '../../errors/index.js';
+import { routeOf } from './route-of.js';
 
 /**
  * Control characters are no text any spec field allows (spec 2.1:
@@ -90,7 +91,7 @@ function check(request: FastifyRequest): void {
   const where =
     findControlCharacter(request.params, IN_URL, '') ??
     findControlCharacter(request.query, IN_URL, '') ??
-    (request.routeOptions.config?.rawBody ? null : findControlCharacter(request.body, IN_BODY, ''));
+    (routeOf(request).config?.rawBody ? null : findControlCharacter(request.body, IN_BODY, ''));
   if (where !== null)
     throw new ServiceError('wrong-syntax', `'${where || 'request'}' contains a control character`);
 }
