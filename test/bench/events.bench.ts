@@ -43,7 +43,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Session as Inspector } from 'node:inspector/promises';
-import { PerformanceObserver, type PerformanceEntry } from 'node:perf_hooks';
+import { monitorEventLoopDelay, PerformanceObserver, type PerformanceEntry } from 'node:perf_hooks';
 import Fastify from 'fastify';
 import { buildApp } from '../../src/api/app.js';
 import { loadConfig } from '../../src/config/index.js';
@@ -101,6 +101,11 @@ interface PhaseDFigures {
   gcs: number;
   major: number;
   majorMs: number;
+  /** Deliveries over 10 ms, and how many of them overlapped a GC pause of the server. */
+  slow: number;
+  slowInGc: number;
+  /** The server's event loop delay over the rounds (ms). */
+  loop: ReturnType<typeof monitorEventLoopDelay>;
 }
 
 function noFigures(): PhaseDFigures {
@@ -116,13 +121,17 @@ function noFigures(): PhaseDFigures {
     gcs: 0,
     major: 0,
     majorMs: 0,
+    slow: 0,
+    slowInGc: 0,
+    loop: monitorEventLoopDelay({ resolution: 1 }),
   };
 }
 
 /** Counts this process's GC pauses from now until stop(). */
 function gcPauses(): {
-  stop(): { count: number; total: number; max: number; major: number; majorMs: number };
+  stop(): { count: number; total: number; max: number; major: number; majorMs: number; spans: number[][] };
 } {
+  const spans: number[][] = [];
   let count = 0;
   let total = 0;
   let max = 0;
@@ -132,6 +141,7 @@ function gcPauses(): {
     for (const e of list.getEntries()) {
       count++;
       total += e.duration;
+      spans.push([performance.timeOrigin + e.startTime, performance.timeOrigin + e.startTime + e.duration]);
       max = Math.max(max, e.duration);
       // detail.kind: 1 minor (scavenge), 2 major (mark-compact), 4 incremental marking, 8 weak callbacks.
       if ((e as PerformanceEntry & { detail?: { kind?: number } }).detail?.kind === 2) {
@@ -144,7 +154,7 @@ function gcPauses(): {
   return {
     stop: () => {
       obs.disconnect();
-      return { count, total, max, major, majorMs };
+      return { count, total, max, major, majorMs, spans };
     },
   };
 }
@@ -536,6 +546,7 @@ async function main(): Promise<void> {
         for (const kind of order.filter((k) => (k === 'events' ? !NO_EVENTS : !NO_BARE))) {
           const cpu0 = process.cpuUsage();
           const gc = gcPauses();
+          figures[kind].loop.enable();
           const clientCpu0 = (await clients.ask<Collected>({ type: 'collect' }, 'collected')).cpu;
           const d =
             kind === 'bare'
@@ -563,11 +574,20 @@ async function main(): Promise<void> {
           f.client += c.cpu - clientCpu0;
           f.late += d.late;
           const g = gc.stop();
+          f.loop.disable();
           f.gcMs += g.total;
           f.gcMax = Math.max(f.gcMax, g.max);
           f.gcs += g.count;
           f.major += g.major;
           f.majorMs += g.majorMs;
+          // Which slow deliveries a GC pause of the server explains: the pause fell between publish and receipt.
+          for (let i = 0; i < c.sent.length; i++) {
+            const sent = c.sent[i]!;
+            const recv = c.recv[i]! - clock.offset;
+            if (recv - sent <= TARGET_P99_MS) continue;
+            f.slow++;
+            if (g.spans.some(([a, b]) => a! < recv && b! > sent)) f.slowInGc++;
+          }
         }
       }
       console.log(
@@ -587,6 +607,13 @@ async function main(): Promise<void> {
         console.log(
           `     GC pauses of the server: ${f.gcs}, ${((100 * f.gcMs) / f.wall).toFixed(1)}% of the time, ` +
             `longest ${f.gcMax.toFixed(1)} ms; of them mark-compact ${f.major} (${f.majorMs.toFixed(0)} ms)`,
+        );
+        console.log(
+          `     deliveries over ${TARGET_P99_MS} ms: ${f.slow}, of them ${f.slowInGc} with a GC pause of the server between publish and receipt`,
+        );
+        const ms = (ns: number): string => (ns / 1e6).toFixed(1);
+        console.log(
+          `     server event loop delay: p50 ${ms(f.loop.percentile(50))}  p99 ${ms(f.loop.percentile(99))}  max ${ms(f.loop.max)} ms`,
         );
       }
       const ev = stats(figures.events.lat);
