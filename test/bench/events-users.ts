@@ -114,27 +114,31 @@ export async function fanOut(
  * Phase D: one event per user, users in turn, paced at `rate`/s for
  * `seconds` (open loop: a publish does not wait for the one before).
  * `publish(i, t)` sends user i's event carrying its publish time t.
- * Returns what was published, when publishing started and ended, and how
- * many publishes went out more than 10 ms late.
+ * Returns what was published, when publishing started and ended, how
+ * many publishes went out more than 10 ms late, and the span the publishes
+ * took (ms; `seconds` when the server kept pace with the publisher).
  */
 export async function publishToUsers(
   publish: (user: number, t: number) => Promise<void> | void,
   users: number,
   rate: number,
   seconds: number,
-): Promise<{ published: number; start: number; end: number; late: number }> {
+): Promise<{ published: number; start: number; end: number; late: number; span: number }> {
   const start = now();
   const total = Math.floor(rate * seconds);
   let late = 0;
+  let last = start;
   const inflight = new Set<Promise<void>>();
   for (let i = 0; i < total; i++) {
     const due = start + (i * 1000) / rate;
     const wait = due - now();
     if (wait > 1) await sleep(wait);
     else if (wait < -10) late++;
-    const p = Promise.resolve(publish(i % users, now())).finally(() => inflight.delete(p));
+    last = now();
+    const p = Promise.resolve(publish(i % users, last)).finally(() => inflight.delete(p));
     inflight.add(p);
   }
   await Promise.all(inflight);
-  return { published: total, start, end: now(), late };
+  // The time the publishes took (a server that falls behind makes it longer), one interval per publish.
+  return { published: total, start, end: now(), late, span: last - start + 1000 / rate };
 }
