@@ -84,7 +84,7 @@ export class SessionEvents {
     }
     this.pollLoop(sid, next, timeoutMs, signal, cursor).then(
       (events) => done(null, events),
-      (err: unknown) => done(err, []),
+      (err: unknown) => done(asError(err), []),
     );
   }
 
@@ -98,7 +98,7 @@ export class SessionEvents {
   ): void {
     this.pollLoop(sid, next, timeLeftMs, signal, false).then(
       (events) => done(null, events),
-      (err: unknown) => done(err, []),
+      (err: unknown) => done(asError(err), []),
     );
   }
 
@@ -185,8 +185,13 @@ export class SessionEvents {
   }
 }
 
+/** What a failed read threw, as an Error. */
+function asError(err: unknown): Error {
+  return err instanceof Error ? err : new Error('reading the event stream failed', { cause: err });
+}
+
 /** How a poll answers: an error (null when none) and the events, possibly none. */
-export type PollDone = (err: unknown, events: RawEvent[]) => void;
+export type PollDone = (err: Error | null, events: RawEvent[]) => void;
 
 /**
  * A poll parked on a session followed in memory: each wake-up looks at

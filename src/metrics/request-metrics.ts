@@ -37,9 +37,9 @@ class SeriesTree {
 
   get(a: string, b: string, c: string | number): Series {
     let byB = this.root.get(a);
-    if (!byB) this.root.set(a, (byB = new Map()));
+    if (!byB) this.root.set(a, (byB = new Map<string, Map<string | number, Series>>()));
     let byC = byB.get(b);
-    if (!byC) byB.set(b, (byC = new Map()));
+    if (!byC) byB.set(b, (byC = new Map<string | number, Series>()));
     let s = byC.get(c);
     if (!s) {
       const [na, nb, nc] = this.names;
@@ -134,7 +134,7 @@ export class RouteCounter {
 
   inc(route: string, status: string): void {
     let byStatus = this.series.get(route);
-    if (!byStatus) this.series.set(route, (byStatus = new Map()));
+    if (!byStatus) this.series.set(route, (byStatus = new Map<string, Series>()));
     const s = byStatus.get(status);
     if (s) s.count += 1;
     else byStatus.set(status, { labels: { route, status }, buckets: new Float64Array(0), sum: 0, count: 1 });
