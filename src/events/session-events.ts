@@ -214,20 +214,28 @@ class ParkedPoll {
   ) {
     this.deadline = Date.now() + timeoutMs;
     reader.waiter.watchNow(sid, this.wake);
-    this.timer = setTimeout(this.wake, timeoutMs);
+    // The timer's wake says so: a timer may fire a little before Date.now() reaches the deadline,
+    // and the poll must end then (nothing else would wake it).
+    this.timer = setTimeout(this.wake, timeoutMs, true);
     signal?.addEventListener('abort', this.wake, { once: true });
   }
 
-  private readonly wake = (): void => {
+  private readonly wake = (timedOut?: unknown): void => {
     if (this.finished) return;
-    const left = this.deadline - Date.now();
+    const ending = timedOut === true || this.deadline - Date.now() <= 0;
     if (this.signal?.aborted) return this.finish([]);
     const cached = this.reader.waiter.cached(this.sid, this.next);
     if (cached === null) {
       this.finish(null);
-      return this.reader.resume(this.sid, this.next, left, this.signal, this.done);
+      return this.reader.resume(
+        this.sid,
+        this.next,
+        ending ? 0 : this.deadline - Date.now(),
+        this.signal,
+        this.done,
+      );
     }
-    if (cached.length > 0 || left <= 0) this.finish(cached);
+    if (cached.length > 0 || ending) this.finish(cached);
     // Else woken with nothing new for this cursor: wait on, the timer still set for the deadline.
   };
 
