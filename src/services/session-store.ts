@@ -235,6 +235,10 @@ export class SessionStore {
     const m = this.redis
       .multi()
       .set(this.k('session', session.sid), JSON.stringify(session), 'EX', this.idleSeconds);
+    // The keys living with the session get the same new lifetime: left at an older renewal's, the
+    // event stream's id counter could go before the session and start again at 0 under a client's cursor.
+    for (const touch of this.touchers) touch(m, session.sid);
+    m.expire(this.k('did', session.did), this.idleSeconds);
     if (session.userId) m.sadd(this.k('user-sessions', session.userId), session.sid);
     this.changed(m, session.sid);
     await m.exec();

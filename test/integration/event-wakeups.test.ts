@@ -254,4 +254,34 @@ describe('event wake-ups', () => {
     expect(confirm).toHaveBeenCalledWith(sid, 1, 2);
     confirm.mockRestore();
   });
+
+  it('a saved session renews its event stream and did with it, so the stream never goes first', async () => {
+    const session = await sessions.create({ language: 'en' });
+    await events.publisher.publish({ sessions: [session.sid] }, 'first');
+    const keys = [
+      events.log.key('next', session.sid),
+      events.log.key('log', session.sid),
+      `${prefix}did:${session.did}`,
+    ];
+    for (const k of keys) expect(await redis.expire(k, 5)).toBe(1); // as if renewed long ago
+    await sessions.save({ ...session, language: 'de' });
+    for (const k of keys) expect(await redis.ttl(k)).toBeGreaterThan(3000);
+  });
+
+  it('a parked poll ends at its timeout even when the timer fires before the wall clock reaches it', async () => {
+    const [sid] = await newSessions(1);
+    expect(await events.reader.poll(sid!, 0, 50, undefined, false)).toEqual([]); // followed from 0 on: the next one parks
+    const realNow = Date.now.bind(Date);
+    const t0 = realNow();
+    const polling = events.reader.poll(sid!, 0, 100, undefined, false);
+    // The wall clock 30 ms behind the timers from here on (timers run on a monotonic clock).
+    const lag = vi.spyOn(Date, 'now').mockImplementation(() => realNow() - 30);
+    try {
+      const got = await Promise.race([polling, new Promise((r) => setTimeout(() => r('hung'), 2000))]);
+      expect(got).toEqual([]);
+      expect(realNow() - t0).toBeLessThan(1000);
+    } finally {
+      lag.mockRestore();
+    }
+  });
 });
