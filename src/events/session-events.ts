@@ -222,18 +222,13 @@ class ParkedPoll {
 
   private readonly wake = (timedOut?: unknown): void => {
     if (this.finished) return;
-    const ending = timedOut === true || this.deadline - Date.now() <= 0;
+    const left = this.deadline - Date.now();
+    const ending = timedOut === true || left <= 0;
     if (this.signal?.aborted) return this.finish([]);
     const cached = this.reader.waiter.cached(this.sid, this.next);
     if (cached === null) {
       this.finish(null);
-      return this.reader.resume(
-        this.sid,
-        this.next,
-        ending ? 0 : this.deadline - Date.now(),
-        this.signal,
-        this.done,
-      );
+      return this.reader.resume(this.sid, this.next, ending ? 0 : left, this.signal, this.done);
     }
     if (cached.length > 0 || ending) this.finish(cached);
     // Else woken with nothing new for this cursor: wait on, the timer still set for the deadline.
