@@ -5,6 +5,7 @@ import { pushClients } from './clients.js';
 import { deviceJobId, type PushDevice, type PushDeviceDirectory, type PushJob } from './jobs.js';
 import type { PushOutcome } from './outcome.js';
 import { PUSH_BACKOFF, PUSH_QUEUE_NAME, pushBullPrefix, type PushQueue } from './queue.js';
+import { closeWithWorker, workerConnection } from '../lib/worker-redis.js';
 
 /** The longest wait between two tries of one device. */
 const MAX_BACKOFF_MS = 3_600_000;
@@ -105,11 +106,12 @@ export function startPushWorker(deps: PushWorkerDeps): RunningPushWorker {
     }
   };
 
+  const connection = workerConnection(deps.config.redisUrl);
   const worker = new Worker<PushJob>(
     PUSH_QUEUE_NAME,
     async (job) => (job.data.kind === 'event' ? fanOut(job, job.data) : deliver(job.data)),
     {
-      connection: { url: deps.config.redisUrl, maxRetriesPerRequest: null },
+      connection,
       prefix: pushBullPrefix(deps.config.redisPrefix),
       concurrency: cfg.concurrency,
       settings: {
@@ -117,6 +119,7 @@ export function startPushWorker(deps: PushWorkerDeps): RunningPushWorker {
       },
     },
   );
+  closeWithWorker(worker, connection);
   worker.on('failed', (job, err) => {
     const d = job?.data;
     const what = d?.kind === 'device' ? `${d.event.message} to ${d.system} device` : 'push event';

@@ -1,38 +1,16 @@
 /**
  * /ready as a load balancer sees it when Redis goes away: a real
- * redis-server started by the test on a free port, stopped, started again.
+ * redis-server started by the test on a free port, stopped, started again;
+ * then a shutdown while Redis is down.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { startMediaWorker, type RunningMediaWorker } from '../../src/media/worker.js';
 import { createHarness, type Harness } from '../helpers/harness.js';
 import { Scrape } from '../helpers/prometheus.js';
+import { startRedis, stopRedis } from '../helpers/redis-server.js';
 import { freePort } from '../helpers/telephony.js';
-
-/** Starts redis-server without persistence; resolves once it accepts connections. */
-function startRedis(port: number): Promise<ChildProcess> {
-  const child = spawn(
-    'redis-server',
-    ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'],
-    { stdio: ['ignore', 'pipe', 'pipe'] },
-  );
-  let out = '';
-  return new Promise((resolve, reject) => {
-    child.stdout.on('data', (c: Buffer) => {
-      out += c.toString();
-      if (out.includes('Ready to accept connections')) resolve(child);
-    });
-    child.once('exit', (code) => reject(new Error(`redis-server exited with ${code}: ${out}`)));
-  });
-}
-
-function stopRedis(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null) return Promise.resolve();
-  return new Promise((resolve) => {
-    child.once('exit', () => resolve());
-    child.kill('SIGTERM');
-  });
-}
 
 let port: number;
 let redis: ChildProcess;
@@ -88,4 +66,18 @@ describe('/ready and a Redis that stops', () => {
     redis = await startRedis(port);
     await vi.waitFor(async () => expect((await ready()).code).toBe(200), { timeout: 15_000, interval: 200 });
   });
+
+  // A shutdown must not wait for Redis: BullMQ before 6.7.6 waited forever for its blocking
+  // connection's end while that connection waited to reconnect (taskforcesh/bullmq#4656).
+  it('shuts down while Redis is down: the media worker, the API and its services', async () => {
+    await stopRedis(redis);
+    await sleep(300);
+    const t0 = performance.now();
+    await worker.close();
+    await h.app.close();
+    await h.services.close();
+    expect(performance.now() - t0).toBeLessThan(5_000);
+    // Back for the harness's own cleanup (its keys, its database).
+    redis = await startRedis(port);
+  }, 20_000);
 });

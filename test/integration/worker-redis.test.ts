@@ -1,0 +1,87 @@
+/**
+ * The Redis client of BullMQ workers (src/lib/worker-redis.ts) against a real
+ * redis-server of the test's own that stops: closed while it waits to
+ * reconnect, it ends, where a plain ioredis client never does.
+ */
+import type { ChildProcess } from 'node:child_process';
+import { once } from 'node:events';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { Redis } from 'ioredis';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { WorkerRedis, workerConnection } from '../../src/lib/worker-redis.js';
+import { startRedis, stopRedis } from '../helpers/redis-server.js';
+import { freePort } from '../helpers/telephony.js';
+
+let port: number;
+let server: ChildProcess;
+let url: string;
+
+beforeAll(async () => {
+  port = await freePort();
+  server = await startRedis(port);
+  url = `redis://127.0.0.1:${port}`;
+});
+
+afterAll(async () => {
+  await stopRedis(server);
+});
+
+/** Resolves once the client waits to reconnect (Redis is down). */
+async function untilReconnecting(client: Redis): Promise<void> {
+  while (client.status !== 'reconnecting') await sleep(20);
+}
+
+/** Whether 'end' comes within the time given. */
+async function endsWithin(client: Redis, ms: number): Promise<boolean> {
+  const ended = once(client, 'end').then(() => true);
+  return Promise.race([ended, sleep(ms).then(() => false)]);
+}
+
+describe('a worker connection closed while Redis is down', () => {
+  it('ends and fails the command it held, where a plain ioredis client stays silent', async () => {
+    const plain = new Redis(url, { maxRetriesPerRequest: null });
+    plain.on('error', () => undefined);
+    const worker = workerConnection(url);
+    const dup = worker.duplicate({ connectionName: 'blocking' });
+    dup.on('error', () => undefined);
+    await Promise.all([plain.ping(), worker.ping(), dup.ping()]);
+    expect(dup).toBeInstanceOf(WorkerRedis);
+
+    await stopRedis(server);
+    await Promise.all([untilReconnecting(plain), untilReconnecting(worker), untilReconnecting(dup)]);
+    // A blocking pop held for the next connection, as a BullMQ worker's is.
+    const held = dup.bzpopmin('queue', 5).then(
+      () => 'answered',
+      (err: Error) => err.message,
+    );
+
+    // The upstream behaviour this works around (redis/ioredis#2169): no 'end', ever.
+    const plainEnds = endsWithin(plain, 500);
+    plain.disconnect();
+    expect(await plainEnds).toBe(false);
+
+    const workerEnds = endsWithin(worker, 500);
+    const dupEnds = endsWithin(dup, 500);
+    worker.disconnect();
+    dup.disconnect();
+    expect(await workerEnds).toBe(true);
+    expect(await dupEnds).toBe(true);
+    expect(await held).toBe('Connection is closed.');
+    expect(dup.status).toBe('end');
+
+    server = await startRedis(port);
+  });
+
+  it('reconnects on its own once Redis is back, and closes as usual', async () => {
+    const client = workerConnection(url);
+    await client.set('k', 'v');
+    await stopRedis(server);
+    await untilReconnecting(client);
+    server = await startRedis(port);
+    // The command waits through the reconnect (no per-command retry limit).
+    expect(await client.get('k')).toBeNull();
+    const ends = endsWithin(client, 1000);
+    client.disconnect();
+    expect(await ends).toBe(true);
+  });
+});
