@@ -3,7 +3,7 @@ import type { Redis } from 'ioredis';
 import { faxSendJobId, type FaxSendJob, type FaxSendQueue } from '../services/fax-send.js';
 import type { FaxSender } from '../services/fax-sender.js';
 import { bullPrefix } from './queue.js';
-import { closeWithWorker, workerConnection } from '../lib/worker-redis.js';
+import { closeWithWorker, workerConnection } from '../lib/closable-redis.js';
 
 /**
  * The BullMQ queue of fax sends (spec 3.13 send), apart from the media

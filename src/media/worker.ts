@@ -6,7 +6,7 @@ import type { MediaHandler, MediaHandlers, MediaJobContext, MediaServices } from
 import { MEDIA_ATTEMPTS, type MediaJob } from './jobs.js';
 import { bullPrefix, MEDIA_QUEUE_NAME } from './queue.js';
 import { startPushWorker } from '../push/worker.js';
-import { closeWithWorker, workerConnection } from '../lib/worker-redis.js';
+import { closeWithWorker, workerConnection } from '../lib/closable-redis.js';
 
 /**
  * A job started this often (each worker crash restarts it) is handed to its

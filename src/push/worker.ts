@@ -5,7 +5,7 @@ import { pushClients } from './clients.js';
 import { deviceJobId, type PushDevice, type PushDeviceDirectory, type PushJob } from './jobs.js';
 import type { PushOutcome } from './outcome.js';
 import { PUSH_BACKOFF, PUSH_QUEUE_NAME, pushBullPrefix, type PushQueue } from './queue.js';
-import { closeWithWorker, workerConnection } from '../lib/worker-redis.js';
+import { closeWithWorker, workerConnection } from '../lib/closable-redis.js';
 
 /** The longest wait between two tries of one device. */
 const MAX_BACKOFF_MS = 3_600_000;

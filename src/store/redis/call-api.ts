@@ -22,6 +22,7 @@ import type {
   LiveApiCall,
   LiveApiCalls,
 } from '../../domain/call/call-api-bus.js';
+import { closableDuplicate } from '../../lib/closable-redis.js';
 import { randomToken } from '../../lib/ids.js';
 
 const LIVE_TTL_S = 4 * 3600;
@@ -231,7 +232,8 @@ export class RedisCallApi implements LiveApiCalls {
       if (ch === channel) void handle(text);
     });
     await sub.subscribe(channel);
-    const popper = this.redis.duplicate();
+    // Closable: the stop below waits for the loop, whose BLPOP must end even while Redis is down.
+    const popper = closableDuplicate(this.redis);
     popper.on('error', () => undefined);
     let running = true;
     const loop = async () => {

@@ -25,6 +25,7 @@ import type { Redis } from 'ioredis';
 import type { CallParty, Leg, OutboundLeg } from '../adapter.js';
 import type { Call } from '../call/call.js';
 import { step } from '../call/steps.js';
+import { closableDuplicate } from '../../lib/closable-redis.js';
 import { CAUSE, ringFailure, type EndCause } from '../causes.js';
 import { TONES } from '../tones.js';
 import { dialplanDestination } from './callthrough.js';
@@ -271,8 +272,8 @@ export class CallbackWorker extends EventEmitter<{ call: [CallbackCall] }> {
 
   start(): void {
     if (this.loop) return;
-    // A blocking BRPOP holds its connection: a dedicated one.
-    const conn = this.redis.duplicate();
+    // A blocking BRPOP holds its connection: a dedicated one, that stop() can end while Redis is down.
+    const conn = closableDuplicate(this.redis);
     conn.on('error', (err) => {
       if (!this.stopped) this.d.log.warn({ err }, 'callback queue connection error');
     });

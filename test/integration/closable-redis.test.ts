@@ -1,14 +1,14 @@
 /**
- * The Redis client of BullMQ workers (src/lib/worker-redis.ts) against a real
- * redis-server of the test's own that stops: closed while it waits to
- * reconnect, it ends, where a plain ioredis client never does.
+ * The closable Redis client of the blocking connections (src/lib/closable-redis.ts)
+ * against a real redis-server of the test's own that stops: closed while it
+ * waits to reconnect, it ends, where a plain ioredis client never does.
  */
 import type { ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { WorkerRedis, workerConnection } from '../../src/lib/worker-redis.js';
+import { ClosableRedis, closableDuplicate, workerConnection } from '../../src/lib/closable-redis.js';
 import { startRedis, stopRedis } from '../helpers/redis-server.js';
 import { freePort } from '../helpers/telephony.js';
 
@@ -37,23 +37,28 @@ async function endsWithin(client: Redis, ms: number): Promise<boolean> {
   return Promise.race([ended, sleep(ms).then(() => false)]);
 }
 
-describe('a worker connection closed while Redis is down', () => {
+describe('a closable connection closed while Redis is down', () => {
   it('ends and fails the command it held, where a plain ioredis client stays silent', async () => {
     const plain = new Redis(url, { maxRetriesPerRequest: null });
     plain.on('error', () => undefined);
     const worker = workerConnection(url);
     const dup = worker.duplicate({ connectionName: 'blocking' });
+    const fromPlain = closableDuplicate(plain);
+    fromPlain.on('error', () => undefined);
     dup.on('error', () => undefined);
-    await Promise.all([plain.ping(), worker.ping(), dup.ping()]);
-    expect(dup).toBeInstanceOf(WorkerRedis);
+    await Promise.all([plain.ping(), worker.ping(), dup.ping(), fromPlain.ping()]);
+    expect(dup).toBeInstanceOf(ClosableRedis);
 
     await stopRedis(server);
-    await Promise.all([untilReconnecting(plain), untilReconnecting(worker), untilReconnecting(dup)]);
+    await Promise.all([plain, worker, dup, fromPlain].map(untilReconnecting));
     // A blocking pop held for the next connection, as a BullMQ worker's is.
-    const held = dup.bzpopmin('queue', 5).then(
-      () => 'answered',
-      (err: Error) => err.message,
-    );
+    const outcome = (p: Promise<unknown>): Promise<string> =>
+      p.then(
+        () => 'answered',
+        (err: Error) => err.message,
+      );
+    const held = outcome(dup.bzpopmin('queue', 5));
+    const popped = outcome(fromPlain.blpop('list', 5));
 
     // The upstream behaviour this works around (redis/ioredis#2169): no 'end', ever.
     const plainEnds = endsWithin(plain, 500);
@@ -62,11 +67,15 @@ describe('a worker connection closed while Redis is down', () => {
 
     const workerEnds = endsWithin(worker, 500);
     const dupEnds = endsWithin(dup, 500);
+    const fromPlainEnds = endsWithin(fromPlain, 500);
     worker.disconnect();
     dup.disconnect();
+    fromPlain.disconnect();
     expect(await workerEnds).toBe(true);
     expect(await dupEnds).toBe(true);
+    expect(await fromPlainEnds).toBe(true);
     expect(await held).toBe('Connection is closed.');
+    expect(await popped).toBe('Connection is closed.');
     expect(dup.status).toBe('end');
 
     server = await startRedis(port);
