@@ -46,3 +46,15 @@ export async function connectRedis(url: string, timeoutMs = 3000): Promise<Redis
   }
   return client;
 }
+
+/**
+ * Closes a connection that only subscribes. No UNSUBSCRIBE first: the
+ * subscriptions end with the connection, and while Redis is down an
+ * UNSUBSCRIBE would wait through the reconnect attempts (the stop waiting
+ * with it). Messages already read are not handed on any more.
+ */
+export function endSubscriber(sub: Redis): void {
+  sub.removeAllListeners('message');
+  sub.removeAllListeners('messageBuffer');
+  sub.disconnect();
+}

@@ -1,26 +1,25 @@
 /**
  * /ready as a load balancer sees it when Redis goes away: a real
  * redis-server started by the test on a free port, stopped, started again;
- * then a shutdown while Redis is down.
+ * then a shutdown of every role while Redis is down.
  */
 import type { ChildProcess } from 'node:child_process';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { startMediaWorker, type RunningMediaWorker } from '../../src/media/worker.js';
-import { createHarness, type Harness } from '../helpers/harness.js';
 import { Scrape } from '../helpers/prometheus.js';
 import { startRedis, stopRedis } from '../helpers/redis-server.js';
-import { freePort } from '../helpers/telephony.js';
+import { createTelephonyHarness, freePort, type TelephonyHarness } from '../helpers/telephony.js';
 
 let port: number;
 let redis: ChildProcess;
-let h: Harness;
+let h: TelephonyHarness;
 let worker: RunningMediaWorker;
 
 beforeAll(async () => {
   port = await freePort();
   redis = await startRedis(port);
-  h = await createHarness({ REDIS_URL: `redis://127.0.0.1:${port}` });
+  h = await createTelephonyHarness({ REDIS_URL: `redis://127.0.0.1:${port}` });
   worker = startMediaWorker(h.services, { concurrency: 1, onError: () => undefined });
 });
 
@@ -67,12 +66,14 @@ describe('/ready and a Redis that stops', () => {
     await vi.waitFor(async () => expect((await ready()).code).toBe(200), { timeout: 15_000, interval: 200 });
   });
 
-  // A shutdown must not wait for Redis: BullMQ before 6.7.6 waited forever for its blocking
-  // connection's end while that connection waited to reconnect (taskforcesh/bullmq#4656).
-  it('shuts down while Redis is down: the media worker, the API and its services', async () => {
+  // A shutdown must not wait for Redis. A blocking connection closed while it waits to reconnect
+  // never ends on its own (src/lib/closable-redis.ts): the BullMQ workers and the telephony
+  // node's queue loops waited for theirs forever.
+  it('shuts down while Redis is down: telephony, the media worker, the API and its services', async () => {
     await stopRedis(redis);
     await sleep(300);
     const t0 = performance.now();
+    await h.telephony.stop();
     await worker.close();
     await h.app.close();
     await h.services.close();

@@ -25,6 +25,7 @@ import type { Redis } from 'ioredis';
 import { jsonObject } from '../../lib/json-object.js';
 import { parseMember, type ConferenceMember, type MemberChanges } from '../../domain/conference/member.js';
 import { parseMemberRequest } from '../../domain/conference/member-request.js';
+import { endSubscriber } from '../../lib/redis.js';
 
 export interface LiveRoom {
   conference: string;
@@ -378,8 +379,7 @@ export class RedisConferenceRooms {
     });
     await sub.subscribe(channel);
     return async () => {
-      await sub.unsubscribe(channel).catch(() => undefined);
-      sub.disconnect();
+      endSubscriber(sub);
     };
   }
 }

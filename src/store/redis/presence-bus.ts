@@ -1,5 +1,6 @@
 import type { Redis } from 'ioredis';
 import { jsonObject } from '../../lib/json-object.js';
+import { endSubscriber } from '../../lib/redis.js';
 
 /**
  * What phones watch, told to every telephony node over Redis pub/sub
@@ -109,7 +110,6 @@ export async function listenPresence(
   });
   await sub.subscribe(channel);
   return async () => {
-    await sub.unsubscribe(channel).catch(() => undefined);
-    sub.disconnect();
+    endSubscriber(sub);
   };
 }

@@ -1,5 +1,6 @@
 import type { Redis } from 'ioredis';
 import type { PushContact } from '../../domain/push/pn-params.js';
+import { endSubscriber } from '../../lib/redis.js';
 
 /**
  * The devices a push can wake (RFC 8599), kept beyond their registration:
@@ -123,8 +124,7 @@ export class PushBindings {
     this.sub = null;
     this.subscribing = null;
     if (sub) {
-      await sub.unsubscribe().catch(() => undefined);
-      sub.disconnect();
+      endSubscriber(sub);
     }
   }
 }

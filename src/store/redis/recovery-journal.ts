@@ -89,13 +89,21 @@ export class RedisRecoveryJournal implements RecoveryJournal {
     if (this.heartbeat) clearInterval(this.heartbeat);
     if (this.flusher) clearInterval(this.flusher);
     this.heartbeat = this.flusher = null;
+    // Redis down: the stop does not wait for it (nor does the rest of the shutdown). The journal
+    // stays as last written, and once its heartbeat key expires the crash reaper settles it as
+    // a dead process's: BYEs to calls already ended, and CDRs under ids already written (kept once).
+    if (this.redis.status !== 'ready') {
+      this.onError(new Error('Redis is down: the recovery journal stays as last written'));
+      return;
+    }
     await this.flush();
     const p = this.process;
     await this.redis
       .multi()
       .del(this.key('legs', p), this.key('alive', p), this.key('seen', p))
       .srem(this.processesKey, p)
-      .exec();
+      .exec()
+      .catch(this.onError);
   }
 
   private async beat(): Promise<void> {

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import { jsonObject } from '../../lib/json-object.js';
 import type { Binding } from './registrations.js';
+import { endSubscriber } from '../../lib/redis.js';
 
 export interface SipNotifyRequest {
   /** The `Event` header value (spec 3.21 `event-string`). */
@@ -118,8 +119,7 @@ export class RedisSipNotifyRelay implements SipNotifier {
     this.sub = null;
     this.subscribing = null;
     if (sub) {
-      await sub.unsubscribe().catch(() => undefined);
-      sub.disconnect();
+      endSubscriber(sub);
     }
   }
 }
@@ -184,7 +184,6 @@ export async function listenSipNotify(
   });
   await sub.subscribe(channel);
   return async () => {
-    await sub.unsubscribe(channel).catch(() => undefined);
-    sub.disconnect();
+    endSubscriber(sub);
   };
 }
