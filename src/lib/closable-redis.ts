@@ -1,5 +1,5 @@
 import { Redis, type RedisOptions } from 'ioredis';
-import type { Worker } from 'bullmq';
+import { Worker, type Processor, type WorkerOptions } from 'bullmq';
 
 /**
  * A Redis client that ends when it is closed while it waits to reconnect:
@@ -40,26 +40,22 @@ export function closableDuplicate(redis: Redis, override?: Partial<RedisOptions>
 }
 
 /**
- * The connection for one BullMQ worker. BullMQ leaves a connection it was
- * given open, so pass the worker to `closeWithWorker` once it exists.
+ * A BullMQ worker on a closable connection of its own (BullMQ duplicates it
+ * for the blocking one). BullMQ leaves a connection it was given open: it is
+ * closed here once the worker has closed; and while the worker closes, it is
+ * ended when Redis is down. The close waits for the worker's loop, which may
+ * wait on a command of this connection (no retry limit: it would wait for
+ * Redis to come back). Ended, the command fails and the loop stops; a job
+ * that was running is taken over once its lock expires, as after a crash.
  */
-export function workerConnection(url: string): ClosableRedis {
-  // Blocking commands must wait through reconnects, never fail after N retries.
-  const redis = new ClosableRedis(url, { maxRetriesPerRequest: null });
-  // While the worker runs, its 'error' event reports connection errors; this keeps the
-  // moments before it attaches and after it detaches from printing them.
-  redis.on('error', () => undefined);
-  return redis;
-}
-
-/**
- * Closes the connection once the worker has closed; and while it closes,
- * ends it when Redis is down. The close waits for the worker's loop, which
- * may wait on a command of this connection (no retry limit: it would wait
- * for Redis to come back). Ended, the command fails and the loop stops; a
- * job that was running is taken over once its lock expires, as after a crash.
- */
-export function closeWithWorker(worker: Worker, redis: ClosableRedis): void {
+export function closableWorker<D>(
+  name: string,
+  processor: Processor<D>,
+  redisUrl: string,
+  opts: Omit<WorkerOptions, 'connection'>,
+): Worker<D> {
+  const redis = workerConnection(redisUrl);
+  const worker = new Worker<D>(name, processor, { ...opts, connection: redis });
   const endIfDown = (): void => {
     if (redis.status !== 'ready') redis.disconnect();
   };
@@ -71,4 +67,15 @@ export function closeWithWorker(worker: Worker, redis: ClosableRedis): void {
     redis.off('reconnecting', endIfDown);
     redis.disconnect();
   });
+  return worker;
+}
+
+/** The closable connection of one worker. */
+export function workerConnection(url: string): ClosableRedis {
+  // Blocking commands must wait through reconnects, never fail after N retries.
+  const redis = new ClosableRedis(url, { maxRetriesPerRequest: null });
+  // While the worker runs, its 'error' event reports connection errors; this keeps the
+  // moments before it attaches and after it detaches from printing them.
+  redis.on('error', () => undefined);
+  return redis;
 }

@@ -1,9 +1,9 @@
-import { Queue, Worker, type Job } from 'bullmq';
+import { Queue, type Job, type Worker } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { faxSendJobId, type FaxSendJob, type FaxSendQueue } from '../services/fax-send.js';
 import type { FaxSender } from '../services/fax-sender.js';
 import { bullPrefix } from './queue.js';
-import { closeWithWorker, workerConnection } from '../lib/closable-redis.js';
+import { closableWorker } from '../lib/closable-redis.js';
 
 /**
  * The BullMQ queue of fax sends (spec 3.13 send), apart from the media
@@ -69,19 +69,21 @@ export interface FaxSendWorkerOptions {
 
 /** Runs the fax send jobs on a telephony node (the FaxSender holds the node's dialer). */
 export function startFaxSendWorker(sender: FaxSender, opts: FaxSendWorkerOptions): Worker<FaxSendJob> {
-  const connection = workerConnection(opts.redisUrl);
-  const worker = new Worker<FaxSendJob>(FAX_SEND_QUEUE_NAME, (job: Job<FaxSendJob>) => sender.run(job.data), {
-    connection,
-    prefix: bullPrefix(opts.redisPrefix),
-    concurrency: opts.concurrency,
-    // A crashed node's job is taken over (as a new attempt) once its lock expires.
-    maxStalledCount: 10,
-    ...(opts.lockDurationMs !== undefined ? { lockDuration: opts.lockDurationMs } : {}),
-    ...(opts.stalledIntervalMs !== undefined ? { stalledInterval: opts.stalledIntervalMs } : {}),
-  });
+  const worker = closableWorker<FaxSendJob>(
+    FAX_SEND_QUEUE_NAME,
+    (job: Job<FaxSendJob>) => sender.run(job.data),
+    opts.redisUrl,
+    {
+      prefix: bullPrefix(opts.redisPrefix),
+      concurrency: opts.concurrency,
+      // A crashed node's job is taken over (as a new attempt) once its lock expires.
+      maxStalledCount: 10,
+      ...(opts.lockDurationMs !== undefined ? { lockDuration: opts.lockDurationMs } : {}),
+      ...(opts.stalledIntervalMs !== undefined ? { stalledInterval: opts.stalledIntervalMs } : {}),
+    },
+  );
   const onError =
     opts.onError ?? ((err: Error) => process.stderr.write(`callplane fax send: ${err.message}\n`));
-  closeWithWorker(worker, connection);
   worker.on('failed', (_job, err) => onError(err));
   worker.on('error', onError);
   return worker;

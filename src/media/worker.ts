@@ -1,4 +1,4 @@
-import { UnrecoverableError, Worker, type Job } from 'bullmq';
+import { UnrecoverableError, type Job, type Worker } from 'bullmq';
 import type { Services } from '../services/index.js';
 import { audioHandlers } from './handlers/audio.js';
 import { faxHandlers } from './handlers/fax.js';
@@ -6,7 +6,7 @@ import type { MediaHandler, MediaHandlers, MediaJobContext, MediaServices } from
 import { MEDIA_ATTEMPTS, type MediaJob } from './jobs.js';
 import { bullPrefix, MEDIA_QUEUE_NAME } from './queue.js';
 import { startPushWorker } from '../push/worker.js';
-import { closeWithWorker, workerConnection } from '../lib/closable-redis.js';
+import { closableWorker } from '../lib/closable-redis.js';
 
 /**
  * A job started this often (each worker crash restarts it) is handed to its
@@ -87,16 +87,13 @@ export function startMediaWorker(
     await handler(data, ctx);
   };
 
-  const connection = workerConnection(services.config.redisUrl);
-  const worker = new Worker<MediaJob>(MEDIA_QUEUE_NAME, processJob, {
-    connection,
+  const worker = closableWorker<MediaJob>(MEDIA_QUEUE_NAME, processJob, services.config.redisUrl, {
     prefix: bullPrefix(services.config.redisPrefix),
     concurrency: opts.concurrency,
     maxStalledCount: MEDIA_MAX_STARTS,
     ...(opts.lockDurationMs !== undefined ? { lockDuration: opts.lockDurationMs } : {}),
     ...(opts.stalledIntervalMs !== undefined ? { stalledInterval: opts.stalledIntervalMs } : {}),
   });
-  closeWithWorker(worker, connection);
   worker.on('failed', (job, err) => onError(err, job?.data));
   worker.on('error', (err) => onError(err));
   // The worker role's other queue, push delivery, runs beside the media jobs: both are

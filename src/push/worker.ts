@@ -1,11 +1,11 @@
-import { UnrecoverableError, Worker, type Job } from 'bullmq';
+import { UnrecoverableError, type Job, type Worker } from 'bullmq';
 import type { PushConfig } from '../config/index.js';
 import { apnsPayload, apnsTopicOf, gcmData } from '../domain/push/push-events.js';
 import { pushClients } from './clients.js';
 import { deviceJobId, type PushDevice, type PushDeviceDirectory, type PushJob } from './jobs.js';
 import type { PushOutcome } from './outcome.js';
 import { PUSH_BACKOFF, PUSH_QUEUE_NAME, pushBullPrefix, type PushQueue } from './queue.js';
-import { closeWithWorker, workerConnection } from '../lib/closable-redis.js';
+import { closableWorker } from '../lib/closable-redis.js';
 
 /** The longest wait between two tries of one device. */
 const MAX_BACKOFF_MS = 3_600_000;
@@ -106,12 +106,11 @@ export function startPushWorker(deps: PushWorkerDeps): RunningPushWorker {
     }
   };
 
-  const connection = workerConnection(deps.config.redisUrl);
-  const worker = new Worker<PushJob>(
+  const worker = closableWorker<PushJob>(
     PUSH_QUEUE_NAME,
     async (job) => (job.data.kind === 'event' ? fanOut(job, job.data) : deliver(job.data)),
+    deps.config.redisUrl,
     {
-      connection,
       prefix: pushBullPrefix(deps.config.redisPrefix),
       concurrency: cfg.concurrency,
       settings: {
@@ -119,7 +118,6 @@ export function startPushWorker(deps: PushWorkerDeps): RunningPushWorker {
       },
     },
   );
-  closeWithWorker(worker, connection);
   worker.on('failed', (job, err) => {
     const d = job?.data;
     const what = d?.kind === 'device' ? `${d.event.message} to ${d.system} device` : 'push event';

@@ -3,27 +3,23 @@
  * against a real redis-server of the test's own that stops: closed while it
  * waits to reconnect, it ends, where a plain ioredis client never does.
  */
-import type { ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ClosableRedis, closableDuplicate, workerConnection } from '../../src/lib/closable-redis.js';
-import { startRedis, stopRedis } from '../helpers/redis-server.js';
-import { freePort } from '../helpers/telephony.js';
+import { OwnRedis } from '../helpers/redis-server.js';
 
-let port: number;
-let server: ChildProcess;
+let server: OwnRedis;
 let url: string;
 
 beforeAll(async () => {
-  port = await freePort();
-  server = await startRedis(port);
-  url = `redis://127.0.0.1:${port}`;
+  server = await OwnRedis.start();
+  url = server.url;
 });
 
 afterAll(async () => {
-  await stopRedis(server);
+  await server.stop();
 });
 
 /** Resolves once the client waits to reconnect (Redis is down). */
@@ -49,7 +45,7 @@ describe('a closable connection closed while Redis is down', () => {
     await Promise.all([plain.ping(), worker.ping(), dup.ping(), fromPlain.ping()]);
     expect(dup).toBeInstanceOf(ClosableRedis);
 
-    await stopRedis(server);
+    await server.stop();
     await Promise.all([plain, worker, dup, fromPlain].map(untilReconnecting));
     // A blocking pop held for the next connection, as a BullMQ worker's is.
     const outcome = (p: Promise<unknown>): Promise<string> =>
@@ -78,15 +74,15 @@ describe('a closable connection closed while Redis is down', () => {
     expect(await popped).toBe('Connection is closed.');
     expect(dup.status).toBe('end');
 
-    server = await startRedis(port);
+    await server.start();
   });
 
   it('reconnects on its own once Redis is back, and closes as usual', async () => {
     const client = workerConnection(url);
     await client.set('k', 'v');
-    await stopRedis(server);
+    await server.stop();
     await untilReconnecting(client);
-    server = await startRedis(port);
+    await server.start();
     // The command waits through the reconnect (no per-command retry limit).
     expect(await client.get('k')).toBeNull();
     const ends = endsWithin(client, 1000);

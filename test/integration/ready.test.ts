@@ -3,30 +3,27 @@
  * redis-server started by the test on a free port, stopped, started again;
  * then a shutdown of every role while Redis is down.
  */
-import type { ChildProcess } from 'node:child_process';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { startMediaWorker, type RunningMediaWorker } from '../../src/media/worker.js';
 import { Scrape } from '../helpers/prometheus.js';
-import { startRedis, stopRedis } from '../helpers/redis-server.js';
-import { createTelephonyHarness, freePort, type TelephonyHarness } from '../helpers/telephony.js';
+import { OwnRedis } from '../helpers/redis-server.js';
+import { createTelephonyHarness, type TelephonyHarness } from '../helpers/telephony.js';
 
-let port: number;
-let redis: ChildProcess;
+let redis: OwnRedis;
 let h: TelephonyHarness;
 let worker: RunningMediaWorker;
 
 beforeAll(async () => {
-  port = await freePort();
-  redis = await startRedis(port);
-  h = await createTelephonyHarness({ REDIS_URL: `redis://127.0.0.1:${port}` });
+  redis = await OwnRedis.start();
+  h = await createTelephonyHarness({ REDIS_URL: redis.url });
   worker = startMediaWorker(h.services, { concurrency: 1, onError: () => undefined });
 });
 
 afterAll(async () => {
   await worker?.close();
   await h?.close();
-  if (redis) await stopRedis(redis);
+  await redis?.stop();
 });
 
 const ready = async (): Promise<{ code: number; body: Record<string, any> }> => {
@@ -46,7 +43,7 @@ describe('/ready and a Redis that stops', () => {
   });
 
   it('turns 503 naming Redis when it stops; /health and /metrics still answer', async () => {
-    await stopRedis(redis);
+    await redis.stop();
     const r = await ready();
     expect(r.code).toBe(503);
     expect(r.body).toMatchObject({
@@ -62,7 +59,7 @@ describe('/ready and a Redis that stops', () => {
   });
 
   it('is 200 again once Redis is back', async () => {
-    redis = await startRedis(port);
+    await redis.start();
     await vi.waitFor(async () => expect((await ready()).code).toBe(200), { timeout: 15_000, interval: 200 });
   });
 
@@ -70,7 +67,7 @@ describe('/ready and a Redis that stops', () => {
   // never ends on its own (src/lib/closable-redis.ts): the BullMQ workers and the telephony
   // node's queue loops waited for theirs forever.
   it('shuts down while Redis is down: telephony, the media worker, the API and its services', async () => {
-    await stopRedis(redis);
+    await redis.stop();
     await sleep(300);
     const t0 = performance.now();
     await h.telephony.stop();
@@ -79,6 +76,6 @@ describe('/ready and a Redis that stops', () => {
     await h.services.close();
     expect(performance.now() - t0).toBeLessThan(5_000);
     // Back for the harness's own cleanup (its keys, its database).
-    redis = await startRedis(port);
+    await redis.start();
   }, 20_000);
 });
