@@ -7,6 +7,7 @@ import { sendAdminCommand } from './admin/socket.js';
 import { ConfigError, loadConfig, type Config } from './config/index.js';
 import { raiseOpenFileLimit } from './lib/open-files.js';
 import { RedisUnavailableError } from './lib/redis.js';
+import { Teardown } from './lib/teardown.js';
 import { openAdminServices, startEngine, type Role } from './main.js';
 import { startOpsServer } from './api/ops-server.js';
 import { DatabaseBusyError } from './store/db.js';
@@ -67,7 +68,8 @@ async function serve(roles: Role[], opts: { dbBridge?: boolean } = {}): Promise<
         ? null
         : await startOpsServer(engine.services, { host: cfg.metricsHost, port: cfg.metricsPort }).catch(
             async (err: unknown) => {
-              await engine.stop();
+              // The listener's failure is the reason given; a part that also fails to stop adds nothing to it.
+              await engine.stop().catch(() => undefined);
               throw err;
             },
           );
@@ -75,12 +77,18 @@ async function serve(roles: Role[], opts: { dbBridge?: boolean } = {}): Promise<
     const where = engine.url ? `listening on ${engine.url}` : `media concurrency ${cfg.mediaConcurrency}`;
     const metrics = ops ? `, metrics on ${ops.url}` : '';
     process.stdout.write(`callplane: ${roles.join('+')} ${where} (data in ${cfg.dataDir})${metrics}\n`);
+    const teardown = new Teardown();
+    teardown.add('engine', () => engine.stop());
+    if (ops) teardown.add('metrics listener', () => ops.close());
     const shutdown = (): void => {
-      void (async () => {
-        await ops?.close();
-        await engine.stop();
-        process.exit(0);
-      })();
+      void teardown.run().then(
+        () => process.exit(0),
+        // Every part was still told to stop; the ones that failed are named.
+        (err: unknown) => {
+          process.stderr.write(`callplane: ${(err as Error).message}\n`);
+          process.exit(1);
+        },
+      );
     };
     process.once('SIGINT', shutdown);
     process.once('SIGTERM', shutdown);

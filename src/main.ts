@@ -4,6 +4,7 @@ import { startAdminSocket } from './admin/socket.js';
 import { buildApp } from './api/app.js';
 import type { Config } from './config/index.js';
 import { connectRedis } from './lib/redis.js';
+import { Teardown } from './lib/teardown.js';
 import { startMediaWorker } from './media/worker.js';
 import { createAdapter } from './telephony/adapters.js';
 import { startTelephonyNode, type TelephonyNode } from './telephony/node.js';
@@ -51,58 +52,64 @@ export async function startEngine(
   opts: EngineOptions = {},
 ): Promise<RunningEngine> {
   const redis = await connectRedis(config.redisUrl);
+  // Undone last-first: the services' own connections close last, after the roles stopped.
+  const teardown = new Teardown();
+  teardown.add('redis', () => redis.disconnect());
   const bridged = opts.databaseBridge === true && !config.databaseUrl;
-  let database: OpenedDatabase;
   try {
-    database = bridged
+    const database = bridged
       ? await openDatabase({ bridgeSocket: bridgeSocketPath(config) })
       : await openConfiguredDatabase(config);
+    teardown.add('database', () => database.close());
+    const services = createServices({ config, db: database.db, redis });
+    teardown.add('services', () => services.close());
+    const telephony = await startRoles(config, roles, { database, bridged }, services, teardown);
+    const stopSweeper = services.eventSystem.startSweeper();
+    teardown.add('event sweeper', stopSweeper);
+    return { services, url: telephony.url, telephony: telephony.node, stop: () => teardown.run() };
   } catch (err) {
-    redis.disconnect();
+    // A role that could not start (a port in use, say): what did start stops again.
+    await teardown.run().catch(() => undefined);
     throw err;
   }
-  const services = createServices({ config, db: database.db, redis });
-  const stops: Array<() => Promise<void>> = [];
-  // Stops run in reverse: the services' own connections close last, after the API stopped.
-  stops.push(() => services.close());
+}
+
+/** Starts the roles' parts, each adding the step that stops it. */
+async function startRoles(
+  config: Config,
+  roles: Role[],
+  { database, bridged }: { database: OpenedDatabase; bridged: boolean },
+  services: Services,
+  teardown: Teardown,
+): Promise<{ url: string; node: TelephonyNode | null }> {
   // The API's process owns PGlite: other role processes of this DATA_DIR use it through this socket.
   if (database.pglitePool && roles.includes('api'))
-    stops.push(await serveDatabaseBridge(database.pglitePool, bridgeSocketPath(config)));
+    teardown.add('database bridge', await serveDatabaseBridge(database.pglitePool, bridgeSocketPath(config)));
   let url = '';
   if (roles.includes('api')) {
     const app = await buildApp(services, { logger: { level: config.logLevel } });
+    teardown.add('api', () => app.close());
     url = await app.listen({ port: config.port, host: config.host });
-    stops.push(() => app.close());
   }
   if (roles.includes('worker')) {
     const worker = startMediaWorker(services, { concurrency: config.mediaConcurrency });
-    stops.push(() => worker.close());
+    teardown.add('media worker', () => worker.close());
   }
-  let telephony: TelephonyNode | null = null;
+  let node: TelephonyNode | null = null;
   if (roles.includes('telephony')) {
     const { default: pino } = await import('pino');
     const log = pino({ level: config.logLevel, base: { role: 'telephony', node: config.nodeId } });
     // The adapter TELEPHONY names carries the calls; the engine on it is the same for every adapter.
     const adapter = await createAdapter(services, config, log);
-    telephony = await startTelephonyNode(services, config, adapter, { log });
-    stops.push(() => telephony!.stop());
+    const started = await startTelephonyNode(services, config, adapter, { log });
+    teardown.add('telephony', () => started.stop());
+    node = started;
   }
   // Admin commands reach the process that holds PGlite through this socket; on PostgreSQL they
   // open the database themselves, and the API's process serves the socket (one per DATA_DIR).
   if (roles.includes('api') || (!config.databaseUrl && !bridged))
-    stops.push(await startAdminSocket(services));
-  const stopSweeper = services.eventSystem.startSweeper();
-  stops.push(async () => stopSweeper());
-  return {
-    services,
-    url,
-    telephony,
-    stop: async () => {
-      for (const stop of stops.reverse()) await stop();
-      await database.close();
-      redis.disconnect();
-    },
-  };
+    teardown.add('admin socket', await startAdminSocket(services));
+  return { url, node };
 }
 
 /** Services for one admin command run directly against the database (no engine running). */
