@@ -5,6 +5,7 @@
  * printout; with the latency statistics every phase uses.
  */
 import { monitorEventLoopDelay, PerformanceObserver, type PerformanceEntry } from 'node:perf_hooks';
+import { BARE_NODE } from './events-baseline.js';
 
 export const TARGET_P99_MS = 10;
 
@@ -163,7 +164,7 @@ export function printPhaseD(figures: { events: PhaseDFigures; bare: PhaseDFigure
   for (const kind of ['events', 'bare'] as const) {
     const f = figures[kind];
     console.log(
-      `   ${kind === 'events' ? 'GET /api/event' : 'bare Fastify long-poll (same clients, events in memory)'}: ` +
+      `   ${kind === 'events' ? 'GET /api/event' : `bare ${BARE_NODE ? 'node:http' : 'Fastify'} long-poll (same clients, events in memory)`}: ` +
         `${((1000 * f.delivered) / f.span).toFixed(0)} delivered/s (all delivered, the last ${f.tail.toFixed(1)} ms after the publishing ended), ` +
         `${f.late} publishes > 10 ms late`,
     );

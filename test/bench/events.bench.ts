@@ -35,7 +35,8 @@
  * (events-trace.ts); BENCH_CPU_PROFILE=<file> writes a CPU profile of the
  * server process over the phases run (open it in Chrome DevTools), and
  * BENCH_HEAP_PROFILE=<file> a sampling heap profile of every allocation,
- * garbage included.
+ * garbage included. BENCH_BARE_NODE=1 runs phase D's bare baseline on
+ * node:http without Fastify (events-baseline.ts).
  */
 import { fork, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
