@@ -168,5 +168,6 @@ export class EmbeddedAdapter implements TelephonyAdapter {
   async stop(): Promise<void> {
     this.blf.close();
     await this.stack.stop();
+    await this.pool.close();
   }
 }
