@@ -168,6 +168,5 @@ export class EmbeddedAdapter implements TelephonyAdapter {
   async stop(): Promise<void> {
     this.blf.close();
     await this.stack.stop();
-    await this.pool.close();
   }
 }

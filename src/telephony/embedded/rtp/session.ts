@@ -27,20 +27,6 @@ export interface RtpStats {
  */
 export type RtpPacketListener = (packet: Buffer, header: RtpHeader) => void;
 
-/** What takes a session's socket when it ends; `healthy`: the socket reported no error. */
-export type ReleaseSocket = (socket: Socket, healthy: boolean) => Promise<void> | void;
-
-/** Closes a socket; resolves once it is closed (at once if it was closed already). */
-export function closeSocket(socket: Socket): Promise<void> {
-  return new Promise((resolve) => {
-    try {
-      socket.close(() => resolve());
-    } catch {
-      resolve(); // closed behind our back: the port is free all the same
-    }
-  });
-}
-
 // RFC 3550 Appendix A.1.
 const RTP_SEQ_MOD = 0x10000;
 const MAX_DROPOUT = 3000;
@@ -74,9 +60,7 @@ export class RtpSession {
   readonly ssrc: number;
 
   readonly #socket: Socket;
-  readonly #release: ReleaseSocket;
-  /** The socket reported an error: it is closed at the end, never handed on. */
-  #socketFailed = false;
+  readonly #release: () => void;
   readonly #header = emptyRtpHeader();
   #listener: RtpPacketListener | null = null;
   #errorListener: ((err: unknown) => void) | null = null;
@@ -106,27 +90,18 @@ export class RtpSession {
   #received = 0;
   #lostBefore = 0;
 
-  /**
-   * `socket` is bound (at `local`, when the caller knows it: one system call
-   * less); close() hands it to `release`, which closes it unless told
-   * otherwise (RtpPortPool keeps it bound for a later session).
-   */
-  constructor(socket: Socket, release: ReleaseSocket = closeSocket, local?: RtpEndpoint) {
-    const { address, port } = local ?? socket.address();
-    this.localAddress = address;
-    this.localPort = port;
+  /** `socket` is bound; `release` runs once the socket is closed. */
+  constructor(socket: Socket, release: () => void = () => undefined) {
+    const local = socket.address();
+    this.localAddress = local.address;
+    this.localPort = local.port;
     this.ssrc = randomInt(0, 0x100000000);
     this.#outSequence = randomInt(0, RTP_SEQ_MOD);
     this.#socket = socket;
     this.#release = release;
     socket.on('message', this.#onMessage);
-    socket.on('error', this.#onSocketError);
+    socket.on('error', (err) => this.#fail(err));
   }
-
-  readonly #onSocketError = (err: unknown): void => {
-    this.#socketFailed = true;
-    this.#fail(err);
-  };
 
   /**
    * The remote from the peer's SDP (null: none yet). Port 0 means the stream is
@@ -231,19 +206,21 @@ export class RtpSession {
     }
   }
 
-  /**
-   * Ends the session: nothing is sent or accepted any more, and the socket
-   * goes to its release (closed, or kept by the pool). Every call answers
-   * the same promise.
-   */
+  /** Closes the socket and gives the port back; every call answers the same promise. */
   close(): Promise<void> {
-    if (this.#closing) return this.#closing;
-    this.unwatch();
-    this.#listener = null;
-    const socket = this.#socket;
-    socket.off('message', this.#onMessage);
-    socket.off('error', this.#onSocketError);
-    this.#closing = Promise.resolve(this.#release(socket, !this.#socketFailed));
+    this.#closing ??= new Promise<void>((resolve) => {
+      this.unwatch();
+      this.#listener = null;
+      const done = (): void => {
+        this.#release();
+        resolve();
+      };
+      try {
+        this.#socket.close(done);
+      } catch {
+        done(); // closed behind our back: the port is free all the same
+      }
+    });
     return this.#closing;
   }
 
