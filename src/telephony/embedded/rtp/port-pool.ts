@@ -60,7 +60,7 @@ export class RtpPortPool {
         if ((err as NodeJS.ErrnoException).code === 'EADDRINUSE') continue;
         throw err;
       }
-      return new RtpSession(socket, () => this.#taken.delete(port));
+      return new RtpSession(socket, () => this.#taken.delete(port), { address: this.#host, port });
     }
     throw new Error('no free RTP port');
   }

@@ -90,11 +90,14 @@ export class RtpSession {
   #received = 0;
   #lostBefore = 0;
 
-  /** `socket` is bound; `release` runs once the socket is closed. */
-  constructor(socket: Socket, release: () => void = () => undefined) {
-    const local = socket.address();
-    this.localAddress = local.address;
-    this.localPort = local.port;
+  /**
+   * `socket` is bound (at `local`, when the caller knows it: one system call
+   * less per session); `release` runs once the socket is closed.
+   */
+  constructor(socket: Socket, release: () => void = () => undefined, local?: RtpEndpoint) {
+    const { address, port } = local ?? socket.address();
+    this.localAddress = address;
+    this.localPort = port;
     this.ssrc = randomInt(0, 0x100000000);
     this.#outSequence = randomInt(0, RTP_SEQ_MOD);
     this.#socket = socket;
