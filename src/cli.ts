@@ -61,6 +61,8 @@ async function serve(roles: Role[], opts: { dbBridge?: boolean } = {}): Promise<
   const files = raiseOpenFileLimit(OPEN_FILES_WANTED);
   try {
     const engine = await startEngine(cfg, roles, { databaseBridge: opts.dbBridge === true });
+    const teardown = new Teardown();
+    teardown.add('engine', () => engine.stop());
     // METRICS_PORT: /metrics, /health and /ready on a listener of their own, whatever the roles.
     // Under the supervisor, the API's process serves them (one listener for the port).
     const ops =
@@ -69,17 +71,15 @@ async function serve(roles: Role[], opts: { dbBridge?: boolean } = {}): Promise<
         : await startOpsServer(engine.services, { host: cfg.metricsHost, port: cfg.metricsPort }).catch(
             async (err: unknown) => {
               // The listener's failure is the reason given; a part that also fails to stop adds nothing to it.
-              await engine.stop().catch(() => undefined);
+              await teardown.run().catch(() => undefined);
               throw err;
             },
           );
+    if (ops) teardown.add('metrics listener', () => ops.close());
     process.stdout.write(openFilesLine(files));
     const where = engine.url ? `listening on ${engine.url}` : `media concurrency ${cfg.mediaConcurrency}`;
     const metrics = ops ? `, metrics on ${ops.url}` : '';
     process.stdout.write(`callplane: ${roles.join('+')} ${where} (data in ${cfg.dataDir})${metrics}\n`);
-    const teardown = new Teardown();
-    teardown.add('engine', () => engine.stop());
-    if (ops) teardown.add('metrics listener', () => ops.close());
     const shutdown = (): void => {
       void teardown.run().then(
         () => process.exit(0),

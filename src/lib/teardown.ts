@@ -1,3 +1,8 @@
+/** What a Teardown run rejects with: one error per step that failed. */
+export class TeardownError extends AggregateError {
+  override name = 'TeardownError';
+}
+
 /**
  * The steps that undo a start, run last-added first, like nested `finally`
  * blocks: what started last stops first, and the connections everything
@@ -6,10 +11,6 @@
  * refuses) does not leave the later ones open; the failures are reported
  * together afterwards. Running it again returns the first run's outcome.
  */
-export class TeardownError extends AggregateError {
-  override name = 'TeardownError';
-}
-
 export class Teardown {
   private readonly steps: Array<{ name: string; run: () => unknown }> = [];
   private done: Promise<void> | null = null;
