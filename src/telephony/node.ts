@@ -234,9 +234,10 @@ export async function startTelephonyNode(
       await stopCallApi();
       engine.hangupAll();
       await faxClosing;
-      // The legs just ended write their CDRs; wait for them before the database goes.
+      // The legs just ended write their CDRs, and the call API keeps its finished calls; wait for
+      // them before the database and Redis go.
       await new Promise((r) => setImmediate(r));
-      await services.cdrs.drain();
+      await Promise.all([services.cdrs.drain(), engine.callApi?.drain()]);
       await journal.stop();
       await registry.stop();
       await adapter.stop();

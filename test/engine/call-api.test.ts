@@ -219,6 +219,45 @@ describe('call API: incoming calls', () => {
     expect(updates(uuid).at(-1)).toEqual({ status: 'hangup', hangup_time: S0 + 30, hangup_cause: 102 });
   });
 
+  it('a finished call the store cannot keep is logged, not an unhandled rejection', async () => {
+    const unhandled: unknown[] = [];
+    const onUnhandled = (reason: unknown): void => void unhandled.push(reason);
+    process.on('unhandledRejection', onUnhandled);
+    h.apiFaults.store = new Error('Connection is closed.');
+    try {
+      const { leg, uuid } = await incoming();
+      leg.remoteHangup();
+      await until(() => api.get(uuid) === undefined, 'finished');
+      // Unhandled rejections are reported after the microtask queue drains.
+      await new Promise((r) => setImmediate(r));
+      await new Promise((r) => setImmediate(r));
+      expect(unhandled).toEqual([]);
+      expect(h.apiFinished).toEqual([]);
+    } finally {
+      h.apiFaults.store = null;
+      process.off('unhandledRejection', onUnhandled);
+    }
+  });
+
+  it('drain() waits until the calls that are ending are kept (a stop before Redis and the database go)', async () => {
+    let release!: () => void;
+    h.apiFaults.slow = new Promise<void>((r) => (release = r));
+    try {
+      const { uuid } = await incoming();
+      h.registry.hangupAll();
+      let drained = false;
+      const draining = api.drain().then(() => (drained = true));
+      await settle();
+      expect(drained).toBe(false);
+      release();
+      await draining;
+      expect(h.apiFinished.map((f) => f.uuid)).toEqual([uuid]);
+      expect(api.get(uuid)).toBeUndefined();
+    } finally {
+      h.apiFaults.slow = null;
+    }
+  });
+
   it('record_start / record_stop: record_on, then the recording object in a call_update; dtmf_collect sends call_dtmf', async () => {
     const { leg, uuid } = await incoming();
     control(uuid, {

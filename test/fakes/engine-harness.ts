@@ -155,6 +155,8 @@ export interface EngineHarness {
   /** Call API events as published (owner, event, payload), and finished calls' last views. */
   apiEvents: Array<{ owner: string; event: string; payload: Record<string, unknown> }>;
   apiFinished: Array<{ uuid: string; owner: string; view: CallApiView }>;
+  /** The call API's store of finished calls: `store` makes it throw, `slow` makes it wait. */
+  apiFaults: { store: Error | null; slow: Promise<void> | null };
   /** An account registered on the fake network (its device legs carry this contact). */
   account(name: string, owner: string, contacts?: number): AccountRef;
   close(): Promise<void>;
@@ -192,6 +194,7 @@ export async function engineHarness(opts: EngineHarnessOptions = {}): Promise<En
   const limiter = new CallLimiter(redis, prefix);
   const apiEvents: EngineHarness['apiEvents'] = [];
   const apiFinished: EngineHarness['apiFinished'] = [];
+  const apiFaults: EngineHarness['apiFaults'] = { store: null, slow: null };
   const engine = new CallEngine({
     adapter,
     registry,
@@ -209,7 +212,11 @@ export async function engineHarness(opts: EngineHarnessOptions = {}): Promise<En
       sink: {
         live: null,
         publish: async (owner, event, payload) => void apiEvents.push({ owner, event, payload }),
-        store: async (uuid, owner, view) => void apiFinished.push({ uuid, owner, view }),
+        store: async (uuid, owner, view) => {
+          if (apiFaults.store) throw apiFaults.store;
+          if (apiFaults.slow) await apiFaults.slow;
+          apiFinished.push({ uuid, owner, view });
+        },
       },
     },
     log: silentLogger,
@@ -227,6 +234,7 @@ export async function engineHarness(opts: EngineHarnessOptions = {}): Promise<En
     limiter,
     apiEvents,
     apiFinished,
+    apiFaults,
     account: (name, owner, contacts = 1) => {
       directory.accounts.set(name, owner);
       bindings.set(

@@ -82,6 +82,9 @@ export class ApiCall {
           .then(() => this.saving)
           .then(() => this.chain)
           .then(() => host.finished(this))
+          // Not kept (the database or Redis went away, as at a shutdown): logged, never an
+          // unhandled rejection. A live entry left behind expires; a dead process's is reaped.
+          .catch((err: unknown) => this.d.log.warn({ err, call: this.uuid }, 'finished API call not kept'))
           .finally(resolve);
       });
     });

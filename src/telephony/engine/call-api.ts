@@ -65,6 +65,11 @@ export class CallApiEngine implements CallApiHooks {
     return this.calls.get(uuid);
   }
 
+  /** Resolves once every call that is ending now is kept (stored, and gone from the live list). */
+  async drain(): Promise<void> {
+    await Promise.all([...this.calls.values()].map((c) => c.ended));
+  }
+
   async serveInbound(call: Call, _leg: InboundLeg, owner: string): Promise<void> {
     const api = this.track(call, owner);
     const timer = setTimeout(() => {
