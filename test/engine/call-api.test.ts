@@ -229,8 +229,7 @@ describe('call API: incoming calls', () => {
       leg.remoteHangup();
       await until(() => api.get(uuid) === undefined, 'finished');
       // Unhandled rejections are reported after the microtask queue drains.
-      await new Promise((r) => setImmediate(r));
-      await new Promise((r) => setImmediate(r));
+      await settle();
       expect(unhandled).toEqual([]);
       expect(h.apiFinished).toEqual([]);
     } finally {
