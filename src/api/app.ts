@@ -43,6 +43,7 @@ import { registerMwiRoutes } from './routes/mwi.js';
 import { registerCallRoutes } from './routes/call.js';
 import { registerConferenceRoutes } from './routes/conference.js';
 import { installHttpMetrics } from './plugins/http-metrics.js';
+import { installFastPoll } from './fast-poll.js';
 import { registerOpsRoutes } from './routes/ops.js';
 import { registerAdminApiRoutes } from './routes/admin-api.js';
 
@@ -50,6 +51,8 @@ export interface BuildAppOptions {
   logger?: boolean | { level: string };
   /** Request durations and answer statuses in GET /metrics (default on; off only to measure their cost). */
   httpMetrics?: boolean;
+  /** GET /api/event answered on the connection before Node's HTTP and Fastify (default on; fast-poll.ts). */
+  fastPoll?: boolean;
 }
 
 /**
@@ -137,6 +140,15 @@ export async function buildApp(services: Services, opts: BuildAppOptions = {}): 
   registerSignupRoutes(app, services);
   registerPasswordRoutes(app, services);
   registerUserDeleteRoutes(app, services);
+
+  if (opts.fastPoll !== false) {
+    installFastPoll(app, {
+      sessions: services.sessions,
+      reader: services.eventSystem.reader,
+      metrics: opts.httpMetrics !== false ? services.metrics : undefined,
+      log: app.log,
+    });
+  }
 
   await app.ready();
   return app;
