@@ -16,9 +16,14 @@ const Next = Type.String({
   description: 'id of the next event wanted (default 0)',
 });
 
-/** Aborts when the client goes away before the answer is sent (one listener: a poll's). */
+/**
+ * Aborts when the client goes away before the answer is sent (one listener:
+ * a poll's), or when the server closes (then the poll answers at once).
+ */
 class ClientGone implements PollSignal {
   aborted = false;
+  /** The server is closing: the answer ends the connection. */
+  stopping = false;
   private listener: (() => void) | null = null;
 
   constructor(reply: FastifyReply) {
@@ -26,11 +31,20 @@ class ClientGone implements PollSignal {
     // Only a close before the answer is finished is the client going away.
     raw.on('close', () => {
       if (raw.writableFinished) return;
-      this.aborted = true;
-      const l = this.listener;
-      this.listener = null;
-      l?.();
+      this.abort();
     });
+  }
+
+  stop(): void {
+    this.stopping = true;
+    this.abort();
+  }
+
+  private abort(): void {
+    this.aborted = true;
+    const l = this.listener;
+    this.listener = null;
+    l?.();
   }
 
   addEventListener(_type: 'abort', listener: () => void): void {
@@ -61,6 +75,12 @@ function streamCursor(request: FastifyRequest): number {
 
 export function registerEventRoutes(app: FastifyInstance, services: Deps): void {
   const { reader, filters } = services.eventSystem;
+  // Parked polls answer when the server closes: Node would keep their connections until they time out.
+  const parked = new Set<ClientGone>();
+  app.addHook('preClose', (done) => {
+    for (const signal of [...parked]) signal.stop();
+    done();
+  });
 
   app.get(
     '/api/event',
@@ -92,25 +112,22 @@ export function registerEventRoutes(app: FastifyInstance, services: Deps): void 
       if (timeout > 300) throw new ServiceError('wrong-syntax', 'timeout must be between 0 and 300 seconds');
       const next = q.next === undefined ? 0 : Number(q.next);
       const session = request.session as Session;
-      reader.pollInto(
-        session.sid,
-        next,
-        timeout * 1000,
-        new ClientGone(reply),
-        confirmsCdrs(session),
-        (err, events) => {
-          if (err !== null) return void reply.send(err);
-          if (events.length === 0) {
-            return void reply.send({
-              status: 'timeout',
-              message: 'no event arrived within the timeout',
-              next,
-            });
-          }
-          // The stored JSON texts put together: nothing parsed or serialised per event.
-          void reply.type('application/json; charset=utf-8').send(pollAnswer(events));
-        },
-      );
+      const signal = new ClientGone(reply);
+      parked.add(signal);
+      reader.pollInto(session.sid, next, timeout * 1000, signal, confirmsCdrs(session), (err, events) => {
+        parked.delete(signal);
+        if (signal.stopping) reply.header('connection', 'close');
+        if (err !== null) return void reply.send(err);
+        if (events.length === 0) {
+          return void reply.send({
+            status: 'timeout',
+            message: 'no event arrived within the timeout',
+            next,
+          });
+        }
+        // The stored JSON texts put together: nothing parsed or serialised per event.
+        void reply.type('application/json; charset=utf-8').send(pollAnswer(events));
+      });
     },
   );
 
