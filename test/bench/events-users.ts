@@ -24,7 +24,7 @@ export const FANOUT_ROUNDS = Number(process.env['BENCH_FANOUT_ROUNDS'] ?? 20);
 export const FANOUT_WARMUP = Number(process.env['BENCH_FANOUT_WARMUP'] ?? 5);
 export const USERS = Number(process.env['BENCH_USERS'] ?? 100);
 export const USER_SESSIONS = Number(process.env['BENCH_USER_SESSIONS'] ?? 10);
-export const USER_RATE = Number(process.env['BENCH_USER_RATE'] ?? 1000);
+export const USER_RATE = Number(process.env['BENCH_USER_RATE'] ?? 1010);
 
 const now = (): number => performance.timeOrigin + performance.now();
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));

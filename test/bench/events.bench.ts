@@ -36,7 +36,9 @@
  * server process over the phases run (open it in Chrome DevTools), and
  * BENCH_HEAP_PROFILE=<file> a sampling heap profile of every allocation,
  * garbage included. BENCH_BARE_NODE=1 runs phase D's bare baseline on
- * node:http without Fastify (events-baseline.ts).
+ * node:http without Fastify (events-baseline.ts). BENCH_FAST_POLL=0 serves
+ * GET /api/event through Node's HTTP and Fastify instead of on the
+ * connection (src/api/fast-poll.ts), for a before/after in one machine.
  */
 import { fork, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
@@ -85,6 +87,8 @@ const TRACE = Boolean(process.env['BENCH_TRACE']);
 /** BENCH_D_BARE=0: phase D without its bare baseline rounds; BENCH_D_EVENTS=0 without the events (for profiles of one alone). */
 const NO_BARE = process.env['BENCH_D_BARE'] === '0';
 const NO_EVENTS = process.env['BENCH_D_EVENTS'] === '0';
+/** BENCH_FAST_POLL=0: long-polls through Node's HTTP and Fastify, as before src/api/fast-poll.ts. */
+const FAST_POLL = process.env['BENCH_FAST_POLL'] !== '0';
 
 const now = (): number => performance.timeOrigin + performance.now();
 
@@ -201,7 +205,7 @@ async function main(): Promise<void> {
   const redis = await connectRedis(config.redisUrl);
   const database = await openDatabase({ pgliteDir: 'memory://' });
   const services = createServices({ config, db: database.db, redis });
-  const app = await buildApp(services);
+  const app = await buildApp(services, { fastPoll: FAST_POLL });
   const bare = Fastify({ logger: false });
   bare.get('/bare', async () => ({ status: 'ok', hello: 'world' }));
   // Second baseline: a bare Redis pub/sub round trip (publisher -> subscriber connection).
