@@ -139,13 +139,19 @@ class PollConnection implements PollSignal {
   /** The head of the poll being answered (given back with the rest if it goes to Node after all). */
   private head: Buffer | null = null;
   private busy = false;
+  /** Requests answered at once are read in a loop, not by recursion (a client may pipeline thousands). */
+  private reading = false;
+  private readAgain = false;
+  /** Answers wait in the socket for the client to read them: the next request waits too. */
+  private draining = false;
   private done = false;
   private listener: (() => void) | null = null;
-  private readonly onData = (chunk: Buffer): void => this.received(chunk);
+  private readonly onData = (chunk: Buffer): void => this.safely(() => this.received(chunk));
   private readonly onEnd = (): void => this.ended();
   private readonly onClose = (): void => this.gone();
   private readonly onError = (): void => undefined;
   private readonly onTimeout = (): void => this.idleTimeout();
+  private readonly onDrain = (): void => this.drained();
 
   constructor(
     private readonly owner: FastPoll,
@@ -185,12 +191,40 @@ class PollConnection implements PollSignal {
 
   private received(chunk: Buffer): void {
     this.buffered = this.buffered === null ? chunk : Buffer.concat([this.buffered, chunk]);
-    if (this.busy) {
+    if (this.busy || this.draining) {
       // A client writing ahead of a parked poll (pipelining) waits for it, as with Node.
       if (this.buffered.length > MAX_AHEAD) this.socket.pause();
       return;
     }
-    this.nextRequest();
+    this.readRequests();
+  }
+
+  /** nextRequest() until one waits (parked, for more bytes, for the client to read) or the connection goes. */
+  private readRequests(): void {
+    if (this.reading) {
+      this.readAgain = true;
+      return;
+    }
+    this.reading = true;
+    try {
+      do {
+        this.readAgain = false;
+        this.nextRequest();
+      } while (this.readAgain && !this.done);
+    } finally {
+      this.reading = false;
+    }
+  }
+
+  /** A fault of this code costs the connection, never the process. */
+  private safely(step: () => void): void {
+    try {
+      step();
+    } catch (err) {
+      this.owner.deps.log.error({ err }, 'long-poll connection failed');
+      this.release();
+      this.socket.destroy();
+    }
   }
 
   /** Reads the next request from what is buffered: answers it here, waits for more, or hands over. */
@@ -217,13 +251,14 @@ class PollConnection implements PollSignal {
     const kept = this.owner.deps.sessions.peek(poll.sid);
     if (kept !== undefined) return this.answer(poll, kept, started);
     this.owner.deps.sessions.get(poll.sid).then(
-      (session) => {
-        if (this.done) return;
-        if (session === null) return this.handOver();
-        this.answer(poll, session, started);
-      },
+      (session) =>
+        this.safely(() => {
+          if (this.done) return;
+          if (session === null) return this.handOver();
+          this.answer(poll, session, started);
+        }),
       () => {
-        if (!this.done) this.handOver();
+        if (!this.done) this.safely(() => this.handOver());
       },
     );
   }
@@ -238,7 +273,7 @@ class PollConnection implements PollSignal {
       poll.timeout * 1000,
       this,
       confirmsCdrs(session),
-      (err, events) => this.send(poll, err, events, started),
+      (err, events) => this.safely(() => this.send(poll, err, events, started)),
     );
   }
 
@@ -279,8 +314,23 @@ class PollConnection implements PollSignal {
       this.socket.end();
       return;
     }
+    // A client that does not read its answers gets no more until it does, as with Node's server.
+    if (this.socket.writableNeedDrain) {
+      this.draining = true;
+      this.socket.setTimeout(this.owner.server.keepAliveTimeout);
+      this.socket.pause();
+      this.socket.once('drain', this.onDrain);
+      return;
+    }
     if (this.socket.isPaused()) this.socket.resume();
-    this.nextRequest();
+    this.readRequests();
+  }
+
+  private drained(): void {
+    if (this.done) return;
+    this.draining = false;
+    this.socket.resume();
+    this.readRequests();
   }
 
   private waitForHead(): void {
@@ -341,6 +391,7 @@ class PollConnection implements PollSignal {
     s.removeListener('close', this.onClose);
     s.removeListener('error', this.onError);
     s.removeListener('timeout', this.onTimeout);
+    s.removeListener('drain', this.onDrain);
     // A socket that is gone still needs a listener for a late error.
     if (s.destroyed) s.on('error', this.onError);
     this.owner.forget(this);

@@ -200,22 +200,40 @@ describe('GET /api/event on the connection', () => {
     expect(text).toMatch(/"next":1\}$/);
   });
 
+  it('stops reading from a client that does not read its answers, and goes on when it does', async () => {
+    const one = get('/api/event?next=99&timeout=0', [`Authorization: Bearer ${u.sid}`]);
+    const total = 30_000;
+    const before = await timeouts();
+    const socket = net.connect(fastPort, '127.0.0.1');
+    socket.pause();
+    socket.write(one.repeat(total));
+    // The answers fill the socket buffers; then the server waits, well short of all of them.
+    let last = -1;
+    for (let now = await timeouts(); now !== last; now = await timeouts()) {
+      last = now;
+      await new Promise((r) => setTimeout(r, 300));
+    }
+    expect(last - before).toBeLessThan(total);
+    let got = 0;
+    let tail = '';
+    await new Promise<void>((resolve) => {
+      socket.on('data', (d: Buffer) => {
+        // The status line is 15 characters: 14 kept from a chunk hold no whole one.
+        const text = tail + d.toString('latin1');
+        got += text.split('HTTP/1.1 200 OK').length - 1;
+        tail = text.slice(-14);
+        if (got === total) resolve();
+      });
+      socket.resume();
+    });
+    socket.destroy();
+    expect((await timeouts()) - before).toBe(total);
+  });
+
   it('counts its answers in GET /metrics under the route', async () => {
-    const metric = async (): Promise<number> => {
-      const text = await (await fetch(`http://127.0.0.1:${fastPort}/metrics`)).text();
-      const line = text
-        .split('\n')
-        .find(
-          (l) =>
-            l.startsWith('callplane_api_answers_total{') &&
-            l.includes('route="/api/event"') &&
-            l.includes('status="timeout"'),
-        );
-      return line ? Number(line.split(' ').pop()) : 0;
-    };
-    const before = await metric();
+    const before = await timeouts();
     await exchange(fastPort, get('/api/event?next=99&timeout=0', [`Authorization: Bearer ${u.sid}`]));
-    expect(await metric()).toBe(before + 1);
+    expect(await timeouts()).toBe(before + 1);
   });
 
   it('answers parked polls and closes their connections when the app closes, on both paths', async () => {
@@ -303,6 +321,20 @@ describe('parseHead', () => {
     expect(parseHead(`GET /api/event?sid=a HTTP/1.0\r\nHost: x`)).toBeNull();
   });
 });
+
+/** `timeout` answers of GET /api/event in GET /metrics. */
+async function timeouts(): Promise<number> {
+  const text = await (await fetch(`http://127.0.0.1:${fastPort}/metrics`)).text();
+  const line = text
+    .split('\n')
+    .find(
+      (l) =>
+        l.startsWith('callplane_api_answers_total{') &&
+        l.includes('route="/api/event"') &&
+        l.includes('status="timeout"'),
+    );
+  return line ? Number(line.split(' ').pop()) : 0;
+}
 
 async function until(check: () => boolean, ms = 5000): Promise<void> {
   const end = Date.now() + ms;
