@@ -113,6 +113,8 @@ export interface SippHandle {
 }
 
 const KILL_MARGIN_MS = 5_000;
+/** Send and receive buffer of every sipp socket (the kernel caps it at net.core.rmem_max / wmem_max). */
+const SIPP_BUFFER_BYTES = 4 * 1024 * 1024;
 const OUTPUT_LIMIT = 256 * 1024;
 /** The pcap handed to sipp when a scenario refers to [pcap] but nothing is to be played. */
 const PLACEHOLDER_PCAP = G711A_PCAP;
@@ -271,6 +273,10 @@ export function startSipp(opts: SippOptions): SippHandle {
     args.push('-au', opts.auth.username, '-ap', opts.auth.password);
     if (opts.auth.uri) args.push('-auth_uri', opts.auth.uri);
   }
+  // sipp's own socket buffers are 64 KB: at a few thousand answers a second, a sipp held off the CPU
+  // for a few ms drops them in its receive queue, and the retransmissions that follow were counted as
+  // the engine's (seen in bench:sip's REGISTER walk, the drops all in sipp's socket).
+  args.push('-buff_size', String(SIPP_BUFFER_BYTES));
   args.push('-nostdin', '-timeout', `${timeoutSeconds}s`, '-timeout_error');
   args.push('-trace_err', '-error_file', file('errors.log'));
   args.push('-trace_stat', '-stf', file('stat.csv'));
