@@ -2,11 +2,11 @@ import type { Server } from 'node:http';
 import type { Socket } from 'node:net';
 import { performance } from 'node:perf_hooks';
 import type { FastifyInstance } from 'fastify';
-import { ServiceError } from '../errors/index.js';
-import type { PollSignal, SessionEvents } from '../events/session-events.js';
-import { pollAnswer, type RawEvent } from '../events/raw-event.js';
+import { PollAbort, type SessionEvents } from '../events/session-events.js';
+import { pollAnswer, timeoutAnswer, type RawEvent } from '../events/raw-event.js';
 import type { Metrics } from '../metrics/index.js';
 import type { Session, SessionStore } from '../services/session-store.js';
+import { toApiError } from './plugins/envelope.js';
 import { confirmsCdrs } from './routes/event.js';
 
 /**
@@ -129,12 +129,15 @@ class FastPoll {
   }
 }
 
-/** One client connection while the fast path answers it; also its polls' abort signal. */
-class PollConnection implements PollSignal {
+/** One client connection while the fast path answers it. */
+class PollConnection {
   /** The client went away: nothing more is written. */
   private clientGone = false;
-  /** The server is closing: a parked poll answers now (`timeout`, the client polls another node). */
-  private stopping = false;
+  /**
+   * Its polls' abort signal: the client went away, or the server is closing
+   * (a parked poll answers now, `timeout`, and the client polls another node).
+   */
+  private readonly signal = new PollAbort();
   private buffered: Buffer | null = null;
   /** The head of the poll being answered (given back with the rest if it goes to Node after all). */
   private head: Buffer | null = null;
@@ -145,7 +148,6 @@ class PollConnection implements PollSignal {
   /** Answers wait in the socket for the client to read them: the next request waits too. */
   private draining = false;
   private done = false;
-  private listener: (() => void) | null = null;
   private readonly onData = (chunk: Buffer): void => this.safely(() => this.received(chunk));
   private readonly onEnd = (): void => this.ended();
   private readonly onClose = (): void => this.gone();
@@ -165,18 +167,6 @@ class PollConnection implements PollSignal {
     this.waitForHead();
   }
 
-  get aborted(): boolean {
-    return this.clientGone || this.stopping;
-  }
-
-  addEventListener(_type: 'abort', listener: () => void): void {
-    this.listener = listener;
-  }
-
-  removeEventListener(_type: 'abort', listener: () => void): void {
-    if (this.listener === listener) this.listener = null;
-  }
-
   /** The server closes: an idle connection goes now, a parked poll is answered and its connection ends. */
   close(): void {
     if (this.done) return;
@@ -185,8 +175,7 @@ class PollConnection implements PollSignal {
       this.socket.destroy();
       return;
     }
-    this.stopping = true;
-    this.abortPoll();
+    this.signal.abort();
   }
 
   private received(chunk: Buffer): void {
@@ -271,7 +260,7 @@ class PollConnection implements PollSignal {
       poll.sid,
       poll.next,
       poll.timeout * 1000,
-      this,
+      this.signal,
       confirmsCdrs(session),
       (err, events) => this.safely(() => this.send(poll, err, events, started)),
     );
@@ -282,22 +271,20 @@ class PollConnection implements PollSignal {
     let status: string;
     let body: string;
     if (err !== null) {
-      const known = err instanceof ServiceError ? err : null;
-      if (known === null) this.owner.deps.log.error({ err }, 'unexpected error');
-      status = known?.status ?? 'fail';
-      body = JSON.stringify({ status, message: known?.message ?? 'an unexpected error occurred' });
+      const failure = toApiError(err, this.owner.deps.log);
+      status = failure.status;
+      body = JSON.stringify({ status, message: failure.message });
     } else if (events.length === 0) {
       status = 'timeout';
-      body = `{"status":"timeout","message":"no event arrived within the timeout","next":${poll.next}}`;
+      body = timeoutAnswer(poll.next);
     } else {
       status = 'ok';
       body = pollAnswer(events);
     }
     const closing = this.owner.isClosing;
-    const server = this.owner.server;
     const connection = closing
       ? 'Connection: close'
-      : `Connection: keep-alive\r\nKeep-Alive: timeout=${Math.floor(server.keepAliveTimeout / 1000)}`;
+      : `Connection: keep-alive\r\nKeep-Alive: timeout=${Math.floor(this.owner.server.keepAliveTimeout / 1000)}`;
     this.socket.write(
       'HTTP/1.1 200 OK\r\ncontent-type: application/json; charset=utf-8\r\n' +
         `content-length: ${Buffer.byteLength(body)}\r\nDate: ${this.owner.dateHeader()}\r\n${connection}\r\n\r\n${body}`,
@@ -354,13 +341,7 @@ class PollConnection implements PollSignal {
   private gone(): void {
     this.clientGone = true;
     this.release();
-    this.abortPoll();
-  }
-
-  private abortPoll(): void {
-    const l = this.listener;
-    this.listener = null;
-    l?.();
+    this.signal.abort();
   }
 
   private finish(): void {

@@ -32,3 +32,8 @@ export function pollAnswer(events: readonly RawEvent[]): string {
   for (let i = 0; i < events.length; i++) text += (i === 0 ? '' : ',') + eventJson(events[i]!);
   return `${text}],"next":${events[events.length - 1]!.id + 1}}`;
 }
+
+/** The answer of GET /api/event when the timeout passed without an event (spec 3.27 `timeout`). */
+export function timeoutAnswer(next: number): string {
+  return `{"status":"timeout","message":"no event arrived within the timeout","next":${next}}`;
+}

@@ -14,6 +14,27 @@ export interface PollSignal {
   removeEventListener(type: 'abort', listener: () => void): void;
 }
 
+/** A PollSignal for one poll at a time (one listener), aborted with abort(). */
+export class PollAbort implements PollSignal {
+  aborted = false;
+  private listener: (() => void) | null = null;
+
+  abort(): void {
+    this.aborted = true;
+    const l = this.listener;
+    this.listener = null;
+    l?.();
+  }
+
+  addEventListener(_type: 'abort', listener: () => void): void {
+    this.listener = listener;
+  }
+
+  removeEventListener(_type: 'abort', listener: () => void): void {
+    if (this.listener === listener) this.listener = null;
+  }
+}
+
 /**
  * Reading a session's event stream: the long-poll of spec 3.27 and the
  * SSE/WebSocket streams share this code, so all three see the same ids.

@@ -37,7 +37,7 @@ function validationStatus(error: FastifyError): ServiceError {
 }
 
 /** Maps any thrown error to the spec's status envelope (spec 2.1). */
-export function toApiError(error: unknown, request: FastifyRequest): ServiceError {
+export function toApiError(error: unknown, log: { error(obj: object, msg: string): void }): ServiceError {
   if (error instanceof ServiceError) return error;
   const fe = error as FastifyError;
   if (fe.validation) return validationStatus(fe);
@@ -56,7 +56,7 @@ export function toApiError(error: unknown, request: FastifyRequest): ServiceErro
   if (typeof fe.statusCode === 'number' && fe.statusCode >= 400 && fe.statusCode < 500) {
     return new ServiceError('wrong-syntax', fe.message);
   }
-  request.log.error({ err: error }, 'unexpected error');
+  log.error({ err: error }, 'unexpected error');
   return new ServiceError('fail', 'an unexpected error occurred');
 }
 
@@ -92,7 +92,7 @@ export function installEnvelope(app: FastifyInstance): void {
   });
 
   app.setErrorHandler((error, request, reply) => {
-    const apiError = toApiError(error, request);
+    const apiError = toApiError(error, request.log);
     if (isBinaryRoute(request)) {
       return reply.code(404).type('text/plain').send('');
     }

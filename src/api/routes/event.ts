@@ -1,8 +1,8 @@
 import { Type } from '@sinclair/typebox';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { FilterSyntaxError } from '../../domain/event-filter.js';
-import type { PollSignal } from '../../events/session-events.js';
-import { pollAnswer } from '../../events/raw-event.js';
+import { PollAbort } from '../../events/session-events.js';
+import { pollAnswer, timeoutAnswer } from '../../events/raw-event.js';
 import type { Services } from '../../services/index.js';
 import type { Session } from '../../services/session-store.js';
 import { ServiceError } from '../../errors/index.js';
@@ -17,42 +17,25 @@ const Next = Type.String({
 });
 
 /**
- * Aborts when the client goes away before the answer is sent (one listener:
- * a poll's), or when the server closes (then the poll answers at once).
+ * Aborts when the client goes away before the answer is sent, or when the
+ * server closes (then the poll answers at once).
  */
-class ClientGone implements PollSignal {
-  aborted = false;
+class ClientGone extends PollAbort {
   /** The server is closing: the answer ends the connection. */
   stopping = false;
-  private listener: (() => void) | null = null;
 
   constructor(reply: FastifyReply) {
+    super();
     const raw = reply.raw;
     // Only a close before the answer is finished is the client going away.
     raw.on('close', () => {
-      if (raw.writableFinished) return;
-      this.abort();
+      if (!raw.writableFinished) this.abort();
     });
   }
 
   stop(): void {
     this.stopping = true;
     this.abort();
-  }
-
-  private abort(): void {
-    this.aborted = true;
-    const l = this.listener;
-    this.listener = null;
-    l?.();
-  }
-
-  addEventListener(_type: 'abort', listener: () => void): void {
-    this.listener = listener;
-  }
-
-  removeEventListener(_type: 'abort', listener: () => void): void {
-    if (this.listener === listener) this.listener = null;
   }
 }
 
@@ -118,15 +101,9 @@ export function registerEventRoutes(app: FastifyInstance, services: Deps): void 
         parked.delete(signal);
         if (signal.stopping) reply.header('connection', 'close');
         if (err !== null) return void reply.send(err);
-        if (events.length === 0) {
-          return void reply.send({
-            status: 'timeout',
-            message: 'no event arrived within the timeout',
-            next,
-          });
-        }
         // The stored JSON texts put together: nothing parsed or serialised per event.
-        void reply.type('application/json; charset=utf-8').send(pollAnswer(events));
+        const body = events.length === 0 ? timeoutAnswer(next) : pollAnswer(events);
+        void reply.type('application/json; charset=utf-8').send(body);
       });
     },
   );
